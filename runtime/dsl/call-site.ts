@@ -1,0 +1,51 @@
+/**
+ * Where a protocol step was written, so diagnostics can point at `file:line:col`.
+ * The stack is captured eagerly (cheap) and parsed only when a location is asked for.
+ */
+import { fileURLToPath } from 'node:url'
+
+export interface SourceLocation {
+  readonly file: string
+  readonly line: number
+  readonly column: number
+}
+
+export class CallSite {
+  readonly #holder: { stack?: string }
+  #parsed: SourceLocation | null | undefined
+
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  constructor(skip: Function) {
+    this.#holder = {}
+    Error.captureStackTrace(this.#holder, skip)
+  }
+
+  get location(): SourceLocation | null {
+    if (this.#parsed === undefined) this.#parsed = parseFirstUserFrame(this.#holder.stack ?? '')
+    return this.#parsed
+  }
+
+  toString(): string {
+    const at = this.location
+    return at ? formatLocation(at) : 'unknown location'
+  }
+}
+
+const framePattern = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/
+
+function parseFirstUserFrame(stack: string): SourceLocation | null {
+  for (const line of stack.split('\n').slice(1)) {
+    const match = framePattern.exec(line.trim())
+    if (!match) continue
+    const [, rawFile, lineNo, col] = match
+    if (!rawFile || rawFile.startsWith('node:') || /[\\/]runtime[\\/]dsl[\\/]/.test(rawFile)) continue
+    const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile
+    return { file, line: Number(lineNo), column: Number(col) }
+  }
+  return null
+}
+
+export function formatLocation(at: SourceLocation, relativeTo = process.cwd()): string {
+  const file = at.file.startsWith(relativeTo + '/') ? at.file.slice(relativeTo.length + 1) : at.file
+  return `${file}:${at.line}:${at.column}`
+}

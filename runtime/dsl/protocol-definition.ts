@@ -1,0 +1,41 @@
+/** The sealed value a protocol declaration produces: what the generator and the runtime read. */
+import type { CallSite } from './call-site.js'
+import type { Schema, Step } from './session-type.js'
+import type { StepNode } from './step-node.js'
+
+/** Phantom key carrying the session type; it exists only in the type system. */
+export declare const sessionType: unique symbol
+
+export type ErrorSchemas = { readonly [name: string]: Schema }
+
+export interface ProtocolDefinition<
+  Name extends string = string,
+  Initiator extends string = string,
+  Responder extends string = string,
+  Steps extends readonly Step[] = readonly Step[],
+  Errors extends ErrorSchemas = ErrorSchemas,
+> {
+  readonly kind: 'colloquy.protocol'
+  readonly name: Name
+  readonly version: number
+  readonly initiator: Initiator
+  readonly responder: Responder
+  /** The steps, from the initiator's point of view, ending with `end`. */
+  readonly steps: readonly StepNode[]
+  /** Declared errors (typed FlowExceptions) either side may raise. */
+  readonly errors: Readonly<Errors>
+  /** Every message payload schema by label (labels are unique within a protocol). */
+  readonly messages: ReadonlyMap<string, Schema>
+  /** Where `protocol(...)` was called. */
+  readonly at: CallSite
+  readonly [sessionType]: Steps
+}
+
+export type AnyProtocol = ProtocolDefinition<string, string, string, readonly Step[], ErrorSchemas>
+
+/** The session type of a protocol value, from the initiator's point of view. */
+export type SessionOf<P> = P extends ProtocolDefinition<string, string, string, infer S, ErrorSchemas> ? S : never
+
+export function isProtocolDefinition(value: unknown): value is AnyProtocol {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'colloquy.protocol'
+}

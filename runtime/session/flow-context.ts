@@ -1,0 +1,19 @@
+/** What a flow can do besides talking on its sessions. The durable engine journals each of these. */
+import type { SessionOpener } from './channel.js'
+
+export interface FlowLogger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+export interface FlowContext extends SessionOpener {
+  /** This node's party name. */
+  readonly me: string
+  readonly flowId: string
+  /** Runs a side effect once; on replay the recorded result is returned without running `fn` again. */
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /** A durable timer: survives restarts, counting from when it was first started. */
+  sleep(ms: number): Promise<void>
+  readonly log: FlowLogger
+}

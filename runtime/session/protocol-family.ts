@@ -1,0 +1,107 @@
+/**
+ * The run-time side of a generated protocol module: `X.initiate(ctx, party, { v1, v2 })` and
+ * `X.responder({ v1, v2 })`, picking the handler by negotiated version, plus the declared errors.
+ * Generated code gives these functions their precise types.
+ */
+import type { SessionChannel, VersionOffer } from './channel.js'
+import type { FlowContext } from './flow-context.js'
+import { type RoleRun, ProtocolState, type VersionSpec, completionResult } from './protocol-state.js'
+import { FlowException } from './session-errors.js'
+
+export interface ProtocolFamilySpec {
+  readonly name: string
+  /** Every declared version, ascending. */
+  readonly versions: readonly VersionSpec[]
+}
+
+type Handler = (state: ProtocolState, context: FlowContext) => Promise<unknown>
+type Handlers = Readonly<Record<string, Handler>>
+
+/** What a node registers to answer sessions of one protocol. */
+export interface ResponderRegistration {
+  readonly protocol: string
+  /** The versions this responder accepts, with their definition hashes. */
+  readonly versions: readonly VersionOffer[]
+  /** Runs the handler of the channel's negotiated version; resolves with the handler's result. */
+  run(channel: SessionChannel, context: FlowContext): Promise<unknown>
+}
+
+export interface DeclaredError<Type extends string = string, Details = unknown> {
+  readonly protocol: string
+  readonly type: Type
+  /** A FlowException to throw; the counterparty receives it with this type, message and details. */
+  create(details: Details, message?: string): FlowException<Type, Details>
+  is(error: unknown): error is FlowException<Type, Details>
+}
+
+export interface ProtocolFamily {
+  readonly name: string
+  readonly versions: readonly VersionSpec[]
+  initiate(context: FlowContext, counterparty: string, handlers: Handlers): Promise<unknown>
+  responder(handlers: Handlers): ResponderRegistration
+  readonly errors: Readonly<Record<string, DeclaredError>>
+}
+
+export function protocolFamily<Typed extends ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
+  const { name, versions } = spec
+  const byVersion = new Map(versions.map((v) => [v.table.version, v]))
+  const offers = (keys: Iterable<number>): VersionOffer[] =>
+    [...keys].sort((a, b) => a - b).map((version) => ({ version, hash: byVersion.get(version)!.hash }))
+
+  const handlersFor = (handlers: Handlers, role: string): Map<number, Handler> => {
+    const found = new Map<number, Handler>()
+    for (const version of byVersion.keys()) {
+      const handler = handlers[`v${version}`]
+      if (typeof handler !== 'function') {
+        throw new TypeError(`${name}: the ${role} handlers miss v${version}; give one handler per declared version (${[...byVersion.keys()].map((v) => `v${v}`).join(', ')}).`)
+      }
+      found.set(version, handler)
+    }
+    return found
+  }
+
+  const runRole = async (channel: SessionChannel, context: FlowContext, handlers: Map<number, Handler>, role: string): Promise<unknown> => {
+    const versionSpec = byVersion.get(channel.version)
+    const handler = handlers.get(channel.version)
+    if (!versionSpec || !handler) throw new Error(`${name}: the session negotiated v${channel.version}, which this node does not declare.`)
+    const run: RoleRun = { spec: versionSpec, channel, role, prefix: '', context }
+    const completion = await handler(new ProtocolState(run, versionSpec.table.start), context)
+    return completionResult(completion, run, `the v${channel.version} ${role} handler`)
+  }
+
+  const family: ProtocolFamily = {
+    name,
+    versions,
+    async initiate(context, counterparty, handlers) {
+      const table = versions[0]!.table
+      const byVer = handlersFor(handlers, table.initiator)
+      const channel = await context.openSession({ protocol: name, counterparty, versions: offers(byVer.keys()) })
+      return runRole(channel, context, byVer, table.initiator)
+    },
+    responder(handlers) {
+      const table = versions[0]!.table
+      const byVer = handlersFor(handlers, table.responder)
+      return {
+        protocol: name,
+        versions: offers(byVer.keys()),
+        run: (channel, context) => runRole(channel, context, byVer, table.responder),
+      }
+    },
+    errors: declaredErrors(name, versions),
+  }
+  return family as Typed
+}
+
+function declaredErrors(protocol: string, versions: readonly VersionSpec[]): Record<string, DeclaredError> {
+  const names = new Set(versions.flatMap((v) => Object.keys(v.definition.errors)))
+  const errors: Record<string, DeclaredError> = {}
+  for (const type of [...names].sort()) {
+    errors[type] = {
+      protocol,
+      type,
+      create: (details, message) => new FlowException(protocol, type, details, message),
+      is: (error): error is FlowException<string, unknown> => error instanceof FlowException && error.protocol === protocol && error.errorType === type,
+    }
+  }
+  return errors
+}

@@ -1,0 +1,206 @@
+/**
+ * The run-time object behind every generated state interface. One class serves all states: the state
+ * table entry decides which method is legal, the generated interface decides which one the compiler
+ * shows. A state can be used once; using it again throws StaleStateError.
+ */
+import type { AnyProtocol } from '../dsl/protocol-definition.js'
+import { type StateEntry, type StateTable, stepNumber } from '../ir/state-table.js'
+import type { SessionChannel } from './channel.js'
+import type { FlowContext } from './flow-context.js'
+import { InvalidPayloadError, ProtocolViolationError, StaleStateError } from './session-errors.js'
+import { Untrustworthy } from './untrustworthy.js'
+
+/** One version of one protocol as the runtime needs it: definition, hash, state table, inlined sub-protocols. */
+export interface VersionSpec {
+  readonly definition: AnyProtocol
+  readonly hash: string
+  readonly table: StateTable
+  /** Inlined sub-protocol versions, by inline label. */
+  readonly inlines: Readonly<Record<string, VersionSpec>>
+}
+
+/** A run of one role of one protocol version on one channel (an inlined sub-protocol gets its own run). */
+export interface RoleRun {
+  readonly spec: VersionSpec
+  readonly channel: SessionChannel
+  readonly role: string
+  /** Prefix for wire labels of inlined sub-protocols, e.g. `CollectSignatures.` */
+  readonly prefix: string
+  readonly context: FlowContext
+}
+
+/** Proof that a role reached the End state of its run; the only way to finish a handler. */
+export class Completion<R = unknown> {
+  constructor(
+    readonly run: RoleRun,
+    readonly result: R,
+  ) {}
+}
+
+export type OfferHandlers = Readonly<Record<string, (next: ProtocolState) => unknown>>
+
+export class ProtocolState {
+  #used = false
+
+  constructor(
+    private readonly run: RoleRun,
+    readonly stateId: number,
+  ) {}
+
+  async send(payload: unknown): Promise<ProtocolState> {
+    const entry = this.take('send')
+    if (entry.op !== 'message' || entry.from !== this.run.role) return this.wrongMethod('send', entry)
+    const schema = this.schemaOf(entry.label)
+    const parsed = schema.safeParse(payload)
+    if (!parsed.success) {
+      throw new InvalidPayloadError(
+        `${this.where(entry)}: the payload for '${entry.label}' does not match the protocol's schema: ${issueText(parsed.error)}. Fix the value before sending it.`,
+      )
+    }
+    await this.run.channel.send({ kind: 'data', label: this.run.prefix + entry.label, payload: parsed.data })
+    return this.next(entry.next)
+  }
+
+  async receive(): Promise<{ payload: Untrustworthy<unknown>; next: ProtocolState }> {
+    const entry = this.take('receive')
+    if (entry.op !== 'message' || entry.to !== this.run.role) return this.wrongMethod('receive', entry)
+    const frame = await this.run.channel.receive()
+    const wireLabel = this.run.prefix + entry.label
+    if (frame.kind !== 'data' || frame.label !== wireLabel) {
+      const got = frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
+      throw new ProtocolViolationError(
+        `${this.where(entry)}: expected message '${wireLabel}' from ${entry.from} but ${this.run.channel.counterparty} sent ${got}. The peer does not follow ${this.protocolName()}; check that both sides run the same protocol version.`,
+      )
+    }
+    const parsed = this.schemaOf(entry.label).safeParse(frame.payload)
+    if (!parsed.success) {
+      throw new ProtocolViolationError(
+        `${this.where(entry)}: expected '${entry.label}' as the protocol's schema says but got ${preview(frame.payload)} from ${this.run.channel.counterparty}: ${issueText(parsed.error)}.`,
+      )
+    }
+    return { payload: new Untrustworthy(parsed.data), next: this.next(entry.next) }
+  }
+
+  async choose(branch: string): Promise<ProtocolState> {
+    const entry = this.take('choose')
+    if (entry.op !== 'choice' || entry.by !== this.run.role) return this.wrongMethod('choose', entry)
+    const target = entry.branches[branch]
+    if (target === undefined) {
+      throw new InvalidPayloadError(`${this.where(entry)}: '${branch}' is not a branch of '${entry.label}'; choose one of ${Object.keys(entry.branches).join(', ')}.`)
+    }
+    await this.run.channel.send({ kind: 'choice', label: this.run.prefix + entry.label, branch })
+    return this.next(target)
+  }
+
+  async offer(handlers?: OfferHandlers): Promise<unknown> {
+    const entry = this.take('offer')
+    if (entry.op !== 'choice' || entry.by === this.run.role) return this.wrongMethod('offer', entry)
+    const frame = await this.run.channel.receive()
+    const wireLabel = this.run.prefix + entry.label
+    const target = frame.kind === 'choice' && frame.label === wireLabel ? entry.branches[frame.branch] : undefined
+    if (frame.kind !== 'choice' || target === undefined) {
+      const got = frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
+      throw new ProtocolViolationError(
+        `${this.where(entry)}: expected ${entry.by}'s choice '${wireLabel}' (one of ${Object.keys(entry.branches).join(', ')}) but ${this.run.channel.counterparty} sent ${got}.`,
+      )
+    }
+    const next = this.next(target)
+    if (!handlers) return { branch: frame.branch, next }
+    const handler = handlers[frame.branch]
+    if (typeof handler !== 'function') throw new TypeError(`${this.where(entry)}: no handler given for branch '${frame.branch}'.`)
+    return handler(next)
+  }
+
+  async inline(impl: (state: ProtocolState, context: FlowContext) => Promise<unknown>): Promise<{ result: unknown; next: ProtocolState }> {
+    const entry = this.take('inline')
+    if (entry.op !== 'inline') return this.wrongMethod('inline', entry)
+    const spec = this.run.spec.inlines[entry.label]
+    if (!spec) throw new Error(`${this.where(entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
+    const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === this.run.role)!
+    const subRun: RoleRun = { ...this.run, spec, role: subRole, prefix: `${this.run.prefix}${entry.label}.` }
+    const completion = await impl(new ProtocolState(subRun, spec.table.start), this.run.context)
+    const result = completionResult(completion, subRun, `the inlined ${entry.protocol} implementation`)
+    return { result, next: this.next(entry.next) }
+  }
+
+  end(result?: unknown): Completion {
+    const entry = this.take('end')
+    if (entry.op !== 'end') return this.wrongMethod('end', entry)
+    return new Completion(this.run, result)
+  }
+
+  private take(method: string): StateEntry {
+    const entry = this.run.spec.table.states[this.stateId]!
+    if (this.#used) {
+      throw new StaleStateError(
+        `${this.where(entry)}: this state was already used, so ${method}() on it is stale. Each state object can be used once; continue with the state its previous call returned.`,
+      )
+    }
+    this.#used = true
+    return entry
+  }
+
+  private next(id: number): ProtocolState {
+    return new ProtocolState(this.run, id)
+  }
+
+  private schemaOf(label: string) {
+    const schema = this.run.spec.definition.messages.get(label)
+    if (!schema) throw new Error(`${this.protocolName()}: no schema for message '${label}'; the generated code is stale, run colloquy generate.`)
+    return schema
+  }
+
+  private wrongMethod(method: string, entry: StateEntry): never {
+    const expected =
+      entry.op === 'end'
+        ? 'end()'
+        : entry.op === 'inline'
+          ? 'inline()'
+          : entry.op === 'message'
+            ? entry.from === this.run.role
+              ? 'send()'
+              : 'receive()'
+            : entry.by === this.run.role
+              ? 'choose()'
+              : 'offer()'
+    throw new TypeError(`${this.where(entry)}: ${method}() is not allowed here; the protocol expects ${expected}.`)
+  }
+
+  private protocolName(): string {
+    const { table } = this.run.spec
+    return `${table.protocol} v${table.version}`
+  }
+
+  private where(entry: StateEntry): string {
+    const label = entry.op === 'end' ? 'end' : `'${entry.label}'`
+    return `${this.protocolName()} ${this.run.role}, ${stepNumber(this.run.spec.table, entry.id)} (${label})`
+  }
+}
+
+/** The result a handler produced, after checking it finished the right run. */
+export function completionResult(value: unknown, run: RoleRun, who: string): unknown {
+  if (value instanceof Completion && value.run.spec === run.spec && value.run.role === run.role && value.run.channel === run.channel) {
+    return value.result
+  }
+  const { table } = run.spec
+  throw new ProtocolViolationError(
+    `${who} for ${table.protocol} v${table.version} ${run.role} returned without reaching the protocol's end; return s.end(result) from the End state.`,
+  )
+}
+
+function issueText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}
+
+function preview(value: unknown): string {
+  let text: string
+  try {
+    text = JSON.stringify(value) ?? String(value)
+  } catch {
+    text = String(value)
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
