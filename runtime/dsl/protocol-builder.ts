@@ -5,7 +5,7 @@
  */
 import { CallSite } from './call-site.js'
 import { ProtocolDefinitionError } from './definition-error.js'
-import { type AnyProtocol, type ErrorSchemas, type ProtocolDefinition, isProtocolDefinition, sessionType } from './protocol-definition.js'
+import { type AnyProtocol, type ErrorSchemas, type ProtocolDefinition, isProtocolDefinition, type sessionType } from './protocol-definition.js'
 import type {
   ChooseStep,
   ContinueStep,

@@ -39,7 +39,8 @@ export function validateDefinition(draft: Draft): void {
     const outcomes = new Set<Outcome>(['fall'])
     for (const step of steps) {
       const index = ++counter
-      if (!outcomes.has('fall')) {
+      // A trailing end() after paths that all ended already is harmless; anything else there is dead.
+      if (!outcomes.has('fall') && step.op !== 'end') {
         fail(`step ${index} (${describeStep(step)}) can never run: every path before it ends or continues a loop; remove it or move it into a branch that falls through`, step.at)
       }
       switch (step.op) {

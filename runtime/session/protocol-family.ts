@@ -42,7 +42,7 @@ export interface ProtocolFamily {
   readonly errors: Readonly<Record<string, DeclaredError>>
 }
 
-export function protocolFamily<Typed extends ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
+export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
   const { name, versions } = spec
   const byVersion = new Map(versions.map((v) => [v.table.version, v]))
   const offers = (keys: Iterable<number>): VersionOffer[] =>

@@ -111,6 +111,11 @@ export class ProtocolState {
     return handler(next)
   }
 
+  /** `offer()` that runs the handler of the chosen branch. */
+  match(handlers: OfferHandlers): Promise<unknown> {
+    return this.offer(handlers)
+  }
+
   async inline(impl: (state: ProtocolState, context: FlowContext) => Promise<unknown>): Promise<{ result: unknown; next: ProtocolState }> {
     const entry = this.take('inline')
     if (entry.op !== 'inline') return this.wrongMethod('inline', entry)

@@ -1,0 +1,83 @@
+/**
+ * Turns the JSON Schema zod emits for a payload into TypeScript type text. Generated message types come
+ * from the same JSON Schema that the lockfile and the wire use, so what the compiler checks is exactly
+ * what can travel; run-time validation still uses the zod schema itself.
+ */
+import type { JsonSchema } from '../../runtime/ir/index.js'
+
+export interface TypeTextOptions {
+  /** Names a `$ref` target (`#/$defs/X`); emitted by the caller as its own type alias. */
+  readonly refName: (ref: string) => string
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+
+export function typeText(schema: JsonSchema | boolean | undefined, options: TypeTextOptions, indent = ''): string {
+  if (schema === undefined || schema === true) return 'unknown'
+  if (schema === false) return 'never'
+  const s = schema as Record<string, unknown>
+  if (typeof s.$ref === 'string') return options.refName(s.$ref)
+  if ('const' in s) return literal(s.const)
+  if (Array.isArray(s.enum)) return s.enum.map(literal).join(' | ') || 'never'
+  const alternatives = (s.anyOf ?? s.oneOf) as JsonSchema[] | undefined
+  if (Array.isArray(alternatives)) return union(alternatives.map((a) => typeText(a, options, indent)))
+  if (Array.isArray(s.allOf)) return (s.allOf as JsonSchema[]).map((a) => parenthesize(typeText(a, options, indent))).join(' & ')
+  if (Array.isArray(s.type)) return union(s.type.map((t) => typeText({ ...s, type: t }, options, indent)))
+  switch (s.type) {
+    case 'string':
+      return 'string'
+    case 'number':
+    case 'integer':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'null':
+      return 'null'
+    case 'array':
+      return arrayText(s, options, indent)
+    case 'object':
+      return objectText(s, options, indent)
+    default:
+      return 'unknown'
+  }
+}
+
+function arrayText(s: Record<string, unknown>, options: TypeTextOptions, indent: string): string {
+  if (Array.isArray(s.prefixItems)) {
+    const items = (s.prefixItems as JsonSchema[]).map((i) => typeText(i, options, indent))
+    const rest = s.items && s.items !== false ? [`...${parenthesize(typeText(s.items as JsonSchema, options, indent))}[]`] : []
+    return `[${[...items, ...rest].join(', ')}]`
+  }
+  return `${parenthesize(typeText(s.items as JsonSchema | undefined, options, indent))}[]`
+}
+
+function objectText(s: Record<string, unknown>, options: TypeTextOptions, indent: string): string {
+  const properties = (s.properties ?? {}) as Record<string, JsonSchema>
+  const required = new Set((s.required ?? []) as string[])
+  const inner = indent + '  '
+  const lines = Object.entries(properties).map(([key, value]) => {
+    const name = identifier.test(key) ? key : JSON.stringify(key)
+    return `${inner}readonly ${name}${required.has(key) ? '' : '?'}: ${typeText(value, options, inner)}`
+  })
+  const extra = s.additionalProperties
+  if (extra !== undefined && extra !== false) {
+    const key = typeof (s.propertyNames as { enum?: unknown })?.enum === 'object' ? undefined : 'string'
+    if (key) lines.push(`${inner}readonly [key: string]: ${typeText(extra as JsonSchema, options, inner)}`)
+  }
+  if (lines.length === 0) return extra === false ? 'Record<string, never>' : '{ readonly [key: string]: unknown }'
+  const oneLine = `{ ${lines.map((l) => l.trim()).join('; ')} }`
+  return oneLine.length <= 80 && !oneLine.includes('\n') ? oneLine : `{\n${lines.join('\n')}\n${indent}}`
+}
+
+function literal(value: unknown): string {
+  return value === null ? 'null' : JSON.stringify(value)
+}
+
+function union(parts: string[]): string {
+  const unique = [...new Set(parts)]
+  return unique.length === 0 ? 'never' : unique.join(' | ')
+}
+
+function parenthesize(text: string): string {
+  return /^[A-Za-z0-9_$.<>[\]"']+$/.test(text) || text.startsWith('{') || text.startsWith('[') ? text : `(${text})`
+}

@@ -1,0 +1,110 @@
+/**
+ * `colloquy generate`: load protocols, build the model, emit modules and diagrams, and write only what
+ * changed, with the manifest `colloquy check` compares against.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { emitDiagrams } from './emit/emit-diagram.js'
+import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
+import { GeneratorError } from './generator-error.js'
+import { inputHash, sha256 } from './input-fingerprint.js'
+import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
+import { type Manifest, manifestName, readManifest } from './manifest.js'
+import { buildProjectModel, compare } from './protocol-model.js'
+
+export interface ProjectLayout {
+  readonly root: string
+  readonly protocolsDir: string
+  readonly outDir: string
+  /** A bare package specifier (`colloquy`) or a project-relative path (`./runtime/index.ts`). */
+  readonly runtime: string
+  readonly generatorFingerprint: string
+}
+
+export interface GenerationPlan {
+  /** Project-relative output path -> content. */
+  readonly outputs: ReadonlyMap<string, string>
+  readonly manifest: Manifest
+  readonly protocolFiles: readonly string[]
+}
+
+export async function planGeneration(layout: ProjectLayout): Promise<GenerationPlan> {
+  const protocolFiles = findProtocolFiles(layout.root, layout.protocolsDir)
+  if (protocolFiles.length === 0) {
+    throw new GeneratorError(`no protocol files found; add one such as ${layout.protocolsDir}/demo.protocol.ts (see README: Writing a protocol)`, {
+      file: layout.protocolsDir,
+    })
+  }
+  const loaded = []
+  for (const file of protocolFiles) loaded.push(await loadProtocolFile(layout.root, file))
+  const model = buildProjectModel(loaded)
+
+  const outputs = new Map<string, string>()
+  const files: Record<string, { input: string; outputs: Record<string, string> }> = {}
+  for (const file of model.files) {
+    const modulePath = outputPathFor(file.path, layout.outDir)
+    const runtimeImport = layout.runtime.startsWith('./') ? relativeImport(modulePath, layout.runtime.slice(2)) : layout.runtime
+    const produced: Record<string, string> = {}
+    const put = (outPath: string, content: string): void => {
+      outputs.set(outPath, content)
+      produced[outPath] = sha256(content)
+    }
+    try {
+      put(modulePath, emitProtocolModule(model, file, { runtimeImport, outDir: layout.outDir }))
+    } catch (error) {
+      throw GeneratorError.from(error, file.path)
+    }
+    for (const family of file.families) put(`${path.posix.dirname(modulePath)}/${kebab(family.name)}.md`, emitDiagrams(family, file.path))
+    files[file.path] = { input: inputHash(path.join(layout.root, file.path)), outputs: sortedRecord(produced) }
+  }
+  const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
+  outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)
+  return { outputs, manifest, protocolFiles }
+}
+
+export interface WriteResult {
+  readonly written: readonly string[]
+  readonly unchanged: readonly string[]
+  readonly removed: readonly string[]
+}
+
+/** Writes changed outputs and removes outputs the previous manifest listed that are no longer produced. */
+export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): WriteResult {
+  const previous = readManifest(path.join(layout.root, layout.outDir, manifestName))
+  const written: string[] = []
+  const unchanged: string[] = []
+  for (const [outPath, content] of [...plan.outputs].sort(([a], [b]) => compare(a, b))) {
+    const absolute = path.join(layout.root, outPath)
+    let current: string | undefined
+    try {
+      current = readFileSync(absolute, 'utf8')
+    } catch {
+      current = undefined
+    }
+    if (current === content) {
+      unchanged.push(outPath)
+      continue
+    }
+    mkdirSync(path.dirname(absolute), { recursive: true })
+    writeFileSync(absolute, content)
+    written.push(outPath)
+  }
+  const previousOutputs = previous ? Object.values(previous.files).flatMap((f) => Object.keys(f.outputs)) : []
+  const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
+  for (const p of removed) rmSync(path.join(layout.root, p), { force: true })
+  return { written, unchanged, removed }
+}
+
+function relativeImport(fromFile: string, toFile: string): string {
+  let rel = path.posix.relative(path.posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js')
+  if (!rel.startsWith('.')) rel = `./${rel}`
+  return rel
+}
+
+function kebab(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase()
+}
+
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)))
+}

@@ -1,0 +1,66 @@
+/**
+ * Finds `protocols/**\/*.protocol.ts` and imports each one. A file that fails to load (syntax error, a
+ * throw while defining a protocol) becomes a GeneratorError with its location, never a bare stack.
+ */
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { GeneratorError } from './generator-error.js'
+import type { LoadedProtocolFile } from './protocol-model.js'
+import { compare } from './protocol-model.js'
+
+export function findProtocolFiles(root: string, protocolsDir: string): string[] {
+  const dir = path.join(root, protocolsDir)
+  const walk = (current: string): string[] => {
+    let entries
+    try {
+      entries = readdirSync(current, { withFileTypes: true })
+    } catch {
+      return []
+    }
+    return entries.flatMap((entry) => {
+      const full = path.join(current, entry.name)
+      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : walk(full)
+      return entry.name.endsWith('.protocol.ts') ? [path.relative(root, full).split(path.sep).join('/')] : []
+    })
+  }
+  return walk(dir).sort(compare)
+}
+
+export async function loadProtocolFile(root: string, file: string): Promise<LoadedProtocolFile> {
+  const absolute = path.join(root, file)
+  try {
+    const exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>
+    return { path: file, exports }
+  } catch (error) {
+    throw loadError(error, root, file)
+  }
+}
+
+function loadError(error: unknown, root: string, file: string): GeneratorError {
+  const absolute = path.join(root, file)
+  const message = error instanceof Error ? error.message : String(error)
+  // esbuild (through tsx) reports syntax errors as "<file>:<line>:<col>: ERROR: <text>".
+  const syntax = /^(?:Transform failed with \d+ errors?:\n)?(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message)
+  if (syntax) {
+    return new GeneratorError(`syntax error: ${syntax[4]!.trim()}. Fix it and run colloquy generate again.`, {
+      file,
+      at: { file: path.resolve(syntax[1]!), line: Number(syntax[2]), column: Number(syntax[3]) },
+    })
+  }
+  if (error instanceof Error && error.name === 'ProtocolDefinitionError') return GeneratorError.from(error, file)
+  const frame = error instanceof Error ? firstFrameIn(error.stack ?? '', absolute) : null
+  const kind = error instanceof Error ? error.name : 'a value'
+  return new GeneratorError(
+    `loading this protocol file threw ${kind}: ${message.split('\n')[0]}. A protocol file should only declare protocols; fix the failing code and run colloquy generate again.`,
+    { file, at: frame },
+  )
+}
+
+function firstFrameIn(stack: string, absolute: string): { file: string; line: number; column: number } | null {
+  for (const line of stack.split('\n')) {
+    const match = /(?:file:\/\/)?(\/[^\s():]+):(\d+):(\d+)/.exec(line)
+    if (match && path.resolve(match[1]!) === absolute) return { file: absolute, line: Number(match[2]), column: Number(match[3]) }
+  }
+  return null
+}

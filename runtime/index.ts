@@ -1,0 +1,4 @@
+/** The public API of colloquy: the protocol DSL, the IR, and the runtime pieces generated code uses. */
+export * from './dsl/index.js'
+export * from './ir/index.js'
+export * from './session/index.js'
