@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { protocol } from '../runtime/dsl/index.js'
 import { CollectSignaturesV1 } from './collect-signatures.protocol.js'
-import { Amount, Asset, SignedTransaction, StateRef } from './ledger-types.js'
+import { Amount, Asset, SignedTransaction } from './ledger-types.js'
 
 /** What the seller offers: the asset, its price and where to pay (Corda's SellerTradeInfo). */
-export const SellerTradeInfo = z.object({ price: Amount, payToIdentity: z.string(), asset: StateRef })
+export const SellerTradeInfo = z.object({ price: Amount, payToIdentity: z.string(), asset: Asset })
 
 /**
  * Corda's two-party trade: the seller sends its trade info; the buyer checks price and asset, builds
@@ -18,7 +18,6 @@ export const TwoPartyTradeV1 = protocol('TwoPartyTrade', { version: 1, initiator
     AssetMismatch: z.object({ expected: z.string(), offered: Asset }),
   })
   .send('tradeInfo', SellerTradeInfo)
-  .receive('asset', Asset)
   .inline(CollectSignaturesV1, { label: 'signatures', roles: { Collector: 'Buyer', Signer: 'Seller' } })
   .receive('finalTransaction', SignedTransaction)
   .end()

@@ -61,6 +61,7 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
   const imports = new ImportSet()
 
   imports.add(options.runtimeImport, ['protocolFamily'], true)
+  imports.add(options.runtimeImport, ['MessageTag'], false, true)
   imports.add(options.runtimeImport, ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'protocolState', 'protocolCompletion'], false, true)
   for (const family of file.families) {
     imports.add(relativeModule(outPath, file.path), family.versions.map((v) => v.exportName), true)
@@ -89,7 +90,7 @@ function emitVersion(model: ProjectModel, family: FamilyModel, version: VersionM
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
     const typeName = messageTypeName(name, v, label)
     const entry = table.states.find((s) => s.op === 'message' && s.label === label)!
-    out.push(...typeAliases(typeName, schema, [`${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`]))
+    out.push(...typeAliases(typeName, schema, [`${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`], `${name} v${v} ${label}`))
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
     out.push(...typeAliases(errorTypeName(name, v, error), schema, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
@@ -332,7 +333,7 @@ function emitFamily(family: FamilyModel, imports: ImportSet, options: EmitOption
   ]
 }
 
-function typeAliases(typeName: string, schema: JsonSchema, docs: string[]): StatementStructures[] {
+function typeAliases(typeName: string, schema: JsonSchema, docs: string[], tag?: string): StatementStructures[] {
   const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>
   const refName = (ref: string): string => {
     if (ref === '#') return typeName
@@ -341,12 +342,22 @@ function typeAliases(typeName: string, schema: JsonSchema, docs: string[]): Stat
   }
   const { $defs: _defs, ...root } = schema
   const aliases: StatementStructures[] = [
-    { kind: StructureKind.TypeAlias, name: typeName, isExported: true, docs: [docs.join('\n')], type: typeText(root, { refName }) },
+    {
+      kind: StructureKind.TypeAlias,
+      name: typeName,
+      isExported: true,
+      docs: [docs.join('\n')],
+      type: tag ? `${parenthesizeUnion(typeText(root, { refName }))} & MessageTag<'${tag}'>` : typeText(root, { refName }),
+    },
   ]
   for (const [defName, def] of Object.entries(defs).sort(([a], [b]) => compare(a, b))) {
     aliases.push({ kind: StructureKind.TypeAlias, name: refName(`#/$defs/${defName}`), isExported: true, type: typeText(def, { refName }) })
   }
   return aliases
+}
+
+function parenthesizeUnion(text: string): string {
+  return /^\{[^]*\}$/.test(text) || !/[|&]/.test(text) ? text : `(${text})`
 }
 
 function collectMessages(steps: VersionModel['ir']['steps'], into: Map<string, { schema: JsonSchema; from: string; to: string }>): void {

@@ -7,6 +7,18 @@ import type { Untrustworthy } from './untrustworthy.js'
 
 export declare const protocolState: unique symbol
 export declare const protocolCompletion: unique symbol
+export declare const messageTag: unique symbol
+
+/**
+ * Intersected with every generated message type. It changes no value that fits, but keeps the type's
+ * name in compiler errors ("not assignable to parameter of type 'DemoV1_Amount'"), which tsc would
+ * otherwise print as a bare `number`. `Tag` is deliberately unused by the members: it makes each
+ * message's type distinct (so its name survives) while same-shaped messages stay assignable.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface MessageTag<Tag extends string> {
+  readonly [messageTag]?: unknown
+}
 
 /** What `receive()` resolves to: the payload (to be unwrapped) and the next state. */
 export interface Received<T, Next> {
