@@ -1,3 +1,5 @@
+import type { FlowContext } from './flow-context.js'
+
 /**
  * The narrow contract between typed protocol states and whatever carries a session: the durable engine,
  * or the in-process pair used to unit-test protocol implementations.
@@ -23,6 +25,13 @@ export interface SessionChannel {
    * error, or with UnexpectedFlowEndError when the peer ended or failed otherwise.
    */
   receive(): Promise<SessionFrame>
+  /**
+   * Optional: the flow context handlers of this session run with. The durable engine gives each session
+   * its own journal scope so steps in concurrent handlers replay in a deterministic order.
+   */
+  readonly context?: FlowContext
+  /** Optional: called once the role reached the protocol's end; the engine then tells the peer the session ended. */
+  close?(): Promise<void>
 }
 
 export interface VersionOffer {

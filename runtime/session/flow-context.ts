@@ -16,4 +16,16 @@ export interface FlowContext extends SessionOpener {
   /** A durable timer: survives restarts, counting from when it was first started. */
   sleep(ms: number): Promise<void>
   readonly log: FlowLogger
+  /**
+   * Runs another flow inside this one, with its own journal scope: its sessions, steps and timers are
+   * journaled under this flow's id. Errors it throws (including a counterparty's FlowException) are
+   * catchable here.
+   */
+  subFlow<Args, Result>(flow: FlowDefinition<Args, Result>, args: Args): Promise<Result>
+}
+
+/** A named flow: an async function of a context and arguments. `flow(name, fn)` in the engine builds one. */
+export interface FlowDefinition<Args = any, Result = unknown> {
+  readonly name: string
+  readonly run: (context: FlowContext, args: Args) => Promise<Result>
 }

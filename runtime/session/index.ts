@@ -1,5 +1,5 @@
 export type { SessionChannel, SessionFrame, SessionOpener, SessionRequest, VersionOffer } from './channel.js'
-export type { FlowContext, FlowLogger } from './flow-context.js'
+export type { FlowContext, FlowLogger, FlowDefinition } from './flow-context.js'
 export { Untrustworthy } from './untrustworthy.js'
 export { FlowException, UnexpectedFlowEndError, ProtocolViolationError, StaleStateError, InvalidPayloadError } from './session-errors.js'
 export { ProtocolState, Completion, type VersionSpec, type RoleRun } from './protocol-state.js'

@@ -64,9 +64,14 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
     const versionSpec = byVersion.get(channel.version)
     const handler = handlers.get(channel.version)
     if (!versionSpec || !handler) throw new Error(`${name}: the session negotiated v${channel.version}, which this node does not declare.`)
-    const run: RoleRun = { spec: versionSpec, channel, role, prefix: '', context }
-    const completion = await handler(new ProtocolState(run, versionSpec.table.start), context)
-    return completionResult(completion, run, `the v${channel.version} ${role} handler`)
+    // A durable channel brings a context whose journal is ordered with the session's own actions, so
+    // steps inside concurrent handlers replay deterministically.
+    const scoped = channel.context ?? context
+    const run: RoleRun = { spec: versionSpec, channel, role, prefix: '', context: scoped }
+    const completion = await handler(new ProtocolState(run, versionSpec.table.start), scoped)
+    const result = completionResult(completion, run, `the v${channel.version} ${role} handler`)
+    await channel.close?.()
+    return result
   }
 
   const family: ProtocolFamily = {
