@@ -38,10 +38,13 @@ export function validateDefinition(draft: Draft): void {
   const walk = (steps: readonly StepNode[], loops: readonly string[]): Set<Outcome> => {
     const outcomes = new Set<Outcome>(['fall'])
     for (const step of steps) {
-      const index = ++counter
+      // Numbered like the generated states: only messages, choices and inlines are steps a peer sees.
+      const isState = step.op !== 'loop' && step.op !== 'continue' && step.op !== 'end'
+      const index = isState ? ++counter : counter
+      const name = isState ? `step ${index} (${describeStep(step)})` : describeStep(step)
       // A trailing end() after paths that all ended already is harmless; anything else there is dead.
       if (!outcomes.has('fall') && step.op !== 'end') {
-        fail(`step ${index} (${describeStep(step)}) can never run: every path before it ends or continues a loop; remove it or move it into a branch that falls through`, step.at)
+        fail(`${name} can never run: every path before it ends or continues a loop; remove it or move it into a branch that falls through`, step.at)
       }
       switch (step.op) {
         case 'send':
@@ -59,7 +62,7 @@ export function validateDefinition(draft: Draft): void {
         case 'continue':
           if (!loops.includes(step.name)) {
             const known = loops.length ? loops.map((l) => `'${l}'`).join(', ') : 'none'
-            fail(`step ${index} (continue ${step.name}) refers to no enclosing loop (enclosing loops: ${known}); wrap the steps in loop('${step.name}', p => ...) or fix the name`, step.at)
+            fail(`${name} refers to no enclosing loop (enclosing loops: ${known}); wrap the steps in loop('${step.name}', p => ...) or fix the name`, step.at)
           }
           outcomes.delete('fall')
           outcomes.add(`continue:${step.name}`)
@@ -67,20 +70,20 @@ export function validateDefinition(draft: Draft): void {
         case 'choose':
         case 'offer': {
           claimLabel(step.label, step, index)
-          if (step.branches.size === 0) fail(`step ${index} (${step.op} ${step.label}) has no branches; give it at least one, e.g. { accept: p => p, reject: p => p.end() }`, step.at)
+          if (step.branches.size === 0) fail(`${name} has no branches; give it at least one, e.g. { accept: p => p, reject: p => p.end() }`, step.at)
           outcomes.delete('fall')
           for (const body of step.branches.values()) for (const o of walk(body, loops)) outcomes.add(o)
           break
         }
         case 'loop': {
-          if (loops.includes(step.name)) fail(`step ${index} (loop ${step.name}) is nested in a loop of the same name; give it another name`, step.at)
+          if (loops.includes(step.name)) fail(`${name} is nested in a loop of the same name; give it another name`, step.at)
           if (!step.body.some((s) => s.op !== 'loop' && s.op !== 'continue' && s.op !== 'end')) {
-            fail(`step ${index} (loop ${step.name}) has no message, choice or inline step in its body, so it could never make progress`, step.at)
+            fail(`${name} has no message, choice or inline step in its body, so it could never make progress`, step.at)
           }
           const body = walk(step.body, [...loops, step.name])
           body.delete(`continue:${step.name}`)
           if (body.size === 0) {
-            fail(`step ${index} (loop ${step.name}) has no exit: every path through its body continues it; let one branch fall through (p => p) or end()`, step.at)
+            fail(`${name} has no exit: every path through its body continues it; let one branch fall through (p => p) or end()`, step.at)
           }
           outcomes.delete('fall')
           for (const o of body) outcomes.add(o)
