@@ -1,0 +1,275 @@
+/**
+ * A durable session: the SessionChannel the engine gives protocol states. Sends are journaled with
+ * their outbox row in one batch; received frames wait in the inbox (written when they arrive) and a
+ * receive journals which sequence number it consumed. On replay, recorded sends and receives return
+ * without touching the network.
+ */
+import type { Envelope, WireException } from '../network/wire.js'
+import type { SessionChannel, SessionFrame, SessionRequest } from '../session/channel.js'
+import { UnexpectedFlowEndError } from '../session/session-errors.js'
+import { encode as encodeEvent } from '../store/codec.js'
+import type { SessionRow } from '../store/sqlite-store.js'
+import { fromWireException } from './engine-errors.js'
+import type { FlowRun } from './flow-run.js'
+import { messageIds } from './message-ids.js'
+import { ScopeContext } from './scope-context.js'
+
+export type InboxEvent =
+  | { readonly t: 'data'; readonly frame: SessionFrame }
+  | { readonly t: 'end' }
+  | { readonly t: 'error'; readonly exception: WireException | null }
+
+export type SessionStatus = 'opening' | 'open' | 'rejected' | 'closed'
+
+interface Waiter {
+  resolve(): void
+  reject(error: unknown): void
+}
+
+export class EngineSession implements SessionChannel {
+  version: number
+  status: SessionStatus
+  reason: string | null = null
+  context: ScopeContext | undefined
+  private request: SessionRequest | undefined
+  /** Next sequence number this side sends (the responder's 0 is its confirm). */
+  sendSeq: number
+  /** Next sequence number this side consumes. */
+  recvSeq: number
+  /** Whether the init left (or is in the outbox); only meaningful on the initiating side. */
+  initSent: boolean
+  /** Frames received and not yet consumed, by sequence number. */
+  readonly inbox = new Map<number, InboxEvent>()
+  /** The peer's end or error arrived: no end or error is sent back to it. */
+  peerGone = false
+  /** Messages after the init wait here until the peer confirms (sent in order on confirm). */
+  held: Envelope[] = []
+  private receiver: { seq: number; resolve: (event: InboxEvent) => void } | undefined
+  private confirmWaiters: Waiter[] = []
+
+  private constructor(
+    readonly run: FlowRun,
+    readonly key: string,
+    /** The session id on the wire (the initiator's). */
+    readonly id: string,
+    readonly dir: 'i' | 'r',
+    readonly counterparty: string,
+    readonly protocol: string,
+    version: number,
+    status: SessionStatus,
+  ) {
+    this.version = version
+    this.status = status
+    this.sendSeq = dir === 'i' ? 0 : 1
+    this.recvSeq = dir === 'i' ? 1 : 0
+    this.initSent = dir === 'r' || status !== 'opening'
+    run.sessions.set(key, this)
+    run.core.registerSession(this)
+  }
+
+  get role(): string {
+    return this.dir === 'i' ? 'initiator' : 'responder'
+  }
+
+  static initiating(run: FlowRun, id: string, request: SessionRequest, version: number): EngineSession {
+    return new EngineSession(run, `i:${id}`, id, 'i', request.counterparty, request.protocol, version, 'opening')
+  }
+
+  static responding(run: FlowRun, from: string, id: string, protocol: string, version: number): EngineSession {
+    const session = new EngineSession(run, responderKey(from, id), id, 'r', from, protocol, version, 'open')
+    session.attach(new ScopeContext(run, '/r'))
+    return session
+  }
+
+  static fromRow(run: FlowRun, row: SessionRow): EngineSession {
+    const dir = row.key.startsWith('i:') ? 'i' : 'r'
+    const id = dir === 'i' ? row.key.slice(2) : row.key.slice(3 + row.peer.length)
+    const session = new EngineSession(run, row.key, id, dir, row.peer, row.protocol, row.version ?? 0, row.status)
+    session.reason = row.reason
+    if (dir === 'r') session.attach(new ScopeContext(run, '/r'))
+    return session
+  }
+
+  attach(context: ScopeContext, request?: SessionRequest): void {
+    this.context = context
+    if (request) this.request = request
+  }
+
+  persist(): void {
+    const row: SessionRow = {
+      key: this.key,
+      flow_id: this.run.flowId,
+      peer: this.counterparty,
+      protocol: this.protocol,
+      version: this.version || null,
+      status: this.status === 'closed' ? 'open' : this.status,
+      reason: this.reason,
+    }
+    this.run.lastBatch = this.run.core.store.putSession(row)
+  }
+
+  sendInit(first: SessionFrame | null): void {
+    const core = this.run.core
+    const versions = this.request?.versions ?? []
+    this.initSent = true
+    core.queueMessage(
+      { id: messageIds.init(this.id), from: core.name, to: this.counterparty, body: { t: 'init', session: this.id, protocol: this.protocol, versions, first } },
+      this,
+    )
+  }
+
+  async send(frame: SessionFrame): Promise<void> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, where } = this.scope().nextKey()
+    const entry = run.recorded(key, { k: 'send', what: frame.label }, where)
+    if (entry?.k === 'send') {
+      this.sendSeq = entry.seq + 1
+      this.initSent = true
+      return
+    }
+    this.assertUsable('send')
+    const head = this.inbox.get(this.recvSeq)
+    if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
+    const seq = this.sendSeq++
+    run.journal(key, { k: 'send', label: frame.label, seq })
+    if (!this.initSent) this.sendInit(frame)
+    else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
+    await run.commit()
+  }
+
+  async receive(): Promise<SessionFrame> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, where } = this.scope().nextKey()
+    const entry = run.recorded(key, { k: 'recv' }, where)
+    if (entry?.k === 'recv') {
+      const event = this.inbox.get(entry.seq)
+      this.inbox.delete(entry.seq)
+      this.recvSeq = entry.seq + 1
+      this.initSent = true
+      if (!event) throw new Error(`The store of ${run.core.name} lacks frame ${entry.seq} of session ${this.id} that flow ${run.flowId} journaled as received; the database was modified outside Colloquy.`)
+      return this.interpret(event)
+    }
+    this.assertUsable('receive')
+    if (this.dir === 'i') {
+      if (!this.initSent) this.sendInit(null)
+      await this.confirmation()
+    }
+    const seq = this.recvSeq
+    const event = this.inbox.get(seq) ?? (await run.wait<InboxEvent>((resolve) => (this.receiver = { seq, resolve })))
+    this.receiver = undefined
+    this.inbox.delete(seq)
+    this.recvSeq = seq + 1
+    run.journal(key, { k: 'recv', seq })
+    return this.interpret(event)
+  }
+
+  /** The role reached the protocol's end: tell the peer, once the handshake completed. */
+  async close(): Promise<void> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, where } = this.scope().nextKey()
+    const entry = run.recorded(key, { k: 'close' }, where)
+    if (entry?.k === 'close') {
+      this.sendSeq = entry.seq + 1
+      this.status = 'closed'
+      this.initSent = true
+      return
+    }
+    if (this.status === 'closed') return
+    if (this.dir === 'i') {
+      if (!this.initSent) this.sendInit(null)
+      await this.confirmation()
+    }
+    const seq = this.sendSeq++
+    run.journal(key, { k: 'close', seq })
+    if (!this.peerGone) this.queueFrame({ t: 'end', session: this.id, dir: this.dir, seq })
+    this.status = 'closed'
+    await run.commit()
+  }
+
+  /** The message this session's peer gets when the flow ends: end on success, error on failure. */
+  finalMessage(failure: { error: unknown; wire: WireException | null } | null): void {
+    if (this.status === 'closed' || this.status === 'rejected' || this.peerGone || !this.initSent) return
+    const seq = this.sendSeq++
+    this.queueFrame(failure ? { t: 'error', session: this.id, dir: this.dir, seq, exception: failure.wire } : { t: 'end', session: this.id, dir: this.dir, seq })
+  }
+
+  /** Resolves when the peer confirmed; rejects with the peer's reason when it rejected. */
+  confirmation(): Promise<void> {
+    if (this.status === 'open' || this.status === 'closed') return Promise.resolve()
+    if (this.status === 'rejected') return Promise.reject(this.rejection())
+    return this.run.wait<void>((resolve, reject) => this.confirmWaiters.push({ resolve, reject }))
+  }
+
+  onConfirm(version: number): void {
+    this.status = 'open'
+    this.version = version
+    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'open', version, null)
+    for (const waiter of this.confirmWaiters.splice(0)) waiter.resolve()
+  }
+
+  onReject(reason: string): void {
+    this.status = 'rejected'
+    this.reason = reason
+    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'rejected', this.version || null, reason)
+    const error = this.rejection()
+    for (const waiter of this.confirmWaiters.splice(0)) waiter.reject(error)
+  }
+
+  /** An incoming frame; false when it is a duplicate. */
+  deliver(seq: number, event: InboxEvent): boolean {
+    if (seq < this.recvSeq || this.inbox.has(seq)) return false
+    const run = this.run
+    this.inbox.set(seq, event)
+    run.touchedInbox = true
+    run.lastBatch = run.core.store.putInbox(this.key, seq, run.flowId, encodeEvent(event))
+    if (event.t !== 'data') this.peerGone = true
+    if (this.receiver?.seq === seq) this.receiver.resolve(event)
+    return true
+  }
+
+  /** A frame loaded from the store on rehydration. */
+  restore(seq: number, event: InboxEvent): void {
+    this.inbox.set(seq, event)
+    if (event.t !== 'data') this.peerGone = true
+  }
+
+  private queueFrame(body: Extract<Envelope['body'], { dir: 'i' | 'r' }>): void {
+    const core = this.run.core
+    this.run.lastBatch = core.queueMessage({ id: messageIds.frame(this.id, this.dir, body.seq), from: core.name, to: this.counterparty, body }, this)
+  }
+
+  private scope(): ScopeContext {
+    if (!this.context) throw new Error(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
+    return this.context
+  }
+
+  private assertUsable(action: string): void {
+    if (this.status === 'closed') {
+      throw new UnexpectedFlowEndError(`The ${this.protocol} session with ${this.counterparty} already ended; it cannot ${action}. Open a new session for another exchange.`)
+    }
+    if (this.status === 'rejected') throw this.rejection()
+  }
+
+  private rejection(): UnexpectedFlowEndError {
+    return new UnexpectedFlowEndError(`${this.counterparty} rejected the ${this.protocol} session: ${this.reason}.`)
+  }
+
+  private interpret(event: InboxEvent): SessionFrame {
+    if (event.t === 'data') return event.frame
+    throw this.eventError(event, 'receive a message')
+  }
+
+  private eventError(event: InboxEvent, attempted: string): Error {
+    if (event.t === 'error') return fromWireException(event.exception, this.counterparty, this.protocol)
+    return new UnexpectedFlowEndError(
+      `${this.counterparty} ended the ${this.protocol} session while this flow tried to ${attempted}; the counterparty's flow finished early or does not follow the same protocol version.`,
+    )
+  }
+}
+
+export function responderKey(from: string, id: string): string {
+  return `r:${from}:${id}`
+}

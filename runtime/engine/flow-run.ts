@@ -1,0 +1,155 @@
+/**
+ * One flow in memory: its replay journal, its sessions and the bookkeeping that decides when it is
+ * idle (every branch waits for a message or a timer) and may be evicted. A run is disposable: after a
+ * crash or an eviction the flow is rebuilt by running its function again against the journal.
+ */
+import { encode } from '../store/codec.js'
+import type { FlowLogger } from '../session/flow-context.js'
+import { NonDeterminismError } from './engine-errors.js'
+import type { EngineSession } from './engine-session.js'
+import { type JournalEntry, type RequestedAction, describeAction, matches } from './journal-entry.js'
+import type { NodeCore } from './node-core.js'
+import { ScopeContext } from './scope-context.js'
+
+export type RunState = 'running' | 'finishing' | 'done' | 'dead'
+
+const never = new Promise<never>(() => {})
+
+export class FlowRun {
+  state: RunState = 'running'
+  readonly root: ScopeContext
+  /** Sessions of this flow by key, in creation order. */
+  readonly sessions = new Map<string, EngineSession>()
+  /** Durable timers this run waits for, by journal key. */
+  readonly timerWaiters = new Map<string, () => void>()
+  /** Set when replay detected a deviation: the flow fails with it even if user code catches it. */
+  fatal: Error | undefined
+  /** Operations in progress that are not waits (step bodies, commits). */
+  busy = 0
+  /** Branches waiting for a message, a confirm or a timer. */
+  waits = 0
+  /** Last group-commit batch holding a write of this run; eviction waits until it is committed. */
+  lastBatch = 0
+  idleSince = 0
+  touchedInbox = false
+  touchedTimers = false
+  /** Resolves when the run got past its journal (first live action or wait) or ended: "recovered". */
+  readonly reachedLive: Promise<void>
+  private markReached!: () => void
+  private isLive = false
+  readonly log: FlowLogger
+
+  constructor(
+    readonly core: NodeCore,
+    readonly flowId: string,
+    readonly name: string,
+    readonly kind: 'started' | 'responder',
+    /** Journal entries not yet consumed by the replay. */
+    private readonly replay: Map<string, JournalEntry>,
+  ) {
+    this.root = new ScopeContext(this, '')
+    this.reachedLive = new Promise<void>((resolve) => (this.markReached = resolve))
+    if (replay.size === 0) this.markLive()
+    const base = core.logger
+    const fields = (extra?: Record<string, unknown>) => ({ flow: name, flowId, node: core.name, ...extra })
+    // While replaying, the flow re-executes code that already logged; stay quiet until it is live.
+    this.log = {
+      info: (message, extra) => this.isLive && base.info(message, fields(extra)),
+      warn: (message, extra) => this.isLive && base.warn(message, fields(extra)),
+      error: (message, extra) => this.isLive && base.error(message, fields(extra)),
+    }
+  }
+
+  get alive(): boolean {
+    return this.state === 'running' || this.state === 'finishing'
+  }
+
+  get replaying(): boolean {
+    return this.replay.size > 0
+  }
+
+  /** A promise that never settles: what a dead (crashed or evicted) run's calls return. */
+  hang<T>(): Promise<T> {
+    return never
+  }
+
+  /**
+   * The recorded entry at `key`, consumed; undefined when the journal has none (the action is live).
+   * A recorded entry of another kind or name is non-determinism: the flow fails.
+   */
+  recorded(key: string, wanted: RequestedAction, where: string): JournalEntry | undefined {
+    const entry = this.replay.get(key)
+    if (entry === undefined) {
+      this.markLive()
+      return undefined
+    }
+    this.replay.delete(key)
+    if (!matches(entry, wanted)) {
+      const error = new NonDeterminismError(
+        `Flow '${this.name}' (${this.flowId}) on ${this.core.name} deviated from its journal at ${where}: the journal recorded ` +
+          `${describeAction(entry)} but the replay asked to ${describeAction(wanted)}. A flow must make the same calls in the same ` +
+          `order when it is replayed; run the code the flow started with, or let it fail and start it again.`,
+      )
+      this.fatal ??= error
+      throw error
+    }
+    if (this.replay.size === 0) this.markLive()
+    return entry
+  }
+
+  /** Journal entries the replay never asked for (non-empty at the end means the code changed). */
+  unconsumed(): [string, JournalEntry][] {
+    return [...this.replay]
+  }
+
+  markLive(): void {
+    if (this.isLive) return
+    this.isLive = true
+    this.markReached()
+  }
+
+  journal(key: string, entry: JournalEntry): void {
+    this.lastBatch = this.core.store.putJournal(this.flowId, key, encode(entry))
+  }
+
+  /** Waits for the current batch to commit; a run that died meanwhile never resumes. */
+  async commit(): Promise<void> {
+    this.busy++
+    try {
+      await this.core.store.commits.commit()
+    } finally {
+      this.busy--
+    }
+    if (!this.alive) return this.hang()
+  }
+
+  /** Runs a wait for something outside the flow; the run counts as idle while all its branches wait. */
+  wait<T>(executor: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
+    if (!this.alive) return this.hang()
+    this.markLive()
+    this.waits++
+    let settled = false
+    const promise = new Promise<T>((resolve, reject) => {
+      executor(
+        (value) => {
+          if (settled) return
+          settled = true
+          this.waits--
+          resolve(value)
+        },
+        (error) => {
+          if (settled) return
+          settled = true
+          this.waits--
+          reject(error)
+        },
+      )
+    })
+    if (this.busy === 0) this.core.noteIdle(this)
+    return promise
+  }
+
+  get idle(): boolean {
+    return this.state === 'running' && this.waits > 0 && this.busy === 0
+  }
+}

@@ -1,0 +1,13 @@
+/** `flow(name, fn)`: a named flow a node can start, resume after a restart, and run as a sub-flow. */
+import type { FlowContext, FlowDefinition } from '../session/flow-context.js'
+
+export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
+
+/**
+ * Declares a flow. The name identifies it in the store: a node resumes an unfinished flow by looking up
+ * the flow registered under the same name, so keep names stable across deployments.
+ */
+export function flow<Args = void, Result = unknown>(name: string, run: (context: FlowContext, args: Args) => Promise<Result>): Flow<Args, Result> {
+  if (!/^[A-Za-z][\w.:-]*$/.test(name)) throw new TypeError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
+  return Object.freeze({ name, run })
+}

@@ -1,0 +1,5 @@
+export { createNode, type Node, type NodeOptions, type FlowHandle, type FlowEndEvent, type StartOptions, type NodeStats } from './node.js'
+export { flow, type Flow } from './flow.js'
+export { NonDeterminismError, FlowStartError } from './engine-errors.js'
+export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
+export type { JournalEntry } from './journal-entry.js'

@@ -1,0 +1,131 @@
+/**
+ * The FlowContext a flow sees. Each scope (the flow, a sub-flow, a session) numbers its actions; the
+ * number is the journal key, so a replay finds each recorded result where the code asks for it again.
+ */
+import type { SessionChannel, SessionRequest } from '../session/channel.js'
+import type { FlowContext, FlowDefinition, FlowLogger } from '../session/flow-context.js'
+import { encode } from '../store/codec.js'
+import { EngineSession } from './engine-session.js'
+import type { FlowRun } from './flow-run.js'
+
+export class ScopeContext implements FlowContext {
+  private index = 0
+
+  constructor(
+    readonly run: FlowRun,
+    readonly scope: string,
+  ) {}
+
+  get me(): string {
+    return this.run.core.name
+  }
+
+  get flowId(): string {
+    return this.run.flowId
+  }
+
+  get log(): FlowLogger {
+    return this.run.log
+  }
+
+  /** The next journal key of this scope and a description of the position for errors. */
+  nextKey(): { key: string; index: number; where: string } {
+    const index = this.index++
+    return { key: `${this.scope}#${index}`, index, where: `action ${index + 1} of ${this.describeScope()}` }
+  }
+
+  describeScope(): string {
+    return this.scope === '' ? 'the flow' : `scope ${this.scope}`
+  }
+
+  async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, where } = this.nextKey()
+    const entry = run.recorded(key, { k: 'step', what: name }, where)
+    if (entry?.k === 'step') {
+      if (entry.ok) return entry.value as T
+      throw Object.assign(new Error(entry.error.message), { name: entry.error.name })
+    }
+    let value: T
+    run.busy++
+    try {
+      value = await fn()
+    } catch (error) {
+      run.busy--
+      if (!run.alive) return run.hang()
+      const { name: errorName, message } = error instanceof Error ? error : { name: 'Error', message: String(error) }
+      run.journal(key, { k: 'step', name, ok: false, error: { name: errorName, message } })
+      await run.commit()
+      throw error
+    }
+    run.busy--
+    if (!run.alive) return run.hang()
+    try {
+      encode(value)
+    } catch (error) {
+      throw new TypeError(`Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`)
+    }
+    run.journal(key, { k: 'step', name, ok: true, value })
+    await run.commit()
+    return value
+  }
+
+  async sleep(ms: number): Promise<void> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, where } = this.nextKey()
+    const entry = run.recorded(key, { k: 'sleep' }, where)
+    let until: number
+    if (entry?.k === 'sleep') until = entry.until
+    else {
+      until = Date.now() + Math.max(0, ms)
+      run.journal(key, { k: 'sleep', until })
+      run.core.store.putTimer(run.flowId, key, until)
+      run.touchedTimers = true
+      run.core.timers.add({ due: until, flowId: run.flowId, key })
+      await run.commit()
+    }
+    if (until > Date.now()) {
+      await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve))
+      run.timerWaiters.delete(key)
+    }
+    run.touchedTimers = true
+    run.lastBatch = run.core.store.deleteTimer(run.flowId, key)
+  }
+
+  async openSession(request: SessionRequest): Promise<SessionChannel> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    if (request.versions.length === 0) throw new TypeError(`Opening a ${request.protocol} session needs at least one version to offer.`)
+    const { key, index, where } = this.nextKey()
+    const entry = run.recorded(key, { k: 'open', what: `${request.protocol} with ${request.counterparty}` }, where)
+    const scope = `${this.scope}/${index}`
+    const id = `${run.flowId}${scope}`
+    const sessionKey = `i:${id}`
+    let session = run.sessions.get(sessionKey)
+    if (!session) {
+      const single = request.versions.length === 1 ? request.versions[0]!.version : 0
+      session = EngineSession.initiating(run, id, request, single)
+    }
+    session.attach(new ScopeContext(run, scope), request)
+    if (!entry) {
+      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty })
+      session.persist()
+      // With several versions on offer the handler depends on the outcome, so the handshake happens
+      // now; with one, the init travels with the first frame (one message instead of a round trip).
+      if (request.versions.length > 1) session.sendInit(null)
+    }
+    if (request.versions.length > 1) await session.confirmation()
+    return session
+  }
+
+  async subFlow<Args, Result>(flow: FlowDefinition<Args, Result>, args: Args): Promise<Result> {
+    const run = this.run
+    if (!run.alive) return run.hang()
+    const { key, index, where } = this.nextKey()
+    const entry = run.recorded(key, { k: 'sub', what: flow.name }, where)
+    if (!entry) run.journal(key, { k: 'sub', name: flow.name })
+    return flow.run(new ScopeContext(run, `${this.scope}/${index}`), args)
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The node's tables. A flow's durable state is its journal (recorded actions), its sessions, the frames
+ * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
+ * Finished flows delete their rows, so the tables hold in-flight work only.
+ */
+export const SCHEMA_VERSION = 1
+
+export const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS flows (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,            -- 'started' | 'responder'
+  args BLOB,
+  status TEXT NOT NULL,          -- 'running' | 'done' | 'failed' (the last two only with retention)
+  outcome BLOB,
+  started_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+  flow_id TEXT NOT NULL,
+  key TEXT NOT NULL,             -- '<scope>#<index>': scopes are the flow, each sub-flow and each session
+  entry BLOB NOT NULL,
+  PRIMARY KEY (flow_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+  key TEXT PRIMARY KEY,          -- 'i:<session id>' on the initiator, 'r:<initiator>:<session id>' on the responder
+  flow_id TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  version INTEGER,
+  status TEXT NOT NULL,          -- 'opening' | 'open' | 'rejected'
+  reason TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_by_flow ON sessions (flow_id);
+CREATE TABLE IF NOT EXISTS inbox (
+  session_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  flow_id TEXT NOT NULL,
+  event BLOB NOT NULL,
+  PRIMARY KEY (session_key, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS inbox_by_flow ON inbox (flow_id);
+CREATE TABLE IF NOT EXISTS outbox (
+  id TEXT PRIMARY KEY,
+  session_key TEXT NOT NULL,
+  envelope BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS processed (
+  id TEXT PRIMARY KEY,           -- ids of session inits already answered, kept for the dedup window
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timers (
+  flow_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  due INTEGER NOT NULL,
+  PRIMARY KEY (flow_id, key)
+) WITHOUT ROWID;
+`
