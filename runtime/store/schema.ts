@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   id TEXT PRIMARY KEY,
   session_key TEXT NOT NULL,
   envelope BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS processed (
   id TEXT PRIMARY KEY,           -- ids of session inits already answered, kept for the dedup window
   at INTEGER NOT NULL

@@ -1,0 +1,61 @@
+/**
+ * A few nodes on one in-memory network, each with its own SQLite file in a temporary directory, and the
+ * helpers tests use to crash, restart and wait for them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Node, type NodeOptions, createNode } from '../../../runtime/engine/index.js'
+import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../../runtime/network/index.js'
+
+type NodeSpec = Omit<NodeOptions, 'name' | 'store' | 'network'>
+
+export class Cluster {
+  readonly net: InMemoryNetwork
+  readonly dir: string
+  private readonly specs = new Map<string, NodeSpec>()
+  readonly nodes = new Map<string, Node>()
+
+  constructor(options: InMemoryNetworkOptions = {}) {
+    this.net = new InMemoryNetwork(options)
+    this.dir = mkdtempSync(join(tmpdir(), 'colloquy-engine-'))
+  }
+
+  async add(name: string, spec: NodeSpec = {}): Promise<Node> {
+    this.specs.set(name, spec)
+    const node = await createNode({ redeliverAfterMs: 50, ...spec, name, store: join(this.dir, `${name}.db`), network: this.net })
+    this.nodes.set(name, node)
+    return node
+  }
+
+  node(name: string): Node {
+    const node = this.nodes.get(name)
+    if (!node) throw new Error(`no node ${name} in this cluster`)
+    return node
+  }
+
+  /** Kills the node as kill -9 would and opens its file again (optionally with other flows or responders). */
+  async crashAndRestart(name: string, spec?: NodeSpec): Promise<Node> {
+    this.node(name).crash()
+    return this.add(name, spec ?? this.specs.get(name))
+  }
+
+  async stopAll(): Promise<void> {
+    for (const node of this.nodes.values()) await node.stop()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+/** Polls `check` every few ms until it holds (or fails after `ms`). */
+export async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** Lets group commits and deliveries of the current moment run. */
+export async function turns(n = 5): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
+}
