@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { type Node, type NodeOptions, createNode } from '../../../runtime/engine/index.js'
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../../runtime/network/index.js'
 
+const silent = { info() {}, warn() {}, error() {} }
+
 type NodeSpec = Omit<NodeOptions, 'name' | 'store' | 'network'>
 
 export class Cluster {
@@ -23,7 +25,7 @@ export class Cluster {
 
   async add(name: string, spec: NodeSpec = {}): Promise<Node> {
     this.specs.set(name, spec)
-    const node = await createNode({ redeliverAfterMs: 50, ...spec, name, store: join(this.dir, `${name}.db`), network: this.net })
+    const node = await createNode({ redeliverAfterMs: 50, logger: silent, ...spec, name, store: join(this.dir, `${name}.db`), network: this.net })
     this.nodes.set(name, node)
     return node
   }
