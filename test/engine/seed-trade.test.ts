@@ -1,0 +1,87 @@
+/**
+ * The seed two-party trade from examples/ between two nodes (seller initiates, buyer responds, the
+ * inlined CollectSignatures runs on the same session), with each side killed after each network step.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { type FlowEndEvent, flow } from '../../runtime/engine/index.js'
+import { type TradeOffer, buyAsset, sellAsset } from '../../examples/two-party-trade-flows.js'
+import { Cluster, turns } from './support/cluster.js'
+
+let cluster: Cluster | undefined
+afterEach(async () => {
+  await cluster?.stopAll()
+  cluster = undefined
+})
+
+const offer: TradeOffer = {
+  price: { quantity: 100, currency: 'GBP' },
+  asset: { ref: { txId: 'issue-1', index: 0 }, description: 'a fine painting', owner: 'Alice' },
+}
+const sell = flow('sell-asset', async (ctx, buyer: string) => sellAsset(ctx, buyer, offer))
+const buyer = buyAsset({ maxPrice: 150, wants: 'painting' })
+
+async function trade(crashAfter: number, victim: 'Alice' | 'Bob' | null) {
+  const c = (cluster = new Cluster({ mode: 'manual' }))
+  const bobEnds: FlowEndEvent[] = []
+  const bobSpec = { responders: [buyer], onFlowEnd: (e: FlowEndEvent) => bobEnds.push(e) }
+  let alice = await c.add('Alice', { flows: [sell] })
+  await c.add('Bob', bobSpec)
+  const handle = alice.startFlow(sell, 'Bob')
+  let outcome: { value?: unknown; error?: unknown } | undefined
+  const record = (p: Promise<unknown>) => p.then((value) => (outcome = { value }), (error) => (outcome = { error }))
+  void record(handle.result)
+  await turns()
+  let steps = 0
+  while (steps < crashAfter && (await c.net.step())) {
+    steps++
+    await turns()
+  }
+  if (victim) {
+    const done = outcome !== undefined
+    const reopened = await c.crashAndRestart(victim, victim === 'Bob' ? bobSpec : undefined)
+    if (victim === 'Alice') {
+      alice = reopened
+      if (!done) void record(alice.resultOf(handle.flowId))
+    }
+  }
+  for (let i = 0; i < 200; i++) {
+    await c.net.settle()
+    const quiet = c.node('Alice').store.counts().outbox + c.node('Bob').store.counts().outbox === 0
+    if (outcome && quiet) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return { outcome, steps, bobEnds, c }
+}
+
+describe('seed trade flow with crashes', () => {
+  it('completes exactly once when either side is killed after any step', async () => {
+    const clean = await trade(Number.POSITIVE_INFINITY, null)
+    const tx = (clean.outcome as { value: { id: string; signatures: { signer: string }[] } }).value
+    expect(tx.signatures.map((s) => s.signer).sort()).toEqual(['Alice', 'Bob'])
+    const total = clean.steps
+    expect(total).toBeGreaterThanOrEqual(6)
+    await cluster!.stopAll()
+    cluster = undefined
+    for (const victim of ['Alice', 'Bob'] as const) {
+      for (let k = 1; k < total; k++) {
+        const { outcome, bobEnds, c } = await trade(k, victim)
+        expect(outcome, `${victim} killed after step ${k}`).toEqual({ value: tx })
+        // the buyer's flow completed once, across both lives of Bob's node
+        expect(bobEnds.filter((e) => e.ok)).toHaveLength(1)
+        for (const name of ['Alice', 'Bob']) {
+          expect(c.node(name).store.counts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, timers: 0 })
+        }
+        await cluster!.stopAll()
+        cluster = undefined
+      }
+    }
+  })
+
+  it('an unacceptable price reaches the seller as the declared error', async () => {
+    cluster = new Cluster()
+    const alice = await cluster.add('Alice', { flows: [sell] })
+    await cluster.add('Bob', { responders: [buyAsset({ maxPrice: 50, wants: 'painting' })] })
+    const error = (await alice.startFlow(sell, 'Bob').result.catch((e: unknown) => e)) as { errorType: string; details: unknown; peer: string }
+    expect(error).toMatchObject({ errorType: 'UnacceptablePrice', peer: 'Bob', details: { askingPrice: { quantity: 100, currency: 'GBP' }, maxPrice: { quantity: 50, currency: 'GBP' } } })
+  })
+})
