@@ -48,7 +48,7 @@ export interface IssueRequestV1Requester_OfferDecision {
   /** Resolves with the branch Issuer chose and its state. */
   offer(): Promise<IssueRequestV1Requester_OfferDecision_Branch>;
   /** Waits for Issuer's choice and runs the handler of that branch. */
-  match<R>(handlers: IssueRequestV1Requester_OfferDecision_Handlers<R>): Promise<Awaited<R>>;
+  match<R>(handlers: IssueRequestV1Requester_OfferDecision_Handlers<R>): Promise<Awaited<NoInfer<R>>>;
 }
 
 /**

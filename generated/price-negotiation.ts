@@ -47,7 +47,7 @@ export interface PriceNegotiationV1Buyer_OfferResponse {
   /** Resolves with the branch Seller chose and its state. */
   offer(): Promise<PriceNegotiationV1Buyer_OfferResponse_Branch>;
   /** Waits for Seller's choice and runs the handler of that branch. */
-  match<R>(handlers: PriceNegotiationV1Buyer_OfferResponse_Handlers<R>): Promise<Awaited<R>>;
+  match<R>(handlers: PriceNegotiationV1Buyer_OfferResponse_Handlers<R>): Promise<Awaited<NoInfer<R>>>;
 }
 
 /**
@@ -183,7 +183,7 @@ export interface PriceNegotiationV1Seller_OfferReaction {
   /** Resolves with the branch Buyer chose and its state. */
   offer(): Promise<PriceNegotiationV1Seller_OfferReaction_Branch>;
   /** Waits for Buyer's choice and runs the handler of that branch. */
-  match<R>(handlers: PriceNegotiationV1Seller_OfferReaction_Handlers<R>): Promise<Awaited<R>>;
+  match<R>(handlers: PriceNegotiationV1Seller_OfferReaction_Handlers<R>): Promise<Awaited<NoInfer<R>>>;
 }
 
 /**

@@ -10,7 +10,7 @@ import { GeneratorError } from './generator-error.js'
 import { inputHash, sha256 } from './input-fingerprint.js'
 import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
 import { type Manifest, manifestName, readManifest } from './manifest.js'
-import { buildProjectModel, compare } from './protocol-model.js'
+import { type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
 
 export interface ProjectLayout {
   readonly root: string
@@ -35,8 +35,12 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       file: layout.protocolsDir,
     })
   }
-  const loaded = []
-  for (const file of protocolFiles) loaded.push(await loadProtocolFile(layout.root, file))
+  // Imported concurrently: tsx hands each cold file to esbuild off the main thread, so the transforms
+  // overlap. A failure is reported for the first failing file in sorted order, as a sequential load would.
+  const settled = await Promise.allSettled(protocolFiles.map((file) => loadProtocolFile(layout.root, file)))
+  const failure = settled.find((result) => result.status === 'rejected')
+  if (failure) throw failure.reason
+  const loaded = settled.map((result) => (result as PromiseFulfilledResult<LoadedProtocolFile>).value)
   const model = buildProjectModel(loaded)
 
   const outputs = new Map<string, string>()
