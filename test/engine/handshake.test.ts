@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { flow } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
 import { UnexpectedFlowEndError, type ProtocolState } from '../../runtime/session/index.js'
+import type { AnyProtocol } from '../../runtime/dsl/index.js'
 import { Cluster } from './support/cluster.js'
 import { familyOf, versionSpec } from './support/family.js'
 import { PingV1, PingV1Changed, PingV2, PingV3 } from './support/protocols.js'
@@ -40,17 +41,17 @@ const responderHandlers = {
   },
 }
 
-function pinger(...versions: (typeof PingV1)[]) {
+function pinger(...versions: AnyProtocol[]) {
   const family = familyOf(...versions)
   const handlers = Object.fromEntries(versions.map((v) => [`v${v.version}`, initiatorHandlers[`v${v.version}` as 'v1']]))
   return flow(`pinger-${versions.map((v) => v.version).join('')}`, async (ctx) => family.initiate(ctx, 'Bob', handlers))
 }
-function ponger(...versions: (typeof PingV1)[]) {
+function ponger(...versions: AnyProtocol[]) {
   const handlers = Object.fromEntries(versions.map((v) => [`v${v.version}`, responderHandlers[`v${v.version}` as 'v1']]))
   return familyOf(...versions).responder(handlers)
 }
 
-async function run(initiatorVersions: (typeof PingV1)[], responderVersions: (typeof PingV1)[] | null) {
+async function run(initiatorVersions: AnyProtocol[], responderVersions: AnyProtocol[] | null) {
   cluster = new Cluster()
   const seen: Envelope[] = []
   cluster.net.setFaults({ rule: (e) => (seen.push(e), undefined) })
