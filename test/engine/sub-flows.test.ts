@@ -9,8 +9,8 @@ afterEach(async () => cluster?.stopAll())
 /** A parent flow running the initiating `asker` flow twice as sub-flows, with a step between them. */
 const parent = flow('parent', async (ctx, base: number) => {
   const first = await ctx.subFlow(asker, base)
-  const middle = await ctx.step('middle', () => (bump(`parent-middle-${base}`), first + 1))
-  const second = await ctx.subFlow(asker, middle)
+  const middle = await ctx.step('middle', () => (bump(`parent-middle-${base}`), (first as number) + 1))
+  const second = await ctx.subFlow(asker, middle as number)
   return [first, second]
 })
 
