@@ -194,9 +194,9 @@ class EngineNode implements Node, NodeCore, Endpoint {
     }
     this.store.insertFlow(flowId, flow.name, 'started', encodedArgs, Date.now())
     const run = new FlowRun(this, flowId, flow.name, 'started', new Map())
+    this.launch(run, () => flow.run(run.root, args))
     const result = this.resultOf(flowId) as Promise<R>
     const started = this.store.commits.commit()
-    this.launch(run, () => flow.run(run.root, args))
     return { flowId, result, started }
   }
 
