@@ -2,3 +2,6 @@
 export * from './dsl/index.js'
 export * from './ir/index.js'
 export * from './session/index.js'
+export * from './engine/index.js'
+export * from './store/index.js'
+export * from './network/index.js'
