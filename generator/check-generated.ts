@@ -31,7 +31,7 @@ export function checkGenerated(layout: ProjectLayout): StaleOutput[] {
       stale.push({ file, reason: 'has no generated code yet' })
       continue
     }
-    if (inputHash(path.join(layout.root, file)) !== entry.input) stale.push({ file, reason: 'changed since its code was generated' })
+    if (inputHash(layout.root, path.join(layout.root, file)) !== entry.input) stale.push({ file, reason: 'changed since its code was generated' })
     for (const [output, hash] of Object.entries(entry.outputs)) {
       known.add(output)
       const absolute = path.join(layout.root, output)

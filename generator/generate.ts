@@ -59,7 +59,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       throw GeneratorError.from(error, file.path)
     }
     for (const family of file.families) put(`${path.posix.dirname(modulePath)}/${kebab(family.name)}.md`, emitDiagrams(family, file.path))
-    files[file.path] = { input: inputHash(path.join(layout.root, file.path)), outputs: sortedRecord(produced) }
+    files[file.path] = { input: inputHash(layout.root, path.join(layout.root, file.path)), outputs: sortedRecord(produced) }
   }
   const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
   outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)

@@ -13,15 +13,19 @@ export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
-/** Hash of a source file and its relative imports (transitively), in a stable order. */
-export function inputHash(absoluteFile: string): string {
+/**
+ * Hash of a source file and its relative imports (transitively), in a stable order. Paths enter the hash
+ * relative to `root`, so a clone in another folder gets the same hash.
+ */
+export function inputHash(root: string, absoluteFile: string): string {
   const seen = new Set<string>()
   const hash = createHash('sha256')
   const visit = (file: string): void => {
     if (seen.has(file)) return
     seen.add(file)
     const text = readFileSync(file, 'utf8')
-    hash.update(`${file.length}:${text.length}:`).update(text)
+    const name = path.relative(root, file).split(path.sep).join('/')
+    hash.update(`${name}\0${text.length}\0`).update(text)
     for (const match of text.matchAll(importPattern)) {
       const resolved = resolveLocal(path.dirname(file), (match[1] ?? match[2])!)
       if (resolved && !resolved.includes(`${path.sep}node_modules${path.sep}`)) visit(resolved)
