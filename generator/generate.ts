@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { emitDiagrams } from './emit/emit-diagram.js'
 import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
+import { moduleSpecifier } from './emit/module-specifier.js'
 import { GeneratorError } from './generator-error.js'
 import { inputHash, sha256 } from './input-fingerprint.js'
 import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
@@ -47,7 +48,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
   const files: Record<string, { input: string; outputs: Record<string, string> }> = {}
   for (const file of model.files) {
     const modulePath = outputPathFor(file.path, layout.outDir)
-    const runtimeImport = layout.runtime.startsWith('./') ? relativeImport(modulePath, layout.runtime.slice(2)) : layout.runtime
+    const runtimeImport = layout.runtime.startsWith('./') ? moduleSpecifier(modulePath, layout.runtime.slice(2)) : layout.runtime
     const produced: Record<string, string> = {}
     const put = (outPath: string, content: string): void => {
       outputs.set(outPath, content)
@@ -97,12 +98,6 @@ export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): Wr
   const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
   for (const p of removed) rmSync(path.join(layout.root, p), { force: true })
   return { written, unchanged, removed }
-}
-
-function relativeImport(fromFile: string, toFile: string): string {
-  let rel = path.posix.relative(path.posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js')
-  if (!rel.startsWith('.')) rel = `./${rel}`
-  return rel
 }
 
 function kebab(name: string): string {

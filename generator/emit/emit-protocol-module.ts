@@ -4,13 +4,13 @@
  * tokens, handler types, the runtime state tables and the typed `X.initiate` / `X.responder` object.
  */
 import { createRequire } from 'node:module'
-import path from 'node:path'
 import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, Project, StatementStructures } from 'ts-morph'
 import type { JsonSchema, StateEntry, StateTable } from '../../runtime/ir/index.js'
 import { stepNumber } from '../../runtime/ir/index.js'
 import type { FamilyModel, FileModel, ProjectModel, VersionModel } from '../protocol-model.js'
 import { compare } from '../protocol-model.js'
 import { typeText } from './json-schema-to-type.js'
+import { moduleSpecifier } from './module-specifier.js'
 import {
   completionTypeName,
   errorTypeName,
@@ -60,7 +60,7 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
   imports.add(options.runtimeImport, ['MessageTag'], false, true)
   imports.add(options.runtimeImport, ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'protocolState', 'protocolCompletion'], false, true)
   for (const family of file.families) {
-    imports.add(relativeModule(outPath, file.path), family.versions.map((v) => v.exportName), true)
+    imports.add(moduleSpecifier(outPath, file.path), family.versions.map((v) => v.exportName), true)
     for (const version of family.versions) {
       statements.push(...emitVersion(model, family, version, imports, options))
     }
@@ -274,7 +274,7 @@ function stateDeclarations(
       const sub = inlineTarget(model, version, entry.label)
       const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === role)!
       const handler = handlerTypeName(sub.family, sub.version, subRole)
-      if (sub.file !== family.file) imports.add(relativeModule(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [handler], false, true)
+      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [handler], false, true)
       imports.add(options.runtimeImport, ['Inlined'], false, true)
       return [
         base([`${where}: run the inlined ${entry.protocol} v${entry.version} as its ${subRole}, on this session.`, `Then: ${describe(table, entry.next, role, peer)}.`], [
@@ -411,7 +411,7 @@ function inlineSpecs(model: ProjectModel, family: FamilyModel, version: VersionM
     .map((entry) => {
       const sub = inlineTarget(model, version, entry.label)
       const spec = specName(sub.family, sub.version)
-      if (sub.file !== family.file) imports.add(relativeModule(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [spec], true)
+      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [spec], true)
       return `${entry.label}: ${spec}`
     })
 }
@@ -438,12 +438,6 @@ function describe(table: StateTable, id: number, role: string, peer: string): st
 function tableLiteral(table: StateTable): string {
   const states = table.states.map((s) => `    ${JSON.stringify(s)},`).join('\n')
   return `{\n  protocol: '${table.protocol}',\n  version: ${table.version},\n  initiator: '${table.initiator}',\n  responder: '${table.responder}',\n  start: ${table.start},\n  states: [\n${states}\n  ],\n}`
-}
-
-function relativeModule(fromFile: string, toFile: string): string {
-  let rel = path.posix.relative(path.posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js')
-  if (!rel.startsWith('.')) rel = `./${rel}`
-  return rel
 }
 
 /** Collects imports by module, values and types apart, and prints them sorted. */

@@ -5,7 +5,7 @@
  */
 import type { AnyProtocol } from '../dsl/protocol-definition.js'
 import { type StateEntry, type StateTable, stepNumber } from '../ir/state-table.js'
-import type { SessionChannel } from './channel.js'
+import type { SessionChannel, SessionFrame } from './channel.js'
 import type { FlowContext } from './flow-context.js'
 import { InvalidPayloadError, ProtocolViolationError, StaleStateError } from './session-errors.js'
 import { Untrustworthy } from './untrustworthy.js'
@@ -67,7 +67,7 @@ export class ProtocolState {
     const frame = await this.run.channel.receive()
     const wireLabel = this.run.prefix + entry.label
     if (frame.kind !== 'data' || frame.label !== wireLabel) {
-      const got = frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
+      const got = describeFrame(frame)
       throw new ProtocolViolationError(
         `${this.where(entry)}: expected message '${wireLabel}' from ${entry.from} but ${this.run.channel.counterparty} sent ${got}. The peer does not follow ${this.protocolName()}; check that both sides run the same protocol version.`,
       )
@@ -99,7 +99,7 @@ export class ProtocolState {
     const wireLabel = this.run.prefix + entry.label
     const target = frame.kind === 'choice' && frame.label === wireLabel ? entry.branches[frame.branch] : undefined
     if (frame.kind !== 'choice' || target === undefined) {
-      const got = frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
+      const got = describeFrame(frame)
       throw new ProtocolViolationError(
         `${this.where(entry)}: expected ${entry.by}'s choice '${wireLabel}' (one of ${Object.keys(entry.branches).join(', ')}) but ${this.run.channel.counterparty} sent ${got}.`,
       )
@@ -191,6 +191,10 @@ export function completionResult(value: unknown, run: RoleRun, who: string): unk
   throw new ProtocolViolationError(
     `${who} for ${table.protocol} v${table.version} ${run.role} returned without reaching the protocol's end; return s.end(result) from the End state.`,
   )
+}
+
+function describeFrame(frame: SessionFrame): string {
+  return frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
 }
 
 function issueText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
