@@ -135,6 +135,7 @@ export class EngineSession implements SessionChannel {
     run.journal(key, { k: 'send', label: frame.label, seq })
     if (!this.initSent) this.sendInit(frame)
     else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
+    run.core.observe(this, 'send', frame.label)
     await run.commit()
   }
 
@@ -162,6 +163,7 @@ export class EngineSession implements SessionChannel {
     this.inbox.delete(seq)
     this.recvSeq = seq + 1
     run.journal(key, { k: 'recv', seq })
+    if (event.t === 'data') run.core.observe(this, 'receive', event.frame.label)
     return this.interpret(event)
   }
 
@@ -186,6 +188,7 @@ export class EngineSession implements SessionChannel {
     run.journal(key, { k: 'close', seq })
     if (!this.peerGone) this.queueFrame({ t: 'end', session: this.id, dir: this.dir, seq })
     this.status = 'closed'
+    run.core.observe(this, 'end', null)
     await run.commit()
   }
 

@@ -1,4 +1,5 @@
 export { createNode, type Node, type NodeOptions, type FlowHandle, type FlowEndEvent, type StartOptions, type NodeStats } from './node.js'
+export type { SessionAction } from './node-core.js'
 export { flow, type Flow } from './flow.js'
 export { NonDeterminismError, FlowStartError } from './engine-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'

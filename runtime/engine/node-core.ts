@@ -17,4 +17,20 @@ export interface NodeCore {
   registerSession(session: EngineSession): void
   /** A run may have become idle: consider it for eviction. */
   noteIdle(run: FlowRun): void
+  /** A live (not replayed) session action became durable: tell the node's observer, if any. */
+  observe(session: EngineSession, action: SessionAction['action'], label: string | null): void
+}
+
+/** A session action as operators see it: which node, flow and protocol step. */
+export interface SessionAction {
+  readonly node: string
+  readonly flowId: string
+  readonly flowName: string
+  readonly protocol: string
+  readonly version: number
+  readonly role: 'initiator' | 'responder'
+  readonly counterparty: string
+  readonly action: 'send' | 'receive' | 'end'
+  /** The message or choice label (inlined sub-protocol labels are prefixed: `signatures.proposal`); null for end. */
+  readonly label: string | null
 }

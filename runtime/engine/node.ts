@@ -18,7 +18,7 @@ import { FlowRun } from './flow-run.js'
 import { negotiate } from './handshake.js'
 import { describeAction, type JournalEntry } from './journal-entry.js'
 import { messageIds } from './message-ids.js'
-import type { NodeCore } from './node-core.js'
+import type { NodeCore, SessionAction } from './node-core.js'
 import { type TimerItem, TimerQueue } from './timer-queue.js'
 
 export interface NodeOptions {
@@ -48,6 +48,8 @@ export interface NodeOptions {
   readonly logger?: FlowLogger
   /** Called when any flow on this node ends, including responder flows. */
   readonly onFlowEnd?: (event: FlowEndEvent) => void
+  /** Called once each live session action (send, receive, end) is committed; replayed actions are not reported again. */
+  readonly onSessionAction?: (event: SessionAction) => void
 }
 
 export interface FlowEndEvent {
@@ -364,6 +366,24 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const run = this.runs.get(item.flowId)
     if (run) run.timerWaiters.get(item.key)?.()
     else this.rehydrate(item.flowId)
+  }
+
+  observe(session: EngineSession, action: SessionAction['action'], label: string | null): void {
+    const observer = this.options.onSessionAction
+    if (!observer) return
+    const run = session.run
+    const event: SessionAction = {
+      node: this.name,
+      flowId: run.flowId,
+      flowName: run.name,
+      protocol: session.protocol,
+      version: session.version,
+      role: session.dir === 'i' ? 'initiator' : 'responder',
+      counterparty: session.counterparty,
+      action,
+      label,
+    }
+    this.store.commits.afterCommit(() => observer(event))
   }
 
   // ---- messages out ----
