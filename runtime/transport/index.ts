@@ -1,0 +1,5 @@
+export { TcpNetwork, type TcpNetworkOptions, type TcpNetworkStats } from './tcp-network.js'
+export { type NodeIdentity, IdentityError, generateIdentity, identityFromPem, loadOrCreateIdentity, publicKeyText } from './identity.js'
+export { NetworkMap, NetworkMapError, type PartyEntry, loadNetworkMap, parseNetworkMap } from './network-map.js'
+export type { RejectReason } from './connection.js'
+export type { ReconnectOptions } from './peer-link.js'
