@@ -1,6 +1,7 @@
 /** Errors the engine raises itself, and how flow errors cross the wire. */
 import type { WireException } from '../network/wire.js'
 import { FlowException, UnexpectedFlowEndError } from '../session/session-errors.js'
+import type { StrandedFlow } from './declared-versions.js'
 
 /** The flow's code made a different call than the one its journal recorded at that point. */
 export class NonDeterminismError extends Error {
@@ -10,6 +11,44 @@ export class NonDeterminismError extends Error {
 /** A flow was asked for that this node cannot run (unknown name, stopped node). */
 export class FlowStartError extends Error {
   override readonly name = 'FlowStartError'
+}
+
+/**
+ * `createNode` refused to open a store holding flows in flight that use protocol versions the node's code
+ * no longer declares: replaying them would need the handlers that were removed. Nothing in the store
+ * changed. `flows` lists each such flow and session.
+ */
+export class RetiredVersionInFlightError extends Error {
+  override readonly name = 'RetiredVersionInFlightError'
+
+  constructor(
+    readonly node: string,
+    readonly flows: readonly StrandedFlow[],
+  ) {
+    const ids = [...new Set(flows.map((f) => f.flowId))]
+    super(
+      `Node ${node} did not start: ${ids.length} flow(s) in flight use protocol versions its code no longer declares:\n` +
+        flows.map((f) => `  - ${describeStranded(f)}\n`).join('') +
+        `Keep those versions declared until the flows finish: run the previous build with \`drain: true\` (it finishes the flows in flight and accepts no new ones; wait for node.drained), then start this build. ` +
+        `Or end them: open this build with \`drain: true\`, which leaves them parked, and call node.killFlow(id) for each (${ids.join(', ')}); their counterparties see the flow end.`,
+    )
+  }
+}
+
+/** One line per stranded session, for errors and logs. */
+export function describeStranded(flow: StrandedFlow): string {
+  const use = flow.negotiated ? `uses ${flow.protocol} v${flow.version}` : `offered ${flow.protocol} v${flow.version} and awaits the handshake`
+  return `flow ${flow.flowId} ('${flow.flowName}', ${flow.role} with ${flow.counterparty}) ${use}`
+}
+
+/** The node runs in drain mode: it finishes its flows in flight and starts no new ones. */
+export class NodeDrainingError extends Error {
+  override readonly name = 'NodeDrainingError'
+}
+
+/** The flow was ended by an operator with killFlow. */
+export class FlowKilledError extends Error {
+  override readonly name = 'FlowKilledError'
 }
 
 /**

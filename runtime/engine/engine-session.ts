@@ -110,7 +110,10 @@ export class EngineSession implements SessionChannel {
 
   sendInit(first: SessionFrame | null): void {
     const core = this.run.core
-    const versions = this.request?.versions ?? []
+    // A session whose version is already settled (one version offered when it opened) offers only that
+    // one, also when it resumes under code that declares more.
+    const offered = this.request?.versions ?? []
+    const versions = this.version ? offered.filter((v) => v.version === this.version) : offered
     this.initSent = true
     core.queueMessage(
       { id: messageIds.init(this.id), from: core.name, to: this.counterparty, body: { t: 'init', session: this.id, protocol: this.protocol, versions, first } },

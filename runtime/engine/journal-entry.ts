@@ -4,8 +4,11 @@
  * receives and the steps its handler runs. Scoping by session (not one global counter) is what lets
  * concurrent sessions (Promise.all over counterparties) replay in whatever order their messages arrive.
  */
+import type { VersionOffer } from '../session/channel.js'
+
 export type JournalEntry =
-  | { readonly k: 'open'; readonly protocol: string; readonly peer: string }
+  /** `offers`: the versions offered at the open, so a node can tell at start which versions a session still awaiting its handshake may need. */
+  | { readonly k: 'open'; readonly protocol: string; readonly peer: string; readonly offers?: readonly VersionOffer[] }
   | { readonly k: 'send'; readonly label: string; readonly seq: number }
   | { readonly k: 'recv'; readonly seq: number }
   | { readonly k: 'close'; readonly seq: number }

@@ -11,11 +11,13 @@ import type { ResponderRegistration } from '../session/protocol-family.js'
 import { FlowException } from '../session/session-errors.js'
 import { decode, encode } from '../store/codec.js'
 import { type Durability, type FlowRow, FlowStore, type InboxRow, type SessionRow } from '../store/sqlite-store.js'
-import { FlowStartError, NonDeterminismError, toWireException } from './engine-errors.js'
+import { type DeclaredProtocol, DeclaredVersions, type StrandedFlow } from './declared-versions.js'
+import { FlowKilledError, FlowStartError, NodeDrainingError, NonDeterminismError, RetiredVersionInFlightError, describeStranded, toWireException } from './engine-errors.js'
 import { EngineSession, type InboxEvent, responderKey } from './engine-session.js'
 import type { Flow } from './flow.js'
+import { farewell } from './flow-farewell.js'
 import { FlowRun } from './flow-run.js'
-import { negotiate } from './handshake.js'
+import { type HandshakeOutcome, negotiate } from './handshake.js'
 import { describeAction, type JournalEntry } from './journal-entry.js'
 import { messageIds } from './message-ids.js'
 import type { NodeCore, SessionAction } from './node-core.js'
@@ -31,6 +33,23 @@ export interface NodeOptions {
   readonly flows?: readonly Flow[]
   /** Responders that answer sessions initiated by other nodes. */
   readonly responders?: readonly ResponderRegistration[]
+  /**
+   * The protocols this node's flows initiate, as the generated objects: `[Demo, TwoPartyTrade]`, or
+   * `Demo.only(1)` for a build that keeps fewer versions. With the responders' versions this is what the
+   * node declares: `createNode` refuses a store holding flows in flight on a version the node no longer
+   * declares (RetiredVersionInFlightError), and a flow may open sessions only of the versions listed.
+   * Without it, flows this node initiated are not checked at start: a missing version fails the flow
+   * when it resumes.
+   */
+  readonly protocols?: readonly DeclaredProtocol[]
+  /**
+   * Drain mode, for upgrades (Corda's flow draining): the node resumes and finishes its flows in flight
+   * but takes no new work: startFlow throws NodeDrainingError and session inits from peers are rejected
+   * (the initiator sees why). `node.drained` resolves once no flow it can run is in flight. Flows on a
+   * version this build no longer declares do not stop the start: they stay parked in the store, untouched,
+   * until a build that declares the version runs them or an operator kills them. Default false.
+   */
+  readonly drain?: boolean
   /** 'full' (default) survives power loss; 'fast' (synchronous=NORMAL) survives process crashes only. */
   readonly durability?: Durability
   /**
@@ -59,6 +78,20 @@ export interface FlowEndEvent {
   readonly ok: boolean
   readonly result?: unknown
   readonly error?: unknown
+}
+
+/** A flow left in the store that this build cannot run: its flow, responder or protocol version is missing. */
+export interface ParkedFlow {
+  readonly flowId: string
+  readonly flowName: string
+  readonly kind: 'started' | 'responder'
+  /** Why, and so what to deploy. */
+  readonly reason: string
+}
+
+export interface DrainReport {
+  /** Flows still in the store because this build cannot run them; finish them with a build that can, or killFlow. */
+  readonly parked: readonly ParkedFlow[]
 }
 
 export interface FlowHandle<R> {
@@ -92,6 +125,20 @@ export interface Node {
   startFlow<A, R>(flow: Flow<A, R>, args: A, options?: StartOptions): FlowHandle<R>
   /** The result of a flow started earlier, e.g. before a restart. */
   resultOf(flowId: string): Promise<unknown>
+  /**
+   * Drain mode only: resolves once no flow this build can run is in flight, listing the flows left
+   * parked. Rejects when the node does not run in drain mode, or stops before it drained.
+   */
+  readonly drained: Promise<DrainReport>
+  /**
+   * Ends an unfinished flow as an operator would (Corda's killFlow), whether it is in memory, evicted or
+   * parked: its result rejects with FlowKilledError, the counterparties of its open sessions get
+   * UnexpectedFlowEndError at their next interaction, and its rows leave the store. Resolves false when
+   * no unfinished flow has that id, or the flow is already ending.
+   */
+  killFlow(flowId: string): Promise<boolean>
+  /** Flows in the store this build cannot run (see ParkedFlow); they stay until a build that can runs them, or killFlow. */
+  parkedFlows(): ParkedFlow[]
   readonly stats: NodeStats
   /** Commits what is pending, leaves the network and closes the store. */
   stop(): Promise<void>
@@ -125,6 +172,10 @@ class EngineNode implements Node, NodeCore, Endpoint {
   readonly logger: FlowLogger
   readonly timers: TimerQueue
   readonly recovered: Promise<void>
+  readonly declared: DeclaredVersions
+  readonly drained: Promise<DrainReport>
+  private settleDrain!: { resolve(report: DrainReport): void; reject(error: unknown): void }
+  private readonly parked = new Map<string, ParkedFlow>()
   private readonly port: NetworkPort
   private readonly flows = new Map<string, Flow>()
   private readonly responders = new Map<string, ResponderRegistration>()
@@ -151,7 +202,19 @@ class EngineNode implements Node, NodeCore, Endpoint {
       if (this.responders.has(r.protocol)) throw new FlowStartError(`Two responders for ${r.protocol} were given to node ${this.name}; register one responder per protocol.`)
       this.responders.set(r.protocol, r)
     }
+    this.declared = new DeclaredVersions([...this.responders.values()], options.protocols)
+    this.drained = new Promise<DrainReport>((resolve, reject) => (this.settleDrain = { resolve, reject }))
+    this.drained.catch(() => {}) // only drain-mode callers look
+    if (!options.drain) this.settleDrain.reject(new FlowStartError(`Node ${this.name} does not run in drain mode, so it never drains; open it with drain: true to finish its flows in flight without taking new work.`))
     this.store = new FlowStore(options.store, { durability: options.durability ?? 'full', onFailure: (error) => this.failStop(error) })
+    // Before anything is written: flows that need a protocol version this code no longer declares
+    // refuse the start, or, draining, stay parked.
+    const stranded = this.declared.strandedFlows(this.store)
+    if (stranded.length > 0 && !options.drain) {
+      this.store.close()
+      throw new RetiredVersionInFlightError(this.name, stranded)
+    }
+    this.parkStranded(stranded)
     this.store.purgeProcessed(Date.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
     this.timers = new TimerQueue((item) => this.onTimer(item))
 
@@ -161,14 +224,18 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const inboxes = this.store.allInboxes()
     const restored: [FlowRun, () => Promise<unknown>][] = []
     for (const row of this.store.runningFlows()) {
+      if (this.parked.has(row.id)) continue
       const built = this.restore(row, journals.get(row.id) ?? [], sessionRows.get(row.id) ?? [], inboxes.get(row.id) ?? [])
       if (built) restored.push(built)
     }
     for (const timer of this.store.timers()) this.timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
     this.port = options.network.attach(this.name, this)
-    for (const row of this.store.outbox()) this.transmit(decode<Envelope>(row.envelope), this.sessions.get(row.session_key))
+    for (const row of this.store.outbox()) {
+      if (this.parked.size > 0 && this.parked.has(this.store.sessionFlow(row.session_key) ?? '')) continue // parked: nothing leaves
+      this.transmit(decode<Envelope>(row.envelope), this.sessions.get(row.session_key))
+    }
     for (const [run, body] of restored) this.launch(run, body)
-    this.recovered = Promise.all(restored.map(([run]) => run.reachedLive)).then(() => {})
+    this.recovered = Promise.all(restored.map(([run]) => run.reachedLive)).then(() => this.checkDrained())
   }
 
   get stats(): NodeStats {
@@ -185,6 +252,9 @@ class EngineNode implements Node, NodeCore, Endpoint {
 
   startFlow<A, R>(flow: Flow<A, R>, args: A, options: StartOptions = {}): FlowHandle<R> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to start flows.`)
+    if (this.options.drain) {
+      throw new NodeDrainingError(`Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`)
+    }
     this.register(flow)
     const flowId = options.flowId ?? randomUUID()
     if (this.runs.has(flowId) || this.store.flow(flowId)) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
@@ -237,7 +307,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const flowDef = row.kind === 'started' ? this.flows.get(row.name) : undefined
     const responder = row.kind === 'responder' ? this.responders.get(row.name) : undefined
     if (!flowDef && !responder) {
-      this.logger.warn(`Flow ${row.id} ('${row.name}') is unfinished but node ${this.name} has no ${row.kind === 'started' ? 'flow' : 'responder'} registered under that name; it stays in the store until the code is deployed.`)
+      this.park({ flowId: row.id, flowName: row.name, kind: row.kind, reason: `node ${this.name} has no ${row.kind === 'started' ? 'flow' : 'responder'} registered under that name` })
       return undefined
     }
     const replay = new Map(journal.map((j) => [j.key, decode<JournalEntry>(j.entry)]))
@@ -258,6 +328,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
   private rehydrate(flowId: string): FlowRun | undefined {
     const loaded = this.runs.get(flowId)
     if (loaded) return loaded
+    if (this.parked.has(flowId)) return undefined
     const row = this.store.flow(flowId)
     if (!row || row.status !== 'running') return undefined
     const built = this.restore(row, this.store.journalOf(flowId), this.store.sessionsOf(flowId), this.store.inboxOf(flowId))
@@ -328,6 +399,76 @@ class EngineNode implements Node, NodeCore, Endpoint {
       else deferred.reject(outcome.error)
     }
     this.options.onFlowEnd?.({ flowId: run.flowId, name: run.name, kind: run.kind, ok: outcome.ok, ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }) })
+    this.checkDrained()
+  }
+
+  // ---- upgrades: parked flows, drain mode, killFlow ----
+
+  parkedFlows(): ParkedFlow[] {
+    return [...this.parked.values()]
+  }
+
+  private parkStranded(stranded: readonly StrandedFlow[]): void {
+    const byFlow = new Map<string, StrandedFlow[]>()
+    for (const s of stranded) byFlow.set(s.flowId, [...(byFlow.get(s.flowId) ?? []), s])
+    for (const [flowId, sessions] of byFlow) {
+      const reason = `${sessions.map(describeStranded).join('; ')}, which this build does not declare`
+      this.park({ flowId, flowName: sessions[0]!.flowName, kind: sessions[0]!.kind, reason })
+    }
+  }
+
+  /** Leaves a flow in the store untouched: not run, nothing sent for it, messages for it left with their senders. */
+  private park(flow: ParkedFlow): void {
+    if (this.parked.has(flow.flowId)) return
+    this.parked.set(flow.flowId, flow)
+    this.logger.warn(
+      `Flow ${flow.flowId} ('${flow.flowName}', ${flow.kind}) stays parked in the store of ${this.name}: ${flow.reason}. ` +
+        `Finish it by running a build that declares what it needs, or end it with killFlow('${flow.flowId}').`,
+    )
+  }
+
+  private checkDrained(): void {
+    if (!this.options.drain || this.stopped) return
+    if (this.store.runningFlowCount() > this.parked.size) return
+    this.settleDrain.resolve({ parked: this.parkedFlows() })
+  }
+
+  async killFlow(flowId: string): Promise<boolean> {
+    if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
+    // What the flow did so far is what its counterparties may have seen: commit it, then read it back.
+    this.store.commits.flush()
+    const row = this.store.flow(flowId)
+    const run = this.runs.get(flowId)
+    if (!row || row.status !== 'running' || run?.state === 'finishing') return false
+    if (run) {
+      run.state = 'dead' // its code hangs at its next engine call; nothing it still does reaches the store
+      this.unload(run)
+    }
+    this.parked.delete(flowId)
+    const error = new FlowKilledError(`The flow ${flowId} ('${row.name}') was killed on ${this.name}.`)
+    const { errors, discard, owed } = farewell(this.store, this.name, flowId)
+    for (const id of discard) {
+      this.unacked.delete(id)
+      this.store.deleteOutbox(id)
+    }
+    for (const { envelope, sessionKey } of errors) this.store.putOutbox(envelope.id, sessionKey, encode(envelope))
+    const keep = this.options.keepFinishedFlows as boolean | 'started' | undefined
+    const retain = keep === true || (keep === 'started' && row.kind === 'started') ? { status: 'failed' as const, outcome: encodeOutcome({ ok: false, error }), keepJournal: keep === true } : null
+    this.store.finishFlow(flowId, retain, { inbox: true, timers: true })
+    this.store.commits.afterCommit(() => {
+      for (const pending of owed) if (!this.unacked.has(pending.id)) this.transmit(decode<Envelope>(pending.envelope), undefined)
+      for (const { envelope } of errors) this.transmit(envelope, undefined)
+    })
+    await this.store.commits.commit()
+    this.logger.warn(`Flow ${flowId} ('${row.name}') on ${this.name} was killed; ${errors.length} counterparty session(s) are told it ended.`)
+    const deferred = this.results.get(flowId)
+    if (deferred) {
+      this.results.delete(flowId)
+      deferred.reject(error)
+    }
+    this.options.onFlowEnd?.({ flowId, name: row.name, kind: row.kind, ok: false, error })
+    this.checkDrained()
+    return true
   }
 
   private unload(run: FlowRun): void {
@@ -476,6 +617,9 @@ class EngineNode implements Node, NodeCore, Endpoint {
         const session = this.findSession(key)
         if (session && session.counterparty === envelope.from && session.run.alive && session.status !== 'closed') {
           session.deliver(body.seq, toEvent(body))
+        } else if (!session && body.t === 'error' && body.dir === 'i') {
+          // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
+          this.store.putProcessed(messageIds.init(body.session), Date.now())
         }
         // Anything else belongs to a session that ended here: dropped, and acknowledged so it stops.
       }
@@ -487,7 +631,9 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const key = responderKey(envelope.from, body.session)
     if (this.sessions.has(key) || this.pendingInits.has(envelope.id) || this.store.isProcessed(envelope.id) || this.store.sessionFlow(key)) return
     const registration = this.responders.get(body.protocol)
-    const outcome = negotiate(body.protocol, this.name, body.versions, registration?.versions)
+    const outcome: HandshakeOutcome = this.options.drain
+      ? { ok: false, reason: `${this.name} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
+      : negotiate(body.protocol, this.name, body.versions, registration?.versions)
     this.pendingInits.add(envelope.id)
     this.store.putProcessed(envelope.id, Date.now())
     this.store.commits.afterCommit(() => this.pendingInits.delete(envelope.id))
@@ -513,6 +659,10 @@ class EngineNode implements Node, NodeCore, Endpoint {
     if (loaded) return loaded
     const flowId = this.store.sessionFlow(key)
     if (!flowId) return undefined
+    if (this.parked.has(flowId)) {
+      // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it.
+      throw new Error(`${this.name} keeps flow ${flowId} parked; the message for it stays with its sender.`)
+    }
     this.rehydrate(flowId)
     return this.sessions.get(key)
   }
@@ -538,6 +688,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
 
   private halt(): void {
     this.stopped = true
+    this.settleDrain.reject(new FlowStartError(`Node ${this.name} stopped before it drained; open it again with drain: true to let its flows finish.`))
     this.port.detach()
     this.timers.stop()
     if (this.retryTimer) clearTimeout(this.retryTimer)

@@ -110,13 +110,16 @@ export class ScopeContext implements FlowContext {
     }
     session.attach(new ScopeContext(run, scope), request)
     if (!entry) {
-      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty })
+      run.core.declared.assertInitiates(request, run.name)
+      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, offers: request.versions })
       session.persist()
       // With several versions on offer the handler depends on the outcome, so the handshake happens
       // now; with one, the init travels with the first frame (one message instead of a round trip).
-      if (request.versions.length > 1) session.sendInit(null)
+      if (session.version === 0) session.sendInit(null)
     }
-    if (request.versions.length > 1) await session.confirmation()
+    // On replay the recorded session decides, not today's offer: a session opened with one version (or
+    // already confirmed) keeps it when the node restarts with code that declares more versions.
+    if (session.version === 0) await session.confirmation()
     return session
   }
 

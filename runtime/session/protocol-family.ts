@@ -40,6 +40,13 @@ export interface ProtocolFamily {
   initiate(context: FlowContext, counterparty: string, handlers: Handlers): Promise<unknown>
   responder(handlers: Handlers): ResponderRegistration
   readonly errors: Readonly<Record<string, DeclaredError>>
+  /**
+   * The same protocol restricted to some of its declared versions: what a build that still runs (or
+   * already retired) some versions declares, e.g. `Demo.only(1)` for a release made before v2 existed.
+   * The generated types cover every version, so give the narrowed handler type as `Typed`, written from
+   * the generated per-version handler types (`{ v1: DemoV1Alice_Handler<R> }`).
+   */
+  only<Typed = ProtocolFamily>(...versions: number[]): Typed
 }
 
 export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
@@ -93,6 +100,14 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
       }
     },
     errors: declaredErrors(name, versions),
+    only<Subset>(...kept: number[]): Subset {
+      const missing = kept.filter((v) => !byVersion.has(v))
+      if (kept.length === 0 || missing.length > 0) {
+        const declared = [...byVersion.keys()].map((v) => `v${v}`).join(', ')
+        throw new TypeError(`${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`)
+      }
+      return protocolFamily<Subset>({ name, versions: versions.filter((v) => kept.includes(v.table.version)) })
+    },
   }
   return family as Typed
 }

@@ -95,6 +95,8 @@ export class FlowStore {
       sessionsOf: p(`SELECT key, flow_id, peer, protocol, version, status, reason FROM sessions WHERE flow_id = ?`),
       inboxOf: p(`SELECT session_key, seq, event FROM inbox WHERE flow_id = ?`),
       sessionFlow: p(`SELECT flow_id FROM sessions WHERE key = ?`),
+      outboxOf: p(`SELECT id, session_key, envelope FROM outbox WHERE session_key = ? ORDER BY rowid`),
+      runningCount: p(`SELECT count(*) AS n FROM flows WHERE status = 'running'`),
       processed: p(`SELECT 1 FROM processed WHERE id = ?`),
       purgeProcessed: p(`DELETE FROM processed WHERE at < ?`),
     }
@@ -196,6 +198,16 @@ export class FlowStore {
 
   outbox(): OutboxRow[] {
     return this.db.prepare(`SELECT id, session_key, envelope FROM outbox ORDER BY rowid`).all() as OutboxRow[]
+  }
+
+  /** A session's messages not yet acknowledged by the peer, in the order they were queued. */
+  outboxOf(sessionKey: string): OutboxRow[] {
+    return this.s.outboxOf.all(sessionKey) as OutboxRow[]
+  }
+
+  /** Unfinished flows: what a draining node waits for. */
+  runningFlowCount(): number {
+    return (this.s.runningCount.get() as { n: number }).n
   }
 
   timers(): TimerRow[] {

@@ -1,0 +1,98 @@
+/**
+ * Which protocol versions a node's code declares, and which flows in its store use a version the code no
+ * longer declares. Responders carry the versions they answer; the versions a node initiates come from
+ * the protocols listed in NodeOptions.protocols.
+ */
+import type { SessionRequest, VersionOffer } from '../session/channel.js'
+import type { ResponderRegistration } from '../session/protocol-family.js'
+import { decode } from '../store/codec.js'
+import type { FlowStore, SessionRow } from '../store/sqlite-store.js'
+import { FlowStartError } from './engine-errors.js'
+import type { JournalEntry } from './journal-entry.js'
+
+/** A protocol as generated modules export it (`Demo`, `TwoPartyTrade`, or `Demo.only(1)`): its name and versions. */
+export interface DeclaredProtocol {
+  readonly name: string
+  readonly versions: readonly { readonly hash: string; readonly table: { readonly version: number } }[]
+}
+
+/** A flow in the store that uses a protocol version the node's code does not declare. */
+export interface StrandedFlow {
+  readonly flowId: string
+  readonly flowName: string
+  readonly kind: 'started' | 'responder'
+  readonly protocol: string
+  readonly version: number
+  /** False when the session still awaits its handshake and `version` is one of the versions it offered. */
+  readonly negotiated: boolean
+  readonly role: 'initiator' | 'responder'
+  readonly counterparty: string
+}
+
+export class DeclaredVersions {
+  private readonly responded = new Map<string, Set<number>>()
+  private readonly initiated: Map<string, Set<number>> | undefined
+
+  constructor(responders: readonly ResponderRegistration[], protocols: readonly DeclaredProtocol[] | undefined) {
+    for (const r of responders) this.responded.set(r.protocol, new Set(r.versions.map((v) => v.version)))
+    if (protocols) {
+      this.initiated = new Map()
+      for (const p of protocols) {
+        const versions = this.initiated.get(p.name) ?? new Set<number>()
+        for (const v of p.versions) versions.add(v.table.version)
+        this.initiated.set(p.name, versions)
+      }
+    }
+  }
+
+  /** Whether the code can run `version` of `protocol` in that role; undefined when the node was not told (no `protocols` option). */
+  declares(role: 'initiator' | 'responder', protocol: string, version: number): boolean | undefined {
+    const table = role === 'responder' ? this.responded : this.initiated
+    if (!table) return undefined
+    return table.get(protocol)?.has(version) ?? false
+  }
+
+  /** With a `protocols` list, a flow may only offer what it lists: that keeps the check at start complete. */
+  assertInitiates(request: SessionRequest, flowName: string): void {
+    if (!this.initiated) return
+    const undeclared = request.versions.filter((v) => !this.declares('initiator', request.protocol, v.version))
+    if (undeclared.length === 0) return
+    throw new FlowStartError(
+      `Flow '${flowName}' opened a ${request.protocol} session offering ${undeclared.map((v) => `v${v.version}`).join(', ')}, which the node's \`protocols\` option does not list; ` +
+        `add the generated ${request.protocol} object to NodeOptions.protocols so the node knows, at its next start, which versions its flows in flight need.`,
+    )
+  }
+
+  /** Flows whose sessions (either side, rejected ones aside) use a version this code does not declare. */
+  strandedFlows(store: FlowStore): StrandedFlow[] {
+    const flows = new Map(store.runningFlows().map((row) => [row.id, row]))
+    const stranded: StrandedFlow[] = []
+    for (const [flowId, rows] of store.allSessions()) {
+      const flow = flows.get(flowId)
+      if (!flow) continue
+      for (const row of rows) {
+        if (row.status === 'rejected') continue
+        const role = row.key.startsWith('i:') ? ('initiator' as const) : ('responder' as const)
+        const negotiated = row.version !== null
+        const versions = negotiated ? [row.version!] : offeredAtOpen(store, row)
+        for (const version of versions) {
+          if (this.declares(role, row.protocol, version) !== false) continue
+          stranded.push({ flowId, flowName: flow.name, kind: flow.kind, protocol: row.protocol, version, negotiated, role, counterparty: row.peer })
+        }
+      }
+    }
+    return stranded
+  }
+}
+
+/** The versions an initiating session offered when it opened (recorded in its journal entry). */
+function offeredAtOpen(store: FlowStore, row: SessionRow): number[] {
+  // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
+  const scope = row.key.slice(2 + row.flow_id.length)
+  const cut = scope.lastIndexOf('/')
+  const openKey = `${scope.slice(0, cut)}#${scope.slice(cut + 1)}`
+  const stored = store.journalOf(row.flow_id).find((j) => j.key === openKey)
+  if (!stored) return []
+  const entry = decode<JournalEntry>(stored.entry)
+  return entry.k === 'open' ? (entry.offers ?? []).map((o: VersionOffer) => o.version) : []
+}
