@@ -7,8 +7,10 @@ import type { SourceLocation } from '../../runtime/dsl/call-site.js'
 import type { ProtocolIR } from '../../runtime/ir/protocol-ir.js'
 
 /**
- * A step's address inside a version: indices along the step tree, e.g. `2`, `3.accept.0` (branch
- * `accept` of the choice at index 3, its first step), `1.body.4` (inside a loop's body).
+ * A step's address inside a version: indices along the IR's step tree (every step counts, loops,
+ * continues and ends included), e.g. `2`, `3.accept.0` (branch `accept` of the choice at index 3, its
+ * first step), `1.body.4` (inside a loop's body). Not the step number users see in messages, which counts
+ * only messages, choices and inlines, from 1.
  */
 export type StepPath = string
 
@@ -27,8 +29,12 @@ export interface CompatFinding {
   readonly message: string
   /** The next step for the author: "Bump Demo to version 2 and keep version 1 declared for peers that still run it". */
   readonly remedy: string
-  /** Where the difference is in the current tree, or null when the current side has no such step (then the protocol's declaration). */
+  /**
+   * Where the difference is in the current tree. compareVersions always fills it: when the current side has
+   * no such step (a removed step, a changed declared error), it is the current protocol's declaration, so
+   * both locations can always be printed. Null only from producers that have no current side at all.
+   */
   readonly current: SourceLocation | null
-  /** Where the locked version had it, or null when the locked side had no such step. */
+  /** Where the locked version had it; the locked protocol's declaration when the locked side had no such step (an added step). */
   readonly locked: SourceLocation | null
 }

@@ -1,0 +1,121 @@
+/**
+ * A protocol version as the graph its peers actually walk: one node per state (message, choice, inline,
+ * keyed by its label, which is unique and travels on the wire), edges resolved through loops, continues
+ * and ends. Loop names and the nesting of the step tree are gone, so two versions that differ only in
+ * those have equal graphs; that is what compatibility is judged on.
+ */
+import type { IRStep, ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { StepPath } from './types.js'
+
+/** The end of the protocol as an edge target (labels are identifiers, so no label collides with it). */
+export const END = '(end)'
+/** The protocol's entry, as the source of the first edge. */
+export const START = '(start)'
+
+export type StateStep = Extract<IRStep, { op: 'message' | 'choice' | 'inline' }>
+
+export interface Edge {
+  /** A state label or END. */
+  readonly target: string
+  /** The step that makes the edge: a `continue`, an `end`, or the source state itself (fall-through). Null for START's edge. */
+  readonly origin: StepPath | null
+}
+
+export interface StateNode {
+  readonly label: string
+  readonly step: StateStep
+  readonly path: StepPath
+  /** 1-based, in declaration order, as generated code and definition errors count steps. */
+  readonly number: number
+  /** `next` for messages and inlines; `branch:<name>` for each branch of a choice. */
+  readonly slots: ReadonlyMap<string, Edge>
+}
+
+export interface StepGraph {
+  readonly ir: ProtocolIR
+  readonly start: Edge
+  /** In step-number order. */
+  readonly nodes: ReadonlyMap<string, StateNode>
+  /** Sources of the edges into each target (START for the entry), as `[source, slot]`. */
+  readonly incoming: ReadonlyMap<string, readonly (readonly [string, string])[]>
+}
+
+export const nextSlot = 'next'
+export const branchSlot = (branch: string): string => `branch:${branch}`
+export const branchOfSlot = (slot: string): string | null => (slot.startsWith('branch:') ? slot.slice('branch:'.length) : null)
+
+export function buildStepGraph(ir: ProtocolIR): StepGraph {
+  const nodes = new Map<string, StateNode & { slots: Map<string, Edge> }>()
+  const childPath = (prefix: string, index: number): StepPath => (prefix ? `${prefix}.${index}` : String(index))
+
+  const number = (steps: readonly IRStep[], prefix: string): void =>
+    steps.forEach((step, index) => {
+      const path = childPath(prefix, index)
+      if (step.op === 'message' || step.op === 'choice' || step.op === 'inline') {
+        nodes.set(step.label, { label: step.label, step, path, number: nodes.size + 1, slots: new Map() })
+      }
+      if (step.op === 'choice') for (const [branch, body] of Object.entries(step.branches)) number(body, `${path}.${branch}`)
+      if (step.op === 'loop') number(step.body, `${path}.body`)
+    })
+
+  const headOf = (body: readonly IRStep[]): string => {
+    for (const step of body) {
+      if (step.op === 'message' || step.op === 'choice' || step.op === 'inline') return step.label
+      if (step.op === 'loop') return headOf(step.body)
+    }
+    throw new Error(`${ir.name} v${ir.version}: a loop body without a message, choice or inline step`)
+  }
+
+  // The edge into steps[from..], given `after`, the edge that follows the whole list.
+  const link = (steps: readonly IRStep[], prefix: string, from: number, after: Edge, loops: ReadonlyMap<string, string>): Edge => {
+    const step = steps[from]
+    if (!step) return after
+    const path = childPath(prefix, from)
+    switch (step.op) {
+      case 'end':
+        return { target: END, origin: path }
+      case 'continue': {
+        const head = loops.get(step.name)
+        if (head === undefined) throw new Error(`${ir.name} v${ir.version}: continue ${step.name} at ${path} has no enclosing loop of that name`)
+        return { target: head, origin: path }
+      }
+      case 'loop': {
+        const rest = link(steps, prefix, from + 1, after, loops)
+        const head = headOf(step.body)
+        link(step.body, `${path}.body`, 0, rest, new Map(loops).set(step.name, head))
+        return { target: head, origin: null }
+      }
+      case 'message':
+      case 'inline': {
+        const node = nodes.get(step.label)!
+        node.slots.set(nextSlot, sourced(link(steps, prefix, from + 1, after, loops), path))
+        return { target: step.label, origin: null }
+      }
+      case 'choice': {
+        const node = nodes.get(step.label)!
+        const rest = link(steps, prefix, from + 1, after, loops)
+        for (const [branch, body] of Object.entries(step.branches)) {
+          node.slots.set(branchSlot(branch), sourced(link(body, `${path}.${branch}`, 0, rest, loops), path))
+        }
+        return { target: step.label, origin: null }
+      }
+    }
+  }
+
+  number(ir.steps, '')
+  const start = link(ir.steps, '', 0, { target: END, origin: null }, new Map())
+  const incoming = new Map<string, [string, string][]>()
+  const addIncoming = (target: string, source: string, slot: string): void => {
+    const list = incoming.get(target) ?? []
+    list.push([source, slot])
+    incoming.set(target, list)
+  }
+  addIncoming(start.target, START, nextSlot)
+  for (const node of nodes.values()) for (const [slot, edge] of node.slots) addIncoming(edge.target, node.label, slot)
+  return { ir, start, nodes, incoming }
+}
+
+/** A fall-through edge is made by its source state. */
+function sourced(edge: Edge, sourcePath: StepPath): Edge {
+  return edge.origin === null ? { target: edge.target, origin: sourcePath } : edge
+}
