@@ -86,6 +86,8 @@ export class EngineSession implements SessionChannel {
     const id = dir === 'i' ? row.key.slice(2) : row.key.slice(3 + row.peer.length)
     const session = new EngineSession(run, row.key, id, dir, row.peer, row.protocol, row.version ?? 0, row.status)
     session.reason = row.reason
+    // Several versions on offer (no version yet): the init left with the open, in the batch that wrote this row.
+    if (dir === 'i' && row.version === null) session.initSent = true
     if (dir === 'r') session.attach(new ScopeContext(run, '/r'))
     return session
   }
