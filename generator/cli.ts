@@ -10,8 +10,9 @@ import { checkGenerated } from './check-generated.js'
 import type { ProjectLayout } from './generate.js'
 import { GeneratorError } from './generator-error.js'
 import { generatorFingerprint } from './input-fingerprint.js'
+import { manifestName, readManifest } from './manifest.js'
 
-export const exitCodes = { ok: 0, stale: 1, usage: 2, invalidProtocol: 3, internal: 4 } as const
+export const exitCodes = { ok: 0, stale: 1, usage: 2, invalidProtocol: 3, internal: 4, incompatible: 5 } as const
 
 export const helpText = `Usage: colloquy <command> [options]
 
@@ -20,7 +21,21 @@ Commands:
                       <protocols>/**/*.protocol.ts into <out>/ (writes only what changed)
   generate --watch    Generate, then again whenever a file under <protocols>/ changes
   check               Verify that <out>/ is up to date with <protocols>/ and the generator;
-                      lists each stale file and what to run
+                      lists each stale file and what to run. Also compares every version
+                      locked in <protocols>/colloquy.lock.json with the tree: each
+                      incompatible change as path:line:col: RULE: message. Remedy.
+                      (locked at path:line:col)
+  check --against <ref>
+                      The same, with the protocols at git revision <ref> as the released
+                      side instead of the lockfile
+  lock                Record every declared protocol version (IR, hash, step locations)
+                      in <protocols>/colloquy.lock.json: adds new versions, keeps
+                      unchanged ones, refuses a locked version whose definition changed
+  lock --force        Also overwrite locked versions whose definition changed
+  lock --prune        Also drop locked versions no longer declared (kept otherwise)
+  versions [protocol] Each protocol's versions: lock state (locked, unlocked, changed since
+                      lock, removed from tree), hash, and what a node built from this tree
+                      offers and accepts (every declared version; the highest is preferred)
   help                Show this text
 
 Options:
@@ -29,7 +44,7 @@ Options:
   --out <dir>         Output folder, relative to the root (default: generated)
   --runtime <module>  Module the generated code imports the runtime from
                       (default: colloquy; ./runtime/index.ts inside the colloquy repository)
-  --format text|json  Output of check (default: text)
+  --format text|json  Output of check and versions (default: text)
   -h, --help          Show this text
   --version           Print the version
 
@@ -39,6 +54,8 @@ Exit codes:
   2  usage error
   3  a protocol is invalid or failed to load
   4  internal error
+  5  a released protocol version changed or is no longer declared (check,
+     check --against; lock without --force); wins over 1 when both apply
 `
 
 interface Parsed {
@@ -49,6 +66,13 @@ interface Parsed {
   protocols: string
   out: string
   runtime: string | undefined
+  /** lock: overwrite changed versions / drop undeclared ones. */
+  force: boolean
+  prune: boolean
+  /** check: a git ref whose protocols are the released side. */
+  against: string | undefined
+  /** versions: show one protocol. */
+  protocol: string | undefined
 }
 
 class UsageError extends Error {}
@@ -71,11 +95,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const layout = layoutOf(args)
   try {
-    if (args.command === 'check') return runCheck(layout, args.format)
+    if (args.command === 'check') return await runCheck(layout, args.format, args.against)
+    if (args.command === 'lock') return await runLock(layout, { force: args.force, prune: args.prune })
+    if (args.command === 'versions') return await runVersions(layout, args.format, args.protocol)
     const code = await runGenerate(layout)
     if (!args.watch) return code
     return await runWatch(layout)
   } catch (error) {
+    if (error instanceof Error && (error.name === 'RevisionError' || error.name === 'UnknownProtocolError')) {
+      process.stderr.write(`colloquy: ${error.message}\nRun colloquy --help for usage.\n`)
+      return exitCodes.usage
+    }
     if (error instanceof GeneratorError) {
       process.stderr.write(`${error.format(layout.root)}\n`)
       return exitCodes.invalidProtocol
@@ -86,7 +116,19 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function parse(argv: readonly string[]): Parsed {
-  const parsed: Parsed = { command: '', watch: false, format: 'text', root: process.cwd(), protocols: 'protocols', out: 'generated', runtime: undefined }
+  const parsed: Parsed = {
+    command: '',
+    watch: false,
+    format: 'text',
+    root: process.cwd(),
+    protocols: 'protocols',
+    out: 'generated',
+    runtime: undefined,
+    force: false,
+    prune: false,
+    against: undefined,
+    protocol: undefined,
+  }
   const valueOf = (flag: string, i: number): string => {
     const value = argv[i + 1]
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`)
@@ -104,6 +146,15 @@ function parse(argv: readonly string[]): Parsed {
         break
       case '--watch':
         parsed.watch = true
+        break
+      case '--force':
+        parsed.force = true
+        break
+      case '--prune':
+        parsed.prune = true
+        break
+      case '--against':
+        parsed.against = valueOf(arg, i++)
         break
       case '--root':
         parsed.root = path.resolve(valueOf(arg, i++))
@@ -125,13 +176,21 @@ function parse(argv: readonly string[]): Parsed {
       }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`)
+        if (parsed.command === 'versions' && parsed.protocol === undefined) {
+          parsed.protocol = arg
+          break
+        }
         if (parsed.command && parsed.command !== 'help' && parsed.command !== 'version') throw new UsageError(`unexpected argument '${arg}'`)
-        if (!['generate', 'check', 'help'].includes(arg)) throw new UsageError(`unknown command '${arg}'; commands are generate, check, help`)
+        if (!['generate', 'check', 'lock', 'versions', 'help'].includes(arg)) {
+          throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, help`)
+        }
         if (!parsed.command) parsed.command = arg
     }
   }
   if (!parsed.command) throw new UsageError('no command given')
   if (parsed.watch && parsed.command !== 'generate') throw new UsageError('--watch only applies to generate')
+  if ((parsed.force || parsed.prune) && parsed.command !== 'lock') throw new UsageError(`${parsed.force ? '--force' : '--prune'} only applies to lock`)
+  if (parsed.against !== undefined && parsed.command !== 'check') throw new UsageError('--against only applies to check')
   return parsed
 }
 
@@ -156,19 +215,43 @@ function defaultRuntime(root: string): string {
   return 'colloquy'
 }
 
-function runCheck(layout: ProjectLayout, format: 'text' | 'json'): number {
+/** Generated code is current (hashes only), then released versions against the tree (hashes first). */
+async function runCheck(layout: ProjectLayout, format: 'text' | 'json', against: string | undefined): Promise<number> {
   const started = performance.now()
   const stale = checkGenerated(layout)
+  const { checkAgainstRevision, checkLockfile } = await import('./lock/compatibility-check.js')
+  const { compatibilityJson, compatibilityText } = await import('./lock/report-compatibility.js')
+  const currentManifest = stale.length === 0 ? readManifest(path.join(layout.root, layout.outDir, manifestName)) : undefined
+  const compat = against === undefined ? await checkLockfile(layout, currentManifest) : await checkAgainstRevision(layout, against)
   const ms = Math.round(performance.now() - started)
+  const code = compat.findings.length > 0 ? exitCodes.incompatible : stale.length > 0 ? exitCodes.stale : exitCodes.ok
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ ok: stale.length === 0, stale, ms }, null, 2)}\n`)
-  } else if (stale.length === 0) {
-    process.stdout.write(`colloquy check: ${layout.outDir}/ is up to date (${ms} ms)\n`)
-  } else {
-    for (const s of stale) process.stderr.write(`${s.file}:1:1: error: ${s.file} ${s.reason}.\n`)
+    process.stdout.write(`${JSON.stringify({ ok: code === exitCodes.ok, stale, ...compatibilityJson(compat), ms }, null, 2)}\n`)
+    return code
+  }
+  const text = compatibilityText(compat)
+  for (const line of text.findings) process.stderr.write(`${line}\n`)
+  for (const s of stale) process.stderr.write(`${s.file}:1:1: error: ${s.file} ${s.reason}.\n`)
+  for (const note of text.notes) process.stdout.write(`${note}\n`)
+  if (stale.length > 0) {
     process.stderr.write(`colloquy check: ${stale.length} stale ${stale.length === 1 ? 'file' : 'files'}; run \`npx colloquy generate\` and commit ${layout.outDir}/.\n`)
   }
-  return stale.length === 0 ? exitCodes.ok : exitCodes.stale
+  if (compat.findings.length > 0) process.stderr.write(`colloquy check: ${text.summary}.\n`)
+  else if (stale.length === 0) process.stdout.write(`colloquy check: ${layout.outDir}/ is up to date; ${text.summary} (${ms} ms)\n`)
+  else process.stdout.write(`colloquy check: ${text.summary}\n`)
+  return code
+}
+
+async function runLock(layout: ProjectLayout, options: { force: boolean; prune: boolean }): Promise<number> {
+  const { runLockCommand } = await import('./lock/lock-command.js')
+  const output = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) }
+  return (await runLockCommand(layout, options, output)) ? exitCodes.ok : exitCodes.incompatible
+}
+
+async function runVersions(layout: ProjectLayout, format: 'text' | 'json', protocol: string | undefined): Promise<number> {
+  const { runVersionsCommand } = await import('./versions/versions-command.js')
+  await runVersionsCommand(layout, format, protocol, (text) => process.stdout.write(text))
+  return exitCodes.ok
 }
 
 async function runGenerate(layout: ProjectLayout): Promise<number> {
