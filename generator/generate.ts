@@ -10,8 +10,8 @@ import { moduleSpecifier } from './emit/module-specifier.js'
 import { GeneratorError } from './generator-error.js'
 import { inputHash, sha256 } from './input-fingerprint.js'
 import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
-import { type Manifest, manifestName, readManifest } from './manifest.js'
-import { type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
+import { type Manifest, type ManifestFileEntry, manifestName, readManifest } from './manifest.js'
+import { type FileModel, type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
 
 export interface ProjectLayout {
   readonly root: string
@@ -45,7 +45,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
   const model = buildProjectModel(loaded)
 
   const outputs = new Map<string, string>()
-  const files: Record<string, { input: string; outputs: Record<string, string> }> = {}
+  const files: Record<string, ManifestFileEntry> = {}
   for (const file of model.files) {
     const modulePath = outputPathFor(file.path, layout.outDir)
     const runtimeImport = layout.runtime.startsWith('./') ? moduleSpecifier(modulePath, layout.runtime.slice(2)) : layout.runtime
@@ -60,7 +60,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       throw GeneratorError.from(error, file.path)
     }
     for (const family of file.families) put(`${path.posix.dirname(modulePath)}/${kebab(family.name)}.md`, emitDiagrams(family, file.path))
-    files[file.path] = { input: inputHash(layout.root, path.join(layout.root, file.path)), outputs: sortedRecord(produced) }
+    files[file.path] = { input: inputHash(layout.root, path.join(layout.root, file.path)), outputs: sortedRecord(produced), versions: versionHashes(file) }
   }
   const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
   outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)
@@ -98,6 +98,11 @@ export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): Wr
   const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
   for (const p of removed) rmSync(path.join(layout.root, p), { force: true })
   return { written, unchanged, removed }
+}
+
+/** Name -> version -> definition hash, what the lockfile's fast comparison reads. */
+function versionHashes(file: FileModel): Record<string, Record<string, string>> {
+  return Object.fromEntries(file.families.map((family) => [family.name, Object.fromEntries(family.versions.map((v) => [String(v.definition.version), v.hash]))]))
 }
 
 function kebab(name: string): string {

@@ -1,12 +1,23 @@
 /**
  * generated/colloquy-manifest.json: for each protocol file, the hash of its inputs and of every output
- * written from it, plus the generator's fingerprint. `colloquy check` compares hashes only.
+ * written from it, the definition hash of each protocol version it declares, plus the generator's
+ * fingerprint. `colloquy check` compares hashes only.
  */
 import { readFileSync } from 'node:fs'
 
 export interface Manifest {
   readonly generator: string
-  readonly files: Readonly<Record<string, { readonly input: string; readonly outputs: Readonly<Record<string, string>> }>>
+  readonly files: Readonly<Record<string, ManifestFileEntry>>
+}
+
+export interface ManifestFileEntry {
+  readonly input: string
+  readonly outputs: Readonly<Record<string, string>>
+  /**
+   * Definition hash of every protocol version the file declares (name -> version -> hash), so `colloquy
+   * check` can compare the lockfile with the tree without loading a protocol while the manifest is current.
+   */
+  readonly versions?: Readonly<Record<string, Readonly<Record<string, string>>>>
 }
 
 export const manifestName = 'colloquy-manifest.json'

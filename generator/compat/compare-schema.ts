@@ -86,25 +86,49 @@ function gaps(writerNode: Node, readerNode: Node, path: string, context: Context
   }
 }
 
-/** Every alternative the writer may send must fit; alternatives the reader has no type for make it wider, not different. */
+/**
+ * Gaps that say the value's whole shape is not accepted there (a type with nothing in common, or no
+ * alternative of a union close enough to compare field by field), as opposed to a difference inside it.
+ */
+const wholeShape = new WeakSet<SchemaGap>()
+
+function whole(gap: SchemaGap): SchemaGap {
+  wholeShape.add(gap)
+  return gap
+}
+
+const isWholeAt = (path: string) => (gap: SchemaGap): boolean => gap.path === path && wholeShape.has(gap)
+
+/** Every alternative the writer may send must fit; alternatives the reader has no shape for make it wider, not different. */
 function unionWriterGaps(w: JsonSchema, options: readonly JsonSchema[], reader: JsonSchema, path: string, context: Context, depth: number): SchemaGap[] {
   const perOption = options.map((option) => gaps(option, reader, path, context, depth + 1))
-  const typeGapHere = (list: readonly SchemaGap[]): boolean => list.some((gap) => gap.kind === 'type' && gap.path === path)
-  if (perOption.every(typeGapHere)) return [{ path, kind: 'type', writer: describe(w), reader: describe(reader) }]
-  const out = perOption.flatMap((list) => list.filter((gap) => !(gap.kind === 'type' && gap.path === path)))
-  if (perOption.some(typeGapHere)) out.unshift({ path, kind: 'constraint', writer: describe(w), reader: describe(reader) })
+  const wholeHere = isWholeAt(path)
+  if (perOption.every((list) => list.some(wholeHere))) {
+    const kind = perOption.every((list) => list.some((gap) => wholeHere(gap) && gap.kind === 'type')) ? 'type' : 'constraint'
+    return [whole({ path, kind, writer: describe(w), reader: describe(reader) })]
+  }
+  const out = perOption.flatMap((list) => list.filter((gap) => !wholeHere(gap)))
+  if (perOption.some((list) => list.some(wholeHere))) out.unshift({ path, kind: 'constraint', writer: describe(w), reader: describe(reader) })
   return out
 }
 
-/** The writer's value must fit one alternative; when none fits, report against the closest one. */
+/**
+ * The writer's value must fit one alternative; when none does, report against the closest one, unless
+ * none is close: a different type, or a different value of a literal field (a discriminator) of the writer.
+ */
 function unionReaderGaps(w: JsonSchema, reader: JsonSchema, options: readonly JsonSchema[], path: string, context: Context, depth: number): SchemaGap[] {
   const perOption = options.map((option) => gaps(w, option, path, context, depth + 1))
   if (perOption.some((list) => list.length === 0)) return []
-  const score = (list: readonly SchemaGap[]): number => (list.some((gap) => gap.kind === 'type' && gap.path === path) ? 1_000_000 : list.length)
-  const closest = perOption.reduce((best, list) => (score(list) < score(best) ? list : best))
-  if (score(closest) < 1_000_000) return closest
+  const writerLiterals = new Set(
+    Object.entries(record(w['properties']))
+      .filter(([, field]) => typeof field === 'object' && 'const' in field)
+      .map(([key]) => (path === '' ? key : `${path}.${key}`)),
+  )
+  const unrelated = (list: readonly SchemaGap[]): boolean => list.some((gap) => isWholeAt(path)(gap) || (gap.kind === 'value' && writerLiterals.has(gap.path)))
+  const related = perOption.filter((list) => !unrelated(list))
+  if (related.length > 0) return related.reduce((best, list) => (list.length < best.length ? list : best))
   const overlaps = options.some((option) => typesOverlap(typesOf(w), typesOf(option)))
-  return [{ path, kind: overlaps ? 'constraint' : 'type', writer: describe(w), reader: describe(reader) }]
+  return [whole({ path, kind: overlaps ? 'constraint' : 'type', writer: describe(w), reader: describe(reader) })]
 }
 
 function plainGaps(w: JsonSchema, r: JsonSchema, path: string, context: Context, depth: number): SchemaGap[] {
@@ -115,7 +139,7 @@ function plainGaps(w: JsonSchema, r: JsonSchema, path: string, context: Context,
     if (writerTypes === null) return [{ path, kind: 'constraint', writer: describe(w), reader: describe(r) }]
     const fully = writerTypes.filter((t) => typeAccepts(readerTypes, t))
     const partly = writerTypes.filter((t) => t === 'number' && readerTypes.includes('integer'))
-    if (fully.length === 0 && partly.length === 0) return [{ path, kind: 'type', writer: describe(w), reader: describe(r) }]
+    if (fully.length === 0 && partly.length === 0) return [whole({ path, kind: 'type', writer: describe(w), reader: describe(r) })]
     if (fully.length < writerTypes.length) out.push({ path, kind: 'constraint', writer: typesPhrase(writerTypes), reader: typesPhrase(readerTypes) })
   }
 
@@ -411,6 +435,13 @@ export function describe(node: Node, depth = 0): string {
   const types = typesOf(node)
   if (types === null) return 'any value'
   if (types.length === 1 && types[0] === 'array' && depth < 2) return `array of ${describe(itemsOf(node), depth + 1)}`
+  if (types.length === 1 && types[0] === 'object') {
+    // Name a union's object alternatives by their literal fields (discriminators): `object with kind 'cash'`.
+    const literals = Object.entries(record(node['properties'])).flatMap(([key, field]) =>
+      typeof field === 'object' && 'const' in field ? [`${key} ${valuePhrase(field['const'])}`] : [],
+    )
+    if (literals.length > 0) return `object with ${listPhrase(literals)}`
+  }
   return typesPhrase(types)
 }
 

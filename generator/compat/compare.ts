@@ -27,8 +27,8 @@ export function compareVersions(locked: VersionSnapshot, current: VersionSnapsho
     throw new Error(`compareVersions compares one version with itself as it changed; got ${versionName(then)} and ${versionName(now)}`)
   }
   const roleOf: RoleMap = (role) => (role === then.initiator ? now.initiator : role === then.responder ? now.responder : role)
-  const lockedGraph = buildStepGraph(then)
-  const currentGraph = buildStepGraph(now)
+  const lockedGraph = buildStepGraph(then, locked.locations)
+  const currentGraph = buildStepGraph(now, current.locations)
   const matching = matchSteps(lockedGraph, currentGraph, roleOf)
   const drafts: FindingDraft[] = [
     ...protocolChanges(then, now),

@@ -4,6 +4,7 @@
  * and ends. Loop names and the nesting of the step tree are gone, so two versions that differ only in
  * those have equal graphs; that is what compatibility is judged on.
  */
+import type { SourceLocation } from '../../runtime/dsl/call-site.js'
 import type { IRStep, ProtocolIR } from '../../runtime/ir/protocol-ir.js'
 import type { StepPath } from './types.js'
 
@@ -44,7 +45,11 @@ export const nextSlot = 'next'
 export const branchSlot = (branch: string): string => `branch:${branch}`
 export const branchOfSlot = (slot: string): string | null => (slot.startsWith('branch:') ? slot.slice('branch:'.length) : null)
 
-export function buildStepGraph(ir: ProtocolIR): StepGraph {
+/**
+ * `locations` (a snapshot's) recover the declared order of a choice's branches, which numbers the steps
+ * inside them: a lockfile stores the IR as canonical JSON, with branches sorted by name.
+ */
+export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string, SourceLocation>> = {}): StepGraph {
   const nodes = new Map<string, StateNode & { slots: Map<string, Edge> }>()
   const childPath = (prefix: string, index: number): StepPath => (prefix ? `${prefix}.${index}` : String(index))
 
@@ -54,7 +59,7 @@ export function buildStepGraph(ir: ProtocolIR): StepGraph {
       if (step.op === 'message' || step.op === 'choice' || step.op === 'inline') {
         nodes.set(step.label, { label: step.label, step, path, number: nodes.size + 1, slots: new Map() })
       }
-      if (step.op === 'choice') for (const [branch, body] of Object.entries(step.branches)) number(body, `${path}.${branch}`)
+      if (step.op === 'choice') for (const branch of declaredOrder(Object.keys(step.branches), path, locations)) number(step.branches[branch]!, `${path}.${branch}`)
       if (step.op === 'loop') number(step.body, `${path}.body`)
     })
 
@@ -113,6 +118,23 @@ export function buildStepGraph(ir: ProtocolIR): StepGraph {
   addIncoming(start.target, START, nextSlot)
   for (const node of nodes.values()) for (const [slot, edge] of node.slots) addIncoming(edge.target, node.label, slot)
   return { ir, start, nodes, incoming }
+}
+
+/**
+ * Branch names as declared. Keys not in name order cannot come from canonical JSON, so they are the
+ * declaration order; otherwise order by where each branch's first step was written. A branch with no
+ * step has no location, but also no numbered step, so where it sorts does not matter.
+ */
+function declaredOrder(branches: readonly string[], choicePath: StepPath, locations: Readonly<Record<string, SourceLocation>>): string[] {
+  const sorted = [...branches].sort()
+  if (branches.some((name, i) => name !== sorted[i])) return [...branches]
+  const at = (branch: string): SourceLocation | undefined => locations[`${choicePath}.${branch}.0`]
+  return sorted.sort((a, b) => {
+    const x = at(a)
+    const y = at(b)
+    if (!x || !y) return x ? -1 : y ? 1 : 0
+    return x.file !== y.file ? 0 : x.line - y.line || x.column - y.column
+  })
 }
 
 /** A fall-through edge is made by its source state. */
