@@ -43,7 +43,8 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
   const before = { locked: lockedView(matching.removed), current: currentView(matching.added) }
   const lockedOrder = walkOrder(before.locked)
   const currentOrder = walkOrder(before.current)
-  const inBoth = new Set(lockedOrder.filter((id) => currentOrder.includes(id)))
+  const inCurrent = new Set(currentOrder)
+  const inBoth = new Set(lockedOrder.filter((id) => inCurrent.has(id)))
   const kept = longestCommonOrder(lockedOrder.filter((id) => inBoth.has(id)), currentOrder.filter((id) => inBoth.has(id)))
   const moved = new Set([...inBoth].filter((id) => !kept.has(id)))
 

@@ -71,11 +71,15 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
     throw new Error(`${ir.name} v${ir.version}: a loop body without a message, choice or inline step`)
   }
 
-  // The edge into steps[from..], given `after`, the edge that follows the whole list.
-  const link = (steps: readonly IRStep[], prefix: string, from: number, after: Edge, loops: ReadonlyMap<string, string>): Edge => {
-    const step = steps[from]
-    if (!step) return after
-    const path = childPath(prefix, from)
+  // The edge into a list of steps, given `after`, the edge that follows the list. Linked from the last
+  // step back, so only nesting (not length) costs stack.
+  const linkList = (steps: readonly IRStep[], prefix: string, after: Edge, loops: ReadonlyMap<string, string>): Edge => {
+    let next = after
+    for (let index = steps.length - 1; index >= 0; index--) next = linkStep(steps[index]!, childPath(prefix, index), next, loops)
+    return next
+  }
+
+  const linkStep = (step: IRStep, path: StepPath, next: Edge, loops: ReadonlyMap<string, string>): Edge => {
     switch (step.op) {
       case 'end':
         return { target: END, origin: path }
@@ -85,22 +89,18 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
         return { target: head, origin: path }
       }
       case 'loop': {
-        const rest = link(steps, prefix, from + 1, after, loops)
         const head = headOf(step.body)
-        link(step.body, `${path}.body`, 0, rest, new Map(loops).set(step.name, head))
+        linkList(step.body, `${path}.body`, next, new Map(loops).set(step.name, head))
         return { target: head, origin: null }
       }
       case 'message':
-      case 'inline': {
-        const node = nodes.get(step.label)!
-        node.slots.set(nextSlot, sourced(link(steps, prefix, from + 1, after, loops), path))
+      case 'inline':
+        nodes.get(step.label)!.slots.set(nextSlot, sourced(next, path))
         return { target: step.label, origin: null }
-      }
       case 'choice': {
         const node = nodes.get(step.label)!
-        const rest = link(steps, prefix, from + 1, after, loops)
         for (const [branch, body] of Object.entries(step.branches)) {
-          node.slots.set(branchSlot(branch), sourced(link(body, `${path}.${branch}`, 0, rest, loops), path))
+          node.slots.set(branchSlot(branch), sourced(linkList(body, `${path}.${branch}`, next, loops), path))
         }
         return { target: step.label, origin: null }
       }
@@ -108,7 +108,7 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
   }
 
   number(ir.steps, '')
-  const start = link(ir.steps, '', 0, { target: END, origin: null }, new Map())
+  const start = linkList(ir.steps, '', { target: END, origin: null }, new Map())
   const incoming = new Map<string, [string, string][]>()
   const addIncoming = (target: string, source: string, slot: string): void => {
     const list = incoming.get(target) ?? []
