@@ -58,8 +58,13 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
   const currentBack = backEdges(after.current, sources)
   const lockedEntries = entries(after.locked, sources, lockedBack)
   const currentEntries = entries(after.current, sources, currentBack)
-  const lost = (id: string): boolean => [...(lockedEntries.get(id) ?? [])].some((e) => !currentEntries.get(id)?.has(e))
-  const gained = (id: string): boolean => [...(currentEntries.get(id) ?? [])].some((e) => !lockedEntries.get(id)?.has(e))
+  // An entry through a branch the other side lacks is the branch finding's business, not a move.
+  const hasSlot = (view: SideView, entry: string): boolean => {
+    const [source, slot] = entry.split('|') as [string, string]
+    return slotsOf(view, source).has(slot)
+  }
+  const lost = (id: string): boolean => [...(lockedEntries.get(id) ?? [])].some((e) => !currentEntries.get(id)?.has(e) && hasSlot(after.current, e))
+  const gained = (id: string): boolean => [...(currentEntries.get(id) ?? [])].some((e) => !lockedEntries.get(id)?.has(e) && hasSlot(after.locked, e))
   for (const id of sources) if (id !== START && lost(id) && gained(id)) moved.add(id)
 
   const name = `${versionName(current.ir)}`
@@ -76,8 +81,8 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
       const goesTo = targetName(now.id, current.nodes, current.ir)
       const at = { locked: then.origin, current: now.origin }
       if (lockedBack.has(key) || currentBack.has(key)) {
-        const was = lockedBack.has(key) ? `went back to ${wentTo}` : `went on to ${wentTo}`
-        const is = currentBack.has(key) ? `now goes back to ${goesTo}` : `now goes on to ${goesTo}`
+        const was = lockedBack.has(key) ? `went back to ${wentTo}` : then.id === END ? 'ended the protocol' : `went on to ${wentTo}`
+        const is = currentBack.has(key) ? `now goes back to ${goesTo}` : now.id === END ? 'now ends the protocol' : `now goes on to ${goesTo}`
         out.push({ rule: 'LOOP_CHANGED', message: `${name} ${where} changed where it continues: it ${was} and ${is}, so peers on different definitions expect different steps after it`, ...at })
       } else if (moved.has(then.id) || moved.has(now.id)) {
         continue
@@ -104,18 +109,22 @@ function movedSteps(moved: ReadonlySet<string>, view: { locked: SideView; curren
   const all = [START, ...current.nodes.keys()]
   const lockedEntries = entries(view.locked, all, new Set())
   const currentEntries = entries(view.current, all, new Set())
-  const describeEntries = (list: ReadonlySet<string> | undefined): string =>
-    listPhrase([...(list ?? [])].sort().map((entry) => {
+  const place = (list: ReadonlySet<string> | undefined, now: boolean): string => {
+    const sources = [...(list ?? [])].sort()
+    if (sources.length === 1 && sources[0]!.startsWith(`${START}|`)) return now ? 'now comes first' : 'came first'
+    const named = sources.map((entry) => {
       const [source, slot] = entry.split('|') as [string, string]
       return slotName(source, slot, current.nodes, current.ir)
-    })) || 'nothing'
+    })
+    return `${now ? 'now comes' : 'came'} after ${listPhrase(named) || 'no step'}`
+  }
   return [...current.nodes.values()]
     .filter((node) => moved.has(node.label))
     .map((node) => {
       const then = locked.nodes.get(view.locked.labelOf(node.label)!)!
       return {
         rule: 'STEP_MOVED' as const,
-        message: `${versionName(current.ir)} ${keptStepName(then, node, locked.ir, current.ir)} moved: it now comes after ${describeEntries(currentEntries.get(node.label))}, and came after ${describeEntries(lockedEntries.get(node.label))}; peers on different definitions expect the steps in a different order`,
+        message: `${versionName(current.ir)} ${keptStepName(then, node, locked.ir, current.ir)} moved: it ${place(currentEntries.get(node.label), true)}, and ${place(lockedEntries.get(node.label), false)}; peers on different definitions expect the steps in a different order`,
         locked: then.path,
         current: node.path,
       }

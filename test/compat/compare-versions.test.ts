@@ -76,6 +76,20 @@ describe('compareVersions', () => {
     ])
   })
 
+  it('reports a renamed branch as one removed and one added, not as a move of the steps inside it', () => {
+    const locked = shop().choose('confirm', { yes: (p) => p.send('payment', z.number()), no: (p) => p }).end()
+    const current = shop().choose('confirm', { ok: (p) => p.send('payment', z.number()), no: (p) => p }).end()
+    expect(ruleIds(locked, current)).toEqual(['CHOICE_BRANCH_REMOVED', 'CHOICE_BRANCH_ADDED'])
+  })
+
+  it('says a step that moved to the front now comes first', () => {
+    const locked = shop().send('a', z.string()).receive('b', z.string()).end()
+    const current = shop().receive('b', z.string()).send('a', z.string()).end()
+    expect(findings(locked, current)).toEqual([
+      'STEP_MOVED: Shop v1 step 2 (send a; step 1 when locked) moved: it now comes after step 1 (receive b), and came first; peers on different definitions expect the steps in a different order',
+    ])
+  })
+
   it('pairs a run of renamed steps front to back', () => {
     const locked = shop().send('a', z.string()).send('b', z.string()).receive('c', z.string()).end()
     const current = shop().send('a', z.string()).send('b2', z.string()).receive('c2', z.string()).end()
@@ -144,7 +158,7 @@ describe('compareVersions', () => {
       .loop('round', (p) => p.receive('counter', z.number()).choose('reaction', { raise: (p) => p.send('raised', z.number()).end(), stop: (p) => p.end() }))
       .end()
     expect(findings(locked, current)).toEqual([
-      'LOOP_CHANGED: Shop v1 step 4 (send raised) changed where it continues: it went back to step 2 (receive counter) and now goes on to the end of the protocol, so peers on different definitions expect different steps after it',
+      'LOOP_CHANGED: Shop v1 step 4 (send raised) changed where it continues: it went back to step 2 (receive counter) and now ends the protocol, so peers on different definitions expect different steps after it',
     ])
   })
 
