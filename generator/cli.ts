@@ -222,7 +222,14 @@ async function runCheck(layout: ProjectLayout, format: 'text' | 'json', against:
   const { checkAgainstRevision, checkLockfile } = await import('./lock/compatibility-check.js')
   const { compatibilityJson, compatibilityText } = await import('./lock/report-compatibility.js')
   const currentManifest = stale.length === 0 ? readManifest(path.join(layout.root, layout.outDir, manifestName)) : undefined
-  const compat = against === undefined ? await checkLockfile(layout, currentManifest) : await checkAgainstRevision(layout, against)
+  let compat
+  try {
+    compat = against === undefined ? await checkLockfile(layout, currentManifest) : await checkAgainstRevision(layout, against)
+  } catch (error) {
+    // A protocol that fails to load is reported by the caller; the stale files found first still count.
+    if (format === 'text') for (const s of stale) process.stderr.write(`${s.file}:1:1: error: ${s.file} ${s.reason}.\n`)
+    throw error
+  }
   const ms = Math.round(performance.now() - started)
   const code = compat.findings.length > 0 ? exitCodes.incompatible : stale.length > 0 ? exitCodes.stale : exitCodes.ok
   if (format === 'json') {
