@@ -67,7 +67,7 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
   const gained = (id: string): boolean => [...(currentEntries.get(id) ?? [])].some((e) => !lockedEntries.get(id)?.has(e) && hasSlot(after.locked, e))
   for (const id of sources) if (id !== START && lost(id) && gained(id)) moved.add(id)
 
-  const name = `${versionName(current.ir)}`
+  const name = versionName(current.ir)
   const out: FindingDraft[] = []
   for (const source of sources) {
     const lockedSlots = slotsOf(after.locked, source)
