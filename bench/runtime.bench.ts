@@ -6,14 +6,15 @@
  *   npm run bench:runtime
  */
 import Database from 'better-sqlite3'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import path from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { type Node, createNode, flow } from '../runtime/engine/index.js'
 import { InMemoryNetwork } from '../runtime/network/index.js'
-import type { ResponderRegistration, SessionChannel } from '../runtime/session/index.js'
+import type { ResponderRegistration } from '../runtime/session/index.js'
+import { echoResponder, pingerFlow, pingPongFlow, pongResponder, rawVersions } from './support/raw-protocols.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -54,25 +55,10 @@ function commitFloor(): number {
   return p50(samples.slice(200))
 }
 
-// A raw protocol (no zod) for the messaging figures: the engine cost, not the schema check.
-const echoVersions = [{ version: 1, hash: 'sha256:echo' }]
-const echo: ResponderRegistration = {
-  protocol: 'Echo',
-  versions: echoVersions,
-  run: async (channel: SessionChannel) => {
-    for (;;) {
-      const frame = await channel.receive()
-      if (frame.kind === 'data' && frame.label === 'stop') return channel.close?.()
-      await channel.send(frame)
-    }
-  },
-}
-const open = (ctx: Parameters<Parameters<typeof flow>[1]>[0], peer: string) => ctx.openSession({ protocol: 'Echo', counterparty: peer, versions: echoVersions })
-
 async function pair(tag: string, options: { evict?: number } = {}): Promise<{ alice: Node; bob: Node; net: InMemoryNetwork }> {
   const net = new InMemoryNetwork()
   const common = { network: net, logger: silent, evictIdleAfterMs: options.evict ?? Number.POSITIVE_INFINITY }
-  const bob = await createNode({ ...common, name: 'Bob', store: file(`${tag}-bob`), responders: [echo, sleepyEcho, pong] })
+  const bob = await createNode({ ...common, name: 'Bob', store: file(`${tag}-bob`), responders: [echoResponder, sleepyEcho, pongResponder] })
   const alice = await createNode({ ...common, name: 'Alice', store: file(`${tag}-alice`) })
   return { alice, bob, net }
 }
@@ -98,18 +84,7 @@ async function suspend(): Promise<number> {
 async function roundtrip(): Promise<number> {
   const { alice, bob } = await pair('roundtrip')
   const samples: number[] = []
-  const pinger = flow('pinger', async (ctx, n: number) => {
-    const channel = await open(ctx, 'Bob')
-    for (let i = 0; i < n; i++) {
-      const t0 = now()
-      await channel.send({ kind: 'data', label: 'ping', payload: i })
-      await channel.receive()
-      await alice.store.commits.commit() // the reply's inbox row is durable too
-      samples.push(now() - t0)
-    }
-    await channel.send({ kind: 'data', label: 'stop', payload: null })
-    await channel.close?.()
-  })
+  const pinger = pingerFlow('Bob', samples, () => alice.store.commits.commit())
   await alice.startFlow(pinger, 1500).result
   await alice.stop()
   await bob.stop()
@@ -117,23 +92,7 @@ async function roundtrip(): Promise<number> {
 }
 
 // ---- throughput: complete ping-pong flows, 256 in flight ----
-/** One ping, one pong, both sides end: the shortest complete two-party flow. */
-const pong: ResponderRegistration = {
-  protocol: 'PingPong',
-  versions: echoVersions,
-  run: async (channel) => {
-    await channel.receive()
-    await channel.send({ kind: 'data', label: 'pong', payload: 'pong' })
-    return channel.close?.()
-  },
-}
-const pingPong = flow('ping-pong', async (ctx) => {
-  const channel = await ctx.openSession({ protocol: 'PingPong', counterparty: 'Bob', versions: echoVersions })
-  await channel.send({ kind: 'data', label: 'ping', payload: 'ping' })
-  const reply = await channel.receive()
-  await channel.close?.()
-  return reply
-})
+const pingPong = pingPongFlow('Bob')
 
 async function throughput(total: number, inFlight: number): Promise<number> {
   const { alice, bob } = await pair('pingpong')
@@ -187,7 +146,7 @@ async function parked(count: number): Promise<{ bytes: number; rssBytes: number 
 // ---- recovery: reopen a node with 10k flows waiting for a reply ----
 const sleepyEcho: ResponderRegistration = {
   protocol: 'SleepyEcho',
-  versions: echoVersions,
+  versions: rawVersions,
   run: async (channel, ctx) => {
     const frame = await channel.receive()
     await (channel.context ?? ctx).sleep(3600_000)
@@ -197,7 +156,7 @@ const sleepyEcho: ResponderRegistration = {
 }
 const waiter = flow('waiter', async (ctx, i: number) => {
   const id = await ctx.step('prepare', () => `order-${i}`)
-  const channel = await ctx.openSession({ protocol: 'SleepyEcho', counterparty: 'Bob', versions: echoVersions })
+  const channel = await ctx.openSession({ protocol: 'SleepyEcho', counterparty: 'Bob', versions: rawVersions })
   await channel.send({ kind: 'data', label: 'order', payload: id })
   return channel.receive()
 })
@@ -264,7 +223,11 @@ async function main(): Promise<void> {
   }
   const out = path.join(import.meta.dirname, 'results')
   mkdirSync(out, { recursive: true })
-  writeFileSync(path.join(out, 'runtime.json'), `${JSON.stringify(result, null, 2)}\n`)
+  // Figures this run does not measure (the cross-process ones from bench:xproc) are kept.
+  const previous = path.join(out, 'runtime.json')
+  const kept = existsSync(previous) ? (JSON.parse(readFileSync(previous, 'utf8')) as { metrics?: Record<string, Metric> }).metrics ?? {} : {}
+  result.metrics = { ...kept, ...metrics }
+  writeFileSync(previous, `${JSON.stringify(result, null, 2)}\n`)
   rmSync(work, { recursive: true, force: true })
 }
 

@@ -15,6 +15,8 @@ export interface BuyerTerms {
   readonly maxPrice: number
   /** Substring the asset description must contain. */
   readonly wants: string
+  /** How long the buyer's back office reviews an acceptable offer (a durable timer) before it builds the transaction. */
+  readonly reviewMs?: number
 }
 
 /** Seller: offers the asset and signs the buyer's transaction if it pays the seller the asking price. */
@@ -51,6 +53,7 @@ export function buyAsset(terms: BuyerTerms) {
         }
         return i
       })
+      if (terms.reviewMs) await ctx.sleep(terms.reviewMs)
       const proposal = await ctx.step('build-transaction', () => buildTransaction(ctx.me, info))
       const { result: signed, next: finalState } = await next.inline(collectSignature(proposal))
       const end = await finalState.send(signed)

@@ -36,6 +36,9 @@ Commands:
   versions [protocol] Each protocol's versions: lock state (locked, unlocked, changed since
                       lock, removed from tree), hash, and what a node built from this tree
                       offers and accepts (every declared version; the highest is preferred)
+  node --config <f>   Run a node process from a node.json (colloquy node --help for its fields)
+  identity --config <f>
+                      Create the node's key pair if missing; print its network-map entry
   help                Show this text
 
 Options:
@@ -78,6 +81,11 @@ interface Parsed {
 class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Running a node is a runtime matter: its own module, loaded only when asked for.
+  if (argv[0] === 'node' || argv[0] === 'identity') {
+    const { nodeCommand } = await import('../runtime/process/node-command.js')
+    return nodeCommand(argv)
+  }
   let args: Parsed
   try {
     args = parse(argv)
@@ -182,7 +190,7 @@ function parse(argv: readonly string[]): Parsed {
         }
         if (parsed.command && parsed.command !== 'help' && parsed.command !== 'version') throw new UsageError(`unexpected argument '${arg}'`)
         if (!['generate', 'check', 'lock', 'versions', 'help'].includes(arg)) {
-          throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, help`)
+          throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, node, identity, help`)
         }
         if (!parsed.command) parsed.command = arg
     }

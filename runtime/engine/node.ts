@@ -60,8 +60,13 @@ export interface NodeOptions {
   readonly evictIdleAfterMs?: number
   /** Unacknowledged messages are sent again after this long (and at once when the peer re-joins). Default 1 s. */
   readonly redeliverAfterMs?: number
-  /** Keep finished flows (row with outcome, and journal) instead of deleting them. Default false. */
-  readonly keepFinishedFlows?: boolean
+  /**
+   * Keep finished flows instead of deleting them: true keeps every flow's row with its outcome and its
+   * journal; 'started' keeps only the outcome rows of flows started on this node (so a flow id given by a
+   * client runs once and its result can be asked for later), and removes responder flows entirely.
+   * Default false.
+   */
+  readonly keepFinishedFlows?: boolean | 'started'
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */
   readonly dedupWindowMs?: number
   readonly logger?: FlowLogger
@@ -381,9 +386,11 @@ class EngineNode implements Node, NodeCore, Endpoint {
     for (const session of run.sessions.values()) {
       session.finalMessage(failure === null ? null : { error: failure, wire: toWireException(failure, session.protocol) })
     }
-    const retain = this.options.keepFinishedFlows
-      ? { status: outcome.ok ? ('done' as const) : ('failed' as const), outcome: encodeOutcome(outcome), keepJournal: true }
-      : null
+    const keep = this.options.keepFinishedFlows
+    const retain =
+      keep === true || (keep === 'started' && run.kind === 'started')
+        ? { status: outcome.ok ? ('done' as const) : ('failed' as const), outcome: encodeOutcome(outcome), keepJournal: keep === true }
+        : null
     this.store.finishFlow(run.flowId, retain, { inbox: run.touchedInbox, timers: run.touchedTimers })
     await this.store.commits.commit()
     if (!run.alive) return

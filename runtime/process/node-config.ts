@@ -1,0 +1,107 @@
+/**
+ * node.json: what one node process runs. Relative paths are resolved against the config file's folder,
+ * so a folder of configs can be moved as a whole.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const StartEntry = z.strictObject({
+  /** Name of a flow the app registers. */
+  flow: z.string().min(1),
+  /** The flow's id: a flow with this id runs once, however often the node starts. */
+  id: z.string().min(1),
+  args: z.unknown().optional(),
+})
+
+const NodeConfigSchema = z.strictObject({
+  name: z.string().min(1),
+  database: z.string().min(1),
+  keyFile: z.string().min(1).optional(),
+  listen: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7001'),
+  networkMap: z.string().min(1),
+  app: z.string().min(1),
+  durability: z.enum(['full', 'fast']).optional(),
+  drain: z.boolean().optional(),
+  maxFrameBytes: z.number().int().positive().optional(),
+  redeliverAfterMs: z.number().int().positive().optional(),
+  evictIdleAfterMs: z.number().int().nonnegative().optional(),
+  start: z.array(StartEntry).optional(),
+})
+
+export type StartRequest = z.infer<typeof StartEntry>
+
+export interface NodeConfig {
+  readonly file: string
+  readonly name: string
+  readonly database: string
+  readonly keyFile: string
+  readonly listen: { readonly host: string; readonly port: number }
+  readonly networkMap: string
+  readonly app: string
+  readonly durability: 'full' | 'fast'
+  readonly drain: boolean
+  readonly maxFrameBytes: number | undefined
+  readonly redeliverAfterMs: number | undefined
+  readonly evictIdleAfterMs: number | undefined
+  readonly start: readonly StartRequest[]
+}
+
+export class NodeConfigError extends Error {
+  override readonly name = 'NodeConfigError'
+}
+
+export function readNodeConfig(file: string): NodeConfig {
+  const absolute = path.resolve(file)
+  let text: string
+  try {
+    text = readFileSync(absolute, 'utf8')
+  } catch (error) {
+    throw new NodeConfigError(`${file}: cannot read the node config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass the path of a node.json with --config.`)
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw new NodeConfigError(`${file}:${jsonErrorLine(text, error as Error)}: the node config is not valid JSON (${(error as Error).message}); fix the syntax.`)
+  }
+  const parsed = NodeConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
+    throw new NodeConfigError(`${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, start.`)
+  }
+  const c = parsed.data
+  const dir = path.dirname(absolute)
+  const at = (p: string) => path.resolve(dir, p)
+  const [host, port] = splitAddress(c.listen)
+  const database = c.database === ':memory:' ? c.database : at(c.database)
+  return {
+    file: absolute,
+    name: c.name,
+    database,
+    keyFile: c.keyFile ? at(c.keyFile) : `${database === ':memory:' ? at(c.name) : database}.key`,
+    listen: { host, port },
+    networkMap: at(c.networkMap),
+    app: at(c.app),
+    durability: c.durability ?? 'full',
+    drain: c.drain ?? false,
+    maxFrameBytes: c.maxFrameBytes,
+    redeliverAfterMs: c.redeliverAfterMs,
+    evictIdleAfterMs: c.evictIdleAfterMs,
+    start: c.start ?? [],
+  }
+}
+
+export function splitAddress(address: string): [string, number] {
+  const colon = address.lastIndexOf(':')
+  return [address.slice(0, colon), Number(address.slice(colon + 1))]
+}
+
+/** `line:col` of a JSON.parse failure, when the message gives a position. */
+function jsonErrorLine(text: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message)
+  if (!position) return '1:1'
+  const before = text.slice(0, Number(position[1]))
+  const lines = before.split('\n')
+  return `${lines.length}:${lines[lines.length - 1]!.length + 1}`
+}

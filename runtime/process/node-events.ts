@@ -1,0 +1,50 @@
+/**
+ * What a node process reports as it runs, one event per line: readable text for people, or JSON lines
+ * (`--json`) for scripts and tests that drive nodes.
+ */
+import type { SessionAction } from '../engine/node-core.js'
+
+export type NodeEvent =
+  | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }
+  | ({ readonly event: 'action' } & SessionAction)
+  | { readonly event: 'flow-started'; readonly node: string; readonly flowId: string; readonly flow: string }
+  | { readonly event: 'flow-end'; readonly node: string; readonly flowId: string; readonly flow: string; readonly kind: 'started' | 'responder'; readonly ok: boolean; readonly result?: unknown; readonly error?: string }
+  | { readonly event: 'log'; readonly node: string; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: Record<string, unknown> }
+  | { readonly event: 'stopped'; readonly node: string }
+
+export type EventSink = (event: NodeEvent) => void
+
+export function jsonLines(write: (line: string) => void): EventSink {
+  return (event) => write(`${JSON.stringify(event)}\n`)
+}
+
+const arrows = { send: '→', receive: '←', end: '■' } as const
+
+export function readableLines(write: (line: string) => void): EventSink {
+  return (event) => {
+    const time = new Date().toISOString().slice(11, 23)
+    write(`${time} [${'node' in event ? event.node : '?'}] ${describe(event)}\n`)
+  }
+}
+
+function describe(event: NodeEvent): string {
+  switch (event.event) {
+    case 'ready':
+      return `listening on ${event.address} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
+    case 'action': {
+      const step = event.action === 'end' ? 'end' : `${event.action} ${event.label}`
+      const with_ = event.action === 'receive' ? `from ${event.counterparty}` : `to ${event.counterparty}`
+      return `${event.protocol} v${event.version} ${event.role}: ${arrows[event.action]} ${step} ${with_} (flow ${event.flowId})`
+    }
+    case 'flow-started':
+      return `started flow ${event.flow} (${event.flowId})`
+    case 'flow-end':
+      return event.ok
+        ? `flow ${event.flow} (${event.flowId}) finished: ${JSON.stringify(event.result)}`
+        : `flow ${event.flow} (${event.flowId}) failed: ${event.error}`
+    case 'log':
+      return `${event.level}: ${event.message}${event.fields ? ` ${JSON.stringify(event.fields)}` : ''}`
+    case 'stopped':
+      return 'stopped'
+  }
+}

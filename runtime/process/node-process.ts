@@ -1,0 +1,105 @@
+/**
+ * One node as an OS process: its identity, its TCP endpoint, its store and its app. Starting resumes every
+ * unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran;
+ * a flow id listed there runs once however often the process is started or killed.
+ */
+import { createNode, type Node } from '../engine/node.js'
+import type { FlowLogger } from '../session/flow-context.js'
+import { loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
+import { loadNetworkMap } from '../transport/network-map.js'
+import { TcpNetwork } from '../transport/tcp-network.js'
+import { loadNodeApp } from './node-app.js'
+import type { NodeConfig } from './node-config.js'
+import { NodeConfigError } from './node-config.js'
+import type { EventSink } from './node-events.js'
+
+export interface RunningNode {
+  readonly node: Node
+  readonly network: TcpNetwork
+  /** Commits what is pending, closes the store and the listener. */
+  stop(): Promise<void>
+}
+
+export async function startNodeProcess(config: NodeConfig, sink: EventSink): Promise<RunningNode> {
+  const identity = loadOrCreateIdentity(config.name, config.keyFile)
+  const map = loadNetworkMap(config.networkMap)
+  const own = map.party(config.name)
+  if (!own) {
+    throw new NodeConfigError(`${config.networkMap}: the network map has no entry for ${config.name}; add the line that \`colloquy identity --config ${config.file}\` prints.`)
+  }
+  if (own.publicKey !== publicKeyText(identity)) {
+    throw new NodeConfigError(
+      `${config.networkMap}: the network map lists ${config.name} with a different public key than ${config.keyFile} holds; ` +
+        `publish the key that \`colloquy identity --config ${config.file}\` prints, or restore the node's key file.`,
+    )
+  }
+  const app = await loadNodeApp(config.app)
+  const logger: FlowLogger = {
+    info: (message, fields) => sink({ event: 'log', node: config.name, level: 'info', message, ...(fields ? { fields } : {}) }),
+    warn: (message, fields) => sink({ event: 'log', node: config.name, level: 'warn', message, ...(fields ? { fields } : {}) }),
+    error: (message, fields) => sink({ event: 'log', node: config.name, level: 'error', message, ...(fields ? { fields } : {}) }),
+  }
+  const network = await TcpNetwork.start({
+    identity,
+    map,
+    listen: config.listen,
+    logger,
+    ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+  })
+  let node: Node
+  try {
+    node = await createNode({
+      name: config.name,
+      store: config.database,
+      network,
+      flows: app.flows,
+      responders: app.responders,
+      ...(app.protocols ? { protocols: app.protocols } : {}),
+      drain: config.drain,
+      durability: config.durability,
+      keepFinishedFlows: 'started',
+      logger,
+      ...(config.redeliverAfterMs ? { redeliverAfterMs: config.redeliverAfterMs } : {}),
+      ...(config.evictIdleAfterMs !== undefined ? { evictIdleAfterMs: config.evictIdleAfterMs } : {}),
+      onSessionAction: (action) => sink({ event: 'action', ...action }),
+      onFlowEnd: (end) =>
+        sink({
+          event: 'flow-end',
+          node: config.name,
+          flowId: end.flowId,
+          flow: end.name,
+          kind: end.kind,
+          ok: end.ok,
+          ...(end.ok ? { result: end.result } : { error: (end.error as Error)?.message ?? String(end.error) }),
+        }),
+    })
+  } catch (error) {
+    await network.close()
+    throw error
+  }
+  const resumed = node.store.runningFlows().length
+  for (const request of config.start) {
+    if (node.store.flow(request.id)) continue // ran (or runs) already: never twice
+    const flow = app.flows.find((f) => f.name === request.flow)
+    if (!flow) {
+      await node.stop()
+      await network.close()
+      throw new NodeConfigError(`${config.file}: start lists flow '${request.flow}', which ${config.app} does not register; its flows are ${app.flows.map((f) => f.name).join(', ') || 'none'}.`)
+    }
+    const handle = node.startFlow(flow, request.args, { flowId: request.id })
+    sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
+    await handle.started
+  }
+  sink({ event: 'ready', node: config.name, address: `${network.address.host}:${network.address.port}`, pid: process.pid, resumed })
+  let stopping: Promise<void> | undefined
+  return {
+    node,
+    network,
+    stop: () =>
+      (stopping ??= (async () => {
+        await node.stop()
+        await network.close()
+        sink({ event: 'stopped', node: config.name })
+      })()),
+  }
+}
