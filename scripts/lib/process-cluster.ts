@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
@@ -86,6 +86,14 @@ export class ProcessCluster {
     const node = this.nodes.get(name)
     if (!node) throw new Error(`no node ${name} in this cluster`)
     return node
+  }
+
+  /** Deploys another build: the node's next start runs `app` (absolute, or relative to the repository). */
+  setApp(name: string, app: string): void {
+    const node = this.node(name)
+    const body = JSON.parse(readFileSync(node.config, 'utf8')) as Record<string, unknown>
+    body.app = path.isAbsolute(app) ? app : path.join(repository, app)
+    writeFileSync(node.config, `${JSON.stringify(body, null, 2)}\n`)
   }
 
   onEvent(listener: Listener): () => void {
