@@ -77,6 +77,8 @@ type State = 'handshake' | 'open' | 'closed'
 export class Connection {
   /** The authenticated party (after the handshake), or the party claimed in its hello. */
   peer: PartyEntry | undefined
+  /** The name the other side gave in its hello, listed in the map or not. */
+  claimed: string | undefined
   readonly remoteAddress: string
   openedAt = 0
   private state: State = 'handshake'
@@ -241,6 +243,7 @@ export class Connection {
     if (typeof hello === 'string') return this.refuse('bad-handshake', hello)
     if (hello.version !== PROTOCOL_VERSION) return this.refuse('bad-handshake', `protocol version ${hello.version}; this node speaks version ${PROTOCOL_VERSION}, upgrade the older node`)
     if (hello.maxFrameBytes < 1024) return this.refuse('bad-handshake', `a frame limit of ${hello.maxFrameBytes} bytes is too small to carry anything`)
+    this.claimed = hello.name
     if (hello.name === this.host.identity.name) return this.refuse('bad-handshake', `the peer claims to be this node (${hello.name})`)
     if (this.role === 'dialer') {
       if (hello.name !== this.peer!.name) return this.refuse('bad-handshake', `${this.remoteAddress} answered as ${hello.name}, but the network map lists it for ${this.peer!.name}; fix the address in the map`)

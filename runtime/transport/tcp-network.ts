@@ -265,11 +265,13 @@ export class TcpNetwork implements Network {
 
   private onReject(connection: Connection, reason: RejectReason, detail: string): void {
     this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
-    const party = connection.peer?.name ?? 'unknown'
-    this.logger.warn(`${this.identity.name} rejected ${detail} from ${party} at ${connection.remoteAddress} (${reason}).`, {
+    const party = connection.peer?.name ?? connection.claimed ?? 'unknown'
+    const authenticated = connection.isOpen
+    this.logger.warn(`${this.identity.name} rejected ${detail} from ${authenticated ? party : `a peer claiming to be ${party}`} at ${connection.remoteAddress} (${reason}).`, {
       party,
       remoteAddress: connection.remoteAddress,
       reason,
+      authenticated,
     })
   }
 
