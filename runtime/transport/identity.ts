@@ -53,7 +53,7 @@ export function identityFromPem(name: string, pem: string, source = 'the given P
     throw new IdentityError(`${source} does not hold a PEM private key (${(error as Error).message}); replace it with an Ed25519 key in PKCS#8 PEM, or remove it to let the node create one.`)
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new IdentityError(`${source} holds a ${privateKey.asymmetricKeyType ?? 'unknown'} key, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519 -out ${source}\`, or remove the file to let the node create one.`)
+    throw new IdentityError(`${source} holds a key of type ${privateKey.asymmetricKeyType ?? 'unknown'}, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519 -out ${source}\`, or remove the file to let the node create one.`)
   }
   return { name, privateKey, publicKey: createPublicKey(privateKey) }
 }

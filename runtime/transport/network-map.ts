@@ -104,7 +104,7 @@ function publicKeyFrom(text: string, at: string): KeyObject {
     throw new NetworkMapError(`${at} field 'publicKey' is not an SPKI DER public key (${(error as Error).message}); copy the base64 key the party's node prints.`)
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new NetworkMapError(`${at} field 'publicKey' is a ${key.asymmetricKeyType ?? 'unknown'} key; nodes sign with Ed25519, copy the key the party's node prints.`)
+    throw new NetworkMapError(`${at} field 'publicKey' is a key of type ${key.asymmetricKeyType ?? 'unknown'}; nodes sign with Ed25519, copy the key the party's node prints.`)
   }
   return key
 }
