@@ -16,6 +16,7 @@ import type { Envelope } from '../network/wire.js'
 import {
   BATCH_HEADER_BYTES,
   type Batch,
+  type Item,
   FrameKind,
   FrameReader,
   HANDSHAKE_MAX_FRAME_BYTES,
@@ -40,7 +41,8 @@ import {
 import type { NodeIdentity } from './identity.js'
 import type { NetworkMap, PartyEntry } from './network-map.js'
 import { checkEnvelope } from './wire-schema.js'
-import { WireJsonError, decodeWireJson } from './wire-json.js'
+import { decodeEnvelopeItem } from './envelope-codec.js'
+import { WireJsonError } from './wire-json.js'
 
 /** Why something that arrived was refused; the keys of `stats.rejected`. */
 export type RejectReason =
@@ -131,16 +133,16 @@ export class Connection {
     return this.unacknowledged.size
   }
 
-  /** Queues an envelope (encoded wire JSON) for the next batch; false when it cannot go now. */
-  sendEnvelope(id: string, json: Buffer): boolean {
+  /** Queues an envelope item (envelope-codec.ts) for the next batch; false when it cannot go now. */
+  sendEnvelope(id: string, item: Buffer): boolean {
     if (this.state !== 'open' || this.socket.writableLength > this.host.highWaterBytes) return false
-    if (ITEM_HEADER_BYTES + json.length > this.payloadLimit()) return false
+    if (item.length > this.payloadLimit()) return false
     this.unacknowledged.set(id, (this.unacknowledged.get(id) ?? 0) + 1)
-    this.enqueue(encodeItem(ItemKind.envelope, json))
+    this.enqueue(item)
     return true
   }
 
-  /** Largest envelope this connection can carry, in bytes of wire JSON. */
+  /** Largest envelope this connection can carry, in encoded bytes. */
   get maxEnvelopeBytes(): number {
     return this.payloadLimit() - ITEM_HEADER_BYTES
   }
@@ -298,14 +300,14 @@ export class Connection {
     for (const item of items) {
       if (!this.isOpen) return
       if (item.kind === ItemKind.ack) this.onAck(item.content.toString('utf8'))
-      else this.onEnvelope(item.content)
+      else this.onEnvelope(item)
     }
   }
 
-  private onEnvelope(content: Buffer): void {
+  private onEnvelope(item: Item): void {
     let value: unknown
     try {
-      value = decodeWireJson(content.toString('utf8'))
+      value = decodeEnvelopeItem(item)
     } catch (error) {
       if (!(error instanceof WireJsonError)) throw error
       return this.host.reject(this, 'malformed', `an envelope that is ${error.message}`)

@@ -6,8 +6,9 @@
  *   auth   2 | Ed25519 signature (64) over authTranscript(...)
  *   batch  3 | connection tag (16) | counter u64 | Ed25519 signature (64) over frameTranscript(...) | items
  *
- * Items in a batch: kind u8 | length u32 | bytes, where kind 1 is an envelope (wire JSON) and kind 2 the
- * acknowledgement of an envelope id (UTF-8). The connection tag names the pair of nonces of this connection,
+ * Items in a batch: kind u8 | length u32 | bytes, where kind 1 is an envelope (wire JSON), kind 3 an
+ * envelope with byte arrays beside its JSON (envelope-codec.ts) and kind 2 the acknowledgement of an
+ * envelope id (UTF-8). The connection tag names the pair of nonces of this connection,
  * so a frame copied from another connection is told apart from a forged one without a signature check.
  */
 import { createHash, type KeyObject, sign, verify } from 'node:crypto'
@@ -22,7 +23,7 @@ export const COUNTER_BYTES = 8
 export const HANDSHAKE_MAX_FRAME_BYTES = 4096
 
 export const FrameKind = { hello: 1, auth: 2, batch: 3 } as const
-export const ItemKind = { envelope: 1, ack: 2 } as const
+export const ItemKind = { envelope: 1, ack: 2, envelopeWithBlobs: 3 } as const
 export type Role = 'dialer' | 'listener'
 
 /** Bytes of a batch body before its items. */
@@ -147,7 +148,7 @@ export function decodeItems(payload: Buffer): Item[] | string {
     const kind = payload[at]!
     const length = payload.readUInt32BE(at + 1)
     if (length > payload.length - at - ITEM_HEADER_BYTES) return `item ${items.length} claims ${length} bytes, more than the batch holds`
-    if (kind !== ItemKind.envelope && kind !== ItemKind.ack) return `item ${items.length} has unknown kind ${kind}`
+    if (kind !== ItemKind.envelope && kind !== ItemKind.ack && kind !== ItemKind.envelopeWithBlobs) return `item ${items.length} has unknown kind ${kind}`
     items.push({ kind, content: payload.subarray(at + ITEM_HEADER_BYTES, at + ITEM_HEADER_BYTES + length) })
     at += ITEM_HEADER_BYTES + length
   }

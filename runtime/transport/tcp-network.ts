@@ -42,7 +42,7 @@ import { Connection, type ConnectionHost, type RejectReason } from './connection
 import { type NodeIdentity, publicKeyText } from './identity.js'
 import type { NetworkMap, PartyEntry } from './network-map.js'
 import { type LinkHost, PeerLink, type ReconnectOptions } from './peer-link.js'
-import { encodeWireJson } from './wire-json.js'
+import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 
 export interface TcpNetworkOptions {
   readonly identity: NodeIdentity
@@ -224,16 +224,16 @@ export class TcpNetwork implements Network {
     link.wanted()
     const connection = link.open
     if (!connection) return // not sent: the engine sends it again when the link opens
-    let json: Buffer
+    let item: Buffer
     try {
-      json = Buffer.from(encodeWireJson(envelope), 'utf8')
+      item = encodeEnvelopeItem(envelope)
     } catch (error) {
       this.reportOnce(envelope.id, `Cannot send ${envelope.id} to ${envelope.to}: its payload cannot be encoded (${(error as Error).message}); send plain data.`)
       return
     }
-    if (connection.sendEnvelope(envelope.id, json)) this.stats.envelopesSent++
-    else if (json.length > connection.maxEnvelopeBytes) {
-      this.reportOnce(envelope.id, `Cannot send ${envelope.id} to ${envelope.to}: it is ${json.length} bytes encoded, over the frame limit of ${connection.maxEnvelopeBytes}; raise maxFrameBytes on both nodes or send smaller messages.`)
+    if (connection.sendEnvelope(envelope.id, item)) this.stats.envelopesSent++
+    else if (envelopeContentBytes(item) > connection.maxEnvelopeBytes) {
+      this.reportOnce(envelope.id, `Cannot send ${envelope.id} to ${envelope.to}: it is ${envelopeContentBytes(item)} bytes encoded, over the frame limit of ${connection.maxEnvelopeBytes}; raise maxFrameBytes on both nodes or send smaller messages.`)
     }
   }
 

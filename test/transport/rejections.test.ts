@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Envelope } from '../../runtime/network/index.js'
-import { frame } from '../../runtime/transport/frame-codec.js'
+import { ItemKind, encodeItem, frame } from '../../runtime/transport/frame-codec.js'
 import { type NodeIdentity, generateIdentity } from '../../runtime/transport/index.js'
 import type { RejectReason } from '../../runtime/transport/connection.js'
 import { asker, answerer } from '../engine/support/rounds-flows.js'
@@ -171,6 +171,17 @@ describe('a node refuses', () => {
     await expectRejected('malformed', 'Mallory', 'stays', async () => {
       const session = await authenticated()
       session.send([envelopeItem('{"id": "x", "from": "Mallory", ')])
+      return session.peer
+    })
+  })
+
+  it('an envelope whose attachments do not add up', async () => {
+    await expectRejected('malformed', 'Mallory', 'stays', async () => {
+      const session = await authenticated()
+      const table = Buffer.alloc(6)
+      table.writeUInt16BE(1, 0)
+      table.writeUInt32BE(1_000, 2) // one attachment of 1000 bytes, which are not there
+      session.send([encodeItem(ItemKind.envelopeWithBlobs, Buffer.concat([table, Buffer.from(JSON.stringify(init('Mallory', 'blob-1')))]))])
       return session.peer
     })
   })

@@ -85,11 +85,14 @@ describe('TcpNetwork', () => {
     const b = new RecordingEndpoint()
     const port = alice.attach('Alice', a)
     bob.attach('Bob', b)
-    const payload = { amount: 10n ** 30n, at: new Date(1_700_000_000_000), tags: new Set(['x']), index: new Map([[1, 'one']]), bytes: new Uint8Array([0, 255]), odd: { $bigint: 'not a tag' }, list: [undefined, null] }
+    const image = new Uint8Array(200_000).map((_, i) => i % 251)
+    const payload = { amount: 10n ** 30n, at: new Date(1_700_000_000_000), tags: new Set(['x']), index: new Map([[1, 'one']]), bytes: new Uint8Array([0, 255]), image, odd: { $bigint: 'not a tag' }, list: [undefined, null] }
     a.onAvailable = () => port.send(envelope('p1', payload))
     port.send(envelope('p1', payload))
     await eventually(() => b.delivered.length === 1, 20_000, 'the delivery')
     expect(b.delivered[0]).toEqual(envelope('p1', payload))
+    // The large array went as raw bytes beside the JSON, not as base64 (which would be 267 kB).
+    expect(alice.stats.bytesSent).toBeLessThan(210_000)
   })
 
   it('stops delivering after detach and delivers to the next endpoint attached', async () => {
