@@ -74,43 +74,44 @@ export function buildStateTable(definition: AnyProtocol): StateTable {
   const states: Mutable<StateEntry>[] = new Array(endId + 1)
   states[endId] = { id: endId, op: 'end' }
 
-  const firstState = (steps: readonly StepNode[], from: number, after: number, loops: ReadonlyMap<string, number>): number =>
-    link(steps, from, after, loops)
+  // The entry of a list of steps, given `after`, the state that follows the list. Linked from the last
+  // step back, so only nesting (not the length of a protocol) costs stack.
+  function linkList(steps: readonly StepNode[], after: number, loops: ReadonlyMap<string, number>): number {
+    let next = after
+    for (let index = steps.length - 1; index >= 0; index--) next = linkStep(steps[index]!, next, loops)
+    return next
+  }
 
-  // Links steps[from..] given `after`, the state that follows the list; returns the id of the list's entry.
-  function link(steps: readonly StepNode[], from: number, after: number, loops: ReadonlyMap<string, number>): number {
-    if (from >= steps.length) return after
-    const step = steps[from]!
+  // Links one step whose successor is `next`; returns the state a session enters at this step.
+  function linkStep(step: StepNode, next: number, loops: ReadonlyMap<string, number>): number {
     switch (step.op) {
       case 'end':
         return endId
       case 'continue':
         return loops.get(step.name)!
       case 'loop': {
-        const rest = link(steps, from + 1, after, loops)
         const head = headOf(step.body)
-        link(step.body, 0, rest, new Map(loops).set(step.name, head))
+        linkList(step.body, next, new Map(loops).set(step.name, head))
         return head
       }
       case 'send':
       case 'receive': {
         const id = ids.get(step)!
         const [sender, receiver] = step.op === 'send' ? [initiator, responder] : [responder, initiator]
-        states[id] = { id, op: 'message', label: step.label, from: sender, to: receiver, next: link(steps, from + 1, after, loops) }
+        states[id] = { id, op: 'message', label: step.label, from: sender, to: receiver, next }
         return id
       }
       case 'inline': {
         const id = ids.get(step)!
         const { name, version } = step.protocol
-        states[id] = { id, op: 'inline', label: step.label, protocol: name, version, roles: step.roles, next: link(steps, from + 1, after, loops) }
+        states[id] = { id, op: 'inline', label: step.label, protocol: name, version, roles: step.roles, next }
         return id
       }
       case 'choose':
       case 'offer': {
         const id = ids.get(step)!
-        const rest = link(steps, from + 1, after, loops)
         const branches: Record<string, number> = {}
-        for (const [branch, body] of step.branches) branches[branch] = firstState(body, 0, rest, loops)
+        for (const [branch, body] of step.branches) branches[branch] = linkList(body, next, loops)
         states[id] = { id, op: 'choice', label: step.label, by: step.op === 'choose' ? initiator : responder, branches }
         return id
       }
@@ -127,7 +128,7 @@ export function buildStateTable(definition: AnyProtocol): StateTable {
     throw new Error('loop body without a state; validateDefinition should have rejected it')
   }
 
-  const start = link(definition.steps, 0, endId, new Map())
+  const start = linkList(definition.steps, endId, new Map())
   return { protocol: definition.name, version: definition.version, initiator, responder, start, states }
 }
 
