@@ -58,6 +58,7 @@ export type RejectReason =
   | 'replayed-counter'
   | 'replayed-connection'
   | 'unexpected-ack'
+  | 'busy'
 
 export interface ConnectionHost {
   readonly identity: NodeIdentity
@@ -83,6 +84,8 @@ export class Connection {
   claimed: string | undefined
   readonly remoteAddress: string
   openedAt = 0
+  /** When the peer last sent an authentic frame, or when the oldest unanswered envelope left, whichever is later. */
+  private answeredAt = 0
   private state: State = 'handshake'
   private readonly reader = new FrameReader(HANDSHAKE_MAX_FRAME_BYTES)
   private readonly nonce = randomBytes(NONCE_BYTES)
@@ -133,10 +136,19 @@ export class Connection {
     return this.unacknowledged.size
   }
 
+  /**
+   * True when envelopes have waited `ms` for an answer and the peer sent nothing meanwhile: the peer's
+   * host may be gone without closing the connection (a power loss or a partition leaves no FIN).
+   */
+  silentFor(ms: number, now = Date.now()): boolean {
+    return this.state === 'open' && this.unacknowledged.size > 0 && now - this.answeredAt > ms
+  }
+
   /** Queues an envelope item (envelope-codec.ts) for the next batch; false when it cannot go now. */
   sendEnvelope(id: string, item: Buffer): boolean {
     if (this.state !== 'open' || this.socket.writableLength > this.host.highWaterBytes) return false
     if (item.length > this.payloadLimit()) return false
+    if (this.unacknowledged.size === 0) this.answeredAt = Date.now()
     this.unacknowledged.set(id, (this.unacknowledged.get(id) ?? 0) + 1)
     this.enqueue(item)
     return true
@@ -288,6 +300,7 @@ export class Connection {
     if (!verifyBatch(this.peer!.key, this.receivePrefix!, batch)) return this.refuse('bad-signature', `a frame not signed with the key the network map lists for ${this.peer!.name}`)
     this.receiveCounter = batch.counter
     this.host.counted('framesReceived', 1)
+    this.answeredAt = Date.now()
     this.onItems(batch)
   }
 

@@ -80,6 +80,13 @@ export class PeerLink {
     this.timer.unref()
   }
 
+  /** Closes the open connection if the peer stopped answering; the usual re-dial follows. */
+  closeIfSilent(ms: number): boolean {
+    if (this.state !== 'open' || !this.connection?.silentFor(ms)) return false
+    this.connection.close()
+    return true
+  }
+
   close(): void {
     this.state = 'closed'
     clearTimeout(this.timer)

@@ -7,7 +7,9 @@
  * i.e. after the engine committed it. When a connection to a peer authenticates, in either direction,
  * the engine hears `peerAvailable` and re-sends what the peer has not acknowledged at once. Envelopes go
  * out on the connection this node dialled; acknowledgements come back on the connection the envelope
- * arrived on. Everything queued in one turn of the event loop leaves as one signed batch frame.
+ * arrived on. Everything queued in one turn of the event loop leaves as one signed batch frame. An
+ * outgoing connection whose peer sends nothing while envelopes wait for acknowledgement is closed after
+ * `silenceTimeoutMs` and dialled again (a vanished host leaves no FIN behind).
  *
  * What is refused (logged with party, remote address and reason, counted in `stats.rejected`; nothing
  * reaches the engine, other connections carry on):
@@ -17,6 +19,7 @@
  *     bad-handshake        a malformed or out-of-order handshake, another protocol version, the wrong party
  *                          answering at a dialled address
  *     handshake-timeout    no complete handshake in time (`handshakeTimeoutMs`)
+ *     busy                 a new connection while 256 others are still in their handshake (not even read)
  *     bad-signature        a handshake or frame not signed with the key the map lists for the party
  *     oversized            a frame longer than `maxFrameBytes` (4 KiB before authentication), refused when
  *                          its length arrives, before its body is buffered
@@ -56,6 +59,11 @@ export interface TcpNetworkOptions {
   readonly reconnect?: ReconnectOptions
   /** A connection that has not authenticated after this long is closed. Default 10 s. */
   readonly handshakeTimeoutMs?: number
+  /**
+   * An outgoing connection whose envelopes get no answer (no frame at all from the peer) for this long is
+   * closed and dialled again: the peer's host may have vanished without closing it. Default 15 s.
+   */
+  readonly silenceTimeoutMs?: number
 }
 
 export interface TcpNetworkStats {
@@ -83,6 +91,8 @@ const defaultLogger: FlowLogger = {
 }
 
 const MiB = 1024 * 1024
+/** Connections still in their handshake beyond this many are refused at once (a flood of idle sockets). */
+const MAX_PENDING_HANDSHAKES = 256
 
 export class TcpNetwork implements Network {
   readonly identity: NodeIdentity
@@ -108,6 +118,9 @@ export class TcpNetwork implements Network {
   private readonly incoming = new Map<string, Connection>()
   private endpoint: Endpoint | undefined
   private shutDown = false
+  private handshaking = 0
+  private readonly silenceTimeoutMs: number
+  private readonly silenceCheck: NodeJS.Timeout
   /** What connections and links call back into. */
   private readonly host: ConnectionHost & LinkHost
   /** Ids already reported as unsendable, so a retried envelope is logged once. */
@@ -121,6 +134,9 @@ export class TcpNetwork implements Network {
     this.map = options.map
     this.maxFrameBytes = options.maxFrameBytes ?? MiB
     this.logger = options.logger ?? defaultLogger
+    this.silenceTimeoutMs = options.silenceTimeoutMs ?? 15_000
+    this.silenceCheck = setInterval(() => this.closeSilentLinks(), Math.max(50, Math.min(1000, this.silenceTimeoutMs / 4)))
+    this.silenceCheck.unref()
     this.host = {
       identity: this.identity,
       map: this.map,
@@ -202,6 +218,7 @@ export class TcpNetwork implements Network {
   async close(): Promise<void> {
     if (this.shutDown) return
     this.shutDown = true
+    clearInterval(this.silenceCheck)
     this.endpoint = undefined
     this.dropConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
@@ -257,6 +274,14 @@ export class TcpNetwork implements Network {
     this.endpoint?.peerAvailable(peer.name)
   }
 
+  private closeSilentLinks(): void {
+    for (const link of this.links.values()) {
+      if (link.closeIfSilent(this.silenceTimeoutMs)) {
+        this.logger.info(`${this.identity.name} heard nothing from ${link.peer.name} for ${this.silenceTimeoutMs} ms while waiting for acknowledgements; dialling it again.`)
+      }
+    }
+  }
+
   private onLinkFailed(peer: PartyEntry, failures: number): void {
     if (failures === 1) this.logger.info(`${this.identity.name} lost (or could not reach) ${peer.name} at ${peer.address}; retrying with backoff while there is something to send.`)
   }
@@ -277,6 +302,7 @@ export class TcpNetwork implements Network {
 
   private onAuthenticated(connection: Connection): void {
     this.stats.authenticated++
+    if (connection.role === 'listener') this.handshaking--
     const peer = connection.peer!
     if (connection.role === 'dialer') {
       this.links.get(peer.name)?.onAuthenticated(connection)
@@ -316,6 +342,7 @@ export class TcpNetwork implements Network {
 
   private onClosed(connection: Connection): void {
     this.connections.delete(connection)
+    if (connection.role === 'listener' && connection.openedAt === 0) this.handshaking--
     const peer = connection.peer
     if (!peer) return
     if (connection.role === 'dialer') this.links.get(peer.name)?.onClosed(connection)
@@ -327,6 +354,19 @@ export class TcpNetwork implements Network {
       socket.destroy()
       return
     }
+    if (this.handshaking >= MAX_PENDING_HANDSHAKES) {
+      this.stats.rejected.busy = (this.stats.rejected.busy ?? 0) + 1
+      if (this.stats.rejected.busy === 1 || this.stats.rejected.busy % 1000 === 0) {
+        this.logger.warn(`${this.identity.name} refused a connection from ${socket.remoteAddress}:${socket.remotePort}: ${MAX_PENDING_HANDSHAKES} connections are still in their handshake (busy; ${this.stats.rejected.busy} refused so far).`, {
+          party: 'unknown',
+          remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
+          reason: 'busy',
+        })
+      }
+      socket.destroy()
+      return
+    }
+    this.handshaking++
     this.track(new Connection(this.host, socket, 'listener'))
   }
 

@@ -6,6 +6,7 @@ import { type Server, type Socket, createServer } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { answerer, asker, effects } from '../engine/support/rounds-flows.js'
 import { snapshot } from './support/db-snapshot.js'
+import { silentListener } from './support/raw-peer.js'
 import { TcpCluster, eventually } from './support/tcp-cluster.js'
 
 let cluster: TcpCluster | undefined
@@ -89,5 +90,16 @@ describe('a peer that is down', () => {
     await c.up('Bob', { responders: [answerer] })
     // Alice's engine re-sends only when the transport reports Bob available (its timer is 10 minutes).
     await expect(handle.result).resolves.toBe(4 * 9 + 104)
+  })
+
+  it('is dialled again when it stops answering without closing the connection', async () => {
+    const c = (cluster = await TcpCluster.create(['Alice', 'Bob']))
+    const silent = await silentListener(c.member('Bob').port, c.member('Bob').identity)
+    server = silent.server
+    const alice = await c.up('Alice', { flows: [asker], ...noTimerResend }, { silenceTimeoutMs: 300, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } })
+    alice.startFlow(asker, 10)
+    await eventually(() => silent.connections() >= 3, 20_000, 'Alice dialling the silent Bob again')
+    expect(c.member('Alice').log.lines.some((l) => /heard nothing from Bob for 300 ms/.test(l.message))).toBe(true)
+    expect(alice.store.counts().outbox).toBe(1)
   })
 })

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Endpoint, Envelope } from '../../runtime/network/index.js'
 import { TcpNetwork, generateIdentity, parseNetworkMap, publicKeyText } from '../../runtime/transport/index.js'
+import { RawPeer } from './support/raw-peer.js'
 import { TcpCluster, eventually, recordingLogger } from './support/tcp-cluster.js'
 
 let cluster: TcpCluster | undefined
@@ -163,5 +164,25 @@ describe('TcpNetwork', () => {
     await network.close()
     await network.close() // twice is fine
     expect(() => network.attach('Alice', new RecordingEndpoint())).toThrow(/closed; start a new TcpNetwork/)
+  })
+
+  it('refuses connections beyond 256 unfinished handshakes and keeps serving authenticated peers', async () => {
+    const { alice, bob } = await pair()
+    const a = new RecordingEndpoint()
+    const b = new RecordingEndpoint()
+    const port = alice.attach('Alice', a)
+    bob.attach('Bob', b)
+    let pending = envelope('before-flood')
+    a.onAvailable = () => port.send(pending)
+    port.send(pending)
+    await eventually(() => b.delivered.length === 1, 20_000, 'the first delivery')
+    const idle = await Promise.all(Array.from({ length: 256 }, () => RawPeer.connect(cluster!.member('Bob').port)))
+    const extra = await RawPeer.connect(cluster!.member('Bob').port)
+    await extra.closed
+    expect(bob.stats.rejected.busy).toBe(1)
+    pending = envelope('during-flood')
+    port.send(pending) // Alice's authenticated connection is not affected
+    await eventually(() => b.delivered.length === 2, 20_000, 'the delivery during the flood')
+    for (const raw of idle) raw.close()
   })
 })

@@ -3,7 +3,7 @@
  * speaks the handshake and signs batches itself, with any key, name, counter or connection tag.
  */
 import { type KeyObject, randomBytes, sign } from 'node:crypto'
-import { type Socket, connect } from 'node:net'
+import { type Server, type Socket, connect, createServer } from 'node:net'
 import {
   type Batch,
   FrameKind,
@@ -31,7 +31,7 @@ export class RawPeer {
   readonly closed: Promise<void>
   isClosed = false
 
-  private constructor(readonly socket: Socket) {
+  constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.reader.push(chunk)
       for (let body = this.reader.next(); Buffer.isBuffer(body); body = this.reader.next()) this.bodies.push(body)
@@ -142,6 +142,30 @@ export class RawSession {
     this.peer.write(bytes)
     return bytes
   }
+}
+
+/**
+ * A listener that completes the handshake as `identity` and then never answers: what a peer whose host
+ * vanished looks like to the dialler. Counts the connections it got.
+ */
+export async function silentListener(port: number, identity: NodeIdentity): Promise<{ server: Server; connections: () => number }> {
+  let connections = 0
+  const server = createServer((socket) => {
+    connections++
+    const peer = new RawPeer(socket)
+    const nonce = randomBytes(NONCE_BYTES)
+    peer.write(encodeHello({ version: 1, maxFrameBytes: 1024 * 1024, nonce, name: identity.name }))
+    void peer.nextFrame().then(
+      (body) => {
+        const theirs = decodeHello(body)
+        if (typeof theirs === 'string') throw new Error(theirs)
+        peer.write(encodeAuth(sign(null, authTranscript('listener', theirs.nonce, nonce, theirs.name, identity.name), identity.privateKey)))
+      },
+      () => {},
+    )
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return { server, connections: () => connections }
 }
 
 export const envelopeItem = (value: unknown) => encodeItem(ItemKind.envelope, Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8'))
