@@ -37,8 +37,16 @@ export class RetiredVersionInFlightError extends Error {
 
 /** One line per stranded session, for errors and logs. */
 export function describeStranded(flow: StrandedFlow): string {
-  const use = flow.negotiated ? `uses ${flow.protocol} v${flow.version}` : `offered ${flow.protocol} v${flow.version} and awaits the handshake`
-  return `flow ${flow.flowId} ('${flow.flowName}', ${flow.role} with ${flow.counterparty}) ${use}`
+  return `flow ${flow.flowId} ('${flow.flowName}', ${flow.role} with ${flow.counterparty}) ${versionInUse(flow)}`
+}
+
+/** The stranded session alone, for a message that already names the flow. */
+export function describeStrandedSession(flow: StrandedFlow): string {
+  return `its ${flow.role} session with ${flow.counterparty} ${versionInUse(flow)}`
+}
+
+function versionInUse(flow: StrandedFlow): string {
+  return flow.negotiated ? `uses ${flow.protocol} v${flow.version}` : `offered ${flow.protocol} v${flow.version} and awaits the handshake`
 }
 
 /** The node runs in drain mode: it finishes its flows in flight and starts no new ones. */

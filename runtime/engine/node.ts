@@ -12,7 +12,7 @@ import { FlowException } from '../session/session-errors.js'
 import { decode, encode } from '../store/codec.js'
 import { type Durability, type FlowRow, FlowStore, type InboxRow, type SessionRow } from '../store/sqlite-store.js'
 import { type DeclaredProtocol, DeclaredVersions, type StrandedFlow } from './declared-versions.js'
-import { FlowKilledError, FlowStartError, NodeDrainingError, NonDeterminismError, RetiredVersionInFlightError, describeStranded, toWireException } from './engine-errors.js'
+import { FlowKilledError, FlowStartError, NodeDrainingError, NonDeterminismError, RetiredVersionInFlightError, describeStrandedSession, toWireException } from './engine-errors.js'
 import { EngineSession, type InboxEvent, responderKey } from './engine-session.js'
 import type { Flow } from './flow.js'
 import { farewell } from './flow-farewell.js'
@@ -419,7 +419,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const byFlow = new Map<string, StrandedFlow[]>()
     for (const s of stranded) byFlow.set(s.flowId, [...(byFlow.get(s.flowId) ?? []), s])
     for (const [flowId, sessions] of byFlow) {
-      const reason = `${sessions.map(describeStranded).join('; ')}, which this build does not declare`
+      const reason = `${sessions.map(describeStrandedSession).join('; ')}, which this build does not declare`
       this.park({ flowId, flowName: sessions[0]!.flowName, kind: sessions[0]!.kind, reason })
     }
   }

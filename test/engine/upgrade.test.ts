@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DemoV1Spec } from '../../generated/demo.js'
 import { type FlowEndEvent, NodeDrainingError, RetiredVersionInFlightError } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
-import { UnexpectedFlowEndError } from '../../runtime/session/index.js'
+import { type FlowLogger, UnexpectedFlowEndError } from '../../runtime/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { versionSpec } from './support/family.js'
 import { storeSnapshot } from './support/store-snapshot.js'
@@ -20,7 +20,7 @@ afterEach(async () => cluster?.stopAll())
 /** Flow ends per node, across its restarts. */
 const ends = new Map<string, FlowEndEvent[]>()
 
-function deploy(node: string, build: BuildName, extra: { drain?: boolean } = {}) {
+function deploy(node: string, build: BuildName, extra: { drain?: boolean; logger?: FlowLogger } = {}) {
   const { flows, responders, protocols } = builds[build]
   const seen = ends.get(node) ?? []
   ends.set(node, seen)
@@ -127,7 +127,12 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(refusal.message).toContain(`node.killFlow(id) for each (${bobFlowId})`)
     expect(storeSnapshot(bobFile)).toEqual(before)
 
-    const bob = await deploy('Bob', 'next', { drain: true })
+    const warnings: string[] = []
+    const bob = await deploy('Bob', 'next', { drain: true, logger: { info() {}, warn: (m) => warnings.push(m), error() {} } })
+    expect(warnings).toContain(
+      `Flow ${bobFlowId} ('Demo', responder) stays parked in the store of Bob: its responder session with Alice uses Demo v1, which this build does not declare. ` +
+        `Finish it by running a build that declares what it needs, or end it with killFlow('${bobFlowId}').`,
+    )
     expect(bob.parkedFlows()).toEqual([expect.objectContaining({ flowId: bobFlowId, kind: 'responder' })])
     expect(bob.parkedFlows()[0]!.reason).toContain('uses Demo v1, which this build does not declare')
     await expect(bob.drained).resolves.toEqual({ parked: bob.parkedFlows() })
