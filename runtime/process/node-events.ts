@@ -10,6 +10,7 @@ export type NodeEvent =
   | { readonly event: 'flow-started'; readonly node: string; readonly flowId: string; readonly flow: string }
   | { readonly event: 'flow-end'; readonly node: string; readonly flowId: string; readonly flow: string; readonly kind: 'started' | 'responder'; readonly ok: boolean; readonly result?: unknown; readonly error?: string }
   | { readonly event: 'log'; readonly node: string; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: Record<string, unknown> }
+  | { readonly event: 'drained'; readonly node: string; readonly parked: readonly string[] }
   | { readonly event: 'stopped'; readonly node: string }
 
 export type EventSink = (event: NodeEvent) => void
@@ -44,6 +45,8 @@ function describe(event: NodeEvent): string {
         : `flow ${event.flow} (${event.flowId}) failed: ${event.error}`
     case 'log':
       return `${event.level}: ${event.message}${event.fields ? ` ${JSON.stringify(event.fields)}` : ''}`
+    case 'drained':
+      return `drained: no flow it can run is in flight${event.parked.length ? `; parked (version no longer declared): ${event.parked.join(', ')}` : ''}; safe to stop and upgrade`
     case 'stopped':
       return 'stopped'
   }

@@ -78,7 +78,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     throw error
   }
   const resumed = node.store.runningFlows().length
-  for (const request of config.start) {
+  for (const request of config.drain ? [] : config.start) { // a draining node takes no new work
     if (node.store.flow(request.id)) continue // ran (or runs) already: never twice
     const flow = app.flows.find((f) => f.name === request.flow)
     if (!flow) {
@@ -89,6 +89,12 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     const handle = node.startFlow(flow, request.args, { flowId: request.id })
     sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
     await handle.started
+  }
+  if (config.drain) {
+    node.drained.then(
+      (report) => sink({ event: 'drained', node: config.name, parked: report.parked.map((p) => p.flowId) }),
+      () => {}, // stopped before it drained: nothing to report
+    )
   }
   sink({ event: 'ready', node: config.name, address: `${network.address.host}:${network.address.port}`, pid: process.pid, resumed })
   let stopping: Promise<void> | undefined
