@@ -175,6 +175,8 @@ export class TcpNetwork implements Network {
     server.on('connection', (socket) => network.accept(socket))
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
+        network.shutDown = true
+        clearInterval(network.silenceCheck)
         reject(new Error(`${identity.name} cannot listen on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); free the port or change the listen address.`))
       }
       server.once('error', onError)
