@@ -581,7 +581,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
   acknowledged(id: string): void {
     if (this.stopped) return
     this.unacked.delete(id)
-    this.store.deleteOutbox(id)
+    this.store.deleteAcknowledged(id)
   }
 
   peerAvailable(party: string): void {

@@ -2,7 +2,8 @@
  * Group commit: every write queued during one turn of the event loop runs in a single SQLite
  * transaction, flushed from setImmediate so that all flows reaching a suspension point in the same tick
  * share one fsync. Callers that need durability await `commit()`; writes whose loss is harmless until the
- * next forced commit (a receive's journal entry, an ack's outbox delete) are queued without waiting.
+ * next forced commit (a receive's journal entry) are queued without waiting, and an acknowledged
+ * message's outbox delete does not even schedule a transaction of its own (`addLazily`).
  */
 import type Database from 'better-sqlite3'
 
@@ -16,6 +17,7 @@ export class GroupCommit {
   private waiters: Waiter[] = []
   private after: (() => void)[] = []
   private scheduled = false
+  private lazyTimer: NodeJS.Timeout | undefined
   private closed = false
   /** Number of the batch being filled; batches commit in order. */
   pendingBatch = 1
@@ -34,6 +36,22 @@ export class GroupCommit {
     this.writes.push([statement, params])
     this.schedule()
     return this.pendingBatch
+  }
+
+  /**
+   * Queues a write whose loss in a crash is harmless (an acknowledged message's outbox delete: the
+   * message would be re-sent and dropped as a duplicate). It rides on the next commit, or is committed
+   * within `maxDelayMs` if nothing else commits, so it never costs an fsync of its own on a busy node.
+   */
+  addLazily(statement: Database.Statement, params: unknown[], maxDelayMs = 50): void {
+    if (this.closed) return
+    this.writes.push([statement, params])
+    if (this.scheduled || this.lazyTimer) return
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined
+      this.schedule()
+    }, maxDelayMs)
+    this.lazyTimer.unref()
   }
 
   /** Resolves once everything queued so far is committed. */
@@ -62,6 +80,10 @@ export class GroupCommit {
     this.waiters = []
     this.after = []
     this.scheduled = false
+    if (this.lazyTimer) {
+      clearTimeout(this.lazyTimer)
+      this.lazyTimer = undefined
+    }
     const batch = this.pendingBatch++
     if (writes.length > 0) {
       try {
@@ -90,6 +112,7 @@ export class GroupCommit {
   /** Drops whatever was not committed, as a crash would. */
   abandon(): void {
     this.closed = true
+    if (this.lazyTimer) clearTimeout(this.lazyTimer)
     this.writes = []
     this.waiters = []
     this.after = []

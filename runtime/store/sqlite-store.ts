@@ -132,6 +132,11 @@ export class FlowStore {
     return this.commits.add(this.s.deleteOutbox, [id])
   }
 
+  /** The receiver acknowledged the message: its row goes with the next commit (a crash before that re-sends a duplicate the receiver drops). */
+  deleteAcknowledged(id: string): void {
+    this.commits.addLazily(this.s.deleteOutbox, [id])
+  }
+
   putProcessed(id: string, at: number): number {
     return this.commits.add(this.s.putProcessed, [id, at])
   }

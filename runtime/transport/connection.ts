@@ -44,6 +44,9 @@ import { checkEnvelope } from './wire-schema.js'
 import { decodeEnvelopeItem } from './envelope-codec.js'
 import { WireJsonError } from './wire-json.js'
 
+/** How long an acknowledgement may wait to share a signed frame with other items. */
+const ACK_DELAY_MS = 3
+
 /** Why something that arrived was refused; the keys of `stats.rejected`. */
 export type RejectReason =
   | 'unknown-party'
@@ -98,6 +101,7 @@ export class Connection {
   private receiveCounter = 0
   private queue: Buffer[] = []
   private flushScheduled = false
+  private ackTimer: NodeJS.Timeout | undefined
   /** Envelopes sent here and not yet acknowledged, by id (a count: the engine may send one twice). */
   private readonly unacknowledged = new Map<string, number>()
   private readonly handshakeTimer: NodeJS.Timeout
@@ -159,15 +163,23 @@ export class Connection {
     return this.payloadLimit() - ITEM_HEADER_BYTES
   }
 
+  /**
+   * Acknowledgements wait up to ACK_DELAY_MS for company: they leave with the next envelopes sent on this
+   * connection or with later acknowledgements, so an acknowledgement rarely costs a signature of its own
+   * and never delays the reply the peer is waiting for. The sender only needs them before it re-sends.
+   */
   sendAck(id: string): void {
     if (this.state !== 'open') return
-    this.enqueue(encodeItem(ItemKind.ack, Buffer.from(id, 'utf8')))
+    this.queue.push(encodeItem(ItemKind.ack, Buffer.from(id, 'utf8')))
+    if (this.flushScheduled || this.ackTimer) return
+    this.ackTimer = setTimeout(() => this.flush(), ACK_DELAY_MS)
   }
 
   close(): void {
     if (this.state === 'closed') return
     this.state = 'closed'
     clearTimeout(this.handshakeTimer)
+    clearTimeout(this.ackTimer)
     this.socket.destroy()
   }
 
@@ -187,6 +199,10 @@ export class Connection {
   /** Everything queued in this turn of the event loop leaves in as few signed frames as fit. */
   private flush(): void {
     this.flushScheduled = false
+    if (this.ackTimer) {
+      clearTimeout(this.ackTimer)
+      this.ackTimer = undefined
+    }
     if (this.state !== 'open' || this.queue.length === 0) return
     const items = this.queue
     this.queue = []
@@ -351,6 +367,7 @@ export class Connection {
   private onClose(): void {
     this.state = 'closed'
     clearTimeout(this.handshakeTimer)
+    clearTimeout(this.ackTimer)
     this.queue = []
     this.host.closed(this)
   }

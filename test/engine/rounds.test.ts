@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from './support/cluster.js'
+import { Cluster, eventually } from './support/cluster.js'
 import { answerer, asker, effects } from './support/rounds-flows.js'
 
 let cluster: Cluster
@@ -15,7 +15,12 @@ describe('a two-round flow between two nodes', () => {
     await expect(handle.result).resolves.toBe(108)
     expect(effects.get('asker-double-1')).toBe(1)
     expect(effects.get('answerer-plus-1')).toBe(1)
-    await new Promise((r) => setTimeout(r, 20))
+    // Acknowledged messages leave the outbox with the next commit (within 50 ms on an idle node).
+    const empty = () => [alice, bob].every((node) => {
+      const { flows, journal, sessions, inbox, outbox } = node.store.counts()
+      return flows + journal + sessions + inbox + outbox === 0
+    })
+    await eventually(empty, 2000).catch(() => {})
     for (const node of [alice, bob]) {
       const rows = node.store.counts()
       expect(rows.flows).toBe(0)
