@@ -605,7 +605,11 @@ class EngineNode implements Node, NodeCore, Endpoint {
       case 'confirm':
       case 'reject': {
         const session = this.findSession(`i:${body.session}`)
-        if (session && session.counterparty === envelope.from && session.status === 'opening') {
+        if (session && session.counterparty !== envelope.from) {
+          this.refuseForeign(envelope, session)
+          break
+        }
+        if (session && session.status === 'opening') {
           if (body.t === 'confirm') {
             session.onConfirm(body.version)
             for (const held of session.held.splice(0)) this.transmit(held, session)
@@ -622,7 +626,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
       default: {
         const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : `i:${body.session}`
         const session = this.findSession(key)
-        if (session && session.counterparty === envelope.from && session.run.alive && session.status !== 'closed') {
+        if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
+        else if (session && session.run.alive && session.status !== 'closed') {
           session.deliver(body.seq, toEvent(body))
         } else if (!session && body.t === 'error' && body.dir === 'i') {
           // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
@@ -659,6 +664,14 @@ class EngineNode implements Node, NodeCore, Endpoint {
     this.queueMessage({ id: messageIds.confirm(body.session), from: this.name, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } }, session)
     if (body.first) session.deliver(0, { t: 'data', frame: body.first })
     this.launch(run, () => registration!.run(session, run.root))
+  }
+
+  /** An authenticated party wrote into a session this node has with someone else: dropped, logged, nothing stored. */
+  private refuseForeign(envelope: Envelope, session: EngineSession): void {
+    this.logger.warn(
+      `${this.name} dropped a ${envelope.body.t} message from ${envelope.from} for session ${envelope.body.session}, which it has with ${session.counterparty}: a party may only write to its own sessions.`,
+      { party: envelope.from, reason: 'foreign-session', session: envelope.body.session },
+    )
   }
 
   private findSession(key: string): EngineSession | undefined {
