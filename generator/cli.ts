@@ -39,6 +39,8 @@ Commands:
   node --config <f>   Run a node process from a node.json (colloquy node --help for its fields)
   identity --config <f>
                       Create the node's key pair if missing; print its network-map entry
+  flows [kill <id>...] --config <f>
+                      List the node's unfinished flows, or end them as an operator
   help                Show this text
 
 Options:
@@ -82,7 +84,7 @@ class UsageError extends Error {}
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Running a node is a runtime matter: its own module, loaded only when asked for.
-  if (argv[0] === 'node' || argv[0] === 'identity') {
+  if (argv[0] === 'node' || argv[0] === 'identity' || argv[0] === 'flows') {
     const { nodeCommand } = await import('../runtime/process/node-command.js')
     return nodeCommand(argv)
   }
@@ -190,7 +192,7 @@ function parse(argv: readonly string[]): Parsed {
         }
         if (parsed.command && parsed.command !== 'help' && parsed.command !== 'version') throw new UsageError(`unexpected argument '${arg}'`)
         if (!['generate', 'check', 'lock', 'versions', 'help'].includes(arg)) {
-          throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, node, identity, help`)
+          throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, node, identity, flows, help`)
         }
         if (!parsed.command) parsed.command = arg
     }

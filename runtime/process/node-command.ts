@@ -4,6 +4,8 @@
  */
 import { IdentityError, loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
 import { NetworkMapError } from '../transport/network-map.js'
+import { RetiredVersionInFlightError } from '../engine/engine-errors.js'
+import { flowsCommand } from './flows-cli.js'
 import { NodeAppError } from './node-app.js'
 import { NodeConfigError, readNodeConfig } from './node-config.js'
 import { jsonLines, readableLines } from './node-events.js'
@@ -16,6 +18,11 @@ export const nodeCommandHelp = `Usage:
       --json   prints one JSON event per line instead of readable lines
       --drain  drain mode for upgrades: finishes the flows in flight, takes no new work, reports when
                drained (same as "drain": true in node.json)
+  colloquy flows --config <node.json>
+      Lists the node's unfinished flows (id, name, sessions with protocol version and counterparty).
+  colloquy flows kill <flowId>... --config <node.json>
+      Ends those flows as an operator (run it while the node is stopped): the counterparties see the
+      flow end. For flows in flight on a protocol version the build no longer declares.
   colloquy identity --config <node.json>
       Creates the node's Ed25519 key pair beside its database if missing and prints its network-map entry.
 
@@ -33,11 +40,13 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   let configPath: string | undefined
   let json = false
   let drain = false
+  const positional: string[] = []
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!
     if (arg === '--config') configPath = rest[++i]
     else if (arg === '--json') json = true
     else if (arg === '--drain' && command === 'node') drain = true
+    else if (command === 'flows' && !arg.startsWith('-')) positional.push(arg)
     else if (arg === '-h' || arg === '--help') {
       process.stdout.write(nodeCommandHelp)
       return 0
@@ -52,6 +61,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   }
   try {
     const read = readNodeConfig(configPath)
+    if (command === 'flows') return await flowsCommand(read, positional)
     const config = drain ? { ...read, drain } : read
     if (command === 'identity') {
       const identity = loadOrCreateIdentity(config.name, config.keyFile)
@@ -77,6 +87,13 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // Setup problems (config, key, network map, app module) are the operator's to fix: exit 2; a node that
     // refuses to start (e.g. flows in flight on a retired protocol version) or cannot listen: exit 1.
+    if (error instanceof RetiredVersionInFlightError) {
+      process.stderr.write(
+        `colloquy ${command}: ${error.message}\nFrom the command line: run the previous build with \`colloquy node --config ${configPath} --drain\` until it reports drained, ` +
+          `or end the flows with \`colloquy flows kill ${[...new Set(error.flows.map((f) => f.flowId))].join(' ')} --config ${configPath}\`.\n`,
+      )
+      return 1
+    }
     const setup = error instanceof NodeConfigError || error instanceof NodeAppError || error instanceof IdentityError || error instanceof NetworkMapError
     process.stderr.write(`colloquy ${command}: ${(error as Error)?.message ?? String(error)}\n`)
     return setup ? 2 : 1

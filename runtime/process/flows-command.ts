@@ -1,0 +1,66 @@
+/**
+ * `colloquy flows --config node.json` lists a node's unfinished flows from its database;
+ * `colloquy flows kill <flowId>... --config node.json` ends them as an operator (Corda's killFlow): the
+ * node is opened in drain mode (so flows on retired versions do not stop it), each flow is killed, its
+ * counterparties are told, and the node stops again. Run it while the node's own process is stopped.
+ */
+import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
+import type { NodeConfig } from './node-config.js'
+import { readableLines } from './node-events.js'
+import { startNodeProcess } from './node-process.js'
+
+export interface UnfinishedFlow {
+  readonly id: string
+  readonly name: string
+  readonly kind: string
+  readonly startedAt: number
+  readonly sessions: readonly { readonly peer: string; readonly protocol: string; readonly version: number | null; readonly status: string }[]
+}
+
+export function unfinishedFlows(database: string): UnfinishedFlow[] {
+  if (!existsSync(database)) return []
+  const db = new Database(database, { readonly: true, fileMustExist: true })
+  try {
+    const flows = db.prepare(`SELECT id, name, kind, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as { id: string; name: string; kind: string; started_at: number }[]
+    const sessions = db.prepare(`SELECT peer, protocol, version, status FROM sessions WHERE flow_id = ? ORDER BY key`)
+    return flows.map((f) => ({
+      id: f.id,
+      name: f.name,
+      kind: f.kind,
+      startedAt: f.started_at,
+      sessions: sessions.all(f.id) as UnfinishedFlow['sessions'],
+    }))
+  } finally {
+    db.close()
+  }
+}
+
+export function formatFlows(flows: readonly UnfinishedFlow[], node: string): string {
+  if (flows.length === 0) return `${node} has no unfinished flows.\n`
+  const lines = flows.map((f) => {
+    const sessions = f.sessions.map((s) => `${s.protocol} ${s.version ? `v${s.version}` : '(handshake pending)'} with ${s.peer}`).join('; ')
+    return `  ${f.id}  ${f.name} (${f.kind === 'started' ? 'started here' : 'responder'}, since ${new Date(f.startedAt).toISOString()})${sessions ? `: ${sessions}` : ''}`
+  })
+  return `${node} has ${flows.length} unfinished ${flows.length === 1 ? 'flow' : 'flows'}:\n${lines.join('\n')}\n`
+}
+
+/** Kills `ids`; resolves with the ids that were not found. Waits up to `settleMs` for the peers to take the news. */
+export async function killFlows(config: NodeConfig, ids: readonly string[], write: (line: string) => void, settleMs = 10_000): Promise<string[]> {
+  const running = await startNodeProcess({ ...config, drain: true, start: [] }, readableLines(write))
+  const missing: string[] = []
+  try {
+    for (const id of ids) {
+      if (await running.node.killFlow(id)) write(`killed ${id}; its counterparties see the flow end at their next interaction\n`)
+      else missing.push(id)
+    }
+    const deadline = Date.now() + settleMs
+    while (running.node.stats.unacknowledged > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
+    if (running.node.stats.unacknowledged > 0) {
+      write(`${running.node.stats.unacknowledged} message(s) telling counterparties were not acknowledged yet; they stay in the outbox and go out when the node runs again\n`)
+    }
+  } finally {
+    await running.stop()
+  }
+  return missing
+}
