@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm'
 import { type Node, createNode, flow } from '../runtime/engine/index.js'
 import { InMemoryNetwork } from '../runtime/network/index.js'
 import type { ResponderRegistration } from '../runtime/session/index.js'
-import { echoResponder, pingerFlow, pingPongFlow, pongResponder, rawVersions } from './support/raw-protocols.js'
+import { echoResponder, pingerFlow, pingPongThroughput, pongResponder, rawVersions } from './support/raw-protocols.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -92,29 +92,12 @@ async function roundtrip(): Promise<number> {
 }
 
 // ---- throughput: complete ping-pong flows, 256 in flight ----
-const pingPong = pingPongFlow('Bob')
-
 async function throughput(total: number, inFlight: number): Promise<number> {
   const { alice, bob } = await pair('pingpong')
-  const runOne = async (): Promise<void> => {
-    await alice.startFlow(pingPong, undefined).result
-  }
-  // warm-up
-  await Promise.all(Array.from({ length: inFlight }, runOne))
-  let started = 0
-  const t0 = now()
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (started < total) {
-        started++
-        await runOne()
-      }
-    }),
-  )
-  const seconds = (now() - t0) / 1e6
+  const perSecond = await pingPongThroughput(alice, 'Bob', total, inFlight)
   await alice.stop()
   await bob.stop()
-  return total / seconds
+  return perSecond
 }
 
 // ---- parked flows: resident memory per suspended flow, idle flows evicted ----

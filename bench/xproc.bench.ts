@@ -15,12 +15,11 @@ import { loadOrCreateIdentity } from '../runtime/transport/identity.js'
 import { loadNetworkMap } from '../runtime/transport/network-map.js'
 import { TcpNetwork } from '../runtime/transport/tcp-network.js'
 import { ProcessCluster } from '../scripts/lib/process-cluster.js'
-import { pingerFlow, pingPongFlow } from './support/raw-protocols.js'
+import { pingerFlow, pingPongThroughput } from './support/raw-protocols.js'
 
 const work = mkdtempSync(path.join(tmpdir(), 'colloquy-xproc-bench-'))
 const silent = { info() {}, warn() {}, error() {} }
 const log = (message: string) => console.log(`[xproc] ${message}`)
-const now = () => Number(process.hrtime.bigint()) / 1000
 
 function p50(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b)
@@ -40,25 +39,6 @@ async function roundtrip(alice: Node): Promise<number> {
   return p50(samples.slice(200))
 }
 
-async function throughput(alice: Node, total: number, inFlight: number): Promise<number> {
-  const pingPong = pingPongFlow('Bob')
-  const runOne = async (): Promise<void> => {
-    await alice.startFlow(pingPong, undefined).result
-  }
-  await Promise.all(Array.from({ length: inFlight }, runOne)) // warm-up
-  let started = 0
-  const t0 = now()
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (started < total) {
-        started++
-        await runOne()
-      }
-    }),
-  )
-  return total / ((now() - t0) / 1e6)
-}
-
 async function main(): Promise<void> {
   const cluster = await ProcessCluster.create(work, [
     { name: 'Alice', app: 'bench/apps/raw-responders.ts' }, // runs in this process; its config gives the key and address
@@ -69,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const rt = await roundtrip(alice)
     log(`roundtrip ${rt.toFixed(1)} us (target <= 2000)`)
-    const tp = await throughput(alice, 6000, 256)
+    const tp = await pingPongThroughput(alice, 'Bob', 6000, 256)
     log(`ping-pong ${tp.toFixed(0)} flows/s with 256 in flight (target >= 3000)`)
     const file = path.join(import.meta.dirname, 'results', 'runtime.json')
     const result: { metrics: Record<string, unknown> } = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> }) : { metrics: {} }

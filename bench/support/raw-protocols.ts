@@ -2,7 +2,7 @@
  * Raw protocols (no zod, no generated states) for the messaging benchmarks: they measure the engine and
  * the transport, not schema checks. Shared by the in-process and the cross-process runtime benchmarks.
  */
-import { flow } from '../../runtime/engine/index.js'
+import { type Node, flow } from '../../runtime/engine/index.js'
 import type { ResponderRegistration, SessionChannel } from '../../runtime/session/index.js'
 
 export const rawVersions = [{ version: 1, hash: 'sha256:echo' }]
@@ -56,4 +56,24 @@ export function pingerFlow(peer: string, samples: number[], commitReply: () => P
     await channel.send({ kind: 'data', label: 'stop', payload: null })
     await channel.close?.()
   })
+}
+
+/** Completed ping-pong flows per second started from `node`, `inFlight` at a time (after one warm-up wave). */
+export async function pingPongThroughput(node: Node, peer: string, total: number, inFlight: number): Promise<number> {
+  const pingPong = pingPongFlow(peer)
+  const runOne = async (): Promise<void> => {
+    await node.startFlow(pingPong, undefined).result
+  }
+  await Promise.all(Array.from({ length: inFlight }, runOne))
+  let started = 0
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (started < total) {
+        started++
+        await runOne()
+      }
+    }),
+  )
+  return total / ((performance.now() - t0) / 1000)
 }
