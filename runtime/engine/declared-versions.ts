@@ -27,19 +27,22 @@ export interface StrandedFlow {
   readonly negotiated: boolean
   readonly role: 'initiator' | 'responder'
   readonly counterparty: string
+  /** Set when the code declares the version but defines it differently from the definition the flow runs. */
+  readonly changed?: { readonly recorded: string; readonly declared: string }
 }
 
 export class DeclaredVersions {
-  private readonly responded = new Map<string, Set<number>>()
-  private readonly initiated: Map<string, Set<number>> | undefined
+  /** protocol -> version -> definition hash */
+  private readonly responded = new Map<string, Map<number, string>>()
+  private readonly initiated: Map<string, Map<number, string>> | undefined
 
   constructor(responders: readonly ResponderRegistration[], protocols: readonly DeclaredProtocol[] | undefined) {
-    for (const r of responders) this.responded.set(r.protocol, new Set(r.versions.map((v) => v.version)))
+    for (const r of responders) this.responded.set(r.protocol, new Map(r.versions.map((v) => [v.version, v.hash])))
     if (protocols) {
       this.initiated = new Map()
       for (const p of protocols) {
-        const versions = this.initiated.get(p.name) ?? new Set<number>()
-        for (const v of p.versions) versions.add(v.table.version)
+        const versions = this.initiated.get(p.name) ?? new Map<number, string>()
+        for (const v of p.versions) versions.set(v.table.version, v.hash)
         this.initiated.set(p.name, versions)
       }
     }
@@ -47,9 +50,15 @@ export class DeclaredVersions {
 
   /** Whether the code can run `version` of `protocol` in that role; undefined when the node was not told (no `protocols` option). */
   declares(role: 'initiator' | 'responder', protocol: string, version: number): boolean | undefined {
+    const hash = this.hashOf(role, protocol, version)
+    return hash === undefined ? undefined : hash !== null
+  }
+
+  /** The definition hash the code declares for that version; null when it does not declare it, undefined when not told. */
+  private hashOf(role: 'initiator' | 'responder', protocol: string, version: number): string | null | undefined {
     const table = role === 'responder' ? this.responded : this.initiated
     if (!table) return undefined
-    return table.get(protocol)?.has(version) ?? false
+    return table.get(protocol)?.get(version) ?? null
   }
 
   /** With a `protocols` list, a flow may only offer what it lists: that keeps the check at start complete. */
@@ -74,10 +83,16 @@ export class DeclaredVersions {
         if (row.status === 'rejected') continue
         const role = row.key.startsWith('i:') ? ('initiator' as const) : ('responder' as const)
         const negotiated = row.version !== null
-        const versions = negotiated ? [row.version!] : offeredAtOpen(store, row)
+        const offers = role === 'initiator' ? offeredAtOpen(store, row) : []
+        const versions = negotiated ? [row.version!] : offers.map((o) => o.version)
         for (const version of versions) {
-          if (this.declares(role, row.protocol, version) !== false) continue
-          stranded.push({ flowId, flowName: flow.name, kind: flow.kind, protocol: row.protocol, version, negotiated, role, counterparty: row.peer })
+          const declared = this.hashOf(role, row.protocol, version)
+          const base = { flowId, flowName: flow.name, kind: flow.kind, protocol: row.protocol, version, negotiated, role, counterparty: row.peer }
+          if (declared === null) stranded.push(base)
+          if (!declared || !negotiated) continue
+          // Same version number: the flow must still run the definition it negotiated.
+          const recorded = row.hash ?? offers.find((o) => o.version === version)?.hash
+          if (recorded && recorded !== declared) stranded.push({ ...base, changed: { recorded, declared } })
         }
       }
     }
@@ -85,8 +100,8 @@ export class DeclaredVersions {
   }
 }
 
-/** The versions an initiating session offered when it opened (recorded in its journal entry). */
-function offeredAtOpen(store: FlowStore, row: SessionRow): number[] {
+/** The versions (with hashes) an initiating session offered when it opened (recorded in its journal entry). */
+function offeredAtOpen(store: FlowStore, row: SessionRow): VersionOffer[] {
   // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
   const scope = row.key.slice(2 + row.flow_id.length)
   const cut = scope.lastIndexOf('/')
@@ -94,5 +109,5 @@ function offeredAtOpen(store: FlowStore, row: SessionRow): number[] {
   const stored = store.journalOf(row.flow_id).find((j) => j.key === openKey)
   if (!stored) return []
   const entry = decode<JournalEntry>(stored.entry)
-  return entry.k === 'open' ? (entry.offers ?? []).map((o: VersionOffer) => o.version) : []
+  return entry.k === 'open' ? [...(entry.offers ?? [])] : []
 }

@@ -27,7 +27,7 @@ export class RetiredVersionInFlightError extends Error {
   ) {
     const ids = [...new Set(flows.map((f) => f.flowId))]
     super(
-      `Node ${node} did not start: ${ids.length} flow(s) in flight use protocol versions its code no longer declares:\n` +
+      `Node ${node} did not start: ${ids.length} flow(s) in flight use protocol versions its code no longer declares, or defines differently:\n` +
         flows.map((f) => `  - ${describeStranded(f)}\n`).join('') +
         `Keep those versions declared until the flows finish: run the previous build with \`drain: true\` (it finishes the flows in flight and accepts no new ones; wait for node.drained), then start this build. ` +
         `Or end them: open this build with \`drain: true\`, which leaves them parked, and call node.killFlow(id) for each (${ids.join(', ')}); their counterparties see the flow end.`,
@@ -46,6 +46,12 @@ export function describeStrandedSession(flow: StrandedFlow): string {
 }
 
 function versionInUse(flow: StrandedFlow): string {
+  if (flow.changed) {
+    return (
+      `uses ${flow.protocol} v${flow.version} as defined when it started (${flow.changed.recorded}), but this build defines ${flow.protocol} v${flow.version} differently (${flow.changed.declared}); ` +
+      `a released version must not change: restore its definition and declare the change as a new version`
+    )
+  }
   return flow.negotiated ? `uses ${flow.protocol} v${flow.version}` : `offered ${flow.protocol} v${flow.version} and awaits the handshake`
 }
 

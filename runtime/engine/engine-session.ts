@@ -28,6 +28,8 @@ interface Waiter {
 
 export class EngineSession implements SessionChannel {
   version: number
+  /** Definition hash of the negotiated version as this side runs it (null until the handshake completed). */
+  hash: string | null = null
   status: SessionStatus
   reason: string | null = null
   context: ScopeContext | undefined
@@ -75,8 +77,9 @@ export class EngineSession implements SessionChannel {
     return new EngineSession(run, `i:${id}`, id, 'i', request.counterparty, request.protocol, version, 'opening')
   }
 
-  static responding(run: FlowRun, from: string, id: string, protocol: string, version: number): EngineSession {
+  static responding(run: FlowRun, from: string, id: string, protocol: string, version: number, hash: string): EngineSession {
     const session = new EngineSession(run, responderKey(from, id), id, 'r', from, protocol, version, 'open')
+    session.hash = hash
     session.attach(new ScopeContext(run, '/r'))
     return session
   }
@@ -86,6 +89,7 @@ export class EngineSession implements SessionChannel {
     const id = dir === 'i' ? row.key.slice(2) : row.key.slice(3 + row.peer.length)
     const session = new EngineSession(run, row.key, id, dir, row.peer, row.protocol, row.version ?? 0, row.status)
     session.reason = row.reason
+    session.hash = row.hash
     // Several versions on offer (no version yet): the init left with the open, in the batch that wrote this row.
     if (dir === 'i' && row.version === null) session.initSent = true
     if (dir === 'r') session.attach(new ScopeContext(run, '/r'))
@@ -106,8 +110,18 @@ export class EngineSession implements SessionChannel {
       version: this.version || null,
       status: this.status === 'closed' ? 'open' : this.status,
       reason: this.reason,
+      hash: this.hash ?? this.offeredHash(this.version),
     }
     this.run.lastBatch = this.run.core.store.putSession(row)
+  }
+
+  /**
+   * The hash this initiating side offered for `version`, when its request is known (a session restored
+   * before its open was replayed does not know it yet; the start-up check then reads the open's journal).
+   */
+  private offeredHash(version: number): string | null {
+    if (!version) return null
+    return this.request?.versions.find((v) => v.version === version)?.hash ?? null
   }
 
   sendInit(first: SessionFrame | null): void {
@@ -214,14 +228,15 @@ export class EngineSession implements SessionChannel {
   onConfirm(version: number): void {
     this.status = 'open'
     this.version = version
-    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'open', version, null)
+    this.hash = this.offeredHash(version)
+    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'open', version, null, this.hash)
     for (const waiter of this.confirmWaiters.splice(0)) waiter.resolve()
   }
 
   onReject(reason: string): void {
     this.status = 'rejected'
     this.reason = reason
-    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'rejected', this.version || null, reason)
+    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'rejected', this.version || null, reason, null)
     const error = this.rejection()
     for (const waiter of this.confirmWaiters.splice(0)) waiter.reject(error)
   }

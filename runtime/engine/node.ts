@@ -419,7 +419,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const byFlow = new Map<string, StrandedFlow[]>()
     for (const s of stranded) byFlow.set(s.flowId, [...(byFlow.get(s.flowId) ?? []), s])
     for (const [flowId, sessions] of byFlow) {
-      const reason = `${sessions.map(describeStrandedSession).join('; ')}, which this build does not declare`
+      const reason = sessions.map((s) => (s.changed ? describeStrandedSession(s) : `${describeStrandedSession(s)}, which this build does not declare`)).join('; ')
       this.park({ flowId, flowName: sessions[0]!.flowName, kind: sessions[0]!.kind, reason })
     }
   }
@@ -659,7 +659,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
     const flowId = randomUUID()
     this.store.insertFlow(flowId, body.protocol, 'responder', encode(key), Date.now())
     const run = new FlowRun(this, flowId, body.protocol, 'responder', new Map())
-    const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version)
+    const hash = registration!.versions.find((v) => v.version === outcome.version)!.hash
+    const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)
     session.persist()
     this.queueMessage({ id: messageIds.confirm(body.session), from: this.name, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } }, session)
     if (body.first) session.deliver(0, { t: 'data', frame: body.first })

@@ -3,7 +3,12 @@
  * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
  * Finished flows delete their rows, so the tables hold in-flight work only.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
+
+/** Statements that bring a store of the version given as key to the next version. */
+export const migrations: Readonly<Record<number, string>> = {
+  1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
+}
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -29,7 +34,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   protocol TEXT NOT NULL,
   version INTEGER,
   status TEXT NOT NULL,          -- 'opening' | 'open' | 'rejected'
-  reason TEXT
+  reason TEXT,
+  hash TEXT                      -- definition hash of the negotiated version as this side runs it
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_flow ON sessions (flow_id);
 CREATE TABLE IF NOT EXISTS inbox (

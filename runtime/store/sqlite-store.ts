@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3'
 import { GroupCommit } from './group-commit.js'
-import { SCHEMA_VERSION, schemaSql } from './schema.js'
+import { SCHEMA_VERSION, migrations, schemaSql } from './schema.js'
 
 export type Durability = 'full' | 'fast'
 
@@ -34,6 +34,8 @@ export interface SessionRow {
   readonly version: number | null
   readonly status: 'opening' | 'open' | 'rejected'
   readonly reason: string | null
+  /** Definition hash of the negotiated version as this side runs it; null until the handshake completed. */
+  readonly hash: string | null
 }
 
 export interface InboxRow {
@@ -65,12 +67,7 @@ export class FlowStore {
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.durability === 'fast' ? 'NORMAL' : 'FULL'}`)
-    this.db.exec(schemaSql)
-    const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined
-    if (!version) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(SCHEMA_VERSION))
-    else if (Number(version.value) !== SCHEMA_VERSION) {
-      throw new Error(`The store ${path} has schema version ${version.value} but this runtime uses ${SCHEMA_VERSION}; open it with a matching Colloquy version.`)
-    }
+    this.migrate(path)
     this.commits = new GroupCommit(this.db, options.onFailure ?? (() => {}))
     const p = (sql: string) => this.db.prepare(sql)
     this.s = {
@@ -79,8 +76,8 @@ export class FlowStore {
       deleteFlow: p(`DELETE FROM flows WHERE id = ?`),
       putJournal: p(`INSERT OR REPLACE INTO journal (flow_id, key, entry) VALUES (?, ?, ?)`),
       deleteJournal: p(`DELETE FROM journal WHERE flow_id = ?`),
-      putSession: p(`INSERT OR REPLACE INTO sessions (key, flow_id, peer, protocol, version, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-      updateSession: p(`UPDATE sessions SET status = ?, version = ?, reason = ? WHERE key = ?`),
+      putSession: p(`INSERT OR REPLACE INTO sessions (key, flow_id, peer, protocol, version, status, reason, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateSession: p(`UPDATE sessions SET status = ?, version = ?, reason = ?, hash = ? WHERE key = ?`),
       deleteSessions: p(`DELETE FROM sessions WHERE flow_id = ?`),
       putInbox: p(`INSERT OR IGNORE INTO inbox (session_key, seq, flow_id, event) VALUES (?, ?, ?, ?)`),
       deleteInbox: p(`DELETE FROM inbox WHERE flow_id = ?`),
@@ -92,7 +89,7 @@ export class FlowStore {
       deleteTimers: p(`DELETE FROM timers WHERE flow_id = ?`),
       flow: p(`SELECT id, name, kind, args, status, started_at FROM flows WHERE id = ?`),
       journalOf: p(`SELECT key, entry FROM journal WHERE flow_id = ?`),
-      sessionsOf: p(`SELECT key, flow_id, peer, protocol, version, status, reason FROM sessions WHERE flow_id = ?`),
+      sessionsOf: p(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions WHERE flow_id = ?`),
       inboxOf: p(`SELECT session_key, seq, event FROM inbox WHERE flow_id = ?`),
       sessionFlow: p(`SELECT flow_id FROM sessions WHERE key = ?`),
       outboxOf: p(`SELECT id, session_key, envelope FROM outbox WHERE session_key = ? ORDER BY rowid`),
@@ -100,6 +97,30 @@ export class FlowStore {
       processed: p(`SELECT 1 FROM processed WHERE id = ?`),
       purgeProcessed: p(`DELETE FROM processed WHERE at < ?`),
     }
+  }
+
+  /** Creates the tables, or brings a store written by an earlier version up to date in one transaction. */
+  private migrate(path: string): void {
+    const read = () => (this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value
+    const hasMeta = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined
+    const found = hasMeta ? read() : undefined
+    if (found === undefined) {
+      this.db.exec(schemaSql)
+      if (read() === undefined) this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(SCHEMA_VERSION))
+      return
+    }
+    let version = Number(found)
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`The store ${path} has schema version ${version}, newer than this runtime's ${SCHEMA_VERSION}; open it with the Colloquy version that wrote it, or a later one.`)
+    }
+    this.db.transaction(() => {
+      for (; version < SCHEMA_VERSION; version++) {
+        const step = migrations[version]
+        if (!step) throw new Error(`The store ${path} has schema version ${version}, which this runtime cannot upgrade; open it with a matching Colloquy version.`)
+        this.db.exec(step)
+      }
+      this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION))
+    })()
   }
 
   // ---- writes (queued into the current group-commit batch) ----
@@ -113,11 +134,11 @@ export class FlowStore {
   }
 
   putSession(row: SessionRow): number {
-    return this.commits.add(this.s.putSession, [row.key, row.flow_id, row.peer, row.protocol, row.version, row.status, row.reason])
+    return this.commits.add(this.s.putSession, [row.key, row.flow_id, row.peer, row.protocol, row.version, row.status, row.reason, row.hash])
   }
 
-  updateSession(key: string, status: SessionRow['status'], version: number | null, reason: string | null): number {
-    return this.commits.add(this.s.updateSession, [status, version, reason, key])
+  updateSession(key: string, status: SessionRow['status'], version: number | null, reason: string | null, hash: string | null): number {
+    return this.commits.add(this.s.updateSession, [status, version, reason, hash, key])
   }
 
   putInbox(sessionKey: string, seq: number, flowId: string, event: Buffer): number {
@@ -186,7 +207,7 @@ export class FlowStore {
   }
 
   allSessions(): Map<string, SessionRow[]> {
-    return groupBy(this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason FROM sessions`).all() as SessionRow[])
+    return groupBy(this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions`).all() as SessionRow[])
   }
 
   inboxOf(flowId: string): InboxRow[] {

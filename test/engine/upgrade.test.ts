@@ -109,6 +109,35 @@ describe('upgrading Demo from v1 to v2', () => {
     await expect(alice.startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 8 }).result).resolves.toMatchObject({ version: 2 })
   })
 
+  it('a build whose v1 changed without a bump refuses to start while a v1 flow is in flight, naming both definitions', async () => {
+    cluster = new Cluster()
+    const { handle, bobFlowId } = await bobInFlight('old', 'old')
+    await cluster.node('Bob').stop()
+    const bobFile = join(cluster.dir, 'Bob.db')
+    const before = storeSnapshot(bobFile)
+    const changedHash = versionSpec(DemoV1Changed).hash
+
+    const refusal = (await deploy('Bob', 'changed').catch((e: unknown) => e)) as RetiredVersionInFlightError
+    expect(refusal).toBeInstanceOf(RetiredVersionInFlightError)
+    expect(refusal.flows).toEqual([
+      expect.objectContaining({ flowId: bobFlowId, version: 1, role: 'responder', changed: { recorded: DemoV1Spec.hash, declared: changedHash } }),
+    ])
+    expect(refusal.message).toContain(`uses Demo v1 as defined when it started (${DemoV1Spec.hash}), but this build defines Demo v1 differently (${changedHash})`)
+    expect(storeSnapshot(bobFile)).toEqual(before)
+
+    // The initiator's side is checked the same way, from the versions its open offered.
+    await cluster.node('Alice').stop()
+    const aliceRefusal = (await deploy('Alice', 'changed').catch((e: unknown) => e)) as RetiredVersionInFlightError
+    expect(aliceRefusal).toBeInstanceOf(RetiredVersionInFlightError)
+    expect(aliceRefusal.flows).toEqual([expect.objectContaining({ role: 'initiator', changed: { recorded: DemoV1Spec.hash, declared: changedHash } })])
+
+    // With the definitions it started with, the flow finishes.
+    await deploy('Bob', 'old')
+    await deploy('Alice', 'old')
+    letRepliesThrough()
+    await expect(cluster.node('Alice').resultOf(handle.flowId)).resolves.toMatchObject({ version: 1, count: 7 })
+  })
+
   it('a build without v1 refuses to start while a v1 flow is in flight, starts in drain mode with it parked, and killFlow clears it', async () => {
     cluster = new Cluster()
     const { handle, bobFlowId } = await bobInFlight('new', 'old')
@@ -121,7 +150,7 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(refusal.flows).toEqual([
       { flowId: bobFlowId, flowName: 'Demo', kind: 'responder', protocol: 'Demo', version: 1, negotiated: true, role: 'responder', counterparty: 'Alice' },
     ])
-    expect(refusal.message).toContain(`Node Bob did not start: 1 flow(s) in flight use protocol versions its code no longer declares:`)
+    expect(refusal.message).toContain(`Node Bob did not start: 1 flow(s) in flight use protocol versions its code no longer declares, or defines differently:`)
     expect(refusal.message).toContain(`flow ${bobFlowId} ('Demo', responder with Alice) uses Demo v1`)
     expect(refusal.message).toContain('run the previous build with `drain: true`')
     expect(refusal.message).toContain(`node.killFlow(id) for each (${bobFlowId})`)
