@@ -262,7 +262,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
     }
     this.register(flow)
     const flowId = options.flowId ?? randomUUID()
-    if (this.runs.has(flowId) || this.store.flow(flowId)) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
+    // Only a given id can collide; a fresh UUID needs no look-up in the store.
+    if (options.flowId !== undefined && (this.runs.has(flowId) || this.store.flow(flowId))) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
     let encodedArgs: Buffer
     try {
       encodedArgs = encode(args)
