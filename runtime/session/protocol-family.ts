@@ -74,7 +74,7 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
     // A durable channel brings a context whose journal is ordered with the session's own actions, so
     // steps inside concurrent handlers replay deterministically.
     const scoped = channel.context ?? context
-    const run: RoleRun = { spec: versionSpec, channel, role, prefix: '', context: scoped }
+    const run: RoleRun = { spec: versionSpec, channel, role, prefix: '', context: scoped, sessionErrors: versionSpec.definition.errors }
     const completion = await handler(new ProtocolState(run, versionSpec.table.start), scoped)
     const result = completionResult(completion, run, `the v${channel.version} ${role} handler`)
     await channel.close?.()

@@ -7,7 +7,8 @@ import type { AnyProtocol } from '../dsl/protocol-definition.js'
 import { type StateEntry, type StateTable, stepNumber } from '../ir/state-table.js'
 import type { SessionChannel, SessionFrame } from './channel.js'
 import type { FlowContext } from './flow-context.js'
-import { InvalidPayloadError, ProtocolViolationError, StaleStateError } from './session-errors.js'
+import type { Schema } from '../dsl/session-type.js'
+import { FlowException, InvalidPayloadError, ProtocolViolationError, StaleStateError } from './session-errors.js'
 import { Untrustworthy } from './untrustworthy.js'
 
 /** One version of one protocol as the runtime needs it: definition, hash, state table, inlined sub-protocols. */
@@ -27,6 +28,8 @@ export interface RoleRun {
   /** Prefix for wire labels of inlined sub-protocols, e.g. `CollectSignatures.` */
   readonly prefix: string
   readonly context: FlowContext
+  /** The errors the session's protocol declares (an inlined run keeps its parent session's): what a peer may raise. */
+  readonly sessionErrors: Readonly<Record<string, Schema>>
 }
 
 /** Proof that a role reached the End state of its run; the only way to finish a handler. */
@@ -47,6 +50,14 @@ export class ProtocolState {
     readonly stateId: number,
   ) {}
 
+  private async peerErrorsChecked<T>(action: Promise<T>): Promise<T> {
+    try {
+      return await action
+    } catch (error) {
+      throw checkedPeerError(error, this.run)
+    }
+  }
+
   async send(payload: unknown): Promise<ProtocolState> {
     const entry = this.take('send')
     if (entry.op !== 'message' || entry.from !== this.run.role) return this.wrongMethod('send', entry)
@@ -57,14 +68,14 @@ export class ProtocolState {
         `${this.where(entry)}: the payload for '${entry.label}' does not match the protocol's schema: ${issueText(parsed.error)}. Fix the value before sending it.`,
       )
     }
-    await this.run.channel.send({ kind: 'data', label: this.run.prefix + entry.label, payload: parsed.data })
+    await this.peerErrorsChecked(this.run.channel.send({ kind: 'data', label: this.run.prefix + entry.label, payload: parsed.data }))
     return this.next(entry.next)
   }
 
   async receive(): Promise<{ payload: Untrustworthy<unknown>; next: ProtocolState }> {
     const entry = this.take('receive')
     if (entry.op !== 'message' || entry.to !== this.run.role) return this.wrongMethod('receive', entry)
-    const frame = await this.run.channel.receive()
+    const frame = await this.peerErrorsChecked(this.run.channel.receive())
     const wireLabel = this.run.prefix + entry.label
     if (frame.kind !== 'data' || frame.label !== wireLabel) {
       const got = describeFrame(frame)
@@ -88,14 +99,14 @@ export class ProtocolState {
     if (target === undefined) {
       throw new InvalidPayloadError(`${this.where(entry)}: '${branch}' is not a branch of '${entry.label}'; choose one of ${Object.keys(entry.branches).join(', ')}.`)
     }
-    await this.run.channel.send({ kind: 'choice', label: this.run.prefix + entry.label, branch })
+    await this.peerErrorsChecked(this.run.channel.send({ kind: 'choice', label: this.run.prefix + entry.label, branch }))
     return this.next(target)
   }
 
   async offer(handlers?: OfferHandlers): Promise<unknown> {
     const entry = this.take('offer')
     if (entry.op !== 'choice' || entry.by === this.run.role) return this.wrongMethod('offer', entry)
-    const frame = await this.run.channel.receive()
+    const frame = await this.peerErrorsChecked(this.run.channel.receive())
     const wireLabel = this.run.prefix + entry.label
     const target = frame.kind === 'choice' && frame.label === wireLabel ? entry.branches[frame.branch] : undefined
     if (frame.kind !== 'choice' || target === undefined) {
@@ -191,6 +202,29 @@ export function completionResult(value: unknown, run: RoleRun, who: string): unk
   throw new ProtocolViolationError(
     `${who} for ${table.protocol} v${table.version} ${run.role} returned without reaching the protocol's end; return s.end(result) from the End state.`,
   )
+}
+
+/**
+ * A counterparty is not trusted with its errors either: a declared error it raises must be one the session's
+ * protocol declares, with details that match the declared schema (then they arrive parsed, as payloads do).
+ */
+function checkedPeerError(error: unknown, run: RoleRun): unknown {
+  if (!(error instanceof FlowException) || error.peer === undefined) return error
+  const schema = run.sessionErrors[error.errorType]
+  const declared = Object.keys(run.sessionErrors)
+  if (!schema) {
+    return new ProtocolViolationError(
+      `${error.peer} raised ${error.errorType}, which ${error.protocol} does not declare (${declared.length ? `it declares ${declared.join(', ')}` : 'it declares no errors'}); the peer does not follow the protocol.`,
+    )
+  }
+  const parsed = schema.safeParse(error.details)
+  if (!parsed.success) {
+    return new ProtocolViolationError(`${error.peer} raised ${error.errorType} with details that do not match ${error.protocol}'s schema for it: ${issueText(parsed.error)}.`)
+  }
+  const checked = new FlowException(error.protocol, error.errorType, parsed.data, error.message)
+  checked.peer = error.peer
+  if (error.stack !== undefined) checked.stack = error.stack
+  return checked
 }
 
 function describeFrame(frame: SessionFrame): string {

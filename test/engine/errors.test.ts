@@ -140,4 +140,20 @@ describe('errors across a session', () => {
     const error = await alice.startFlow(askOnce, 3).result.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnexpectedFlowEndError)
   })
+
+  it('a declared error whose details break its schema, or an error type the protocol does not declare, is a protocol violation', async () => {
+    const { alice } = await setup(
+      responder((n) => {
+        // A peer's code is not bound by our types: it may send any details, or any error type.
+        if (n === 1) throw new FlowException('Rounds', 'Refused', { why: 42 }, 'Bob refuses')
+        throw new FlowException('Rounds', 'Invented', { anything: true }, 'Bob invents')
+      }),
+    )
+    const badDetails = (await alice.startFlow(askOnce, 1).result.catch((e: unknown) => e)) as Error
+    expect(badDetails).toBeInstanceOf(ProtocolViolationError)
+    expect(badDetails.message).toBe("Bob raised Refused with details that do not match Rounds's schema for it: why: Invalid input: expected string, received number.")
+    const undeclared = (await alice.startFlow(askOnce, 2).result.catch((e: unknown) => e)) as Error
+    expect(undeclared).toBeInstanceOf(ProtocolViolationError)
+    expect(undeclared.message).toBe('Bob raised Invented, which Rounds does not declare (it declares Refused); the peer does not follow the protocol.')
+  })
 })
