@@ -1,8 +1,9 @@
 /**
  * Transport benchmark: two TcpNetworks on loopback in one process, endpoints that accept at once (no
  * engine, no SQLite), so the figures are the transport's own: signing cost, frames and envelopes per
- * second in a burst (batched) and one at a time (a frame per envelope), and the round trip compared with
- * a plain unsigned TCP ping-pong measured in the same run. Writes bench/results/transport.json.
+ * second in a burst (batched), and request/reply as a flow uses it (the requester waits for the reply; the
+ * acknowledgements trail within 3 ms) one at a time and 32 at a time, compared with a plain unsigned TCP
+ * ping-pong measured in the same run. Writes bench/results/transport.json.
  *
  *   npx tsx bench/transport.bench.ts
  */
@@ -16,6 +17,7 @@ import { TcpNetwork, generateIdentity, parseNetworkMap, publicKeyText } from '..
 import { decodeEnvelopeItem, encodeEnvelopeItem } from '../runtime/transport/envelope-codec.js'
 import { decodeItems } from '../runtime/transport/frame-codec.js'
 import { checkEnvelope } from '../runtime/transport/wire-schema.js'
+import { freePort } from '../scripts/lib/process-cluster.js'
 
 const now = () => Number(process.hrtime.bigint()) / 1000 // microseconds
 const silent = { info() {}, warn() {}, error() {} }
@@ -70,7 +72,10 @@ class Sink implements Endpoint {
   acked = 0
   onAck: () => void = () => {}
   onAvailable: () => void = () => {}
-  async deliver(): Promise<void> {}
+  onDeliver: (envelope: Envelope) => void = () => {}
+  async deliver(envelope: Envelope): Promise<void> {
+    this.onDeliver(envelope)
+  }
   acknowledged(): void {
     this.acked++
     this.onAck()
@@ -80,24 +85,45 @@ class Sink implements Endpoint {
   }
 }
 
-async function networks() {
+async function networks(replying = false) {
   const alice = generateIdentity('Alice')
   const bob = generateIdentity('Bob')
-  const listen = { host: '127.0.0.1', port: 0 }
-  // Bob listens first so that Alice's map can hold his real port.
-  const placeholder = parseNetworkMap({ parties: [{ name: 'Alice', address: '127.0.0.1:1', publicKey: publicKeyText(alice) }, { name: 'Bob', address: '127.0.0.1:1', publicKey: publicKeyText(bob) }] })
-  const bobNet = await TcpNetwork.start({ identity: bob, map: placeholder, listen, logger: silent })
-  const map = parseNetworkMap({ parties: [{ name: 'Alice', address: '127.0.0.1:1', publicKey: publicKeyText(alice) }, { name: 'Bob', address: `127.0.0.1:${bobNet.address.port}`, publicKey: publicKeyText(bob) }] })
-  const aliceNet = await TcpNetwork.start({ identity: alice, map, listen, logger: silent })
+  const [alicePort, bobPort] = [await freePort(), await freePort()]
+  const map = parseNetworkMap({
+    parties: [
+      { name: 'Alice', address: `127.0.0.1:${alicePort}`, publicKey: publicKeyText(alice) },
+      { name: 'Bob', address: `127.0.0.1:${bobPort}`, publicKey: publicKeyText(bob) },
+    ],
+  })
+  const bobNet = await TcpNetwork.start({ identity: bob, map, listen: { host: '127.0.0.1', port: bobPort }, logger: silent })
+  const aliceNet = await TcpNetwork.start({ identity: alice, map, listen: { host: '127.0.0.1', port: alicePort }, logger: silent })
   const a = new Sink()
   const b = new Sink()
   const port = aliceNet.attach('Alice', a)
-  bobNet.attach('Bob', b)
+  const bobSide = bobNet.attach('Bob', b)
+  // When replying, Bob answers every request as a responder does: the reply is what the requester waits for.
+  b.onDeliver = (request) => {
+    if (!replying || request.body.t !== 'data') return
+    bobSide.send({ id: `bench/r${request.body.seq}`, from: 'Bob', to: 'Alice', body: { ...request.body, dir: 'r' } })
+  }
   await new Promise<void>((resolve) => {
     a.onAvailable = resolve
     port.send(envelope(-1, null)) // dials; dropped until the link is up
   })
   a.onAvailable = () => {}
+  if (replying) {
+    // Bob's connection to Alice is dialled on demand too; like the warm-up above, resend until one arrives.
+    await new Promise<void>((resolve) => {
+      const warm: Envelope = { id: 'bench/warm', from: 'Bob', to: 'Alice', body: { t: 'data', session: 'bench', dir: 'r', seq: 0, frame: { kind: 'data', label: 'x', payload: null } } }
+      const timer = setInterval(() => bobSide.send(warm), 20)
+      a.onDeliver = () => {
+        clearInterval(timer)
+        resolve()
+      }
+      bobSide.send(warm)
+    })
+    a.onDeliver = () => {}
+  }
   return { aliceNet, bobNet, port, a }
 }
 
@@ -117,15 +143,15 @@ async function burst(count: number, payload: unknown): Promise<{ perSecond: numb
   return { perSecond: count / seconds, perFrame: count / frames, framesPerSecond: (frames + bobNet.stats.framesSent) / seconds }
 }
 
-/** One envelope at a time: the next leaves when the previous is acknowledged. */
+/** One request at a time: the next leaves when the previous one's reply arrived (acknowledgements trail). */
 async function pingPong(count: number): Promise<{ rttUs: number; framesPerSecond: number }> {
-  const { aliceNet, bobNet, port, a } = await networks()
+  const { aliceNet, bobNet, port, a } = await networks(true)
   const samples: number[] = []
   const t0 = now()
   for (let i = 0; i < count; i++) {
     const start = now()
     await new Promise<void>((resolve) => {
-      a.onAck = resolve
+      a.onDeliver = () => resolve()
       port.send(envelope(i, 'ping'))
     })
     samples.push(now() - start)
@@ -137,14 +163,15 @@ async function pingPong(count: number): Promise<{ rttUs: number; framesPerSecond
   return { rttUs: p50(samples.slice(100)), framesPerSecond: frames / seconds }
 }
 
-/** `inFlight` envelopes outstanding at all times, each acknowledgement releasing the next. */
+/** `inFlight` requests outstanding at all times, each reply releasing the next. */
 async function window(count: number, inFlight: number): Promise<{ perSecond: number; framesPerSecond: number }> {
-  const { aliceNet, bobNet, port, a } = await networks()
+  const { aliceNet, bobNet, port, a } = await networks(true)
   let sent = 0
+  let replies = 0
   const t0 = now()
   await new Promise<void>((resolve) => {
-    a.onAck = () => {
-      if (a.acked === count) resolve()
+    a.onDeliver = () => {
+      if (++replies === count) resolve()
       else if (sent < count) port.send(envelope(sent++, 'ping'))
     }
     for (; sent < inFlight; sent++) port.send(envelope(sent, 'ping'))
@@ -203,13 +230,13 @@ async function main(): Promise<void> {
   const raw = await rawPingPong(3000)
   const signed = await pingPong(3000)
   put('raw_tcp_roundtrip_p50_us', raw, 'us')
-  put('signed_roundtrip_p50_us', signed.rttUs, 'us')
-  put('signed_roundtrip_vs_raw_tcp', signed.rttUs / raw, 'x')
-  // Each round trip signs and verifies two frames (the envelope's and the acknowledgement's).
-  put('sign_verify_per_roundtrip_us', 2 * (sig300.signUs + sig300.verifyUs), 'us')
+  put('signed_request_reply_p50_us', signed.rttUs, 'us')
+  put('signed_request_reply_vs_raw_tcp', signed.rttUs / raw, 'x')
+  // Each request and reply signs and verifies one frame; acknowledgements follow within 3 ms, batched.
+  put('sign_verify_per_request_reply_us', 2 * (sig300.signUs + sig300.verifyUs), 'us')
   put('one_in_flight_frames_per_s', signed.framesPerSecond, 'frames/s')
   const windowed = await window(50_000, 32)
-  put('32_in_flight_envelopes_per_s', windowed.perSecond, 'envelopes/s')
+  put('32_in_flight_request_replies_per_s', windowed.perSecond, 'replies/s')
   put('32_in_flight_frames_per_s', windowed.framesPerSecond, 'frames/s')
 
   console.log('\nTransport benchmark (loopback, one process, endpoints without an engine)\n')
