@@ -111,7 +111,10 @@ export class ScopeContext implements FlowContext {
     session.attach(new ScopeContext(run, scope), request)
     if (!entry) {
       run.core.declared.assertInitiates(request, run.name)
-      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, offers: request.versions })
+      // With one version on offer the session row holds it (and its hash) from the start; only a choice of
+      // versions needs recording for the check at start while the handshake is pending.
+      const offers = request.versions.length > 1 ? { offers: request.versions } : {}
+      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, ...offers })
       session.persist()
       // With several versions on offer the handler depends on the outcome, so the handshake happens
       // now; with one, the init travels with the first frame (one message instead of a round trip).
