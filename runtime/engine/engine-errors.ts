@@ -15,8 +15,8 @@ export class FlowStartError extends Error {
 
 /**
  * `createNode` refused to open a store holding flows in flight that use protocol versions the node's code
- * no longer declares: replaying them would need the handlers that were removed. Nothing in the store
- * changed. `flows` lists each such flow and session.
+ * no longer declares, or declares with a different definition: replaying them would need the handlers
+ * (and definitions) they started with. Nothing in the store changed. `flows` lists each such flow and session.
  */
 export class RetiredVersionInFlightError extends Error {
   override readonly name = 'RetiredVersionInFlightError'
