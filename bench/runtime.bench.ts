@@ -13,7 +13,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { type Node, createNode, flow } from '../runtime/engine/index.js'
 import { InMemoryNetwork } from '../runtime/network/index.js'
-import type { ResponderRegistration } from '../runtime/session/index.js'
+import type { ResponderRegistration } from '../runtime/protocol/session/index.js'
 import { echoResponder, pingerFlow, pingPongThroughput, pongResponder, rawVersions } from './support/raw-protocols.js'
 
 setFlagsFromString('--expose-gc')

@@ -48,7 +48,7 @@ Options:
   --protocols <dir>   Folder holding *.protocol.ts files, relative to the root (default: protocols)
   --out <dir>         Output folder, relative to the root (default: generated)
   --runtime <module>  Module the generated code imports the runtime from
-                      (default: colloquy; ./runtime/index.ts inside the colloquy repository)
+                      (default: colloquy/protocol; ./runtime/protocol/index.ts inside the colloquy repository)
   --format text|json  Output of check and versions (default: text)
   -h, --help          Show this text
   --version           Print the version
@@ -218,11 +218,11 @@ function layoutOf(args: Parsed): ProjectLayout {
 function defaultRuntime(root: string): string {
   try {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: string }
-    if (pkg.name === 'colloquy') return './runtime/index.ts'
+    if (pkg.name === 'colloquy') return './runtime/protocol/index.ts'
   } catch {
     // no package.json: an ordinary project
   }
-  return 'colloquy'
+  return 'colloquy/protocol'
 }
 
 /** Generated code is current (hashes only), then released versions against the tree (hashes first). */

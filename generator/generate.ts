@@ -17,7 +17,7 @@ export interface ProjectLayout {
   readonly root: string
   readonly protocolsDir: string
   readonly outDir: string
-  /** A bare package specifier (`colloquy`) or a project-relative path (`./runtime/index.ts`). */
+  /** A bare package specifier (`colloquy/protocol`) or a project-relative path (`./runtime/protocol/index.ts`). */
   readonly runtime: string
   readonly generatorFingerprint: string
 }

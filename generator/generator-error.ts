@@ -1,7 +1,7 @@
 /** A problem in the user's protocols, reported as `path:line:col: message` without a stack trace. */
 import path from 'node:path'
-import { ProtocolDefinitionError } from '../runtime/dsl/index.js'
-import type { SourceLocation } from '../runtime/dsl/index.js'
+import { ProtocolDefinitionError } from '../runtime/protocol/index.js'
+import type { SourceLocation } from '../runtime/protocol/index.js'
 
 export interface DiagnosticPlace {
   /** Project-relative path of the file at fault. */

@@ -2,8 +2,8 @@
  * Groups the protocol values exported by protocols/ files into families (one name, several versions) and
  * derives everything the emitters need: IR, hash, state table, and where inlined sub-protocols live.
  */
-import { type AnyProtocol, isProtocolDefinition } from '../runtime/dsl/index.js'
-import { type ProtocolIR, type StateTable, buildStateTable, protocolHash, protocolIR } from '../runtime/ir/index.js'
+import { type AnyProtocol, isProtocolDefinition } from '../runtime/protocol/index.js'
+import { type ProtocolIR, type StateTable, buildStateTable, protocolHash, protocolIR } from '../runtime/protocol/ir/index.js'
 import { GeneratorError } from './generator-error.js'
 
 export interface LoadedProtocolFile {

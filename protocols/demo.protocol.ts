@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { protocol } from '../runtime/dsl/index.js'
+import { protocol } from '../runtime/protocol/index.js'
 
 /**
  * The flow interface drawn in the upgrading document: the initiator sends an Int, receives a String,

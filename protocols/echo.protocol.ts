@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { protocol } from '../runtime/dsl/index.js'
+import { protocol } from '../runtime/protocol/index.js'
 
 /**
  * Ping-pong in rounds: each round the initiator either sends a ping the responder echoes back, or says it

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { protocol } from '../runtime/dsl/index.js'
+import { protocol } from '../runtime/protocol/index.js'
 import { CollectSignaturesV1 } from './collect-signatures.protocol.js'
 import { Amount, Asset, SignedTransaction } from './ledger-types.js'
 

@@ -1,7 +1,5 @@
 /** The public API of colloquy: the protocol DSL, the IR, and the runtime pieces generated code uses. */
-export * from './dsl/index.js'
-export * from './ir/index.js'
-export * from './session/index.js'
+export * from './protocol/index.js'
 export * from './engine/index.js'
 export * from './store/index.js'
 export * from './network/index.js'

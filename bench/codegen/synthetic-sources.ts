@@ -78,7 +78,7 @@ function dslStep(step: SyntheticStep): string {
 export function protocolSource(protocol: SyntheticProtocol): string {
   const lines = [
     `import { z } from 'zod'`,
-    `import { protocol } from '../runtime/dsl/index.js'`,
+    `import { protocol } from '../runtime/protocol/index.js'`,
     '',
     'const Item = z.object({ id: z.string(), quantity: z.number().int(), tags: z.array(z.string()) })',
     '',
@@ -190,7 +190,7 @@ export function implementationSource(protocol: SyntheticProtocol, options: Imple
 }
 
 /** The runtime and DSL imported, nothing else: the fixed cost of every tsc run over a project. */
-export const runtimeOnlySource = `export type { FlowContext } from '../runtime/index.js'\nexport { protocol } from '../runtime/dsl/index.js'\n`
+export const runtimeOnlySource = `export type { FlowContext } from '../runtime/index.js'\nexport { protocol } from '../runtime/protocol/index.js'\n`
 
 /**
  * Plain TypeScript with no colloquy type: a chain of n state interfaces and a straight-line async handler

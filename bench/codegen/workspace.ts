@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const workRoot = path.join(repoRoot, 'bench', 'work')
 
 /** What the generated code imports the runtime from, relative to the project root. */
-export const runtimeModule = './runtime/index.ts'
+export const runtimeModule = './runtime/protocol/index.ts'
 
 const tsconfig = {
   compilerOptions: {

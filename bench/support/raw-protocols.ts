@@ -3,7 +3,7 @@
  * the transport, not schema checks. Shared by the in-process and the cross-process runtime benchmarks.
  */
 import { type Node, flow } from '../../runtime/engine/index.js'
-import type { ResponderRegistration, SessionChannel } from '../../runtime/session/index.js'
+import type { ResponderRegistration, SessionChannel } from '../../runtime/protocol/session/index.js'
 
 export const rawVersions = [{ version: 1, hash: 'sha256:echo' }]
 

@@ -3,7 +3,7 @@
  * may still run old code, so the locked writer must fit the current reader and the current writer must
  * fit the locked reader. Each gap becomes a finding that names the pair that fails.
  */
-import type { JsonSchema, ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { JsonSchema, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { type SchemaGap, schemaGaps } from './compare-schema.js'
 import { fieldPhrase, keptStepName, listPhrase, peer, valuePhrase, versionName } from './describe.js'
 import type { FindingDraft } from './finding-draft.js'

@@ -8,8 +8,8 @@
  * extra keys) but not for its reader; an open object (`z.looseObject`, records) checks its extra values.
  * Regular expressions are compared as text: a reader pattern the writer does not also have is a gap.
  */
-import { canonicalJson } from '../../runtime/ir/canonical-json.js'
-import type { JsonSchema } from '../../runtime/ir/protocol-ir.js'
+import { canonicalJson } from '../../runtime/protocol/ir/canonical-json.js'
+import type { JsonSchema } from '../../runtime/protocol/ir/protocol-ir.js'
 import { listPhrase, valuePhrase } from './describe.js'
 
 /**

@@ -8,7 +8,7 @@
  * it), and a removed branch breaks the follower on the current definition (the locked chooser may still
  * pick it).
  */
-import type { ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { keptStepName, peer, stepName, versionName } from './describe.js'
 import type { FindingDraft } from './finding-draft.js'
 import type { RoleMap, StepMatching } from './match-steps.js'

@@ -3,8 +3,8 @@
  * and the version declared now under the same name and number, as findings with stable rule ids
  * (rules.ts), ordered by where they are (the protocol itself first, then by step path).
  */
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
-import type { ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
+import type { ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { compareOrder } from './compare-order.js'
 import { compareErrorSchemas, comparePayloads } from './compare-payloads.js'
 import { compareSteps } from './compare-structure.js'

@@ -1,5 +1,5 @@
 /** The words compatibility findings are written in: steps, roles, fields, values and the remedy. */
-import type { IRStep, ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { IRStep, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { END, START, type StateNode, branchOfSlot } from './step-graph.js'
 
 /** Which definition a peer runs: the one recorded when the version was locked, or the one declared now. */

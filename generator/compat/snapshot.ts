@@ -4,10 +4,10 @@
  * so every IR step gets the `file:line:col` of the call that declared it.
  */
 import path from 'node:path'
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
-import type { AnyProtocol } from '../../runtime/dsl/protocol-definition.js'
-import type { StepNode } from '../../runtime/dsl/step-node.js'
-import { type IRStep, protocolHash, protocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
+import type { AnyProtocol } from '../../runtime/protocol/dsl/protocol-definition.js'
+import type { StepNode } from '../../runtime/protocol/dsl/step-node.js'
+import { type IRStep, protocolHash, protocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import type { StepPath, VersionSnapshot } from './types.js'
 
 /** Stands in when a call site has no user frame (a protocol built by code outside any file). */

@@ -4,8 +4,8 @@
  * and ends. Loop names and the nesting of the step tree are gone, so two versions that differ only in
  * those have equal graphs; that is what compatibility is judged on.
  */
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
-import type { IRStep, ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
+import type { IRStep, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import type { StepPath } from './types.js'
 
 /** The end of the protocol as an edge target (labels are identifiers, so no label collides with it). */

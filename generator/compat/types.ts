@@ -3,8 +3,8 @@
  * version as released: its canonical IR and hash (what peers compare at the handshake) plus where each
  * step was written (never hashed: moving a line is not a change).
  */
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
-import type { ProtocolIR } from '../../runtime/ir/protocol-ir.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
+import type { ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 
 /**
  * A step's address inside a version: indices along the IR's step tree (every step counts, loops,

@@ -1,5 +1,5 @@
 /** A Mermaid sequence diagram per protocol version, written to generated/<protocol>.md. */
-import type { IRStep, JsonSchema } from '../../runtime/ir/index.js'
+import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel } from '../protocol-model.js'
 
 export function emitDiagrams(family: FamilyModel, sourcePath: string): string {

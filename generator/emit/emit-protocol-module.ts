@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module'
 import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, Project, StatementStructures } from 'ts-morph'
-import type { JsonSchema, StateEntry, StateTable } from '../../runtime/ir/index.js'
-import { stepNumber } from '../../runtime/ir/index.js'
+import type { JsonSchema, StateEntry, StateTable } from '../../runtime/protocol/ir/index.js'
+import { stepNumber } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, FileModel, ProjectModel, VersionModel } from '../protocol-model.js'
 import { compare } from '../protocol-model.js'
 import { typeText } from './json-schema-to-type.js'

@@ -3,7 +3,7 @@
  * from the same JSON Schema that the lockfile and the wire use, so what the compiler checks is exactly
  * what can travel; run-time validation still uses the zod schema itself.
  */
-import type { JsonSchema } from '../../runtime/ir/index.js'
+import type { JsonSchema } from '../../runtime/protocol/ir/index.js'
 
 export interface TypeTextOptions {
   /** Names a `$ref` target (`#/$defs/X`); emitted by the caller as its own type alias. */

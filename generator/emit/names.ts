@@ -1,5 +1,5 @@
 /** Names of generated declarations: flat, readable, and naming protocol, version, role and step. */
-import type { StateEntry } from '../../runtime/ir/index.js'
+import type { StateEntry } from '../../runtime/protocol/ir/index.js'
 
 export function pascal(label: string): string {
   return label

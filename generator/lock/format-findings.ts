@@ -2,7 +2,7 @@
  * How compatibility findings are shown: one line each in the `path:line:col:` shape editors and CI
  * annotate, pointing at the current tree and naming where the released version had it; or plain JSON.
  */
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
 import type { CompatFinding } from '../compat/types.js'
 import type { ReferenceSide } from './judge-versions.js'
 

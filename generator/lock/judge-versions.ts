@@ -4,7 +4,7 @@
  * and number. Any difference in a released version is a finding, because peers compare definition hashes
  * at the handshake: even a change the rules consider harmless makes old and new nodes refuse each other.
  */
-import type { SourceLocation } from '../../runtime/dsl/call-site.js'
+import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
 import { compareVersions } from '../compat/compare.js'
 import { remedyFor } from '../compat/describe.js'
 import type { CompatFinding, VersionSnapshot } from '../compat/types.js'

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { canonicalJson } from '../../runtime/ir/canonical-json.js'
+import { canonicalJson } from '../../runtime/protocol/ir/canonical-json.js'
 import type { VersionSnapshot } from '../compat/types.js'
 import { GeneratorError } from '../generator-error.js'
 

@@ -3,8 +3,8 @@
  * longer declares. Responders carry the versions they answer; the versions a node initiates come from
  * the protocols listed in NodeOptions.protocols.
  */
-import type { SessionRequest, VersionOffer } from '../session/channel.js'
-import type { ResponderRegistration } from '../session/protocol-family.js'
+import type { SessionRequest, VersionOffer } from '../protocol/session/channel.js'
+import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore, SessionRow } from '../store/sqlite-store.js'
 import { FlowStartError } from './engine-errors.js'

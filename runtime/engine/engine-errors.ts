@@ -1,6 +1,6 @@
 /** Errors the engine raises itself, and how flow errors cross the wire. */
 import type { WireException } from '../network/wire.js'
-import { FlowException, UnexpectedFlowEndError } from '../session/session-errors.js'
+import { FlowException, UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
 import type { StrandedFlow } from './declared-versions.js'
 
 /** The flow's code made a different call than the one its journal recorded at that point. */

@@ -5,8 +5,8 @@
  * without touching the network.
  */
 import type { Envelope, WireException } from '../network/wire.js'
-import type { SessionChannel, SessionFrame, SessionRequest } from '../session/channel.js'
-import { UnexpectedFlowEndError } from '../session/session-errors.js'
+import type { SessionChannel, SessionFrame, SessionRequest } from '../protocol/session/channel.js'
+import { UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
 import { encode as encodeEvent } from '../store/codec.js'
 import type { SessionRow } from '../store/sqlite-store.js'
 import { fromWireException } from './engine-errors.js'

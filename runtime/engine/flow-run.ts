@@ -4,7 +4,7 @@
  * crash or an eviction the flow is rebuilt by running its function again against the journal.
  */
 import { encode } from '../store/codec.js'
-import type { FlowLogger } from '../session/flow-context.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { NonDeterminismError } from './engine-errors.js'
 import type { EngineSession } from './engine-session.js'
 import { type JournalEntry, type RequestedAction, describeAction, matches } from './journal-entry.js'

@@ -1,5 +1,5 @@
 /** `flow(name, fn)`: a named flow a node can start, resume after a restart, and run as a sub-flow. */
-import type { FlowContext, FlowDefinition } from '../session/flow-context.js'
+import type { FlowContext, FlowDefinition } from '../protocol/session/flow-context.js'
 
 export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
 

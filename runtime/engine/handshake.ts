@@ -2,7 +2,7 @@
  * The responder's side of the handshake: pick the highest version both sides declare, or a reason to
  * reject that the initiator will see as its error.
  */
-import type { VersionOffer } from '../session/channel.js'
+import type { VersionOffer } from '../protocol/session/channel.js'
 
 export type HandshakeOutcome = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly reason: string }
 

@@ -4,7 +4,7 @@
  * receives and the steps its handler runs. Scoping by session (not one global counter) is what lets
  * concurrent sessions (Promise.all over counterparties) replay in whatever order their messages arrive.
  */
-import type { VersionOffer } from '../session/channel.js'
+import type { VersionOffer } from '../protocol/session/channel.js'
 
 export type JournalEntry =
   /** `offers`: the versions offered at the open, so a node can tell at start which versions a session still awaiting its handshake may need. */

@@ -1,6 +1,6 @@
 /** What runs, scopes and sessions need from their node. */
 import type { Envelope } from '../network/wire.js'
-import type { FlowLogger } from '../session/flow-context.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/sqlite-store.js'
 import type { DeclaredVersions } from './declared-versions.js'
 import type { EngineSession } from './engine-session.js'

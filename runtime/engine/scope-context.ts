@@ -2,8 +2,8 @@
  * The FlowContext a flow sees. Each scope (the flow, a sub-flow, a session) numbers its actions; the
  * number is the journal key, so a replay finds each recorded result where the code asks for it again.
  */
-import type { SessionChannel, SessionRequest } from '../session/channel.js'
-import type { FlowContext, FlowDefinition, FlowLogger } from '../session/flow-context.js'
+import type { SessionChannel, SessionRequest } from '../protocol/session/channel.js'
+import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
 import { encode } from '../store/codec.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowRun } from './flow-run.js'

@@ -6,7 +6,7 @@
  * 0), the responder's from 1 (its 0 is the confirm or reject). Data, end and error share that sequence,
  * so an error or end is seen only after the frames sent before it.
  */
-import type { SessionFrame, VersionOffer } from '../session/channel.js'
+import type { SessionFrame, VersionOffer } from '../protocol/session/channel.js'
 
 /** A declared FlowException as it travels: type, message and details; undeclared errors travel as null. */
 export interface WireException {

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url'
 import type { DeclaredProtocol } from '../engine/declared-versions.js'
 import type { Flow } from '../engine/flow.js'
-import type { ResponderRegistration } from '../session/protocol-family.js'
+import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
 
 export interface NodeApp {
   /** Flows this node can start (by name, e.g. from the config's `start` list) and resume. */

@@ -4,7 +4,7 @@
  * a flow id listed there runs once however often the process is started or killed.
  */
 import { createNode, type Node } from '../engine/node.js'
-import type { FlowLogger } from '../session/flow-context.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
 import { TcpNetwork } from '../transport/tcp-network.js'

@@ -40,7 +40,7 @@
 import { type Server, type Socket, connect, createServer } from 'node:net'
 import type { Endpoint, Network, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
-import type { FlowLogger } from '../session/flow-context.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost, type RejectReason } from './connection.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
 import type { NetworkMap, PartyEntry } from './network-map.js'

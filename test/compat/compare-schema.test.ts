@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type SchemaGap, schemaGaps } from '../../generator/compat/compare-schema.js'
-import type { JsonSchema } from '../../runtime/ir/protocol-ir.js'
+import type { JsonSchema } from '../../runtime/protocol/ir/protocol-ir.js'
 
 function json(schema: z.ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'throw', io: 'output' }) as Record<string, unknown>

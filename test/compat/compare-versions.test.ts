@@ -9,8 +9,8 @@ import { z } from 'zod'
 import { compareVersions } from '../../generator/compat/compare.js'
 import { snapshotOf } from '../../generator/compat/snapshot.js'
 import type { VersionSnapshot } from '../../generator/compat/types.js'
-import { type AnyProtocol, protocol } from '../../runtime/dsl/index.js'
-import { canonicalJson } from '../../runtime/ir/canonical-json.js'
+import { type AnyProtocol, protocol } from '../../runtime/protocol/index.js'
+import { canonicalJson } from '../../runtime/protocol/ir/canonical-json.js'
 import { PriceNegotiationV1 } from '../../protocols/price-negotiation.protocol.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

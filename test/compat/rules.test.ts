@@ -13,7 +13,7 @@ import { compareVersions } from '../../generator/compat/compare.js'
 import { fixtureName, rules, rulesTable } from '../../generator/compat/rules.js'
 import { snapshotOf } from '../../generator/compat/snapshot.js'
 import type { CompatFinding, VersionSnapshot } from '../../generator/compat/types.js'
-import { type AnyProtocol, isProtocolDefinition } from '../../runtime/dsl/index.js'
+import { type AnyProtocol, isProtocolDefinition } from '../../runtime/protocol/index.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const fixturesDir = path.join(root, 'test/compat/fixtures')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type AnyProtocol, protocol } from '../../runtime/dsl/index.js'
-import { type StateEntry, buildStateTable } from '../../runtime/ir/index.js'
+import { type AnyProtocol, protocol } from '../../runtime/protocol/index.js'
+import { type StateEntry, buildStateTable } from '../../runtime/protocol/ir/index.js'
 
 /** The builder as a plain chain: its step-tuple types are not what this test is about, and 5,000 steps exceed them. */
 interface Chain {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ProtocolDefinitionError, protocol } from '../../runtime/dsl/index.js'
+import { ProtocolDefinitionError, protocol } from '../../runtime/protocol/index.js'
 
 /** Each malformed protocol throws at definition time, naming the protocol, the step and this file. */
 function definitionError(define: () => unknown): ProtocolDefinitionError {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { flow } from '../../runtime/engine/index.js'
-import type { ProtocolState } from '../../runtime/session/index.js'
+import type { ProtocolState } from '../../runtime/protocol/session/index.js'
 import { Cluster, turns } from './support/cluster.js'
 import { RoundsFamily, bump, effects } from './support/rounds-flows.js'
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FlowEndEvent, FlowKilledError, NodeDrainingError } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
-import { UnexpectedFlowEndError } from '../../runtime/session/index.js'
+import { UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { type BuildName, builds, sendAmountFlow } from './support/upgrade-builds.js'
 

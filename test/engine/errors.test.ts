@@ -6,7 +6,7 @@ import {
   ProtocolViolationError,
   type ResponderRegistration,
   UnexpectedFlowEndError,
-} from '../../runtime/session/index.js'
+} from '../../runtime/protocol/session/index.js'
 import { Cluster } from './support/cluster.js'
 import { versionSpec } from './support/family.js'
 import { Rounds } from './support/protocols.js'

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { flow } from '../../runtime/engine/index.js'
-import type { ProtocolState } from '../../runtime/session/index.js'
+import type { ProtocolState } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { RoundsFamily, answerer, asker, bump, effects } from './support/rounds-flows.js'
 

@@ -70,7 +70,7 @@ describe('colloquy generate and check', () => {
   it('reports a protocol that throws at definition with its location', () => {
     project.write(
       'protocols/broken.protocol.ts',
-      "import { z } from 'zod'\nimport { protocol } from '../runtime/dsl/index.js'\nexport const P = protocol('Bad', { version: 1, initiator: 'A', responder: 'B' })\n  .send('x', z.string())\n  .send('x', z.number())\n  .end()\n",
+      "import { z } from 'zod'\nimport { protocol } from '../runtime/protocol/index.js'\nexport const P = protocol('Bad', { version: 1, initiator: 'A', responder: 'B' })\n  .send('x', z.string())\n  .send('x', z.number())\n  .end()\n",
     )
     const result = project.cli('generate')
     expect(result.status).toBe(3)

@@ -9,7 +9,7 @@ import { repoRoot } from './support/temp-project.js'
 /** Files that only read protocols or generated code: editing them must not stale generated/. */
 const notEmitInputs = ['generator/cli.ts', 'generator/check-generated.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts', 'generator/versions/version-table.ts']
 /** Files whose code decides what generate writes. */
-const emitInputs = ['generator/emit/names.ts', 'generator/emit/emit-protocol-module.ts', 'generator/generate.ts', 'generator/manifest.ts', 'runtime/ir/state-table.ts', 'runtime/dsl/step-node.ts']
+const emitInputs = ['generator/emit/names.ts', 'generator/emit/emit-protocol-module.ts', 'generator/generate.ts', 'generator/manifest.ts', 'runtime/protocol/ir/state-table.ts', 'runtime/protocol/dsl/step-node.ts']
 
 /** Appends a comment to a file, returning a function that puts the original back. */
 function touch(root: string, relative: string): () => void {
@@ -25,7 +25,7 @@ describe('generatorFingerprint', () => {
   beforeAll(() => {
     copy = mkdtempSync(path.join(os.tmpdir(), 'colloquy-fingerprint-'))
     cpSync(path.join(repoRoot, 'generator'), path.join(copy, 'generator'), { recursive: true })
-    for (const dir of ['dsl', 'ir']) cpSync(path.join(repoRoot, 'runtime', dir), path.join(copy, 'runtime', dir), { recursive: true })
+    cpSync(path.join(repoRoot, 'runtime', 'protocol'), path.join(copy, 'runtime', 'protocol'), { recursive: true })
   })
   afterAll(() => rmSync(copy, { recursive: true, force: true }))
 
@@ -61,7 +61,7 @@ describe('colloquy check after a generator edit', () => {
   // A copy of the toolkit (bin/ and generator/) that is also the project, so its CLI fingerprints the copy.
   let root: string
   const cli = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin', 'colloquy.js'), ...args, '--runtime', './runtime/index.ts'], {
+    const result = spawnSync(process.execPath, [path.join(root, 'bin', 'colloquy.js'), ...args, '--runtime', './runtime/protocol/index.ts'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 60_000,

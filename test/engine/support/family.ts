@@ -1,7 +1,7 @@
 /** Builds a protocol family straight from definitions, as generated modules do, for engine tests. */
-import type { AnyProtocol } from '../../../runtime/dsl/index.js'
-import { buildStateTable, protocolHash } from '../../../runtime/ir/index.js'
-import { type ProtocolFamily, type VersionSpec, protocolFamily } from '../../../runtime/session/index.js'
+import type { AnyProtocol } from '../../../runtime/protocol/index.js'
+import { buildStateTable, protocolHash } from '../../../runtime/protocol/ir/index.js'
+import { type ProtocolFamily, type VersionSpec, protocolFamily } from '../../../runtime/protocol/session/index.js'
 
 export function versionSpec(definition: AnyProtocol): VersionSpec {
   return { definition, hash: protocolHash(definition), table: buildStateTable(definition), inlines: {} }

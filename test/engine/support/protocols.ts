@@ -1,6 +1,6 @@
 /** Small protocols the engine tests run. */
 import { z } from 'zod'
-import { protocol } from '../../../runtime/dsl/index.js'
+import { protocol } from '../../../runtime/protocol/index.js'
 
 /** Two rounds: enough suspension points on both sides to crash at each. */
 export const Rounds = protocol('Rounds', { version: 1, initiator: 'Asker', responder: 'Answerer' })

@@ -1,6 +1,6 @@
 /** Both roles of Rounds, with journaled steps counted so tests can check each side effect ran once. */
 import { flow } from '../../../runtime/engine/index.js'
-import type { ProtocolState } from '../../../runtime/session/index.js'
+import type { ProtocolState } from '../../../runtime/protocol/session/index.js'
 import { familyOf } from './family.js'
 import { Rounds } from './protocols.js'
 

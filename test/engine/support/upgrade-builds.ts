@@ -20,9 +20,9 @@ import {
   type DemoV2Bob_Handler,
 } from '../../../generated/demo.js'
 import { CustomType } from '../../../protocols/demo.protocol.js'
-import { protocol } from '../../../runtime/dsl/index.js'
+import { protocol } from '../../../runtime/protocol/index.js'
 import { type DeclaredProtocol, type Flow, flow } from '../../../runtime/engine/index.js'
-import { type FlowContext, type ProtocolFamily, type ResponderRegistration, protocolFamily } from '../../../runtime/session/index.js'
+import { type FlowContext, type ProtocolFamily, type ResponderRegistration, protocolFamily } from '../../../runtime/protocol/session/index.js'
 import { versionSpec } from './family.js'
 
 export type BuildName = 'old' | 'new' | 'next' | 'changed'

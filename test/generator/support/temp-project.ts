@@ -36,7 +36,7 @@ export function tempProject(): TempProject {
   return {
     root,
     write: (relative, content) => writeFileSync(path.join(root, relative), content),
-    cli: (...args) => runCli(root, [...args, '--runtime', './runtime/index.ts']),
+    cli: (...args) => runCli(root, [...args, '--runtime', './runtime/protocol/index.ts']),
     dispose: () => rmSync(root, { recursive: true, force: true }),
   }
 }

@@ -2,7 +2,14 @@
  * Where a protocol step was written, so diagnostics can point at `file:line:col`.
  * The stack is captured eagerly (cheap) and parsed only when a location is asked for.
  */
+import { dirname, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+/**
+ * Frames in this module's folder are the DSL's own (in the published bundle: the whole bundle's folder),
+ * so the first frame outside it is the user's step. Found from this file's URL, not a folder name.
+ */
+const dslFolder = dirname(fileURLToPath(import.meta.url)) + sep
 
 export interface SourceLocation {
   readonly file: string
@@ -38,8 +45,9 @@ function parseFirstUserFrame(stack: string): SourceLocation | null {
     const match = framePattern.exec(line.trim())
     if (!match) continue
     const [, rawFile, lineNo, col] = match
-    if (!rawFile || rawFile.startsWith('node:') || /[\\/]runtime[\\/]dsl[\\/]/.test(rawFile)) continue
+    if (!rawFile || rawFile.startsWith('node:')) continue
     const file = rawFile.startsWith('file://') ? fileURLToPath(rawFile) : rawFile
+    if (file.startsWith(dslFolder)) continue
     return { file, line: Number(lineNo), column: Number(col) }
   }
   return null
