@@ -2,6 +2,7 @@
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/sqlite-store.js'
+import type { Clock } from './clock.js'
 import type { DeclaredVersions } from './declared-versions.js'
 import type { EngineSession } from './engine-session.js'
 import type { FlowRun } from './flow-run.js'
@@ -12,6 +13,8 @@ export interface NodeCore {
   readonly store: FlowStore
   readonly logger: FlowLogger
   readonly timers: TimerQueue
+  /** The time as the engine sees it (simulated in tests). */
+  readonly clock: Clock
   /** The protocol versions the node's code declares; sessions may only be opened with those. */
   readonly declared: DeclaredVersions
   /** Writes the envelope to the outbox in the current batch and transmits it once that batch commits. */

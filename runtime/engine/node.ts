@@ -22,6 +22,7 @@ import { describeAction, type JournalEntry } from './journal-entry.js'
 import { messageIds } from './message-ids.js'
 import type { NodeCore, SessionAction } from './node-core.js'
 import { type TimerItem, TimerQueue } from './timer-queue.js'
+import { type Clock, type ClockTimer, systemClock } from './clock.js'
 
 export interface NodeOptions {
   /** This node's party name, unique on the network. */
@@ -70,6 +71,11 @@ export interface NodeOptions {
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */
   readonly dedupWindowMs?: number
   readonly logger?: FlowLogger
+  /**
+   * Where the engine reads the time and schedules its timers (durable timers, re-delivery, eviction, the
+   * dedup window, start times). Default: the system clock; a test kit passes a simulated one.
+   */
+  readonly clock?: Clock
   /** Called when any flow on this node ends, including responder flows. */
   readonly onFlowEnd?: (event: FlowEndEvent) => void
   /** Called once each live session action (send, receive, end) is committed; replayed actions are not reported again. */
@@ -176,6 +182,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
   readonly store: FlowStore
   readonly logger: FlowLogger
   readonly timers: TimerQueue
+  readonly clock: Clock
   readonly recovered: Promise<void>
   readonly declared: DeclaredVersions
   readonly drained: Promise<DrainReport>
@@ -191,8 +198,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
   private readonly pendingInits = new Set<string>()
   private readonly evictAfter: number
   private readonly redeliverAfter: number
-  private retryTimer: NodeJS.Timeout | undefined
-  private sweepTimer: NodeJS.Timeout | undefined
+  private retryTimer: ClockTimer | undefined
+  private sweepTimer: ClockTimer | undefined
   private stopped = false
   private evictions = 0
   private rehydrations = 0
@@ -200,6 +207,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
   constructor(private readonly options: NodeOptions) {
     this.name = options.name
     this.logger = options.logger ?? quietLogger
+    this.clock = options.clock ?? systemClock
     this.evictAfter = options.evictIdleAfterMs ?? 30_000
     this.redeliverAfter = options.redeliverAfterMs ?? 1000
     for (const f of options.flows ?? []) this.register(f)
@@ -220,8 +228,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
       throw new RetiredVersionInFlightError(this.name, stranded)
     }
     this.parkStranded(stranded)
-    this.store.purgeProcessed(Date.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
-    this.timers = new TimerQueue((item) => this.onTimer(item))
+    this.store.purgeProcessed(this.clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
+    this.timers = new TimerQueue((item) => this.onTimer(item), this.clock)
 
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const journals = this.store.allJournals()
@@ -270,7 +278,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
     } catch (error) {
       throw new FlowStartError(`The arguments of flow '${flow.name}' cannot be stored (${(error as Error).message}); pass plain data.`)
     }
-    this.store.insertFlow(flowId, flow.name, 'started', encodedArgs, Date.now())
+    this.store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.clock.now())
     const run = new FlowRun(this, flowId, flow.name, 'started', new Map())
     this.launch(run, () => flow.run(run.root, args))
     const result = this.resultOf(flowId) as Promise<R>
@@ -488,16 +496,18 @@ class EngineNode implements Node, NodeCore, Endpoint {
 
   noteIdle(run: FlowRun): void {
     if (this.evictAfter === Number.POSITIVE_INFINITY || this.stopped) return
-    run.idleSince = Date.now()
+    run.idleSince = this.clock.now()
     if (this.evictAfter === 0) {
       this.store.commits.afterCommit(() => this.maybeEvict(run))
       return
     }
-    this.sweepTimer ??= setInterval(() => this.sweep(), Math.max(10, this.evictAfter / 2)).unref()
+    if (this.sweepTimer) return
+    this.sweepTimer = this.clock.setInterval(() => this.sweep(), Math.max(10, this.evictAfter / 2))
+    this.sweepTimer.unref()
   }
 
   private sweep(): void {
-    const limit = Date.now() - this.evictAfter
+    const limit = this.clock.now() - this.evictAfter
     for (const run of this.runs.values()) if (run.idle && run.idleSince <= limit) this.maybeEvict(run)
   }
 
@@ -559,19 +569,19 @@ class EngineNode implements Node, NodeCore, Endpoint {
         return
       }
     }
-    this.unacked.set(envelope.id, { envelope, sentAt: Date.now() })
+    this.unacked.set(envelope.id, { envelope, sentAt: this.clock.now() })
     this.port.send(envelope)
     this.armRetry()
   }
 
   private armRetry(): void {
     if (this.retryTimer || this.unacked.size === 0 || this.stopped) return
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined
-      const due = Date.now() - this.redeliverAfter
+      const due = this.clock.now() - this.redeliverAfter
       for (const pending of this.unacked.values()) {
         if (pending.sentAt > due) continue
-        pending.sentAt = Date.now()
+        pending.sentAt = this.clock.now()
         this.port.send(pending.envelope)
       }
       this.armRetry()
@@ -589,7 +599,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
     if (this.stopped) return
     for (const pending of this.unacked.values()) {
       if (pending.envelope.to !== party) continue
-      pending.sentAt = Date.now()
+      pending.sentAt = this.clock.now()
       this.port.send(pending.envelope)
     }
   }
@@ -632,7 +642,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
           session.deliver(body.seq, toEvent(body))
         } else if (!session && body.t === 'error' && body.dir === 'i') {
           // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
-          this.store.putProcessed(messageIds.init(body.session), Date.now())
+          this.store.putProcessed(messageIds.init(body.session), this.clock.now())
         }
         // Anything else belongs to a session that ended here: dropped, and acknowledged so it stops.
       }
@@ -648,7 +658,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
       ? { ok: false, reason: `${this.name} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
       : negotiate(body.protocol, this.name, body.versions, registration?.versions)
     this.pendingInits.add(envelope.id)
-    this.store.putProcessed(envelope.id, Date.now())
+    this.store.putProcessed(envelope.id, this.clock.now())
     this.store.commits.afterCommit(() => this.pendingInits.delete(envelope.id))
     if (!outcome.ok) {
       this.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
@@ -658,7 +668,7 @@ class EngineNode implements Node, NodeCore, Endpoint {
       return
     }
     const flowId = randomUUID()
-    this.store.insertFlow(flowId, body.protocol, 'responder', encode(key), Date.now())
+    this.store.insertFlow(flowId, body.protocol, 'responder', encode(key), this.clock.now())
     const run = new FlowRun(this, flowId, body.protocol, 'responder', new Map())
     const hash = registration!.versions.find((v) => v.version === outcome.version)!.hash
     const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)
@@ -713,8 +723,8 @@ class EngineNode implements Node, NodeCore, Endpoint {
     this.settleDrain.reject(new FlowStartError(`Node ${this.name} stopped before it drained; open it again with drain: true to let its flows finish.`))
     this.port.detach()
     this.timers.stop()
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    if (this.sweepTimer) clearInterval(this.sweepTimer)
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer)
+    if (this.sweepTimer) this.clock.clearInterval(this.sweepTimer)
     for (const run of this.runs.values()) run.state = 'dead'
     this.runs.clear()
     this.sessions.clear()

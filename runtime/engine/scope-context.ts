@@ -79,14 +79,14 @@ export class ScopeContext implements FlowContext {
     let until: number
     if (entry?.k === 'sleep') until = entry.until
     else {
-      until = Date.now() + Math.max(0, ms)
+      until = run.core.clock.now() + Math.max(0, ms)
       run.journal(key, { k: 'sleep', until })
       run.core.store.putTimer(run.flowId, key, until)
       run.touchedTimers = true
       run.core.timers.add({ due: until, flowId: run.flowId, key })
       await run.commit()
     }
-    if (until > Date.now()) {
+    if (until > run.core.clock.now()) {
       await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve))
       run.timerWaiters.delete(key)
     }

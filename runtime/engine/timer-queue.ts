@@ -2,6 +2,8 @@
  * Durable timers in memory: a binary min-heap of (due, flow, key) with one setTimeout armed for the
  * earliest, so a hundred thousand sleeping flows cost one OS timer and no polling.
  */
+import { type Clock, type ClockTimer, systemClock } from './clock.js'
+
 export interface TimerItem {
   readonly due: number
   readonly flowId: string
@@ -10,11 +12,14 @@ export interface TimerItem {
 
 export class TimerQueue {
   private heap: TimerItem[] = []
-  private handle: NodeJS.Timeout | undefined
+  private handle: ClockTimer | undefined
   private armedFor = Number.POSITIVE_INFINITY
   private stopped = false
 
-  constructor(private readonly fire: (item: TimerItem) => void) {}
+  constructor(
+    private readonly fire: (item: TimerItem) => void,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   get size(): number {
     return this.heap.length
@@ -37,12 +42,12 @@ export class TimerQueue {
 
   stop(): void {
     this.stopped = true
-    if (this.handle) clearTimeout(this.handle)
+    if (this.handle) this.clock.clearTimeout(this.handle)
     this.heap = []
   }
 
   private arm(): void {
-    if (this.handle) clearTimeout(this.handle)
+    if (this.handle) this.clock.clearTimeout(this.handle)
     const head = this.heap[0]
     if (!head) {
       this.armedFor = Number.POSITIVE_INFINITY
@@ -51,14 +56,14 @@ export class TimerQueue {
     }
     this.armedFor = head.due
     // setTimeout caps at ~24.8 days; re-arming on wake handles longer sleeps.
-    const delay = Math.min(Math.max(0, head.due - Date.now()), 2 ** 31 - 1)
-    this.handle = setTimeout(() => this.wake(), delay)
+    const delay = Math.min(Math.max(0, head.due - this.clock.now()), 2 ** 31 - 1)
+    this.handle = this.clock.setTimeout(() => this.wake(), delay)
   }
 
   private wake(): void {
     this.handle = undefined
     this.armedFor = Number.POSITIVE_INFINITY
-    const now = Date.now()
+    const now = this.clock.now()
     const due: TimerItem[] = []
     while (this.heap.length > 0 && this.heap[0]!.due <= now) due.push(this.pop())
     this.arm()
