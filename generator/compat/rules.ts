@@ -1,7 +1,7 @@
 /**
  * The compatibility rules: stable ids a finding carries, documented in the README's "Compatibility
  * rules" table (rendered by `rulesTable()`, and checked against it by a test). Every rule has a fixture
- * pair under test/compat/fixtures/<id in kebab case>/.
+ * pair under test/generator/compat/fixtures/<id in kebab case>/.
  */
 
 export interface CompatRule {
