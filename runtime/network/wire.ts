@@ -1,40 +1,59 @@
 /**
- * What nodes send each other. Every message has a deterministic id, so a re-sent message (after a
- * restart or a lost acknowledgement) carries the id of the original and the receiver drops the copy.
+ * What nodes send each other, defined once as zod schemas with the TypeScript types inferred from them.
+ * The in-memory network passes these values through as they are; a transport between processes parses
+ * what arrives with the same schemas (runtime/transport/wire-schema.ts), so the checked shape and the
+ * type the engine reads cannot drift apart.
+ *
+ * Every message has a deterministic id, so a re-sent message (after a restart or a lost acknowledgement)
+ * carries the id of the original and the receiver drops the copy.
  *
  * Per session each side numbers what it sends: the initiator's frames from 0 (the init may carry frame
  * 0), the responder's from 1 (its 0 is the confirm or reject). Data, end and error share that sequence,
  * so an error or end is seen only after the frames sent before it.
  */
-import type { SessionFrame, VersionOffer } from '../protocol/session/channel.js'
+import { z } from 'zod'
+import { sessionFrameSchema, versionOfferSchema } from '../protocol/session/session-frame.js'
+
+const name = z.string().min(1).max(256)
+const id = z.string().min(1).max(1024)
+const session = z.string().min(1).max(256)
+const label = z.string().max(1024)
+const dir = z.enum(['i', 'r'])
+const seq = z.number().int().nonnegative()
 
 /** A declared FlowException as it travels: type, message and details; undeclared errors travel as null. */
-export interface WireException {
-  readonly protocol: string
-  readonly errorType: string
-  readonly message: string
-  readonly details: unknown
-}
+export const wireExceptionSchema = z.object({ protocol: name, errorType: label, message: z.string(), details: z.unknown() }).readonly()
 
-export type WireMessage =
-  | {
-      readonly t: 'init'
-      readonly session: string
-      readonly protocol: string
-      readonly versions: readonly VersionOffer[]
+export type WireException = z.infer<typeof wireExceptionSchema>
+
+export const wireMessageSchema = z.discriminatedUnion('t', [
+  z
+    .object({
+      t: z.literal('init'),
+      session,
+      protocol: name,
+      versions: z.array(versionOfferSchema).max(1024).readonly(),
       /** The first frame when the initiator's first action was a send (piggy-backed, saves a round trip). */
-      readonly first: SessionFrame | null
-    }
-  | { readonly t: 'confirm'; readonly session: string; readonly version: number }
-  | { readonly t: 'reject'; readonly session: string; readonly reason: string }
-  | { readonly t: 'data'; readonly session: string; readonly dir: 'i' | 'r'; readonly seq: number; readonly frame: SessionFrame }
-  | { readonly t: 'end'; readonly session: string; readonly dir: 'i' | 'r'; readonly seq: number }
-  | { readonly t: 'error'; readonly session: string; readonly dir: 'i' | 'r'; readonly seq: number; readonly exception: WireException | null }
+      first: sessionFrameSchema.nullable(),
+    })
+    .readonly(),
+  z.object({ t: z.literal('confirm'), session, version: z.number().int() }).readonly(),
+  z.object({ t: z.literal('reject'), session, reason: z.string() }).readonly(),
+  z.object({ t: z.literal('data'), session, dir, seq, frame: sessionFrameSchema }).readonly(),
+  z.object({ t: z.literal('end'), session, dir, seq }).readonly(),
+  z.object({ t: z.literal('error'), session, dir, seq, exception: wireExceptionSchema.nullable() }).readonly(),
+])
 
-export interface Envelope {
-  /** Deterministic message id (see message-ids in the engine). */
-  readonly id: string
-  readonly from: string
-  readonly to: string
-  readonly body: WireMessage
-}
+export type WireMessage = z.infer<typeof wireMessageSchema>
+
+export const envelopeSchema = z
+  .object({
+    /** Deterministic message id (see message-ids in the engine). */
+    id,
+    from: name,
+    to: name,
+    body: wireMessageSchema,
+  })
+  .readonly()
+
+export type Envelope = z.infer<typeof envelopeSchema>

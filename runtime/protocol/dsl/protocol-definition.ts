@@ -1,7 +1,6 @@
-/** The sealed value a protocol declaration produces: what the generator and the runtime read. */
+/** The sealed value a protocol declaration produces, with its step tree: what the generator and the runtime read. */
 import type { CallSite } from './call-site.js'
 import type { Schema, Step } from './session-type.js'
-import type { StepNode } from './step-node.js'
 
 /** Phantom key carrying the session type; it exists only in the type system. */
 export declare const sessionType: unique symbol
@@ -39,3 +38,45 @@ export type SessionOf<P> = P extends ProtocolDefinition<string, string, string, 
 export function isProtocolDefinition(value: unknown): value is AnyProtocol {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'colloquy.protocol'
 }
+
+/** The steps as recorded by the builder; see step-node.ts. */
+interface NodeBase {
+  readonly at: CallSite
+}
+
+export interface MessageNode extends NodeBase {
+  readonly op: 'send' | 'receive'
+  readonly label: string
+  readonly schema: Schema
+}
+
+export interface ChoiceNode extends NodeBase {
+  readonly op: 'choose' | 'offer'
+  readonly label: string
+  readonly branches: ReadonlyMap<string, readonly StepNode[]>
+}
+
+export interface LoopNode extends NodeBase {
+  readonly op: 'loop'
+  readonly name: string
+  readonly body: readonly StepNode[]
+}
+
+export interface ContinueNode extends NodeBase {
+  readonly op: 'continue'
+  readonly name: string
+}
+
+export interface InlineNode extends NodeBase {
+  readonly op: 'inline'
+  readonly label: string
+  readonly protocol: ProtocolDefinition
+  /** sub-protocol role -> parent role */
+  readonly roles: Readonly<Record<string, string>>
+}
+
+export interface EndNode extends NodeBase {
+  readonly op: 'end'
+}
+
+export type StepNode = MessageNode | ChoiceNode | LoopNode | ContinueNode | InlineNode | EndNode

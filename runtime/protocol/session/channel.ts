@@ -1,14 +1,12 @@
-import type { FlowContext } from './flow-context.js'
-
 /**
- * The narrow contract between typed protocol states and whatever carries a session: the durable engine,
- * or the in-process pair used to unit-test protocol implementations.
+ * The narrow contract between typed protocol states and whatever carries a session (the durable engine,
+ * or the in-process pair used to unit-test protocol implementations), and the flow context that opens
+ * sessions. The two refer to each other (a context opens channels, a channel carries the context its
+ * handlers run with), so they are declared together; flow-context.ts names the flow's side.
  */
+import type { SessionFrame, VersionOffer } from './session-frame.js'
 
-/** What travels on a session once it is open. Labels of inlined sub-protocols are prefixed: `CollectSignatures.proposal`. */
-export type SessionFrame =
-  | { readonly kind: 'data'; readonly label: string; readonly payload: unknown }
-  | { readonly kind: 'choice'; readonly label: string; readonly branch: string }
+export type { SessionFrame, VersionOffer } from './session-frame.js'
 
 export interface SessionChannel {
   readonly protocol: string
@@ -34,12 +32,6 @@ export interface SessionChannel {
   close?(): Promise<void>
 }
 
-export interface VersionOffer {
-  readonly version: number
-  /** Definition hash of that version (`sha256:...`); equal numbers with different hashes are rejected. */
-  readonly hash: string
-}
-
 export interface SessionRequest {
   readonly protocol: string
   readonly counterparty: string
@@ -50,4 +42,34 @@ export interface SessionRequest {
 /** Opens sessions: performs the handshake and negotiates the highest common version. */
 export interface SessionOpener {
   openSession(request: SessionRequest): Promise<SessionChannel>
+}
+
+export interface FlowLogger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+/** What a flow can do besides talking on its sessions. The durable engine journals each of these. */
+export interface FlowContext extends SessionOpener {
+  /** This node's party name. */
+  readonly me: string
+  readonly flowId: string
+  /** Runs a side effect once; on replay the recorded result is returned without running `fn` again. */
+  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /** A durable timer: survives restarts, counting from when it was first started. */
+  sleep(ms: number): Promise<void>
+  readonly log: FlowLogger
+  /**
+   * Runs another flow inside this one, with its own journal scope: its sessions, steps and timers are
+   * journaled under this flow's id. Errors it throws (including a counterparty's FlowException) are
+   * catchable here.
+   */
+  subFlow<Args, Result>(flow: FlowDefinition<Args, Result>, args: Args): Promise<Result>
+}
+
+/** A named flow: an async function of a context and arguments. `flow(name, fn)` in the engine builds one. */
+export interface FlowDefinition<Args = any, Result = unknown> {
+  readonly name: string
+  readonly run: (context: FlowContext, args: Args) => Promise<Result>
 }
