@@ -1,7 +1,9 @@
-/** A problem in the user's protocols, reported as `path:line:col: message` without a stack trace. */
+/**
+ * A problem in the user's protocols (or their lockfile), reported as `path:line:col: error: message` without
+ * a stack trace. The place is data: the project-relative file, and the exact location when one is known.
+ */
 import path from 'node:path'
-import { ProtocolDefinitionError } from '../runtime/protocol/index.js'
-import type { SourceLocation } from '../runtime/protocol/index.js'
+import { ColloquyError, type ProtocolDefinitionError, type SourceLocation, isColloquyError } from '../runtime/protocol/index.js'
 
 export interface DiagnosticPlace {
   /** Project-relative path of the file at fault. */
@@ -9,19 +11,21 @@ export interface DiagnosticPlace {
   readonly at?: SourceLocation | null
 }
 
-export class GeneratorError extends Error {
+export class GeneratorError extends ColloquyError {
   override readonly name = 'GeneratorError'
+  readonly code = 'GENERATOR_INVALID_PROTOCOL'
 
   constructor(
     message: string,
     readonly place: DiagnosticPlace,
+    options: { readonly cause?: unknown } = {},
   ) {
-    super(message)
+    super(message, { ...options, location: place.at ?? null })
   }
 
   /** `path:line:col: message`, the format editors and CI annotate. */
   format(root: string = process.cwd()): string {
-    const at = this.place.at
+    const at = this.location
     const file = at ? relative(root, at.file) : this.place.file
     const position = at ? `:${at.line}:${at.column}` : ':1:1'
     return `${file}${position}: error: ${this.message}`
@@ -29,19 +33,14 @@ export class GeneratorError extends Error {
 
   static from(error: unknown, file: string): GeneratorError {
     if (error instanceof GeneratorError) return error
-    if (error instanceof ProtocolDefinitionError) {
-      const message = error.message.replace(/ \([^()]*:\d+:\d+\)$/, '')
-      return new GeneratorError(message, { file, at: locationFromWhere(error.where) })
+    // Matched by code, not class: a protocol file may load its own copy of the DSL.
+    if (isColloquyError(error) && error.code === 'PROTOCOL_DEFINITION') {
+      const definition = error as ProtocolDefinitionError
+      return new GeneratorError(definition.reason, { file, at: definition.location }, { cause: error })
     }
     const message = error instanceof Error ? error.message : String(error)
-    return new GeneratorError(message, { file })
+    return new GeneratorError(message, { file }, { cause: error })
   }
-}
-
-function locationFromWhere(where: string | undefined): SourceLocation | null {
-  const match = where ? /^(.*):(\d+):(\d+)$/.exec(where) : null
-  if (!match) return null
-  return { file: path.resolve(match[1]!), line: Number(match[2]), column: Number(match[3]) }
 }
 
 function relative(root: string, file: string): string {

@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { isColloquyError } from '../runtime/protocol/index.js'
 import { GeneratorError } from './generator-error.js'
 import type { LoadedProtocolFile } from './protocol-model.js'
 import { compare } from './protocol-model.js'
@@ -48,7 +49,7 @@ function loadError(error: unknown, root: string, file: string): GeneratorError {
       at: { file: path.resolve(syntax[1]!), line: Number(syntax[2]), column: Number(syntax[3]) },
     })
   }
-  if (error instanceof Error && error.name === 'ProtocolDefinitionError') return GeneratorError.from(error, file)
+  if (isColloquyError(error) && error.code === 'PROTOCOL_DEFINITION') return GeneratorError.from(error, file)
   const frame = error instanceof Error ? firstFrameIn(error.stack ?? '', absolute) : null
   const kind = error instanceof Error ? error.name : 'a value'
   return new GeneratorError(

@@ -13,6 +13,7 @@ import type { FindingDraft } from './finding-draft.js'
 import { type RoleMap, matchSteps } from './match-steps.js'
 import { buildStepGraph } from './step-graph.js'
 import type { CompatFinding, StepPath, VersionSnapshot } from './types.js'
+import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
 
 export interface CompareOptions {
   /** The version number the remedy proposes; defaults to the compared version + 1 (pass the next free number when more versions are declared). */
@@ -24,7 +25,7 @@ export function compareVersions(locked: VersionSnapshot, current: VersionSnapsho
   const then = locked.ir
   const now = current.ir
   if (then.name !== now.name || then.version !== now.version) {
-    throw new Error(`compareVersions compares one version with itself as it changed; got ${versionName(then)} and ${versionName(now)}`)
+    throw new InternalError(`compareVersions compares one version with itself as it changed; got ${versionName(then)} and ${versionName(now)}`)
   }
   const roleOf: RoleMap = (role) => (role === then.initiator ? now.initiator : role === then.responder ? now.responder : role)
   const lockedGraph = buildStepGraph(then, locked.locations)

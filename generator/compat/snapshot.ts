@@ -9,6 +9,7 @@ import type { AnyProtocol } from '../../runtime/protocol/dsl/protocol-definition
 import type { StepNode } from '../../runtime/protocol/dsl/step-node.js'
 import { type IRStep, protocolHash, protocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import type { StepPath, VersionSnapshot } from './types.js'
+import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
 
 /** Stands in when a call site has no user frame (a protocol built by code outside any file). */
 const unknownLocation: SourceLocation = { file: '(unknown)', line: 0, column: 0 }
@@ -19,7 +20,7 @@ export function snapshotOf(definition: AnyProtocol, root: string): VersionSnapsh
   const relative = (at: SourceLocation | null): SourceLocation | null => (at ? { ...at, file: projectPath(root, at.file) } : null)
 
   const walk = (nodes: readonly StepNode[], steps: readonly IRStep[], prefix: string): void => {
-    if (nodes.length !== steps.length) throw new Error(`${definition.name} v${definition.version}: the IR does not match its step nodes at ${prefix || 'the top level'}`)
+    if (nodes.length !== steps.length) throw new InternalError(`${definition.name} v${definition.version}: the IR does not match its step nodes at ${prefix || 'the top level'}`)
     nodes.forEach((node, index) => {
       const stepPath: StepPath = prefix ? `${prefix}.${index}` : String(index)
       const at = relative(node.at.location)

@@ -7,6 +7,7 @@
 import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
 import type { IRStep, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import type { StepPath } from './types.js'
+import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
 
 /** The end of the protocol as an edge target (labels are identifiers, so no label collides with it). */
 export const END = '(end)'
@@ -68,7 +69,7 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
       if (step.op === 'message' || step.op === 'choice' || step.op === 'inline') return step.label
       if (step.op === 'loop') return headOf(step.body)
     }
-    throw new Error(`${ir.name} v${ir.version}: a loop body without a message, choice or inline step`)
+    throw new InternalError(`${ir.name} v${ir.version}: a loop body without a message, choice or inline step`)
   }
 
   // The edge into a list of steps, given `after`, the edge that follows the list. Linked from the last
@@ -85,7 +86,7 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
         return { target: END, origin: path }
       case 'continue': {
         const head = loops.get(step.name)
-        if (head === undefined) throw new Error(`${ir.name} v${ir.version}: continue ${step.name} at ${path} has no enclosing loop of that name`)
+        if (head === undefined) throw new InternalError(`${ir.name} v${ir.version}: continue ${step.name} at ${path} has no enclosing loop of that name`)
         return { target: head, origin: path }
       }
       case 'loop': {

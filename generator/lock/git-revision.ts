@@ -7,10 +7,18 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
 
 /** The ref does not name a commit, or the project is not in a git repository: a usage problem. */
-export class RevisionError extends Error {
+export class RevisionError extends ColloquyError {
   override readonly name = 'RevisionError'
+  readonly code = 'GENERATOR_REVISION'
+}
+
+/** git or tar failed while unpacking a revision that exists: the machine's problem, not the command line's. */
+export class GitCommandError extends ColloquyError {
+  override readonly name = 'GitCommandError'
+  readonly code = 'GENERATOR_GIT'
 }
 
 export interface MaterialisedRevision {
@@ -62,5 +70,5 @@ function git(cwd: string, args: readonly string[]): { status: number | null; std
 }
 
 function expectSuccess(result: { status: number | null; stderr: string }, what: string): void {
-  if (result.status !== 0) throw new Error(`${what} failed: ${result.stderr.trim()}`)
+  if (result.status !== 0) throw new GitCommandError(`${what} failed: ${result.stderr.trim()}`)
 }

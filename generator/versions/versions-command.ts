@@ -1,4 +1,5 @@
 /** `colloquy versions [protocol]`: loads the tree's protocols and the lockfile, prints the version table. */
+import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
 import type { CheckLayout } from '../lock/compatibility-check.js'
 import { loadDeclaredFamilies } from '../lock/declared-versions.js'
 import { lockfilePath, readLockfile } from '../lock/lockfile.js'
@@ -6,8 +7,9 @@ import { formatVersionTable, versionTableJson } from './format-version-table.js'
 import { versionTable } from './version-table.js'
 
 /** The protocol named on the command line is neither declared nor locked: a usage problem. */
-export class UnknownProtocolError extends Error {
+export class UnknownProtocolError extends ColloquyError {
   override readonly name = 'UnknownProtocolError'
+  readonly code = 'GENERATOR_UNKNOWN_PROTOCOL'
 }
 
 export async function runVersionsCommand(layout: CheckLayout, format: 'text' | 'json', protocol: string | undefined, out: (text: string) => void): Promise<void> {

@@ -5,3 +5,4 @@
 export * from './dsl/index.js'
 export * from './ir/index.js'
 export * from './session/index.js'
+export * from './errors/index.js'

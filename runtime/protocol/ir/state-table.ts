@@ -6,6 +6,7 @@
  */
 import type { AnyProtocol } from '../dsl/protocol-definition.js'
 import type { StepNode } from '../dsl/step-node.js'
+import { InternalError } from '../errors/internal-error.js'
 
 export interface MessageState {
   readonly id: number
@@ -125,7 +126,7 @@ export function buildStateTable(definition: AnyProtocol): StateTable {
       if (id !== undefined) return id
       if (step.op === 'loop') return headOf(step.body)
     }
-    throw new Error('loop body without a state; validateDefinition should have rejected it')
+    throw new InternalError('loop body without a state; validateDefinition should have rejected it')
   }
 
   const start = linkList(definition.steps, endId, new Map())

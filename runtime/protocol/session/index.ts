@@ -1,7 +1,15 @@
 export type { SessionChannel, SessionFrame, SessionOpener, SessionRequest, VersionOffer } from './channel.js'
 export type { FlowContext, FlowLogger, FlowDefinition } from './flow-context.js'
 export { Untrustworthy } from './untrustworthy.js'
-export { FlowException, UnexpectedFlowEndError, ProtocolViolationError, StaleStateError, InvalidPayloadError } from './session-errors.js'
+export {
+  FlowException,
+  UnexpectedFlowEndError,
+  ProtocolViolationError,
+  StaleStateError,
+  InvalidPayloadError,
+  ProtocolUsageError,
+  StaleGeneratedCodeError,
+} from './session-errors.js'
 export { ProtocolState, Completion, type VersionSpec, type RoleRun } from './protocol-state.js'
 export { protocolFamily, type ProtocolFamily, type ProtocolFamilySpec, type ResponderRegistration, type DeclaredError } from './protocol-family.js'
 export type { Received, Inlined, MessageTag, protocolState, protocolCompletion, messageTag } from './generated-types.js'

@@ -6,7 +6,8 @@
 import type { SessionChannel, VersionOffer } from './channel.js'
 import type { FlowContext } from './flow-context.js'
 import { type RoleRun, ProtocolState, type VersionSpec, completionResult } from './protocol-state.js'
-import { FlowException } from './session-errors.js'
+import { InternalError } from '../errors/internal-error.js'
+import { FlowException, ProtocolUsageError } from './session-errors.js'
 
 export interface ProtocolFamilySpec {
   readonly name: string
@@ -60,7 +61,7 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
     for (const version of byVersion.keys()) {
       const handler = handlers[`v${version}`]
       if (typeof handler !== 'function') {
-        throw new TypeError(`${name}: the ${role} handlers miss v${version}; give one handler per declared version (${[...byVersion.keys()].map((v) => `v${v}`).join(', ')}).`)
+        throw new ProtocolUsageError(`${name}: the ${role} handlers miss v${version}; give one handler per declared version (${[...byVersion.keys()].map((v) => `v${v}`).join(', ')}).`)
       }
       found.set(version, handler)
     }
@@ -70,7 +71,7 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
   const runRole = async (channel: SessionChannel, context: FlowContext, handlers: Map<number, Handler>, role: string): Promise<unknown> => {
     const versionSpec = byVersion.get(channel.version)
     const handler = handlers.get(channel.version)
-    if (!versionSpec || !handler) throw new Error(`${name}: the session negotiated v${channel.version}, which this node does not declare.`)
+    if (!versionSpec || !handler) throw new InternalError(`${name}: the session negotiated v${channel.version}, which this node does not declare.`)
     // A durable channel brings a context whose journal is ordered with the session's own actions, so
     // steps inside concurrent handlers replay deterministically.
     const scoped = channel.context ?? context
@@ -104,7 +105,7 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
       const missing = kept.filter((v) => !byVersion.has(v))
       if (kept.length === 0 || missing.length > 0) {
         const declared = [...byVersion.keys()].map((v) => `v${v}`).join(', ')
-        throw new TypeError(`${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`)
+        throw new ProtocolUsageError(`${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`)
       }
       return protocolFamily<Subset>({ name, versions: versions.filter((v) => kept.includes(v.table.version)) })
     },

@@ -8,7 +8,7 @@ import { type StateEntry, type StateTable, stepNumber } from '../ir/state-table.
 import type { SessionChannel, SessionFrame } from './channel.js'
 import type { FlowContext } from './flow-context.js'
 import type { Schema } from '../dsl/session-type.js'
-import { FlowException, InvalidPayloadError, ProtocolViolationError, StaleStateError } from './session-errors.js'
+import { FlowException, InvalidPayloadError, ProtocolUsageError, ProtocolViolationError, StaleGeneratedCodeError, StaleStateError } from './session-errors.js'
 import { Untrustworthy } from './untrustworthy.js'
 
 /** One version of one protocol as the runtime needs it: definition, hash, state table, inlined sub-protocols. */
@@ -118,7 +118,7 @@ export class ProtocolState {
     const next = this.next(target)
     if (!handlers) return { branch: frame.branch, next }
     const handler = handlers[frame.branch]
-    if (typeof handler !== 'function') throw new TypeError(`${this.where(entry)}: no handler given for branch '${frame.branch}'.`)
+    if (typeof handler !== 'function') throw new ProtocolUsageError(`${this.where(entry)}: no handler given for branch '${frame.branch}'.`)
     return handler(next)
   }
 
@@ -131,7 +131,7 @@ export class ProtocolState {
     const entry = this.take('inline')
     if (entry.op !== 'inline') return this.wrongMethod('inline', entry)
     const spec = this.run.spec.inlines[entry.label]
-    if (!spec) throw new Error(`${this.where(entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
+    if (!spec) throw new StaleGeneratedCodeError(`${this.where(entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
     const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === this.run.role)!
     const subRun: RoleRun = { ...this.run, spec, role: subRole, prefix: `${this.run.prefix}${entry.label}.` }
     const completion = await impl(new ProtocolState(subRun, spec.table.start), this.run.context)
@@ -162,7 +162,7 @@ export class ProtocolState {
 
   private schemaOf(label: string) {
     const schema = this.run.spec.definition.messages.get(label)
-    if (!schema) throw new Error(`${this.protocolName()}: no schema for message '${label}'; the generated code is stale, run colloquy generate.`)
+    if (!schema) throw new StaleGeneratedCodeError(`${this.protocolName()}: no schema for message '${label}'; the generated code is stale, run colloquy generate.`)
     return schema
   }
 
@@ -179,7 +179,7 @@ export class ProtocolState {
             : entry.by === this.run.role
               ? 'choose()'
               : 'offer()'
-    throw new TypeError(`${this.where(entry)}: ${method}() is not allowed here; the protocol expects ${expected}.`)
+    throw new ProtocolUsageError(`${this.where(entry)}: ${method}() is not allowed here; the protocol expects ${expected}.`)
   }
 
   private protocolName(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { ProtocolDefinitionError, protocol } from '../../../runtime/protocol/index.js'
+import { ProtocolDefinitionError, formatLocation, protocol } from '../../../runtime/protocol/index.js'
 
 /** Each malformed protocol throws at definition time, naming the protocol, the step and this file. */
 function definitionError(define: () => unknown): ProtocolDefinitionError {
@@ -19,7 +19,10 @@ describe('malformed protocols fail at definition time', () => {
   it('rejects a duplicate label, naming both steps', () => {
     const error = definitionError(() => base().send('item', z.string()).receive('item', z.number()).end())
     expect(error.message).toMatch(/^Protocol Shop v1: label 'item' is used twice: step 1 \(send item\) at .*malformed-protocols\.test\.ts:\d+:\d+ and step 2 \(receive item\)/)
-    expect(error.where).toMatch(/malformed-protocols\.test\.ts:\d+:\d+$/)
+    expect(error.code).toBe('PROTOCOL_DEFINITION')
+    expect(error.location?.file).toMatch(/malformed-protocols\.test\.ts$/)
+    expect(error.message.endsWith(` (${formatLocation(error.location!)})`)).toBe(true)
+    expect(error.message).toBe(`${error.reason} (${formatLocation(error.location!)})`)
   })
 
   it('rejects continue to an unknown loop', () => {
