@@ -6,6 +6,7 @@
  * duplicate, reorder, delay, and lost acknowledgements. A detached (crashed) party loses what is sent to it.
  */
 import type { Endpoint, Network, NetworkPort } from './network.js'
+import { NetworkEndpointError, NetworkUnsettledError } from './network-errors.js'
 import { seededRandom } from './seeded-random.js'
 import type { Envelope } from './wire.js'
 
@@ -68,7 +69,7 @@ export class InMemoryNetwork implements Network {
   }
 
   attach(party: string, endpoint: Endpoint): NetworkPort {
-    if (this.endpoints.has(party)) throw new Error(`${party} is already attached to this network; stop or crash the old node first.`)
+    if (this.endpoints.has(party)) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoints.set(party, endpoint)
     for (const [other, peer] of this.endpoints) if (other !== party) queueMicrotask(() => peer.peerAvailable(party))
     let attached = true
@@ -124,7 +125,7 @@ export class InMemoryNetwork implements Network {
       if (this.inFlight === 0 && ++quietTurns > 3) return
       await new Promise((resolve) => setImmediate(resolve))
     }
-    throw new Error(`The network did not settle within ${maxSteps} steps; a flow may be looping.`)
+    throw new NetworkUnsettledError(`The network did not settle within ${maxSteps} steps; a flow may be looping.`)
   }
 
   private enqueueMessage(envelope: Envelope): void {

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url'
 import type { DeclaredProtocol } from '../engine/declared-versions.js'
 import type { Flow } from '../engine/flow.js'
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
 
 export interface NodeApp {
@@ -21,8 +22,10 @@ export function nodeApp(app: { readonly flows?: readonly Flow[]; readonly respon
   return Object.freeze({ flows: app.flows ?? [], responders: app.responders ?? [], ...(app.protocols ? { protocols: app.protocols } : {}) })
 }
 
-export class NodeAppError extends Error {
+/** The node's app module failed to load, or does not default-export a `nodeApp({...})`. */
+export class NodeAppError extends ColloquyError {
   override readonly name = 'NodeAppError'
+  readonly code = 'NODE_APP'
 }
 
 export async function loadNodeApp(modulePath: string): Promise<NodeApp> {
@@ -30,11 +33,13 @@ export async function loadNodeApp(modulePath: string): Promise<NodeApp> {
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as { default?: unknown }
   } catch (error) {
-    throw new NodeAppError(`${modulePath}: the node app failed to load: ${(error as Error)?.stack ?? String(error)}`)
+    throw new NodeAppError(`${modulePath}: the node app failed to load: ${(error as Error)?.stack ?? String(error)}`, { cause: error })
   }
   const app = loaded.default as Partial<NodeApp> | undefined
   if (!app || !Array.isArray(app.flows) || !Array.isArray(app.responders)) {
-    throw new NodeAppError(`${modulePath}:1:1: the node app has no default export made by nodeApp({ flows, responders }); add \`export default nodeApp({ ... })\`.`)
+    throw new NodeAppError(`${modulePath}:1:1: the node app has no default export made by nodeApp({ flows, responders }); add \`export default nodeApp({ ... })\`.`, {
+      location: { file: modulePath, line: 1, column: 1 },
+    })
   }
   return app as NodeApp
 }

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import type { SourceLocation } from '../protocol/dsl/call-site.js'
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -47,8 +49,10 @@ export interface NodeConfig {
   readonly start: readonly StartRequest[]
 }
 
-export class NodeConfigError extends Error {
+/** node.json cannot be read, is not JSON, misses or mistypes a field, or names something the app lacks. */
+export class NodeConfigError extends ColloquyError {
   override readonly name = 'NodeConfigError'
+  readonly code = 'NODE_CONFIG'
 }
 
 export function readNodeConfig(file: string): NodeConfig {
@@ -63,12 +67,16 @@ export function readNodeConfig(file: string): NodeConfig {
   try {
     raw = JSON.parse(text)
   } catch (error) {
-    throw new NodeConfigError(`${file}:${jsonErrorLine(text, error as Error)}: the node config is not valid JSON (${(error as Error).message}); fix the syntax.`)
+    const at = jsonErrorLocation(absolute, text, error as Error)
+    throw new NodeConfigError(`${file}:${at.line}:${at.column}: the node config is not valid JSON (${(error as Error).message}); fix the syntax.`, { location: at })
   }
   const parsed = NodeConfigSchema.safeParse(raw)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
-    throw new NodeConfigError(`${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, start.`)
+    throw new NodeConfigError(
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, start.`,
+      { location: { file: absolute, line: 1, column: 1 } },
+    )
   }
   const c = parsed.data
   const dir = path.dirname(absolute)
@@ -97,11 +105,11 @@ export function splitAddress(address: string): [string, number] {
   return [address.slice(0, colon), Number(address.slice(colon + 1))]
 }
 
-/** `line:col` of a JSON.parse failure, when the message gives a position. */
-function jsonErrorLine(text: string, error: Error): string {
+/** Where a JSON.parse failure is, when the message gives a position (else the file's start). */
+function jsonErrorLocation(file: string, text: string, error: Error): SourceLocation {
   const position = /position (\d+)/.exec(error.message)
-  if (!position) return '1:1'
+  if (!position) return { file, line: 1, column: 1 }
   const before = text.slice(0, Number(position[1]))
   const lines = before.split('\n')
-  return `${lines.length}:${lines[lines.length - 1]!.length + 1}`
+  return { file, line: lines.length, column: lines[lines.length - 1]!.length + 1 }
 }

@@ -5,17 +5,24 @@
  *   count u16 | length u32 × count | the arrays' bytes | wire JSON
  */
 import type { Envelope } from '../network/wire.js'
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { ITEM_HEADER_BYTES, type Item, ItemKind, encodeItem } from './frame-codec.js'
 import { WireJsonError, decodeWireJson, encodeWireJson } from './wire-json.js'
 
 const MAX_BLOBS = 0xffff
+
+/** A payload the wire encoding cannot carry; the transport reports it and does not send the envelope. */
+export class PayloadEncodingError extends ColloquyError {
+  override readonly name = 'PayloadEncodingError'
+  readonly code = 'PAYLOAD_NOT_ENCODABLE'
+}
 
 /** The envelope as a complete item (header included); throws if its payload cannot be encoded. */
 export function encodeEnvelopeItem(envelope: Envelope): Buffer {
   const blobs: Uint8Array[] = []
   const json = Buffer.from(encodeWireJson(envelope, blobs), 'utf8')
   if (blobs.length === 0) return encodeItem(ItemKind.envelope, json)
-  if (blobs.length > MAX_BLOBS) throw new Error(`the payload holds ${blobs.length} large byte arrays, more than ${MAX_BLOBS}`)
+  if (blobs.length > MAX_BLOBS) throw new PayloadEncodingError(`the payload holds ${blobs.length} large byte arrays, more than ${MAX_BLOBS}`)
   const table = Buffer.allocUnsafe(2 + 4 * blobs.length)
   table.writeUInt16BE(blobs.length, 0)
   blobs.forEach((blob, i) => table.writeUInt32BE(blob.byteLength, 2 + 4 * i))

@@ -5,6 +5,7 @@
 import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 export interface NodeIdentity {
   /** The party name, as listed in the network map. */
@@ -13,8 +14,10 @@ export interface NodeIdentity {
   readonly publicKey: KeyObject
 }
 
-export class IdentityError extends Error {
+/** The node's key file cannot be read, created or used; the message says which file and what to do. */
+export class IdentityError extends ColloquyError {
   override readonly name = 'IdentityError'
+  readonly code = 'IDENTITY'
 }
 
 /** A fresh identity that exists only in memory (tests, benchmarks). */

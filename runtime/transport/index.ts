@@ -3,3 +3,4 @@ export { type NodeIdentity, IdentityError, generateIdentity, identityFromPem, lo
 export { NetworkMap, NetworkMapError, type PartyEntry, loadNetworkMap, parseNetworkMap } from './network-map.js'
 export type { RejectReason } from './connection.js'
 export type { ReconnectOptions } from './peer-link.js'
+export { ListenError } from './listen-error.js'

@@ -7,6 +7,7 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 export interface PartyEntry {
   readonly name: string
@@ -19,8 +20,10 @@ export interface PartyEntry {
   readonly key: KeyObject
 }
 
-export class NetworkMapError extends Error {
+/** The network map cannot be read, is malformed, or does not list this node as its key file says. */
+export class NetworkMapError extends ColloquyError {
   override readonly name = 'NetworkMapError'
+  readonly code = 'NETWORK_MAP'
 }
 
 const partySchema = z.object({

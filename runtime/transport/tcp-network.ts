@@ -40,10 +40,13 @@
 import { type Server, type Socket, connect, createServer } from 'node:net'
 import type { Endpoint, Network, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
+import { NetworkEndpointError } from '../network/network-errors.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import { Connection, type ConnectionHost, type RejectReason } from './connection.js'
+import { ListenError } from './listen-error.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
-import type { NetworkMap, PartyEntry } from './network-map.js'
+import { type NetworkMap, NetworkMapError, type PartyEntry } from './network-map.js'
 import { type LinkHost, PeerLink, type ReconnectOptions } from './peer-link.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 
@@ -162,13 +165,13 @@ export class TcpNetwork implements Network {
   static async start(options: TcpNetworkOptions): Promise<TcpNetwork> {
     const { identity, map } = options
     const own = map.party(identity.name)
-    if (!own) throw new Error(`The network map has no party named ${identity.name}; add { "name": "${identity.name}", "address": "host:port", "publicKey": "${publicKeyText(identity)}" } to it.`)
+    if (!own) throw new NetworkMapError(`The network map has no party named ${identity.name}; add { "name": "${identity.name}", "address": "host:port", "publicKey": "${publicKeyText(identity)}" } to it.`)
     if (!own.key.equals(identity.publicKey)) {
-      throw new Error(`The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`)
+      throw new NetworkMapError(`The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`)
     }
     const maxFrameBytes = options.maxFrameBytes ?? MiB
     if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
-      throw new Error(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
+      throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
     }
     const server = createServer({ noDelay: true })
     const network = new TcpNetwork(options, server)
@@ -177,7 +180,7 @@ export class TcpNetwork implements Network {
       const onError = (error: NodeJS.ErrnoException) => {
         network.shutDown = true
         clearInterval(network.silenceCheck)
-        reject(new Error(`${identity.name} cannot listen on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); free the port or change the listen address.`))
+        reject(new ListenError(`${identity.name} cannot listen on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); free the port or change the listen address.`))
       }
       server.once('error', onError)
       server.listen(options.listen.port, options.listen.host, () => {
@@ -192,14 +195,14 @@ export class TcpNetwork implements Network {
   /** The address the server is bound to (with the real port when 0 was asked for). */
   get address(): { host: string; port: number } {
     const bound = this.server.address()
-    if (bound === null || typeof bound === 'string') throw new Error(`${this.identity.name}'s network is closed; it has no address.`)
+    if (bound === null || typeof bound === 'string') throw new NetworkEndpointError(`${this.identity.name}'s network is closed; it has no address.`)
     return { host: bound.address, port: bound.port }
   }
 
   attach(party: string, endpoint: Endpoint): NetworkPort {
-    if (this.shutDown) throw new Error(`The network of ${this.identity.name} is closed; start a new TcpNetwork.`)
-    if (party !== this.identity.name) throw new Error(`This TcpNetwork speaks for ${this.identity.name}, not ${party}; start one per node with that node's identity.`)
-    if (this.endpoint) throw new Error(`${party} is already attached to this network; stop or crash the old node first.`)
+    if (this.shutDown) throw new NetworkEndpointError(`The network of ${this.identity.name} is closed; start a new TcpNetwork.`)
+    if (party !== this.identity.name) throw new NetworkEndpointError(`This TcpNetwork speaks for ${this.identity.name}, not ${party}; start one per node with that node's identity.`)
+    if (this.endpoint) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoint = endpoint
     let attached = true
     return {

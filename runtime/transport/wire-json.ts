@@ -7,12 +7,15 @@
  * Byte arrays of BLOB_MIN_BYTES or more are not put into the text at all when the caller collects them:
  * they become {"$blob": index} and travel as raw bytes beside the JSON (see envelope-codec.ts).
  */
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 const TAGGED = /^\$/
 export const BLOB_MIN_BYTES = 256
 
-export class WireJsonError extends Error {
+/** Bytes from a peer that are not wire JSON as `encodeWireJson` writes it; the frame is refused, never trusted. */
+export class WireJsonError extends ColloquyError {
   override readonly name = 'WireJsonError'
+  readonly code = 'WIRE_JSON'
 }
 
 /** Encodes `value`; large byte arrays are appended to `blobs` when it is given, else written as base64. */
