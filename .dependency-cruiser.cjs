@@ -1,0 +1,93 @@
+/**
+ * The circle and layer check (`npm run check:deps`): no import circles, type-only imports included, and
+ * the layer rules of the design: runtime/protocol is pure, the engine sees the store and network ports
+ * only, the generator reads runtime/protocol only.
+ */
+const native = 'node_modules/(better-sqlite3|ts-morph|tsx|typescript|@ts-morph)/'
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules must not import each other, directly or through others (type-only imports count).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'protocol-is-self-contained',
+      severity: 'error',
+      comment: 'runtime/protocol (the colloquy/protocol entry) imports nothing else of runtime/ and nothing of generator/.',
+      from: { path: '^runtime/protocol/' },
+      to: { path: ['^runtime/(?!protocol/)', '^generator/'] },
+    },
+    {
+      name: 'protocol-loads-no-native-or-tooling',
+      severity: 'error',
+      comment: 'runtime/protocol must load no native module and no compiler tooling: protocol files and generated code import it.',
+      from: { path: '^runtime/protocol/' },
+      to: { path: native },
+    },
+    {
+      name: 'engine-uses-ports',
+      severity: 'error',
+      comment: 'The engine depends on the store and network ports, never on SQLite, PostgreSQL, TCP or NATS directly.',
+      from: { path: '^runtime/engine/' },
+      to: { path: ['^runtime/store/(sqlite|postgres)', '^runtime/transport/', '^runtime/process/', 'node_modules/better-sqlite3/', '^net$', '^node:net$'] },
+    },
+    {
+      name: 'network-port-is-abstract',
+      severity: 'error',
+      comment: 'runtime/network (the network port and the in-memory network) imports no transport, store or engine.',
+      from: { path: '^runtime/network/' },
+      to: { path: ['^runtime/(transport|store|engine|process)/', 'node_modules/better-sqlite3/', '^net$', '^node:net$'] },
+    },
+    {
+      name: 'generator-reads-protocol-only',
+      severity: 'error',
+      comment: 'generator/ imports runtime/ only through runtime/protocol.',
+      from: { path: '^generator/' },
+      to: { path: '^runtime/(?!protocol/)' },
+    },
+    {
+      name: 'generated-reads-protocol-only',
+      severity: 'error',
+      comment: 'Generated modules import runtime/ only through runtime/protocol (the colloquy/protocol entry).',
+      from: { path: '^generated/' },
+      to: { path: '^runtime/(?!protocol/)' },
+    },
+    {
+      name: 'operability-on-node-api',
+      severity: 'error',
+      comment: 'rpc, hospital, progress and explorer sit on the engine public node API (runtime/engine/index.ts), not on its internals or the store.',
+      from: { path: '^runtime/(rpc|hospital|progress|explorer)/' },
+      to: { path: ['^runtime/engine/(?!index\\.ts$)', '^runtime/store/'] },
+    },
+    {
+      name: 'source-does-not-import-tests',
+      severity: 'error',
+      comment: 'Shipped code does not import test code.',
+      from: { path: '^(runtime|generator|generated|protocols)/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'resolvable',
+      severity: 'error',
+      comment: 'Every import resolves.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^dist/', '^bench/work/', '^test/', '^node_modules/'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+    moduleSystems: ['es6', 'cjs'],
+  },
+}
