@@ -46,7 +46,10 @@ function withDb<T>(party: string, read: (db: Database.Database) => T): T {
 }
 
 function blob(db: Database.Database, sql: string, ...params: unknown[]): Buffer {
-  const row = db.prepare(sql).pluck().get(...params)
+  const row = db
+    .prepare(sql)
+    .pluck()
+    .get(...params)
   expect(row, `no row for ${sql} ${params.join(', ')}`).toBeInstanceOf(Buffer)
   return row as Buffer
 }
@@ -54,14 +57,18 @@ function blob(db: Database.Database, sql: string, ...params: unknown[]): Buffer 
 /** The stored bytes are exactly what the current codec writes for `expected`, and read back as it. */
 function expectEncoded(stored: Buffer, expected: unknown): void {
   expect(decode(stored)).toEqual(expected)
-  expect(Buffer.from(encode(expected)).toString('hex'), 'the codec now writes other bytes for this value than the golden store holds').toBe(stored.toString('hex'))
+  expect(Buffer.from(encode(expected)).toString('hex'), 'the codec now writes other bytes for this value than the golden store holds').toBe(
+    stored.toString('hex'),
+  )
 }
 
 describe('the golden store, read raw', () => {
   it('has the schema version and tables it was written with', () => {
     withDb(golden.alice, (db) => {
       expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get()).toBe('2')
-      const counts = Object.fromEntries(['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]))
+      const counts = Object.fromEntries(
+        ['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]),
+      )
       expect(counts).toEqual({ flows: 3, journal: 18, sessions: 1, inbox: 2, outbox: 3, timers: 1 })
     })
   })
@@ -87,7 +94,12 @@ describe('the golden store, read raw', () => {
   it('holds a failed step, flow arguments and kept outcomes in the current encoding', () => {
     withDb(golden.alice, (db) => {
       const error = { name: 'Error', message: failureMessage }
-      expectEncoded(blob(db, 'SELECT entry FROM journal WHERE flow_id = ? AND key = ?', golden.failedId, '#0'), { k: 'step', name: 'attempt', ok: false, error })
+      expectEncoded(blob(db, 'SELECT entry FROM journal WHERE flow_id = ? AND key = ?', golden.failedId, '#0'), {
+        k: 'step',
+        name: 'attempt',
+        ok: false,
+        error,
+      })
       const flows = db.prepare('SELECT id, name, kind, status FROM flows ORDER BY id').all()
       expect(flows).toEqual([
         { id: golden.failedId, name: 'golden.failed', kind: 'started', status: 'failed' },
@@ -151,7 +163,10 @@ describe('the golden store, opened by the current code', () => {
   }
 
   it('resumes the suspended flow from its journal and completes it on both sides, exactly once', async () => {
-    const responders = withDb(golden.bob, (db) => db.prepare(`SELECT id, status FROM flows WHERE kind = 'responder' ORDER BY status`).all() as { id: string; status: string }[])
+    const responders = withDb(
+      golden.bob,
+      (db) => db.prepare(`SELECT id, status FROM flows WHERE kind = 'responder' ORDER BY status`).all() as { id: string; status: string }[],
+    )
     expect(responders.map((r) => r.status)).toEqual(['done', 'running'])
     const [finishedResponder, suspendedResponder] = responders.map((r) => r.id)
     quoteCalls.count = 0

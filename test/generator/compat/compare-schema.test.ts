@@ -88,8 +88,14 @@ describe('schemaGaps', () => {
   })
 
   it('judges a discriminated union by its closest alternative, and a new alternative as a widening', () => {
-    const before = z.discriminatedUnion('kind', [z.object({ kind: z.literal('cash'), amount: z.number() }), z.object({ kind: z.literal('card'), last4: z.string() })])
-    const changed = z.discriminatedUnion('kind', [z.object({ kind: z.literal('cash'), amount: z.string() }), z.object({ kind: z.literal('card'), last4: z.string() })])
+    const before = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('cash'), amount: z.number() }),
+      z.object({ kind: z.literal('card'), last4: z.string() }),
+    ])
+    const changed = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('cash'), amount: z.string() }),
+      z.object({ kind: z.literal('card'), last4: z.string() }),
+    ])
     expect(gaps(before, changed)).toEqual(['amount type: number -> string'])
     const wider = z.discriminatedUnion('kind', [...before.options, z.object({ kind: z.literal('voucher'), code: z.string() })])
     expect(gaps(before, wider)).toEqual([])
@@ -107,7 +113,9 @@ describe('schemaGaps', () => {
     expect(gaps(order(z.string()), order(z.string().min(3)))).toEqual(['lines[].sku constraint: any number of characters -> at least 3 characters'])
     expect(gaps(z.tuple([z.string(), z.number()]), z.tuple([z.string(), z.string()]))).toEqual(['[1] type: number -> string'])
     expect(gaps(z.array(z.string()).max(3), z.array(z.string()).max(2))).toEqual(['(payload) constraint: at most 3 items -> at most 2 items'])
-    expect(gaps(z.object({ a: z.object({ b: z.object({ c: z.boolean() }) }) }), z.object({ a: z.object({ b: z.object({ c: z.string() }) }) }))).toEqual(['a.b.c type: boolean -> string'])
+    expect(gaps(z.object({ a: z.object({ b: z.object({ c: z.boolean() }) }) }), z.object({ a: z.object({ b: z.object({ c: z.string() }) }) }))).toEqual([
+      'a.b.c type: boolean -> string',
+    ])
   })
 
   it('checks record values and the extra keys of a loose writer', () => {
@@ -127,14 +135,26 @@ describe('schemaGaps', () => {
     expect(JSON.stringify(before)).toContain('$ref')
     expect(schemaGaps(before, json(z.object({ a: Changed, b: Changed }))).map(show)).toEqual(['a.x type: string -> number', 'b.x type: string -> number'])
 
-    const Tree: z.ZodType = z.object({ name: z.string(), get children() { return z.array(Tree) } })
-    const NumberTree: z.ZodType = z.object({ name: z.number(), get children() { return z.array(NumberTree) } })
+    const Tree: z.ZodType = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(Tree)
+      },
+    })
+    const NumberTree: z.ZodType = z.object({
+      name: z.number(),
+      get children() {
+        return z.array(NumberTree)
+      },
+    })
     expect(gaps(Tree, Tree)).toEqual([])
     expect(gaps(Tree, NumberTree)).toEqual(['name type: string -> number'])
   })
 
   it('treats an unknown keyword on the reader as a constraint unless the writer has the same', () => {
-    expect(schemaGaps({ type: 'object' }, { type: 'object', minProperties: 1 }).map(show)).toEqual(['(payload) constraint: no minProperties -> minProperties 1'])
+    expect(schemaGaps({ type: 'object' }, { type: 'object', minProperties: 1 }).map(show)).toEqual([
+      '(payload) constraint: no minProperties -> minProperties 1',
+    ])
     expect(schemaGaps({ type: 'object', minProperties: 1 }, { type: 'object', minProperties: 1 })).toEqual([])
   })
 

@@ -77,8 +77,12 @@ describe('compareVersions', () => {
   })
 
   it('reports a renamed branch as one removed and one added, not as a move of the steps inside it', () => {
-    const locked = shop().choose('confirm', { yes: (p) => p.send('payment', z.number()), no: (p) => p }).end()
-    const current = shop().choose('confirm', { ok: (p) => p.send('payment', z.number()), no: (p) => p }).end()
+    const locked = shop()
+      .choose('confirm', { yes: (p) => p.send('payment', z.number()), no: (p) => p })
+      .end()
+    const current = shop()
+      .choose('confirm', { ok: (p) => p.send('payment', z.number()), no: (p) => p })
+      .end()
     expect(ruleIds(locked, current)).toEqual(['CHOICE_BRANCH_REMOVED', 'CHOICE_BRANCH_ADDED'])
   })
 
@@ -104,14 +108,21 @@ describe('compareVersions', () => {
 
   it('reports a label reused for another kind of step as a removal and an addition', () => {
     const locked = shop().send('next', z.string()).end()
-    const current = shop().choose('next', { a: (p) => p.send('x', z.string()), b: (p) => p }).end()
+    const current = shop()
+      .choose('next', { a: (p) => p.send('x', z.string()), b: (p) => p })
+      .end()
     expect(ruleIds(locked, current).sort()).toEqual(['STEP_ADDED', 'STEP_REMOVED'])
   })
 
   it('reports an added branch once, not each step inside it', () => {
-    const locked = shop().choose('plan', { basic: (p) => p.send('card', z.string()) }).end()
+    const locked = shop()
+      .choose('plan', { basic: (p) => p.send('card', z.string()) })
+      .end()
     const current = shop()
-      .choose('plan', { basic: (p) => p.send('card', z.string()), premium: (p) => p.send('iban', z.string()).receive('mandate', z.string()).send('signed', z.boolean()) })
+      .choose('plan', {
+        basic: (p) => p.send('card', z.string()),
+        premium: (p) => p.send('iban', z.string()).receive('mandate', z.string()).send('signed', z.boolean()),
+      })
       .end()
     expect(ruleIds(locked, current)).toEqual(['CHOICE_BRANCH_ADDED'])
   })
@@ -138,10 +149,13 @@ describe('compareVersions', () => {
         p.offer('response', {
           accept: (p) => p.receive('agreedPrice', Amount).end(),
           counter: (p) =>
-            p.receive('counterOffer', Bid).send('ack', z.boolean()).choose('reaction', {
-              raise: (p) => p.send('raisedBid', Bid).continue('round'),
-              walkAway: (p) => p.send('walkAwayReason', z.object({ reason: z.string() })).end(),
-            }),
+            p
+              .receive('counterOffer', Bid)
+              .send('ack', z.boolean())
+              .choose('reaction', {
+                raise: (p) => p.send('raisedBid', Bid).continue('round'),
+                walkAway: (p) => p.send('walkAwayReason', z.object({ reason: z.string() })).end(),
+              }),
         }),
       )
       .end()
@@ -151,7 +165,9 @@ describe('compareVersions', () => {
   it('reports a loop that no longer loops back', () => {
     const locked = shop()
       .send('bid', z.number())
-      .loop('round', (p) => p.receive('counter', z.number()).choose('reaction', { raise: (p) => p.send('raised', z.number()).continue('round'), stop: (p) => p.end() }))
+      .loop('round', (p) =>
+        p.receive('counter', z.number()).choose('reaction', { raise: (p) => p.send('raised', z.number()).continue('round'), stop: (p) => p.end() }),
+      )
       .end()
     const current = shop()
       .send('bid', z.number())
@@ -172,7 +188,9 @@ describe('compareVersions', () => {
     const Sign = protocol('Sign', { version: 1, initiator: 'Collector', responder: 'Signer' }).send('tx', z.string()).receive('sig', z.string()).end()
     const locked = shop().inline(Sign, { label: 'signing' }).end()
     expect(ruleIds(locked, shop().inline(Sign, { label: 'signatures' }).end())).toEqual(['STEP_RENAMED'])
-    const swapped = shop().inline(Sign, { label: 'signing', roles: { Collector: 'Seller', Signer: 'Buyer' } }).end()
+    const swapped = shop()
+      .inline(Sign, { label: 'signing', roles: { Collector: 'Seller', Signer: 'Buyer' } })
+      .end()
     expect(findings(locked, swapped)).toEqual([
       'INLINE_CHANGED: Shop v1 step 1 (inline Sign v1 as signing) changed its sub-protocol: its roles map Collector to Seller (was Buyer), Signer to Buyer (was Seller); its steps are part of Shop v1, so peers on different definitions run different steps',
     ])
@@ -181,12 +199,7 @@ describe('compareVersions', () => {
   it('ignores moved lines and comments: same hash', () => {
     const a = shop().send('order', z.string()).end()
     // prettier-ignore
-    const b = shop()
-      .send(
-        'order',
-        z.string(),
-      )
-      .end()
+    const b = shop().send('order', z.string()).end()
     expect(snap(a).hash).toBe(snap(b).hash)
     expect(compareVersions(snap(a), snap(b))).toEqual([])
   })

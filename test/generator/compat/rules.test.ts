@@ -100,7 +100,9 @@ describe.each(rules.map((rule) => [rule.id, rule] as const))('%s', (id) => {
     expect(finding!.message.startsWith(`${name} v${version} `)).toBe(true)
     if (!protocolLevel.has(id)) expect(finding!.message).toMatch(/\bstep \d+ \(/)
     expect(finding!.message).toMatch(/\b(added|removed|was renamed|moved|changed|narrowed|widened|made|renamed)\b/)
-    expect(finding!.remedy).toBe(`Bump ${name} to version ${version + 1} and keep version ${version} declared, as locked, for peers that still run it; or undo the change`)
+    expect(finding!.remedy).toBe(
+      `Bump ${name} to version ${version + 1} and keep version ${version} declared, as locked, for peers that still run it; or undo the change`,
+    )
   })
 })
 
@@ -137,8 +139,12 @@ describe('the messages of the fixture findings', () => {
     expect(await messageOf('PAYLOAD_REQUIRED_FIELD_ADDED')).toBe(
       'Demo v1 step 4 (receive result) added the required field `note`: an Alice on the current definition rejects the payload of a Bob still on the locked definition, which never sends it',
     )
-    expect(await messageOf('PAYLOAD_CONSTRAINT_NARROWED')).toContain('narrowed field `quantity` from at least 0 to at least 1: a Buyer still on the locked definition may send values that a Broker on the current definition rejects')
-    expect(await messageOf('PAYLOAD_ENUM_VALUE_ADDED')).toContain("added 'hold' to the values of field `side`: a Buyer on the current definition may send it, which a Broker still on the locked definition rejects")
+    expect(await messageOf('PAYLOAD_CONSTRAINT_NARROWED')).toContain(
+      'narrowed field `quantity` from at least 0 to at least 1: a Buyer still on the locked definition may send values that a Broker on the current definition rejects',
+    )
+    expect(await messageOf('PAYLOAD_ENUM_VALUE_ADDED')).toContain(
+      "added 'hold' to the values of field `side`: a Buyer on the current definition may send it, which a Broker still on the locked definition rejects",
+    )
   })
 
   it('numbers a moved step as it is now and as it was', async () => {

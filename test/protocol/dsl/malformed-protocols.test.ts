@@ -18,7 +18,9 @@ const base = () => protocol('Shop', { version: 1, initiator: 'Buyer', responder:
 describe('malformed protocols fail at definition time', () => {
   it('rejects a duplicate label, naming both steps', () => {
     const error = definitionError(() => base().send('item', z.string()).receive('item', z.number()).end())
-    expect(error.message).toMatch(/^Protocol Shop v1: label 'item' is used twice: step 1 \(send item\) at .*malformed-protocols\.test\.ts:\d+:\d+ and step 2 \(receive item\)/)
+    expect(error.message).toMatch(
+      /^Protocol Shop v1: label 'item' is used twice: step 1 \(send item\) at .*malformed-protocols\.test\.ts:\d+:\d+ and step 2 \(receive item\)/,
+    )
     expect(error.code).toBe('PROTOCOL_DEFINITION')
     expect(error.location?.file).toMatch(/malformed-protocols\.test\.ts$/)
     expect(error.message.endsWith(` (${formatLocation(error.location!)})`)).toBe(true)
@@ -29,7 +31,9 @@ describe('malformed protocols fail at definition time', () => {
     // Cast: the builder's types already reject this; JavaScript callers still need the run-time check.
     const error = definitionError(() =>
       base()
-        .loop('round', (p) => p.send('bid', z.number()).choose('next', { again: (q) => (q as unknown as { continue(n: string): typeof q }).continue('rnd'), stop: (q) => q }))
+        .loop('round', (p) =>
+          p.send('bid', z.number()).choose('next', { again: (q) => (q as unknown as { continue(n: string): typeof q }).continue('rnd'), stop: (q) => q }),
+        )
         .end(),
     )
     expect(error.message).toContain("Protocol Shop v1: continue rnd refers to no enclosing loop (enclosing loops: 'round')")
@@ -41,7 +45,11 @@ describe('malformed protocols fail at definition time', () => {
   })
 
   it('rejects a loop with no exit', () => {
-    const error = definitionError(() => base().loop('forever', (p) => p.send('ping', z.string()).continue('forever')).end())
+    const error = definitionError(() =>
+      base()
+        .loop('forever', (p) => p.send('ping', z.string()).continue('forever'))
+        .end(),
+    )
     expect(error.message).toContain('Protocol Shop v1: loop forever has no exit: every path through its body continues it')
   })
 
@@ -67,7 +75,9 @@ describe('malformed protocols fail at definition time', () => {
   })
 
   it('rejects version < 1 and non-integer versions', () => {
-    expect(definitionError(() => protocol('Shop', { version: 0, initiator: 'A', responder: 'B' })).message).toContain('Protocol Shop: version must be an integer >= 1; got 0')
+    expect(definitionError(() => protocol('Shop', { version: 0, initiator: 'A', responder: 'B' })).message).toContain(
+      'Protocol Shop: version must be an integer >= 1; got 0',
+    )
     expect(definitionError(() => protocol('Shop', { version: 1.5, initiator: 'A', responder: 'B' })).message).toContain('got 1.5')
   })
 
@@ -82,7 +92,11 @@ describe('malformed protocols fail at definition time', () => {
   })
 
   it('rejects a loop that could never make progress', () => {
-    const error = definitionError(() => base().loop('outer', (p) => p.loop('inner', (q) => q.send('x', z.string())).continue('outer')).end())
+    const error = definitionError(() =>
+      base()
+        .loop('outer', (p) => p.loop('inner', (q) => q.send('x', z.string())).continue('outer'))
+        .end(),
+    )
     expect(error.message).toContain('loop outer has no message, choice or inline step in its body')
   })
 

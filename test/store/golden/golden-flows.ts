@@ -38,24 +38,26 @@ export interface EchoSummary {
 }
 
 /** Two rounds of Echo with the peer, then done: finished and kept when the golden store was written. */
-export const finishedFlow = flow('golden.finished', (ctx: FlowContext, peer: string): Promise<EchoSummary> =>
-  Echo.initiate(ctx, peer, {
-    v1: async (s) => {
-      let state = s
-      let last: string | null = null
-      for (let round = 0; round < 2; round++) {
-        const waiting = await (await state.choose('ping')).send({ round, text: `finished-${round}` })
-        const { payload, next } = await waiting.receive()
-        last = payload.unwrap((e) => e.text)
-        state = next
-      }
-      return (await state.choose('done')).end({ rounds: 2, last })
-    },
-  }),
+export const finishedFlow = flow(
+  'golden.finished',
+  (ctx: FlowContext, peer: string): Promise<EchoSummary> =>
+    Echo.initiate(ctx, peer, {
+      v1: async (s) => {
+        let state = s
+        let last: string | null = null
+        for (let round = 0; round < 2; round++) {
+          const waiting = await (await state.choose('ping')).send({ round, text: `finished-${round}` })
+          const { payload, next } = await waiting.receive()
+          last = payload.unwrap((e) => e.text)
+          state = next
+        }
+        return (await state.choose('done')).end({ rounds: 2, last })
+      },
+    }),
 )
 
 /** A step that throws: the failed step is journaled and the flow's failure kept as its outcome. */
-export const failedFlow = flow('golden.failed', async (ctx: FlowContext, _args: void): Promise<never> => {
+export const failedFlow = flow('golden.failed', async (ctx: FlowContext, _args: undefined): Promise<never> => {
   await ctx.step('attempt', () => {
     throw new Error(failureMessage)
   })

@@ -38,7 +38,13 @@ async function main(): Promise<void> {
 
   const failed = alice.startFlow(failedFlow, undefined, { flowId: golden.failedId })
   await network.settle()
-  console.log('failed:', await failed.result.then(() => 'succeeded?', (error: Error) => error.message))
+  console.log(
+    'failed:',
+    await failed.result.then(
+      () => 'succeeded?',
+      (error: Error) => error.message,
+    ),
+  )
 
   network.setFaults({ dropAck: 1 })
   alice.startFlow(suspendedFlow, { peer: golden.bob, sleepMs }, { flowId: golden.suspendedId })
@@ -50,7 +56,10 @@ async function main(): Promise<void> {
     const db = new Database(storeOf(party))
     db.pragma('wal_checkpoint(TRUNCATE)')
     const counts = Object.fromEntries(
-      ['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((table) => [table, (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
+      ['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((table) => [
+        table,
+        (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
+      ]),
     )
     db.close()
     for (const suffix of ['-wal', '-shm']) if (existsSync(`${storeOf(party)}${suffix}`)) rmSync(`${storeOf(party)}${suffix}`)
