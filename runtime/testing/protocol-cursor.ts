@@ -32,10 +32,10 @@ export class ProtocolCursor {
     this.#settle()
   }
 
-  /** The protocol, version and role, e.g. `Demo v1 Alice`. */
-  get name(): string {
-    const { spec, role } = this.#levels[0]!
-    return `${spec.table.protocol} v${spec.table.version} ${role}`
+  /** The session's protocol and version, e.g. `Demo v1`. */
+  get protocolName(): string {
+    const { table } = this.#levels[0]!.spec
+    return `${table.protocol} v${table.version}`
   }
 
   get expectation(): Expectation {

@@ -11,14 +11,17 @@
 export type PayloadCheck<T = any> = (payload: T) => unknown
 
 export type ScriptStep =
-  | { readonly kind: 'send'; readonly label: string; readonly payload: unknown }
+  | { readonly kind: 'send'; readonly label: string; readonly payload: unknown | (() => unknown) }
   | { readonly kind: 'receive'; readonly label: string; readonly check: PayloadCheck | undefined }
   | { readonly kind: 'choose'; readonly label: string; readonly branch: string }
   | { readonly kind: 'offer'; readonly label: string; readonly branch: string | undefined }
   | { readonly kind: 'raise'; readonly errorType: string; readonly details: unknown; readonly message: string | undefined }
   | { readonly kind: 'abort'; readonly message: string | undefined }
 
-/** The counterparty sends message `label` with `payload` (checked against the protocol's schema first). */
+/**
+ * The counterparty sends message `label` with `payload` (checked against the protocol's schema first).
+ * Give a function to build the payload when the step is played, from what the handler sent before.
+ */
 export function send(label: string, payload: unknown): ScriptStep {
   return { kind: 'send', label, payload }
 }

@@ -102,7 +102,7 @@ export class ScriptedCounterparty {
     switch (step.kind) {
       case 'send': {
         if (expected.kind !== 'send' || expected.label !== step.label) throw outOfStep()
-        const parsed = expected.schema.safeParse(step.payload)
+        const parsed = expected.schema.safeParse(typeof step.payload === 'function' ? step.payload() : step.payload)
         if (!parsed.success) throw invalid(`the payload does not match the protocol's schema for '${step.label}' (${issueText(parsed.error)}); fix the payload`)
         this.#deliver({ kind: 'data', label: step.label, payload: structuredClone(parsed.data) }, n)
         this.#cursor.advance()
@@ -127,7 +127,7 @@ export class ScriptedCounterparty {
         if (expected.kind === 'end') throw invalid(`the protocol has ended (${expected.where}), so there is no interaction left to raise an error at`)
         const schema = this.#cursor.errors[step.errorType]
         const declared = Object.keys(this.#cursor.errors)
-        if (!schema) throw invalid(`${this.#cursor.name} does not declare ${step.errorType} (${declared.length ? `it declares ${declared.join(', ')}` : 'it declares no errors'})`)
+        if (!schema) throw invalid(`${this.#cursor.protocolName} does not declare ${step.errorType} (${declared.length ? `it declares ${declared.join(', ')}` : 'it declares no errors'})`)
         const parsed = schema.safeParse(step.details)
         if (!parsed.success) throw invalid(`the details do not match the declared schema of ${step.errorType} (${issueText(parsed.error)})`)
         const error = new FlowException(this.#options.spec.table.protocol, step.errorType, structuredClone(parsed.data), step.message)
