@@ -1,11 +1,22 @@
 #!/usr/bin/env node
-// Registers the TypeScript loader (protocol files are TypeScript), then runs the CLI: from source inside
-// the colloquy repository, from the built bundle when installed as a package.
+// The `colloquy` command: its first argument picks one of two command lines, and only that one is loaded.
+// `node`, `identity` and `flows` run the runtime's (runtime/process/cli.ts), which never loads the code
+// generator, ts-morph or typescript; everything else goes to the code generator's (generator/cli/main.ts),
+// which registers the TypeScript loader because protocol files are TypeScript. Inside the colloquy
+// repository both run from source (so the loader is registered for either); installed as a package, from
+// the built bundles in dist/, where the runtime's command line registers tsx only for an app written in
+// TypeScript.
 import { existsSync } from 'node:fs'
-import { register } from 'tsx/esm/api'
 
-register()
-const source = new URL('../generator/cli.ts', import.meta.url)
-const entry = existsSync(source) ? source : new URL('../dist/cli.js', import.meta.url)
-const { main } = await import(entry.href)
-process.exitCode = await main(process.argv.slice(2))
+const argv = process.argv.slice(2)
+const forNode = argv[0] === 'node' || argv[0] === 'identity' || argv[0] === 'flows'
+const fromSource = existsSync(new URL('../runtime/process/cli.ts', import.meta.url))
+const entry = forNode
+  ? fromSource ? '../runtime/process/cli.ts' : '../dist/node-cli.js'
+  : fromSource ? '../generator/cli/main.ts' : '../dist/cli.js'
+if (fromSource || !forNode) {
+  const { register } = await import('tsx/esm/api')
+  register()
+}
+const { main } = await import(new URL(entry, import.meta.url).href)
+process.exitCode = await main(argv)

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const importPattern = /(?:import|export)[^'"`;]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g
 
@@ -72,4 +73,9 @@ function listFiles(dir: string): string[] {
     if (entry.isDirectory()) return listFiles(full)
     return /\.(ts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : []
   })
+}
+
+/** The fingerprint of the generator this process runs: this module's folder (generator/ from source, dist/ built). */
+export function runningGeneratorFingerprint(): string {
+  return generatorFingerprint(path.dirname(fileURLToPath(import.meta.url)))
 }

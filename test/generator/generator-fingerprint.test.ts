@@ -7,7 +7,7 @@ import { generatorFingerprint } from '../../generator/input-fingerprint.js'
 import { repoRoot } from './support/temp-project.js'
 
 /** Files that only read protocols or generated code: editing them must not stale generated/. */
-const notEmitInputs = ['generator/cli.ts', 'generator/check-generated.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts', 'generator/versions/version-table.ts']
+const notEmitInputs = ['generator/cli/main.ts', 'generator/check-generated.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts', 'generator/versions/version-table.ts']
 /** Files whose code decides what generate writes. */
 const emitInputs = ['generator/emit/names.ts', 'generator/emit/emit-protocol-module.ts', 'generator/generate.ts', 'generator/manifest.ts', 'runtime/protocol/ir/state-table.ts', 'runtime/protocol/dsl/step-node.ts']
 
@@ -84,7 +84,7 @@ describe('colloquy check after a generator edit', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }))
 
   it('still passes after edits to the CLI, lockfile and compatibility code', () => {
-    const restores = ['generator/cli.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts'].map((file) => touch(root, file))
+    const restores = ['generator/cli/main.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts'].map((file) => touch(root, file))
     try {
       const check = cli('check')
       expect(check.stderr).toBe('')

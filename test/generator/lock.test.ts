@@ -220,7 +220,7 @@ export const DemoV3 = protocol('Demo', { version: 3, initiator: 'Alice', respond
 
 describe('the CLI reference', () => {
   it('README shows exactly the help text colloquy prints', async () => {
-    const { helpText } = await import('../../generator/cli.js')
+    const { helpText } = await import('../../generator/cli/help-text.js')
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
     expect(readme).toContain(`## CLI reference\n\n\`\`\`\n${helpText}\`\`\``)
   })

@@ -1,0 +1,110 @@
+/**
+ * The code generator's command line, parsed with node:util's parseArgs. Its tokens are checked one by one,
+ * in order, so each mistake gets the sentence the README documents (`--root needs a value`, `unknown
+ * option '--x'`) rather than the parser's own wording.
+ */
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
+
+export const codegenCommands = ['generate', 'check', 'lock', 'versions'] as const
+export type CodegenCommand = (typeof codegenCommands)[number]
+
+export interface CodegenArguments {
+  readonly command: CodegenCommand | 'help' | 'version'
+  readonly watch: boolean
+  readonly format: 'text' | 'json'
+  readonly root: string
+  readonly protocols: string
+  readonly out: string
+  readonly runtime: string | undefined
+  /** lock: overwrite changed versions / drop undeclared ones. */
+  readonly force: boolean
+  readonly prune: boolean
+  /** check: a git ref whose protocols are the released side. */
+  readonly against: string | undefined
+  /** versions: show one protocol. */
+  readonly protocol: string | undefined
+}
+
+const options = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  watch: { type: 'boolean' },
+  force: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  against: { type: 'string' },
+  root: { type: 'string' },
+  protocols: { type: 'string' },
+  out: { type: 'string' },
+  runtime: { type: 'string' },
+  format: { type: 'string' },
+} as const
+
+type StringOption = 'against' | 'root' | 'protocols' | 'out' | 'runtime' | 'format'
+
+export function parseArguments(argv: readonly string[]): CodegenArguments {
+  const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true })
+  let command: CodegenArguments['command'] | '' = ''
+  let protocol: string | undefined
+  const flags = { watch: false, force: false, prune: false }
+  const values: Partial<Record<StringOption, string>> = {}
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') throw new UsageError(`unknown option '--'`)
+    if (token.kind === 'positional') {
+      const arg = token.value
+      if (command === 'versions' && protocol === undefined) {
+        protocol = arg
+        continue
+      }
+      if (command && command !== 'help' && command !== 'version') throw new UsageError(`unexpected argument '${arg}'`)
+      if (![...codegenCommands, 'help'].includes(arg)) {
+        throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, node, identity, flows, help`)
+      }
+      if (!command) command = arg as CodegenCommand | 'help'
+      continue
+    }
+    switch (token.name) {
+      case 'help':
+        command = 'help'
+        break
+      case 'version':
+        command = 'version'
+        break
+      case 'watch':
+      case 'force':
+      case 'prune':
+        flags[token.name] = true
+        break
+      case 'against':
+      case 'root':
+      case 'protocols':
+      case 'out':
+      case 'runtime':
+      case 'format':
+        // A value that is itself an option means the value was left out.
+        if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`)
+        values[token.name] = token.value
+        break
+      default:
+        throw new UsageError(`unknown option '${token.rawName}'`)
+    }
+  }
+  const format = values.format ?? 'text'
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`)
+  if (!command) throw new UsageError('no command given')
+  if (flags.watch && command !== 'generate') throw new UsageError('--watch only applies to generate')
+  if ((flags.force || flags.prune) && command !== 'lock') throw new UsageError(`${flags.force ? '--force' : '--prune'} only applies to lock`)
+  if (values.against !== undefined && command !== 'check') throw new UsageError('--against only applies to check')
+  return {
+    command,
+    ...flags,
+    format,
+    root: values.root === undefined ? process.cwd() : path.resolve(values.root),
+    protocols: values.protocols ?? 'protocols',
+    out: values.out ?? 'generated',
+    runtime: values.runtime,
+    against: values.against,
+    protocol,
+  }
+}

@@ -1,0 +1,9 @@
+/** `colloquy versions [protocol]`: each protocol's versions, lock state and what a node built from the tree offers. */
+import { exitCodes } from '../../runtime/protocol/errors/exit-codes.js'
+import { runVersionsCommand } from '../versions/versions-command.js'
+import { type CodegenCommandRun, out } from './command.js'
+
+export const run: CodegenCommandRun = async (layout, { format, protocol }) => {
+  await runVersionsCommand(layout, format, protocol, out)
+  return exitCodes.ok
+}

@@ -1,0 +1,25 @@
+/** The text of `colloquy node --help` (and of identity and flows): the commands, node.json's fields and the exit codes. */
+export const nodeCommandHelp = `Usage:
+  colloquy node --config <node.json> [--json] [--drain]
+      Runs a node: opens its database, resumes unfinished flows, joins the network and starts the
+      config's \`start\` flows that never ran. Stops cleanly on SIGTERM or SIGINT.
+      --json   prints one JSON event per line instead of readable lines
+      --drain  drain mode for upgrades: finishes the flows in flight, takes no new work, reports when
+               drained (same as "drain": true in node.json)
+  colloquy flows --config <node.json>
+      Lists the node's unfinished flows (id, name, sessions with protocol version and counterparty).
+  colloquy flows kill <flowId>... --config <node.json>
+      Ends those flows as an operator (run it while the node is stopped): the counterparties see the
+      flow end. For flows in flight on a protocol version the build no longer declares.
+  colloquy identity --config <node.json>
+      Creates the node's Ed25519 key pair beside its database if missing and prints its network-map entry.
+
+node.json fields (paths relative to the file):
+  name, database, listen ("host:port"), networkMap,
+  app (a module default-exporting nodeApp({ flows, responders, protocols }))
+  optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
+            redeliverAfterMs, evictIdleAfterMs, start ([{ "flow", "id", "args" }])
+
+Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config, key, network map or app,
+4 stopping failed or an internal error (please report it).
+`

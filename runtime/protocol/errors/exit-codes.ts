@@ -1,0 +1,54 @@
+/**
+ * What each error code means to a shell: the exit code of both command lines (`colloquy generate | check |
+ * lock | versions` and `colloquy node | identity | flows`), looked up by `code`, never by class name. One
+ * table, so an error has the same exit code wherever it surfaces; the README's error table shows the same
+ * numbers and a test keeps the two in step. Codes of the engine and the store are listed by name only:
+ * this module imports nothing, so both command lines can load it without loading the other's code.
+ */
+import { isColloquyError } from './colloquy-error.js'
+
+/** Exit codes by outcome. 1 means "stale" to `check` and "refused to start or failed" to `node`. */
+export const exitCodes = { ok: 0, stale: 1, failed: 1, usage: 2, invalidProtocol: 3, internal: 4, incompatible: 5 } as const
+
+const { failed, usage, invalidProtocol, internal } = exitCodes
+
+export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.freeze({
+  // The command line, or a setup the operator must fix before anything runs.
+  USAGE: usage,
+  INVALID_OPTION: usage,
+  GENERATOR_REVISION: usage,
+  GENERATOR_UNKNOWN_PROTOCOL: usage,
+  NODE_CONFIG: usage,
+  NODE_APP: usage,
+  IDENTITY: usage,
+  NETWORK_MAP: usage,
+  // A protocol (or the lockfile) is invalid or failed to load.
+  PROTOCOL_DEFINITION: invalidProtocol,
+  GENERATOR_INVALID_PROTOCOL: invalidProtocol,
+  // Colloquy itself, or the machine under it, failed: report it.
+  INTERNAL: internal,
+  GENERATOR_GIT: internal,
+  // A node refused to start or failed while running.
+  RETIRED_VERSION_IN_FLIGHT: failed,
+  TRANSPORT_LISTEN: failed,
+  NETWORK_ENDPOINT: failed,
+  NETWORK_UNSETTLED: failed,
+  NON_DETERMINISM: failed,
+  FLOW_START: failed,
+  NODE_DRAINING: failed,
+  FLOW_KILLED: failed,
+  FLOW_EXCEPTION: failed,
+  UNEXPECTED_FLOW_END: failed,
+  PROTOCOL_VIOLATION: failed,
+  STALE_STATE: failed,
+  INVALID_PAYLOAD: failed,
+  PROTOCOL_USAGE: failed,
+  STALE_GENERATED_CODE: failed,
+  WIRE_JSON: failed,
+  PAYLOAD_NOT_ENCODABLE: failed,
+})
+
+/** The exit code for `error`; `fallback` for anything that is not a Colloquy error (or has an unlisted code). */
+export function exitCodeOf(error: unknown, fallback: number): number {
+  return isColloquyError(error) ? (exitCodeByErrorCode[error.code] ?? fallback) : fallback
+}
