@@ -9,3 +9,6 @@ export { testResponder, testInitiator, type RoleTestOptions } from './test-role.
 export { testSession, type SessionTestOptions, type SessionTestOutcome } from './test-session.js'
 export type { TestedProtocol } from './pick-version.js'
 export { ScriptMismatchError, InvalidScriptError } from './script-errors.js'
+export { SimulatedClock, type SimulatedClockOptions } from './simulated-clock.js'
+export { createTestCluster, type TestCluster, type TestClusterOptions, type TestNodeSpec } from './test-cluster.js'
+export { TestClusterError } from './test-cluster-error.js'

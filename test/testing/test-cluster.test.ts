@@ -1,0 +1,75 @@
+/**
+ * The test cluster: durable nodes on an in-memory network and simulated time. A trade whose buyer reviews
+ * the offer for a week completes when the cluster's time is advanced, in far less than a week of wall time,
+ * also across a crash of the buyer in the middle of the review.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SignedTransaction } from '../../examples/collect-signatures-flows.js'
+import { type TradeOffer, buyAsset, sellAsset } from '../../examples/two-party-trade-flows.js'
+import { TwoPartyTrade } from '../../generated/two-party-trade.js'
+import { flow } from '../../runtime/index.js'
+import { SimulatedClock, type TestCluster, TestClusterError, createTestCluster } from '../../runtime/testing/index.js'
+
+const week = 7 * 24 * 3600_000
+const offer: TradeOffer = { price: { quantity: 900, currency: 'EUR' }, asset: { ref: { txId: 'issue-1', index: 0 }, description: 'gold bar', owner: 'Seller' } }
+const sell = flow('sell', (ctx, buyer: string) => sellAsset(ctx, buyer, offer))
+const nodes = () => ({
+  Seller: { flows: [sell], protocols: [TwoPartyTrade] },
+  Buyer: { responders: [buyAsset({ maxPrice: 1000, wants: 'gold', reviewMs: week })] },
+})
+
+let cluster: TestCluster | undefined
+afterEach(async () => {
+  await cluster?.stop()
+  cluster = undefined
+})
+
+/** Whether `promise` has settled by now (after letting pending work run). */
+async function settledYet(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  )
+  await new Promise((r) => setImmediate(r))
+  return settled
+}
+
+describe('createTestCluster', () => {
+  it('completes a flow waiting on a week-long durable timer when simulated time is advanced', async () => {
+    const wallStart = Date.now()
+    cluster = await createTestCluster({ nodes: nodes() })
+    const trade = cluster.node('Seller').startFlow(sell, 'Buyer')
+    await cluster.settle()
+    await cluster.advanceTime(week - 1000)
+    expect(await settledYet(trade.result)).toBe(false)
+    await cluster.advanceTime(1000)
+    const tx = (await trade.result) as SignedTransaction
+    expect(tx.signatures.map((s) => s.signer)).toEqual(['Buyer', 'Seller'])
+    expect(Date.now() - wallStart).toBeLessThan(10_000)
+  })
+
+  it('resumes a crashed node from its store file, timer included', async () => {
+    const clock = new SimulatedClock()
+    cluster = await createTestCluster({ nodes: nodes(), clock })
+    const started = clock.now()
+    const trade = cluster.node('Seller').startFlow(sell, 'Buyer')
+    await cluster.settle()
+    await cluster.advanceTime(week / 2)
+    cluster.crash('Buyer')
+    expect(() => cluster!.node('Buyer')).toThrow("Buyer is not running (it crashed or stopped); call cluster.restart('Buyer') first.")
+    await cluster.restart('Buyer')
+    await cluster.advanceTime(week / 2)
+    const tx = (await trade.result) as SignedTransaction
+    expect(tx.signatures).toHaveLength(2)
+    expect(clock.now() - started).toBe(week)
+  })
+
+  it('names what it cannot do', async () => {
+    cluster = await createTestCluster({ nodes: { Solo: {} }, clock: 'system', store: 'memory' })
+    expect(() => cluster!.node('Nobody')).toThrow('This cluster has no node Nobody; it has Solo.')
+    await expect(cluster.advanceTime(10)).rejects.toThrow(TestClusterError)
+    cluster.crash('Solo')
+    await expect(cluster.restart('Solo')).rejects.toThrow("Solo keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.")
+  })
+})
