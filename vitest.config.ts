@@ -16,6 +16,7 @@ const spawning = [
   'test/generator/generator-fingerprint.test.ts',
   'test/generator/lock-every-step.test.ts',
   'test/generator/lock.test.ts',
+  'test/generator/output-paths.test.ts',
   'test/generator/repository.test.ts',
   'test/generator/versions.test.ts',
 ]

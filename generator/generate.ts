@@ -47,7 +47,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
   const outputs = new Map<string, string>()
   const files: Record<string, ManifestFileEntry> = {}
   for (const file of model.files) {
-    const modulePath = outputPathFor(file.path, layout.outDir)
+    const modulePath = outputPathFor(file.path, layout)
     const runtimeImport = layout.runtime.startsWith('./') ? moduleSpecifier(modulePath, layout.runtime.slice(2)) : layout.runtime
     const produced: Record<string, string> = {}
     const put = (outPath: string, content: string): void => {
@@ -55,7 +55,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       produced[outPath] = sha256(content)
     }
     try {
-      put(modulePath, emitProtocolModule(model, file, { runtimeImport, outDir: layout.outDir }))
+      put(modulePath, emitProtocolModule(model, file, { runtimeImport, outDir: layout.outDir, protocolsDir: layout.protocolsDir }))
     } catch (error) {
       throw GeneratorError.from(error, file.path)
     }

@@ -39,9 +39,9 @@ mark('import_protocol_files')
 const model = buildProjectModel(loaded)
 mark('build_model')
 const emit = (file: (typeof model.files)[number]): string => {
-  const out = outputPathFor(file.path, 'generated')
+  const out = outputPathFor(file.path, { protocolsDir: 'protocols', outDir: 'generated' })
   const runtimeImport = path.posix.relative(path.posix.dirname(out), runtime.slice(2)).replace(/\.ts$/, '.js')
-  return emitProtocolModule(model, file, { runtimeImport, outDir: 'generated' })
+  return emitProtocolModule(model, file, { runtimeImport, outDir: 'generated', protocolsDir: 'protocols' })
 }
 const [first, ...rest] = model.files
 if (first) emit(first)

@@ -4,6 +4,7 @@
  * tokens, handler types, the runtime state tables and the typed `X.initiate` / `X.responder` object.
  */
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, Project, StatementStructures } from 'ts-morph'
 import type { JsonSchema, StateEntry, StateTable } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
@@ -28,6 +29,8 @@ export interface EmitOptions {
   readonly runtimeImport: string
   /** Project-relative path of the output folder, e.g. `generated`. */
   readonly outDir: string
+  /** Project-relative path of the protocols folder, e.g. `protocols`: output paths are relative to it. */
+  readonly protocolsDir: string
 }
 
 // ts-morph is CommonJS: required rather than imported, since an ESM import first has Node scan its source
@@ -45,14 +48,18 @@ function project(): Project {
   return sharedProject
 }
 
-/** Project-relative output path of the module generated for a protocol file. */
-export function outputPathFor(protocolFile: string, outDir: string): string {
-  const withoutSuffix = protocolFile.replace(/^protocols\//, '').replace(/\.protocol\.ts$/, '')
-  return `${outDir}/${withoutSuffix}.ts`
+/**
+ * Project-relative output path of the module generated for a protocol file: its path inside the protocols
+ * folder, under the output folder (`--protocols a/b --out c` writes `a/b/x.protocol.ts` to `c/x.ts`).
+ */
+export function outputPathFor(protocolFile: string, folders: { readonly protocolsDir: string; readonly outDir: string }): string {
+  const inside = path.posix.relative(path.posix.normalize(folders.protocolsDir), protocolFile)
+  const name = inside.startsWith('../') ? protocolFile : inside
+  return path.posix.join(folders.outDir, name.replace(/\.protocol\.ts$/, '.ts'))
 }
 
 export function emitProtocolModule(model: ProjectModel, file: FileModel, options: EmitOptions): string {
-  const outPath = outputPathFor(file.path, options.outDir)
+  const outPath = outputPathFor(file.path, options)
   const statements: (string | StatementStructures)[] = []
   const imports = new ImportSet()
 
@@ -274,7 +281,7 @@ function stateDeclarations(
       const sub = inlineTarget(model, version, entry.label)
       const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === role)!
       const handler = handlerTypeName(sub.family, sub.version, subRole)
-      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [handler], false, true)
+      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options), outputPathFor(sub.file, options)), [handler], false, true)
       imports.add(options.runtimeImport, ['Inlined'], false, true)
       return [
         base([`${where}: run the inlined ${entry.protocol} v${entry.version} as its ${subRole}, on this session.`, `Then: ${describe(table, entry.next, role, peer)}.`], [
@@ -411,7 +418,7 @@ function inlineSpecs(model: ProjectModel, family: FamilyModel, version: VersionM
     .map((entry) => {
       const sub = inlineTarget(model, version, entry.label)
       const spec = specName(sub.family, sub.version)
-      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options.outDir), outputPathFor(sub.file, options.outDir)), [spec], true)
+      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options), outputPathFor(sub.file, options)), [spec], true)
       return `${entry.label}: ${spec}`
     })
 }
