@@ -73,3 +73,32 @@ describe('createTestCluster', () => {
     await expect(cluster.restart('Solo')).rejects.toThrow("Solo keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.")
   })
 })
+
+describe('the in-memory network with faults, in a cluster', () => {
+  it('finishes a trade exactly once over a network that drops and duplicates, re-sending on simulated time', async () => {
+    cluster = await createTestCluster({ nodes: nodes(), network: { faults: { seed: 7, drop: 0.3, duplicate: 0.3, dropAck: 0.3 } } })
+    const trade = cluster.node('Seller').startFlow(sell, 'Buyer')
+    // Lost messages are re-sent every redeliverAfterMs (1 s) of the cluster's time; a minute is plenty.
+    for (let second = 0; second < 60 && !(await settledYet(trade.result)); second++) await cluster.advanceTime(1000)
+    await cluster.advanceTime(week)
+    const tx = (await trade.result) as SignedTransaction
+    expect(tx.signatures).toHaveLength(2)
+    expect(cluster.network.stats.dropped).toBeGreaterThan(0)
+    expect(cluster.network.stats.duplicated).toBeGreaterThan(0)
+  })
+
+  it('holds envelopes a rule picks until the test releases them', async () => {
+    cluster = await createTestCluster({ nodes: nodes(), network: { faults: { rule: (e) => (e.to === 'Buyer' ? 'hold' : undefined) } } })
+    const trade = cluster.node('Seller').startFlow(sell, 'Buyer')
+    await cluster.settle()
+    await cluster.advanceTime(3000)
+    // The offer and its re-sends (one a second) wait on hold; the buyer has not even started reviewing.
+    expect(cluster.network.onHold.length).toBeGreaterThanOrEqual(3)
+    expect(cluster.network.stats.delivered).toBe(0)
+    cluster.network.setFaults({})
+    cluster.network.release()
+    await cluster.advanceTime(week)
+    for (let second = 0; second < 10 && !(await settledYet(trade.result)); second++) await cluster.advanceTime(1000)
+    expect(((await trade.result) as SignedTransaction).signatures).toHaveLength(2)
+  })
+})
