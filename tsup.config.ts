@@ -1,14 +1,27 @@
+import { existsSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
-// The package: the DSL/runtime API (with type declarations) and the CLI bundle bin/colloquy.js loads
-// when installed outside this repository.
+// The package: one bundle per public entry (package.json `exports`), with type declarations, and the
+// command-line bundles bin/colloquy.js loads when installed outside this repository. Shared code is
+// split into chunks, so an entry loads only what it reaches: `colloquy/protocol` loads no native
+// module and no generator code.
+const libraries = {
+  index: 'runtime/index.ts',
+  protocol: 'runtime/protocol/index.ts',
+  testing: 'runtime/testing/index.ts',
+}
+
+const commands = Object.fromEntries(Object.entries({ cli: 'generator/cli.ts', 'node-cli': 'runtime/process/cli.ts' }).filter(([, file]) => existsSync(file)))
+
 export default defineConfig({
-  entry: { index: 'runtime/index.ts', cli: 'generator/cli.ts' },
+  entry: { ...libraries, ...commands },
   format: ['esm'],
   target: 'node20',
   platform: 'node',
-  // tsup sets baseUrl for declaration builds, which TypeScript 6 deprecates.
-  dts: { entry: { index: 'runtime/index.ts' }, compilerOptions: { ignoreDeprecations: '6.0' } },
+  splitting: true,
+  // Declaration builds read tsconfig.json, whose ignoreDeprecations silences TypeScript 6 about the
+  // baseUrl tsup sets for them.
+  dts: { entry: libraries },
   sourcemap: true,
   clean: true,
   external: ['better-sqlite3', 'ts-morph', 'tsx', 'zod', 'rxjs', 'ts-pattern'],

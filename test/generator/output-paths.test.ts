@@ -44,7 +44,9 @@ describe('output paths', () => {
       expect(demo).toContain("from '../runtime/protocol/index.js'")
       expect(existsSync(path.join(project.root, 'c/two-party-trade.md'))).toBe(true)
       expect(existsSync(path.join(project.root, 'c/a'))).toBe(false)
-      const manifest = JSON.parse(readFileSync(path.join(project.root, 'c/colloquy-manifest.json'), 'utf8')) as { files: Record<string, { outputs: Record<string, string> }> }
+      const manifest = JSON.parse(readFileSync(path.join(project.root, 'c/colloquy-manifest.json'), 'utf8')) as {
+        files: Record<string, { outputs: Record<string, string> }>
+      }
       expect(Object.keys(manifest.files['a/b/demo.protocol.ts']!.outputs)).toContain('c/demo.ts')
     })
 
