@@ -11,7 +11,8 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import path from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { type Node, createNode, flow } from '../runtime/engine/index.js'
+import { createNode } from '../runtime/create-node.js'
+import { type Node, flow } from '../runtime/engine/index.js'
 import { InMemoryNetwork } from '../runtime/network/index.js'
 import type { ResponderRegistration } from '../runtime/protocol/session/index.js'
 import { echoResponder, pingerFlow, pingPongThroughput, pongResponder, rawVersions } from './support/raw-protocols.js'
@@ -84,7 +85,7 @@ async function suspend(): Promise<number> {
 async function roundtrip(): Promise<number> {
   const { alice, bob } = await pair('roundtrip')
   const samples: number[] = []
-  const pinger = pingerFlow('Bob', samples, () => alice.store.commits.commit())
+  const pinger = pingerFlow('Bob', samples, () => alice.committed())
   await alice.startFlow(pinger, 1500).result
   await alice.stop()
   await bob.stop()

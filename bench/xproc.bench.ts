@@ -9,7 +9,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createNode, type Node } from '../runtime/engine/index.js'
+import { createNode } from '../runtime/create-node.js'
+import type { Node } from '../runtime/engine/index.js'
 import { readNodeConfig } from '../runtime/process/node-config.js'
 import { loadOrCreateIdentity } from '../runtime/transport/identity.js'
 import { loadNetworkMap } from '../runtime/transport/network-map.js'
@@ -35,7 +36,7 @@ async function openAlice(cluster: ProcessCluster): Promise<{ alice: Node; networ
 
 async function roundtrip(alice: Node): Promise<number> {
   const samples: number[] = []
-  await alice.startFlow(pingerFlow('Bob', samples, () => alice.store.commits.commit()), 1500).result
+  await alice.startFlow(pingerFlow('Bob', samples, () => alice.committed()), 1500).result
   return p50(samples.slice(200))
 }
 

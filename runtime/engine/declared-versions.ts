@@ -6,29 +6,18 @@
 import type { SessionRequest, VersionOffer } from '../protocol/session/channel.js'
 import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
 import { decode } from '../store/codec.js'
-import type { FlowStore, SessionRow } from '../store/sqlite-store.js'
+import type { FlowStore } from '../store/flow-store.js'
+import type { SessionRow } from '../store/store-rows.js'
 import { FlowStartError } from './engine-errors.js'
 import type { JournalEntry } from './journal-entry.js'
+import { openingKey } from './journal-key.js'
+import { directionOfKey, parseSessionKey, scopeOfInitiatedSession } from './session-key.js'
+import type { StrandedFlow } from './stranded-flow.js'
 
 /** A protocol as generated modules export it (`Demo`, `TwoPartyTrade`, or `Demo.only(1)`): its name and versions. */
 export interface DeclaredProtocol {
   readonly name: string
   readonly versions: readonly { readonly hash: string; readonly table: { readonly version: number } }[]
-}
-
-/** A flow in the store that uses a protocol version the node's code does not declare. */
-export interface StrandedFlow {
-  readonly flowId: string
-  readonly flowName: string
-  readonly kind: 'started' | 'responder'
-  readonly protocol: string
-  readonly version: number
-  /** False when the session still awaits its handshake and `version` is one of the versions it offered. */
-  readonly negotiated: boolean
-  readonly role: 'initiator' | 'responder'
-  readonly counterparty: string
-  /** Set when the code declares the version but defines it differently from the definition the flow runs. */
-  readonly changed?: { readonly recorded: string; readonly declared: string }
 }
 
 export class DeclaredVersions {
@@ -73,7 +62,7 @@ export class DeclaredVersions {
   }
 
   /** Flows whose sessions (either side, rejected ones aside) use a version this code does not declare. */
-  strandedFlows(store: FlowStore): StrandedFlow[] {
+  strandedFlows(store: Pick<FlowStore, 'runningFlows' | 'allSessions' | 'journalOf'>): StrandedFlow[] {
     const flows = new Map(store.runningFlows().map((row) => [row.id, row]))
     const stranded: StrandedFlow[] = []
     for (const [flowId, rows] of store.allSessions()) {
@@ -81,7 +70,7 @@ export class DeclaredVersions {
       if (!flow) continue
       for (const row of rows) {
         if (row.status === 'rejected') continue
-        const role = row.key.startsWith('i:') ? ('initiator' as const) : ('responder' as const)
+        const role = directionOfKey(row.key)
         const negotiated = row.version !== null
         const offers = role === 'initiator' ? offeredAtOpen(store, row) : []
         const versions = negotiated ? [row.version!] : offers.map((o) => o.version)
@@ -101,11 +90,10 @@ export class DeclaredVersions {
 }
 
 /** The versions (with hashes) an initiating session offered when it opened (recorded in its journal entry). */
-function offeredAtOpen(store: FlowStore, row: SessionRow): VersionOffer[] {
+function offeredAtOpen(store: Pick<FlowStore, 'journalOf'>, row: SessionRow): VersionOffer[] {
   // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
-  const scope = row.key.slice(2 + row.flow_id.length)
-  const cut = scope.lastIndexOf('/')
-  const openKey = `${scope.slice(0, cut)}#${scope.slice(cut + 1)}`
+  const scope = scopeOfInitiatedSession(parseSessionKey(row.key, row.peer).id, row.flow_id)
+  const openKey = openingKey(scope)
   const stored = store.journalOf(row.flow_id).find((j) => j.key === openKey)
   if (!stored) return []
   const entry = decode<JournalEntry>(stored.entry)

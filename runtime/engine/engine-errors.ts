@@ -1,16 +1,17 @@
-/** Errors the engine raises itself, and how flow errors cross the wire. */
-import type { WireException } from '../network/wire.js'
-import { FlowException, UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
-import type { StrandedFlow } from './declared-versions.js'
+/** Errors the engine raises itself; each has a stable code (how flow errors cross the wire is in wire-exceptions.ts). */
+import { ColloquyError } from '../protocol/errors/colloquy-error.js'
+import { type StrandedFlow, describeStranded } from './stranded-flow.js'
 
 /** The flow's code made a different call than the one its journal recorded at that point. */
-export class NonDeterminismError extends Error {
+export class NonDeterminismError extends ColloquyError {
   override readonly name = 'NonDeterminismError'
+  readonly code = 'NON_DETERMINISM'
 }
 
 /** A flow was asked for that this node cannot run (unknown name, stopped node). */
-export class FlowStartError extends Error {
+export class FlowStartError extends ColloquyError {
   override readonly name = 'FlowStartError'
+  readonly code = 'FLOW_START'
 }
 
 /**
@@ -18,8 +19,9 @@ export class FlowStartError extends Error {
  * no longer declares, or declares with a different definition: replaying them would need the handlers
  * (and definitions) they started with. Nothing in the store changed. `flows` lists each such flow and session.
  */
-export class RetiredVersionInFlightError extends Error {
+export class RetiredVersionInFlightError extends ColloquyError {
   override readonly name = 'RetiredVersionInFlightError'
+  readonly code = 'RETIRED_VERSION_IN_FLIGHT'
 
   constructor(
     readonly node: string,
@@ -35,55 +37,51 @@ export class RetiredVersionInFlightError extends Error {
   }
 }
 
-/** One line per stranded session, for errors and logs. */
-export function describeStranded(flow: StrandedFlow): string {
-  return `flow ${flow.flowId} ('${flow.flowName}', ${flow.role} with ${flow.counterparty}) ${versionInUse(flow)}`
-}
-
-/** The stranded session alone, for a message that already names the flow. */
-export function describeStrandedSession(flow: StrandedFlow): string {
-  return `its ${flow.role} session with ${flow.counterparty} ${versionInUse(flow)}`
-}
-
-function versionInUse(flow: StrandedFlow): string {
-  if (flow.changed) {
-    return (
-      `uses ${flow.protocol} v${flow.version} as defined when it started (${flow.changed.recorded}), but this build defines ${flow.protocol} v${flow.version} differently (${flow.changed.declared}); ` +
-      `a released version must not change: restore its definition and declare the change as a new version`
-    )
-  }
-  return flow.negotiated ? `uses ${flow.protocol} v${flow.version}` : `offered ${flow.protocol} v${flow.version} and awaits the handshake`
-}
-
 /** The node runs in drain mode: it finishes its flows in flight and starts no new ones. */
-export class NodeDrainingError extends Error {
+export class NodeDrainingError extends ColloquyError {
   override readonly name = 'NodeDrainingError'
+  readonly code = 'NODE_DRAINING'
 }
 
 /** The flow was ended by an operator with killFlow. */
-export class FlowKilledError extends Error {
+export class FlowKilledError extends ColloquyError {
   override readonly name = 'FlowKilledError'
+  readonly code = 'FLOW_KILLED'
+}
+
+/** A message arrived for a flow this build keeps parked; it is left with its sender, which sends it again. */
+export class FlowParkedError extends ColloquyError {
+  override readonly name = 'FlowParkedError'
+  readonly code = 'FLOW_PARKED'
+}
+
+/** The node was stopped (or crashed) and takes no more messages; the sender keeps them until it runs again. */
+export class NodeStoppedError extends ColloquyError {
+  override readonly name = 'NodeStoppedError'
+  readonly code = 'NODE_STOPPED'
+}
+
+/** The store lacks a row the journal says is there: it was changed outside Colloquy. */
+export class StoreInconsistentError extends ColloquyError {
+  override readonly name = 'StoreInconsistentError'
+  readonly code = 'STORE_INCONSISTENT'
+}
+
+/** Something the engine guarantees did not hold: a bug in the engine, to be reported. */
+export class EngineInvariantError extends ColloquyError {
+  override readonly name = 'EngineInvariantError'
+  readonly code = 'ENGINE_INVARIANT'
 }
 
 /**
- * The wire form of an error escaping a flow, for a session of `protocol`. Only a FlowException this
- * flow raised itself, declared by the session's protocol, travels with its type, message and details;
- * everything else (including a FlowException received from another peer: they travel one hop) becomes
- * null, which the peer sees as UnexpectedFlowEndError without the original message.
+ * A step that failed when it first ran fails again on replay with the recorded name and message (the
+ * original error object is gone; its class is not recorded).
  */
-export function toWireException(error: unknown, protocol: string): WireException | null {
-  if (!(error instanceof FlowException) || error.peer !== undefined || error.protocol !== protocol) return null
-  return { protocol: error.protocol, errorType: error.errorType, message: error.message, details: error.details }
-}
+export class ReplayedStepError extends ColloquyError {
+  readonly code = 'STEP_FAILED'
 
-export function fromWireException(exception: WireException | null, peer: string, protocol: string): Error {
-  if (exception === null) {
-    return new UnexpectedFlowEndError(
-      `${peer}'s flow on the ${protocol} session failed with an error it did not declare; its message is not shared. Look at ${peer}'s logs for the cause.`,
-    )
+  constructor(name: string, message: string) {
+    super(message)
+    this.name = name
   }
-  const error = new FlowException(exception.protocol, exception.errorType, exception.details, exception.message)
-  error.peer = peer
-  error.stack = `${error.name}: ${error.message}\n    at Received counter-flow exception from peer ${peer}`
-  return error
 }

@@ -1,60 +1,56 @@
 /**
- * A durable session: the SessionChannel the engine gives protocol states. Sends are journaled with
- * their outbox row in one batch; received frames wait in the inbox (written when they arrive) and a
- * receive journals which sequence number it consumed. On replay, recorded sends and receives return
- * without touching the network.
+ * A durable session: the SessionChannel the engine gives protocol states. What a flow sends goes one way:
+ * the session records it in the run's journal, queues the envelope in the outbox with the same batch, and
+ * the outbox transmits it once the batch commits. Received frames wait in the inbox (written when they
+ * arrive) and a receive journals which sequence number it consumed. On replay, recorded sends and
+ * receives return without touching the network.
  */
 import type { Envelope, WireException } from '../network/wire.js'
-import type { SessionChannel, SessionFrame, SessionRequest } from '../protocol/session/channel.js'
+import type { SessionFrame, SessionRequest } from '../protocol/session/channel.js'
 import { UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
 import { encode as encodeEvent } from '../store/codec.js'
-import type { SessionRow } from '../store/sqlite-store.js'
-import { fromWireException } from './engine-errors.js'
+import type { SessionRow } from '../store/store-rows.js'
+import { EngineInvariantError, StoreInconsistentError } from './engine-errors.js'
 import type { FlowRun } from './flow-run.js'
+import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js'
+import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
-import { ScopeContext } from './scope-context.js'
-
-export type InboxEvent =
-  | { readonly t: 'data'; readonly frame: SessionFrame }
-  | { readonly t: 'end' }
-  | { readonly t: 'error'; readonly exception: WireException | null }
-
-export type SessionStatus = 'opening' | 'open' | 'rejected' | 'closed'
+import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
+import { fromWireException } from './wire-exceptions.js'
 
 interface Waiter {
   resolve(): void
   reject(error: unknown): void
 }
 
-export class EngineSession implements SessionChannel {
+export class EngineSession implements FlowSession {
   version: number
   /** Definition hash of the negotiated version as this side runs it (null until the handshake completed). */
   hash: string | null = null
   status: SessionStatus
   reason: string | null = null
-  context: ScopeContext | undefined
+  context: SessionScope | undefined
   private request: SessionRequest | undefined
   /** Next sequence number this side sends (the responder's 0 is its confirm). */
   sendSeq: number
   /** Next sequence number this side consumes. */
   recvSeq: number
-  /** Whether the init left (or is in the outbox); only meaningful on the initiating side. */
   initSent: boolean
   /** Frames received and not yet consumed, by sequence number. */
   readonly inbox = new Map<number, InboxEvent>()
   /** The peer's end or error arrived: no end or error is sent back to it. */
   peerGone = false
-  /** Messages after the init wait here until the peer confirms (sent in order on confirm). */
   held: Envelope[] = []
+  /** The wire code of `direction`, computed once: it is in every frame this side sends. */
+  private readonly dir: DirectionCode
   private receiver: { seq: number; resolve: (event: InboxEvent) => void } | undefined
   private confirmWaiters: Waiter[] = []
 
   private constructor(
     readonly run: FlowRun,
     readonly key: string,
-    /** The session id on the wire (the initiator's). */
     readonly id: string,
-    readonly dir: 'i' | 'r',
+    readonly direction: SessionDirection,
     readonly counterparty: string,
     readonly protocol: string,
     version: number,
@@ -62,41 +58,45 @@ export class EngineSession implements SessionChannel {
   ) {
     this.version = version
     this.status = status
-    this.sendSeq = dir === 'i' ? 0 : 1
-    this.recvSeq = dir === 'i' ? 1 : 0
-    this.initSent = dir === 'r' || status !== 'opening'
+    this.dir = directionCode(direction)
+    const initiator = direction === 'initiator'
+    this.sendSeq = initiator ? 0 : 1
+    this.recvSeq = initiator ? 1 : 0
+    this.initSent = !initiator || status !== 'opening'
     run.sessions.set(key, this)
-    run.core.registerSession(this)
+    run.env.sessions.register(this)
   }
 
   get role(): string {
-    return this.dir === 'i' ? 'initiator' : 'responder'
+    return this.direction
+  }
+
+  get live(): boolean {
+    return this.run.alive
   }
 
   static initiating(run: FlowRun, id: string, request: SessionRequest, version: number): EngineSession {
-    return new EngineSession(run, `i:${id}`, id, 'i', request.counterparty, request.protocol, version, 'opening')
+    return new EngineSession(run, initiatorKey(id), id, 'initiator', request.counterparty, request.protocol, version, 'opening')
   }
 
+  /** The responder's session of a flow answering `from`'s init; its scope is attached by the caller. */
   static responding(run: FlowRun, from: string, id: string, protocol: string, version: number, hash: string): EngineSession {
-    const session = new EngineSession(run, responderKey(from, id), id, 'r', from, protocol, version, 'open')
+    const session = new EngineSession(run, responderKey(from, id), id, 'responder', from, protocol, version, 'open')
     session.hash = hash
-    session.attach(new ScopeContext(run, '/r'))
     return session
   }
 
   static fromRow(run: FlowRun, row: SessionRow): EngineSession {
-    const dir = row.key.startsWith('i:') ? 'i' : 'r'
-    const id = dir === 'i' ? row.key.slice(2) : row.key.slice(3 + row.peer.length)
-    const session = new EngineSession(run, row.key, id, dir, row.peer, row.protocol, row.version ?? 0, row.status)
+    const { direction, id } = parseSessionKey(row.key, row.peer)
+    const session = new EngineSession(run, row.key, id, direction, row.peer, row.protocol, row.version ?? 0, row.status)
     session.reason = row.reason
     session.hash = row.hash
     // Several versions on offer (no version yet): the init left with the open, in the batch that wrote this row.
-    if (dir === 'i' && row.version === null) session.initSent = true
-    if (dir === 'r') session.attach(new ScopeContext(run, '/r'))
+    if (direction === 'initiator' && row.version === null) session.initSent = true
     return session
   }
 
-  attach(context: ScopeContext, request?: SessionRequest): void {
+  attach(context: SessionScope, request?: SessionRequest): void {
     this.context = context
     if (request) this.request = request
   }
@@ -112,7 +112,7 @@ export class EngineSession implements SessionChannel {
       reason: this.reason,
       hash: this.hash ?? this.offeredHash(this.version),
     }
-    this.run.lastBatch = this.run.core.store.putSession(row)
+    this.run.lastBatch = this.run.env.store.putSession(row)
   }
 
   /**
@@ -125,16 +125,14 @@ export class EngineSession implements SessionChannel {
   }
 
   sendInit(first: SessionFrame | null): void {
-    const core = this.run.core
+    const env = this.run.env
     // A session whose version is already settled (one version offered when it opened) offers only that
     // one, also when it resumes under code that declares more.
     const offered = this.request?.versions ?? []
     const versions = this.version ? offered.filter((v) => v.version === this.version) : offered
     this.initSent = true
-    core.queueMessage(
-      { id: messageIds.init(this.id), from: core.name, to: this.counterparty, body: { t: 'init', session: this.id, protocol: this.protocol, versions, first } },
-      this,
-    )
+    const init: Envelope = { id: messageIds.init(this.id), from: env.node, to: this.counterparty, body: { t: 'init', session: this.id, protocol: this.protocol, versions, first } }
+    this.run.lastBatch = env.outbox.queue(init, this.key, this)
   }
 
   async send(frame: SessionFrame): Promise<void> {
@@ -151,10 +149,10 @@ export class EngineSession implements SessionChannel {
     const head = this.inbox.get(this.recvSeq)
     if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
     const seq = this.sendSeq++
-    run.journal(key, { k: 'send', label: frame.label, seq })
+    run.record(key, { k: 'send', label: frame.label, seq })
     if (!this.initSent) this.sendInit(frame)
     else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
-    run.core.observe(this, 'send', frame.label)
+    run.env.events.sessionAction(run, this, 'send', frame.label)
     await run.commit()
   }
 
@@ -168,11 +166,11 @@ export class EngineSession implements SessionChannel {
       this.inbox.delete(entry.seq)
       this.recvSeq = entry.seq + 1
       this.initSent = true
-      if (!event) throw new Error(`The store of ${run.core.name} lacks frame ${entry.seq} of session ${this.id} that flow ${run.flowId} journaled as received; the database was modified outside Colloquy.`)
+      if (!event) throw new StoreInconsistentError(`The store of ${run.env.node} lacks frame ${entry.seq} of session ${this.id} that flow ${run.flowId} journaled as received; the database was modified outside Colloquy.`)
       return this.interpret(event)
     }
     this.assertUsable('receive')
-    if (this.dir === 'i') {
+    if (this.direction === 'initiator') {
       if (!this.initSent) this.sendInit(null)
       await this.confirmation()
     }
@@ -181,8 +179,8 @@ export class EngineSession implements SessionChannel {
     this.receiver = undefined
     this.inbox.delete(seq)
     this.recvSeq = seq + 1
-    run.journal(key, { k: 'recv', seq })
-    if (event.t === 'data') run.core.observe(this, 'receive', event.frame.label)
+    run.record(key, { k: 'recv', seq })
+    if (event.t === 'data') run.env.events.sessionAction(run, this, 'receive', event.frame.label)
     return this.interpret(event)
   }
 
@@ -199,26 +197,24 @@ export class EngineSession implements SessionChannel {
       return
     }
     if (this.status === 'closed') return
-    if (this.dir === 'i') {
+    if (this.direction === 'initiator') {
       if (!this.initSent) this.sendInit(null)
       await this.confirmation()
     }
     const seq = this.sendSeq++
-    run.journal(key, { k: 'close', seq })
+    run.record(key, { k: 'close', seq })
     if (!this.peerGone) this.queueFrame({ t: 'end', session: this.id, dir: this.dir, seq })
     this.status = 'closed'
-    run.core.observe(this, 'end', null)
+    run.env.events.sessionAction(run, this, 'end', null)
     await run.commit()
   }
 
-  /** The message this session's peer gets when the flow ends: end on success, error on failure. */
   finalMessage(failure: { error: unknown; wire: WireException | null } | null): void {
     if (this.status === 'closed' || this.status === 'rejected' || this.peerGone || !this.initSent) return
     const seq = this.sendSeq++
     this.queueFrame(failure ? { t: 'error', session: this.id, dir: this.dir, seq, exception: failure.wire } : { t: 'end', session: this.id, dir: this.dir, seq })
   }
 
-  /** Resolves when the peer confirmed; rejects with the peer's reason when it rejected. */
   confirmation(): Promise<void> {
     if (this.status === 'open' || this.status === 'closed') return Promise.resolve()
     if (this.status === 'rejected') return Promise.reject(this.rejection())
@@ -229,43 +225,41 @@ export class EngineSession implements SessionChannel {
     this.status = 'open'
     this.version = version
     this.hash = this.offeredHash(version)
-    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'open', version, null, this.hash)
+    this.run.lastBatch = this.run.env.store.updateSession(this.key, 'open', version, null, this.hash)
     for (const waiter of this.confirmWaiters.splice(0)) waiter.resolve()
   }
 
   onReject(reason: string): void {
     this.status = 'rejected'
     this.reason = reason
-    this.run.lastBatch = this.run.core.store.updateSession(this.key, 'rejected', this.version || null, reason, null)
+    this.run.lastBatch = this.run.env.store.updateSession(this.key, 'rejected', this.version || null, reason, null)
     const error = this.rejection()
     for (const waiter of this.confirmWaiters.splice(0)) waiter.reject(error)
   }
 
-  /** An incoming frame; false when it is a duplicate. */
   deliver(seq: number, event: InboxEvent): boolean {
     if (seq < this.recvSeq || this.inbox.has(seq)) return false
     const run = this.run
     this.inbox.set(seq, event)
     run.touchedInbox = true
-    run.lastBatch = run.core.store.putInbox(this.key, seq, run.flowId, encodeEvent(event))
+    run.lastBatch = run.env.store.putInbox(this.key, seq, run.flowId, encodeEvent(event))
     if (event.t !== 'data') this.peerGone = true
     if (this.receiver?.seq === seq) this.receiver.resolve(event)
     return true
   }
 
-  /** A frame loaded from the store on rehydration. */
   restore(seq: number, event: InboxEvent): void {
     this.inbox.set(seq, event)
     if (event.t !== 'data') this.peerGone = true
   }
 
   private queueFrame(body: Extract<Envelope['body'], { dir: 'i' | 'r' }>): void {
-    const core = this.run.core
-    this.run.lastBatch = core.queueMessage({ id: messageIds.frame(this.id, this.dir, body.seq), from: core.name, to: this.counterparty, body }, this)
+    const env = this.run.env
+    this.run.lastBatch = env.outbox.queue({ id: messageIds.frame(this.id, this.dir, body.seq), from: env.node, to: this.counterparty, body }, this.key, this)
   }
 
-  private scope(): ScopeContext {
-    if (!this.context) throw new Error(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
+  private scope(): SessionScope {
+    if (!this.context) throw new EngineInvariantError(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
     return this.context
   }
 
@@ -291,8 +285,4 @@ export class EngineSession implements SessionChannel {
       `${this.counterparty} ended the ${this.protocol} session while this flow tried to ${attempted}; the counterparty's flow finished early or does not follow the same protocol version.`,
     )
   }
-}
-
-export function responderKey(from: string, id: string): string {
-  return `r:${from}:${id}`
 }

@@ -1,25 +1,52 @@
 /**
- * One flow in memory: its replay journal, its sessions and the bookkeeping that decides when it is
- * idle (every branch waits for a message or a timer) and may be evicted. A run is disposable: after a
- * crash or an eviction the flow is rebuilt by running its function again against the journal.
+ * One flow in memory: its journal, its sessions and the bookkeeping that decides when it is idle (every
+ * branch waits for a message or a timer) and may be evicted. A run is disposable: after a crash or an
+ * eviction the flow is rebuilt by running its function again against the journal.
  */
-import { encode } from '../store/codec.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import type { FlowStore } from '../store/flow-store.js'
+import type { Clock } from './clock.js'
+import type { DeclaredVersions } from './declared-versions.js'
 import { NonDeterminismError } from './engine-errors.js'
-import type { EngineSession } from './engine-session.js'
+import type { SessionActionSink } from './flow-events.js'
+import type { FlowSession } from './flow-session.js'
+import { FlowJournal } from './journal.js'
 import { type JournalEntry, type RequestedAction, describeAction, matches } from './journal-entry.js'
-import type { NodeCore } from './node-core.js'
-import { ScopeContext } from './scope-context.js'
+import type { MessageQueue } from './outbox.js'
+import type { TimerItem } from './timer-queue.js'
 
 export type RunState = 'running' | 'finishing' | 'done' | 'dead'
+
+/** The store writes a run, its scopes and its sessions make themselves. */
+export type RunStore = Pick<FlowStore, 'putJournal' | 'putSession' | 'updateSession' | 'putInbox' | 'putTimer' | 'deleteTimer' | 'commits'>
+
+/** What a run, its scopes and its sessions need from their node: each part narrow, none of them the node. */
+export interface RunEnvironment {
+  readonly node: string
+  readonly logger: FlowLogger
+  readonly clock: Clock
+  readonly store: RunStore
+  /** Where sessions queue what they send. */
+  readonly outbox: MessageQueue
+  /** Makes a session reachable for incoming messages. */
+  readonly sessions: { register(session: FlowSession): void }
+  /** Durable timers in memory. */
+  readonly timers: { add(item: TimerItem): void }
+  /** The protocol versions the node's code declares; sessions may only be opened with those. */
+  readonly declared: Pick<DeclaredVersions, 'assertInitiates'>
+  /** Live session actions, reported once durable. */
+  readonly events: SessionActionSink
+  /** A run may have become idle: consider it for eviction. */
+  readonly eviction: { noteIdle(run: FlowRun): void }
+}
 
 const never = new Promise<never>(() => {})
 
 export class FlowRun {
   state: RunState = 'running'
-  readonly root: ScopeContext
+  readonly journal: FlowJournal
   /** Sessions of this flow by key, in creation order. */
-  readonly sessions = new Map<string, EngineSession>()
+  readonly sessions = new Map<string, FlowSession>()
   /** Durable timers this run waits for, by journal key. */
   readonly timerWaiters = new Map<string, () => void>()
   /** Set when replay detected a deviation: the flow fails with it even if user code catches it. */
@@ -40,18 +67,17 @@ export class FlowRun {
   readonly log: FlowLogger
 
   constructor(
-    readonly core: NodeCore,
+    readonly env: RunEnvironment,
     readonly flowId: string,
     readonly name: string,
     readonly kind: 'started' | 'responder',
-    /** Journal entries not yet consumed by the replay. */
-    private readonly replay: Map<string, JournalEntry>,
+    replay: Map<string, JournalEntry>,
   ) {
-    this.root = new ScopeContext(this, '')
+    this.journal = new FlowJournal(env.store, flowId, replay)
     this.reachedLive = new Promise<void>((resolve) => (this.markReached = resolve))
     if (replay.size === 0) this.markLive()
-    const base = core.logger
-    const fields = (extra?: Record<string, unknown>) => ({ flow: name, flowId, node: core.name, ...extra })
+    const base = env.logger
+    const fields = (extra?: Record<string, unknown>) => ({ flow: name, flowId, node: env.node, ...extra })
     // While replaying, the flow re-executes code that already logged; stay quiet until it is live.
     this.log = {
       info: (message, extra) => this.isLive && base.info(message, fields(extra)),
@@ -65,7 +91,7 @@ export class FlowRun {
   }
 
   get replaying(): boolean {
-    return this.replay.size > 0
+    return this.journal.replaying
   }
 
   /** A promise that never settles: what a dead (crashed or evicted) run's calls return. */
@@ -78,28 +104,27 @@ export class FlowRun {
    * A recorded entry of another kind or name is non-determinism: the flow fails.
    */
   recorded(key: string, wanted: RequestedAction, where: string): JournalEntry | undefined {
-    const entry = this.replay.get(key)
+    const entry = this.journal.take(key)
     if (entry === undefined) {
       this.markLive()
       return undefined
     }
-    this.replay.delete(key)
     if (!matches(entry, wanted)) {
       const error = new NonDeterminismError(
-        `Flow '${this.name}' (${this.flowId}) on ${this.core.name} deviated from its journal at ${where}: the journal recorded ` +
+        `Flow '${this.name}' (${this.flowId}) on ${this.env.node} deviated from its journal at ${where}: the journal recorded ` +
           `${describeAction(entry)} but the replay asked to ${describeAction(wanted)}. A flow must make the same calls in the same ` +
           `order when it is replayed; run the code the flow started with, or let it fail and start it again.`,
       )
       this.fatal ??= error
       throw error
     }
-    if (this.replay.size === 0) this.markLive()
+    if (!this.journal.replaying) this.markLive()
     return entry
   }
 
-  /** Journal entries the replay never asked for (non-empty at the end means the code changed). */
-  unconsumed(): [string, JournalEntry][] {
-    return [...this.replay]
+  /** Records a live action in the journal, in the current batch. */
+  record(key: string, entry: JournalEntry): void {
+    this.lastBatch = this.journal.record(key, entry)
   }
 
   markLive(): void {
@@ -108,15 +133,11 @@ export class FlowRun {
     this.markReached()
   }
 
-  journal(key: string, entry: JournalEntry): void {
-    this.lastBatch = this.core.store.putJournal(this.flowId, key, encode(entry))
-  }
-
   /** Waits for the current batch to commit; a run that died meanwhile never resumes. */
   async commit(): Promise<void> {
     this.busy++
     try {
-      await this.core.store.commits.commit()
+      await this.env.store.commits.commit()
     } finally {
       this.busy--
     }
@@ -145,7 +166,7 @@ export class FlowRun {
         },
       )
     })
-    if (this.busy === 0) this.core.noteIdle(this)
+    if (this.busy === 0) this.env.eviction.noteIdle(this)
     return promise
   }
 

@@ -1,7 +1,22 @@
-export { createNode, type Node, type NodeOptions, type FlowHandle, type FlowEndEvent, type StartOptions, type NodeStats, type DrainReport, type ParkedFlow } from './node.js'
-export type { DeclaredProtocol, StrandedFlow } from './declared-versions.js'
-export type { SessionAction } from './node-core.js'
+export { openNode } from './node.js'
+export type { Node, FlowHandle, StartOptions, NodeStats, DrainReport, ParkedFlow } from './node-api.js'
+export type { NodeOptions } from './node-options.js'
+export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction } from './flow-events.js'
+export type { DeclaredProtocol } from './declared-versions.js'
+export type { StrandedFlow } from './stranded-flow.js'
 export { flow, type Flow } from './flow.js'
-export { NonDeterminismError, FlowStartError, RetiredVersionInFlightError, NodeDrainingError, FlowKilledError } from './engine-errors.js'
+export {
+  NonDeterminismError,
+  FlowStartError,
+  RetiredVersionInFlightError,
+  NodeDrainingError,
+  FlowKilledError,
+  FlowParkedError,
+  NodeStoppedError,
+  StoreInconsistentError,
+  EngineInvariantError,
+  ReplayedStepError,
+} from './engine-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'
+export { type Clock, type ClockTimer, systemClock } from './clock.js'

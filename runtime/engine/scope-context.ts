@@ -1,23 +1,27 @@
 /**
  * The FlowContext a flow sees. Each scope (the flow, a sub-flow, a session) numbers its actions; the
- * number is the journal key, so a replay finds each recorded result where the code asks for it again.
+ * number is the journal key (journal-key.ts), so a replay finds each recorded result where the code asks
+ * for it again.
  */
 import type { SessionChannel, SessionRequest } from '../protocol/session/channel.js'
 import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
 import { encode } from '../store/codec.js'
+import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowRun } from './flow-run.js'
+import { JournalScope, childScope } from './journal-key.js'
+import { initiatedSessionId, initiatorKey } from './session-key.js'
 
-export class ScopeContext implements FlowContext {
-  private index = 0
-
+export class ScopeContext extends JournalScope implements FlowContext {
   constructor(
     readonly run: FlowRun,
-    readonly scope: string,
-  ) {}
+    scope: string,
+  ) {
+    super(scope)
+  }
 
   get me(): string {
-    return this.run.core.name
+    return this.run.env.node
   }
 
   get flowId(): string {
@@ -28,16 +32,6 @@ export class ScopeContext implements FlowContext {
     return this.run.log
   }
 
-  /** The next journal key of this scope and a description of the position for errors. */
-  nextKey(): { key: string; index: number; where: string } {
-    const index = this.index++
-    return { key: `${this.scope}#${index}`, index, where: `action ${index + 1} of ${this.describeScope()}` }
-  }
-
-  describeScope(): string {
-    return this.scope === '' ? 'the flow' : `scope ${this.scope}`
-  }
-
   async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
     const run = this.run
     if (!run.alive) return run.hang()
@@ -45,7 +39,7 @@ export class ScopeContext implements FlowContext {
     const entry = run.recorded(key, { k: 'step', what: name }, where)
     if (entry?.k === 'step') {
       if (entry.ok) return entry.value as T
-      throw Object.assign(new Error(entry.error.message), { name: entry.error.name })
+      throw new ReplayedStepError(entry.error.name, entry.error.message)
     }
     let value: T
     run.busy++
@@ -55,7 +49,7 @@ export class ScopeContext implements FlowContext {
       run.busy--
       if (!run.alive) return run.hang()
       const { name: errorName, message } = error instanceof Error ? error : { name: 'Error', message: String(error) }
-      run.journal(key, { k: 'step', name, ok: false, error: { name: errorName, message } })
+      run.record(key, { k: 'step', name, ok: false, error: { name: errorName, message } })
       await run.commit()
       throw error
     }
@@ -66,7 +60,7 @@ export class ScopeContext implements FlowContext {
     } catch (error) {
       throw new TypeError(`Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`)
     }
-    run.journal(key, { k: 'step', name, ok: true, value })
+    run.record(key, { k: 'step', name, ok: true, value })
     await run.commit()
     return value
   }
@@ -76,22 +70,23 @@ export class ScopeContext implements FlowContext {
     if (!run.alive) return run.hang()
     const { key, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'sleep' }, where)
+    const env = run.env
     let until: number
     if (entry?.k === 'sleep') until = entry.until
     else {
-      until = run.core.clock.now() + Math.max(0, ms)
-      run.journal(key, { k: 'sleep', until })
-      run.core.store.putTimer(run.flowId, key, until)
+      until = env.clock.now() + Math.max(0, ms)
+      run.record(key, { k: 'sleep', until })
+      env.store.putTimer(run.flowId, key, until)
       run.touchedTimers = true
-      run.core.timers.add({ due: until, flowId: run.flowId, key })
+      env.timers.add({ due: until, flowId: run.flowId, key })
       await run.commit()
     }
-    if (until > run.core.clock.now()) {
+    if (until > env.clock.now()) {
       await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve))
       run.timerWaiters.delete(key)
     }
     run.touchedTimers = true
-    run.lastBatch = run.core.store.deleteTimer(run.flowId, key)
+    run.lastBatch = env.store.deleteTimer(run.flowId, key)
   }
 
   async openSession(request: SessionRequest): Promise<SessionChannel> {
@@ -100,21 +95,20 @@ export class ScopeContext implements FlowContext {
     if (request.versions.length === 0) throw new TypeError(`Opening a ${request.protocol} session needs at least one version to offer.`)
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'open', what: `${request.protocol} with ${request.counterparty}` }, where)
-    const scope = `${this.scope}/${index}`
-    const id = `${run.flowId}${scope}`
-    const sessionKey = `i:${id}`
-    let session = run.sessions.get(sessionKey)
+    const scope = childScope(this.scope, index)
+    const id = initiatedSessionId(run.flowId, scope)
+    let session = run.sessions.get(initiatorKey(id))
     if (!session) {
       const single = request.versions.length === 1 ? request.versions[0]!.version : 0
       session = EngineSession.initiating(run, id, request, single)
     }
     session.attach(new ScopeContext(run, scope), request)
     if (!entry) {
-      run.core.declared.assertInitiates(request, run.name)
+      run.env.declared.assertInitiates(request, run.name)
       // With one version on offer the session row holds it (and its hash) from the start; only a choice of
       // versions needs recording for the check at start while the handshake is pending.
       const offers = request.versions.length > 1 ? { offers: request.versions } : {}
-      run.journal(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, ...offers })
+      run.record(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, ...offers })
       session.persist()
       // With several versions on offer the handler depends on the outcome, so the handshake happens
       // now; with one, the init travels with the first frame (one message instead of a round trip).
@@ -131,7 +125,7 @@ export class ScopeContext implements FlowContext {
     if (!run.alive) return run.hang()
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'sub', what: flow.name }, where)
-    if (!entry) run.journal(key, { k: 'sub', name: flow.name })
-    return flow.run(new ScopeContext(run, `${this.scope}/${index}`), args)
+    if (!entry) run.record(key, { k: 'sub', name: flow.name })
+    return flow.run(new ScopeContext(run, childScope(this.scope, index)), args)
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Durable timers in memory: a binary min-heap of (due, flow, key) with one setTimeout armed for the
- * earliest, so a hundred thousand sleeping flows cost one OS timer and no polling.
+ * Durable timers in memory: a binary min-heap of (due, flow, key) with one timer armed for the earliest,
+ * so a hundred thousand sleeping flows cost one OS timer and no polling. Time comes from the node's Clock.
  */
 import { type Clock, type ClockTimer, systemClock } from './clock.js'
 

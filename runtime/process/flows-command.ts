@@ -4,35 +4,22 @@
  * node is opened in drain mode (so flows on retired versions do not stop it), each flow is killed, its
  * counterparties are told, and the node stops again. Run it while the node's own process is stopped.
  */
-import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
+import { SqliteReads } from '../store/sqlite/sqlite-reads.js'
+import type { UnfinishedFlow } from '../store/store-rows.js'
 import type { NodeConfig } from './node-config.js'
 import { readableLines } from './node-events.js'
 import { startNodeProcess } from './node-process.js'
 
-export interface UnfinishedFlow {
-  readonly id: string
-  readonly name: string
-  readonly kind: string
-  readonly startedAt: number
-  readonly sessions: readonly { readonly peer: string; readonly protocol: string; readonly version: number | null; readonly status: string }[]
-}
+export type { UnfinishedFlow } from '../store/store-rows.js'
 
 export function unfinishedFlows(database: string): UnfinishedFlow[] {
   if (!existsSync(database)) return []
-  const db = new Database(database, { readonly: true, fileMustExist: true })
+  const store = SqliteReads.openReadOnly(database)
   try {
-    const flows = db.prepare(`SELECT id, name, kind, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as { id: string; name: string; kind: string; started_at: number }[]
-    const sessions = db.prepare(`SELECT peer, protocol, version, status FROM sessions WHERE flow_id = ? ORDER BY key`)
-    return flows.map((f) => ({
-      id: f.id,
-      name: f.name,
-      kind: f.kind,
-      startedAt: f.started_at,
-      sessions: sessions.all(f.id) as UnfinishedFlow['sessions'],
-    }))
+    return store.unfinishedFlows()
   } finally {
-    db.close()
+    store.close()
   }
 }
 

@@ -2,7 +2,7 @@
  * What a node process reports as it runs, one event per line: readable text for people, or JSON lines
  * (`--json`) for scripts and tests that drive nodes.
  */
-import type { SessionAction } from '../engine/node-core.js'
+import type { SessionAction } from '../engine/flow-events.js'
 
 export type NodeEvent =
   | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }

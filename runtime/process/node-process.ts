@@ -3,7 +3,8 @@
  * unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran;
  * a flow id listed there runs once however often the process is started or killed.
  */
-import { createNode, type Node } from '../engine/node.js'
+import { createNode } from '../create-node.js'
+import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
@@ -77,9 +78,9 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     await network.close()
     throw error
   }
-  const resumed = node.store.runningFlows().length
+  const resumed = node.unfinishedFlows().length
   for (const request of config.drain ? [] : config.start) { // a draining node takes no new work
-    if (node.store.flow(request.id)) continue // ran (or runs) already: never twice
+    if (node.flowStatus(request.id)) continue // ran (or runs) already: never twice
     const flow = app.flows.find((f) => f.name === request.flow)
     if (!flow) {
       await node.stop()

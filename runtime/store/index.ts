@@ -1,3 +1,5 @@
-export { FlowStore, type StoreOptions, type Durability, type FlowRow, type SessionRow, type InboxRow, type OutboxRow, type TimerRow } from './sqlite-store.js'
-export { GroupCommit } from './group-commit.js'
+export type { FlowStore, Commits, Durability, FlowRetention } from './flow-store.js'
+export type { FlowRow, SessionRow, JournalRow, InboxRow, OutboxRow, TimerRow, TableCounts, UnfinishedFlow, FlowStatus } from './store-rows.js'
+export { StoreSchemaNewerError, StoreSchemaUnknownError } from './store-errors.js'
+export { SqliteFlowStore, type StoreOptions } from './sqlite/index.js'
 export { encode, decode } from './codec.js'

@@ -3,6 +3,8 @@
  * a confirm, reject, data, end or error for a session Alice has with Bob, sent by Mallory, is dropped and
  * logged, changes nothing in Alice's store, and the real session completes as if nothing happened.
  */
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
 import type { Envelope, WireMessage } from '../../runtime/network/index.js'
 import { Cluster, eventually } from './support/cluster.js'
@@ -11,8 +13,18 @@ import { answerer, asker } from './support/rounds-flows.js'
 let cluster: Cluster
 afterEach(async () => cluster?.stopAll())
 
-function tables(db: { prepare(sql: string): { all(): unknown[] } }): string {
-  return JSON.stringify(['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()))
+/** Reads Alice's committed rows through a second connection to her SQLite file. */
+function readAlice<T>(read: (db: Database.Database) => T): T {
+  const db = new Database(join(cluster.dir, 'Alice.db'), { readonly: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
+function tables(): string {
+  return readAlice((db) => JSON.stringify(['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())))
 }
 
 it('messages from a third party into a session are dropped, logged and change nothing', async () => {
@@ -23,10 +35,10 @@ it('messages from a third party into a session are dropped, logged and change no
   await cluster.add('Bob', { responders: [answerer] })
   const handle = alice.startFlow(asker, 3)
   await eventually(() => cluster.net.onHold.length > 0) // Bob answered; Alice waits for it
-  const sessionKey = (alice.store.db.prepare(`SELECT key FROM sessions`).get() as { key: string }).key
+  const sessionKey = readAlice((db) => (db.prepare(`SELECT key FROM sessions`).get() as { key: string }).key)
   const session = sessionKey.slice(2)
   await new Promise((resolve) => setTimeout(resolve, 150)) // acknowledged outbox rows leave within 50 ms
-  const before = tables(alice.store.db)
+  const before = tables()
 
   const acked: string[] = []
   const mallory = cluster.net.attach('Mallory', { deliver: async () => {}, acknowledged: (id) => acked.push(id), peerAvailable: () => {} })
@@ -41,7 +53,7 @@ it('messages from a third party into a session are dropped, logged and change no
   await eventually(() => warnings.filter((w) => w.fields?.reason === 'foreign-session').length === forged.length)
   expect(warnings[0]!.message).toContain(`dropped a confirm message from Mallory for session ${session}, which it has with Bob`)
   await new Promise((resolve) => setTimeout(resolve, 150)) // anything wrongly stored would be committed by now
-  expect(tables(alice.store.db)).toEqual(before)
+  expect(tables()).toEqual(before)
 
   holdBob = false
   cluster.net.release()

@@ -49,10 +49,10 @@ async function scenario(start: number, crashAfterSteps: number, victim: 'Alice' 
       if (!finishedBefore) void record(alice.resultOf(handle.flowId))
     }
   }
-  await settleUntil(c, () => outcome !== undefined && c.node('Alice').store.counts().outbox + c.node('Bob').store.counts().outbox === 0)
+  await settleUntil(c, () => outcome !== undefined && c.node('Alice').tableCounts().outbox + c.node('Bob').tableCounts().outbox === 0)
   expect(outcome).toEqual({ value: expected(start) })
   for (const name of ['Alice', 'Bob']) {
-    const rows = c.node(name).store.counts()
+    const rows = c.node(name).tableCounts()
     expect({ name, ...rows, processed: 0 }).toEqual({ name, flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, processed: 0, timers: 0 })
   }
   expect(effects.get(`asker-double-${start}`)).toBe(1)

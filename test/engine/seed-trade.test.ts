@@ -46,7 +46,7 @@ async function trade(crashAfter: number, victim: 'Alice' | 'Bob' | null) {
   }
   for (let i = 0; i < 200; i++) {
     await c.net.settle()
-    const quiet = c.node('Alice').store.counts().outbox + c.node('Bob').store.counts().outbox === 0
+    const quiet = c.node('Alice').tableCounts().outbox + c.node('Bob').tableCounts().outbox === 0
     if (outcome && quiet) break
     await new Promise((r) => setTimeout(r, 20))
   }
@@ -69,7 +69,7 @@ describe('seed trade flow with crashes', () => {
         // the buyer's flow completed once, across both lives of Bob's node
         expect(bobEnds.filter((e) => e.ok)).toHaveLength(1)
         for (const name of ['Alice', 'Bob']) {
-          expect(c.node(name).store.counts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, timers: 0 })
+          expect(c.node(name).tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, timers: 0 })
         }
         await cluster!.stopAll()
         cluster = undefined

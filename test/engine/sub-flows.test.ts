@@ -23,7 +23,7 @@ describe('sub-flows', () => {
     const firstTotal = 4 * 7001 + 100
     // crash once the first sub-flow finished and its result fed the parent's step
     while (effects.get('parent-middle-7000') !== 1) await new Promise((r) => setTimeout(r, 2))
-    await alice.store.commits.commit() // the step's result is journaled: the crash is at a suspension point
+    await alice.committed() // the step's result is journaled: the crash is at a suspension point
     alice = await cluster.crashAndRestart('Alice')
     const result = await alice.resultOf(flowId)
     expect(result).toEqual([firstTotal, 4 * (firstTotal + 2) + 100])

@@ -9,7 +9,7 @@ import { DemoV1Spec } from '../../generated/demo.js'
 import { type FlowEndEvent, NodeDrainingError, RetiredVersionInFlightError } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
 import { type FlowLogger, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
-import { Cluster, eventually } from './support/cluster.js'
+import { Cluster, eventually, sessionsOf } from './support/cluster.js'
 import { versionSpec } from './support/family.js'
 import { storeSnapshot } from './support/store-snapshot.js'
 import { type BuildName, DemoV1Changed, builds, sendAmountFlow } from './support/upgrade-builds.js'
@@ -40,7 +40,7 @@ async function bobInFlight(aliceBuild: BuildName, bobBuild: BuildName) {
   cluster.net.setFaults({ rule: (e) => (isReply(e) ? 'hold' : undefined) })
   const handle = alice.startFlow(sendAmountFlow(aliceBuild), { peer: 'Bob', amount: 7 })
   await eventually(() => cluster.net.onHold.some(isReply))
-  const [flow] = cluster.node('Bob').store.runningFlows()
+  const [flow] = cluster.node('Bob').unfinishedFlows()
   return { alice, handle, bobFlowId: flow!.id }
 }
 
@@ -95,7 +95,7 @@ describe('upgrading Demo from v1 to v2', () => {
   it('a v1 flow in flight survives restarting the responder with the new build and finishes on v1', async () => {
     cluster = new Cluster()
     const { handle, bobFlowId } = await bobInFlight('old', 'old')
-    expect(cluster.node('Bob').store.sessionsOf(bobFlowId).map((s) => s.version)).toEqual([1])
+    expect(sessionsOf(cluster.node('Bob'), bobFlowId).map((s) => s.version)).toEqual([1])
     await cluster.node('Bob').stop()
     const bob = await deploy('Bob', 'new')
     expect(bob.parkedFlows()).toEqual([])
@@ -184,7 +184,7 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(ended).toBeInstanceOf(UnexpectedFlowEndError)
     expect(ended.message).toContain("Bob's flow on the Demo session failed")
     expect(bob.parkedFlows()).toEqual([])
-    expect(bob.store.counts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, timers: 0 })
+    expect(bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, timers: 0 })
     await eventually(() => cluster.node('Alice').stats.unacknowledged === 0 && bob.stats.unacknowledged === 0)
     await expect(bob.killFlow(bobFlowId)).resolves.toBe(false)
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { SCHEMA_VERSION, schemaSql } from '../../runtime/store/schema.js'
-import { FlowStore } from '../../runtime/store/sqlite-store.js'
+import { SCHEMA_VERSION, schemaSql } from '../../runtime/store/sqlite/schema.js'
+import { SqliteFlowStore } from '../../runtime/store/sqlite/sqlite-flow-store.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-schema-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -25,7 +25,7 @@ it('adds the session hash column to a version 1 store and keeps its rows', () =>
   const raw = new Database(file)
   expect((raw.prepare(`SELECT * FROM sessions`).get() as Record<string, unknown>).hash).toBeUndefined()
   raw.close()
-  const store = new FlowStore(file)
+  const store = new SqliteFlowStore(file)
   try {
     expect(store.sessionsOf('f1')).toEqual([{ key: 'i:s1', flow_id: 'f1', peer: 'Bob', protocol: 'Demo', version: 1, status: 'open', reason: null, hash: null }])
     expect((store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string }).value).toBe(String(SCHEMA_VERSION))
@@ -36,9 +36,9 @@ it('adds the session hash column to a version 1 store and keeps its rows', () =>
 
 it('refuses a store written by a newer runtime, saying which', () => {
   const file = path.join(dir, 'future.db')
-  new FlowStore(file).close()
+  new SqliteFlowStore(file).close()
   const db = new Database(file)
   db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION + 1))
   db.close()
-  expect(() => new FlowStore(file)).toThrow(`has schema version ${SCHEMA_VERSION + 1}, newer than this runtime's ${SCHEMA_VERSION}`)
+  expect(() => new SqliteFlowStore(file)).toThrow(`has schema version ${SCHEMA_VERSION + 1}, newer than this runtime's ${SCHEMA_VERSION}`)
 })

@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Node, type NodeOptions, createNode } from '../../../runtime/engine/index.js'
+import { createNode } from '../../../runtime/create-node.js'
+import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../../runtime/network/index.js'
+import type { UnfinishedFlow } from '../../../runtime/store/index.js'
 
 const silent = { info() {}, warn() {}, error() {} }
 
@@ -60,4 +62,9 @@ export async function eventually(check: () => boolean, ms = 5000): Promise<void>
 /** Lets group commits and deliveries of the current moment run. */
 export async function turns(n = 5): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** The sessions of an unfinished flow, as the node lists them (peer, protocol, version, status). */
+export function sessionsOf(node: Node, flowId: string): UnfinishedFlow['sessions'] {
+  return node.unfinishedFlows().find((f) => f.id === flowId)?.sessions ?? []
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Node, type NodeOptions, createNode } from '../../../runtime/engine/index.js'
+import { createNode } from '../../../runtime/create-node.js'
+import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
 import { type NetworkMap, type NodeIdentity, TcpNetwork, type TcpNetworkOptions, generateIdentity, parseNetworkMap, publicKeyText } from '../../../runtime/transport/index.js'
 
 export interface LogLine {

@@ -1,0 +1,38 @@
+/**
+ * Drain mode (Corda's flow draining): `node.drained` resolves once no flow this build can run is in
+ * flight, listing the flows left parked. It rejects at once for a node not in drain mode, and when the
+ * node stops before it drained.
+ */
+import type { FlowStore } from '../store/flow-store.js'
+import { FlowStartError } from './engine-errors.js'
+import type { DrainReport } from './node-api.js'
+import type { Parking } from './parking.js'
+
+export class Drain {
+  readonly drained: Promise<DrainReport>
+  private settle!: { resolve(report: DrainReport): void; reject(error: unknown): void }
+  private stopped = false
+
+  constructor(
+    private readonly node: string,
+    readonly enabled: boolean,
+    private readonly store: Pick<FlowStore, 'runningFlowCount'>,
+    private readonly parking: Parking,
+  ) {
+    this.drained = new Promise<DrainReport>((resolve, reject) => (this.settle = { resolve, reject }))
+    this.drained.catch(() => {}) // only drain-mode callers look
+    if (!enabled) this.settle.reject(new FlowStartError(`Node ${node} does not run in drain mode, so it never drains; open it with drain: true to finish its flows in flight without taking new work.`))
+  }
+
+  /** A flow ended (or recovery finished): resolves `drained` when nothing runnable is left. */
+  check(): void {
+    if (!this.enabled || this.stopped) return
+    if (this.store.runningFlowCount() > this.parking.size) return
+    this.settle.resolve({ parked: this.parking.list() })
+  }
+
+  halt(): void {
+    this.stopped = true
+    this.settle.reject(new FlowStartError(`Node ${this.node} stopped before it drained; open it again with drain: true to let its flows finish.`))
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * What a node reports about its flows and sessions, on `node.events` (and the onFlowEnd and
+ * onSessionAction options): a flow started, a session action became durable, a flow ended. Progress
+ * tracking extends this union.
+ */
+
+/** A flow's start is durable: started here, or a responder flow answering a peer's session. */
+export interface FlowStartedEvent {
+  readonly node: string
+  readonly flowId: string
+  readonly name: string
+  readonly kind: 'started' | 'responder'
+}
+
+/** A session action as operators see it: which node, flow and protocol step. */
+export interface SessionAction {
+  readonly node: string
+  readonly flowId: string
+  readonly flowName: string
+  readonly protocol: string
+  readonly version: number
+  readonly role: 'initiator' | 'responder'
+  readonly counterparty: string
+  readonly action: 'send' | 'receive' | 'end'
+  /** The message or choice label (inlined sub-protocol labels are prefixed: `signatures.proposal`); null for end. */
+  readonly label: string | null
+}
+
+export interface FlowEndEvent {
+  readonly flowId: string
+  readonly name: string
+  readonly kind: 'started' | 'responder'
+  readonly ok: boolean
+  readonly result?: unknown
+  readonly error?: unknown
+}
+
+export type FlowEvent =
+  | { readonly type: 'flow-started'; readonly flow: FlowStartedEvent }
+  | { readonly type: 'session-action'; readonly action: SessionAction }
+  | { readonly type: 'flow-ended'; readonly end: FlowEndEvent }
+
+/** The session an action happened on, as the event needs it. */
+export interface ObservedSession {
+  readonly protocol: string
+  readonly version: number
+  readonly direction: 'initiator' | 'responder'
+  readonly counterparty: string
+}
+
+/** Where sessions report their live (not replayed) actions. */
+export interface SessionActionSink {
+  /** Reports the action once the current batch commits; free when nobody listens. */
+  sessionAction(flow: { readonly flowId: string; readonly name: string }, session: ObservedSession, action: SessionAction['action'], label: string | null): void
+}

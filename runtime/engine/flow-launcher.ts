@@ -1,0 +1,90 @@
+/**
+ * Runs a flow's body and ends it: the outcome is checked against the journal (a replay that left
+ * recorded actions unreached means the code changed), the peers get their final end or error frame, the
+ * outcome policy decides what stays in the store, and once that is durable the result, the flow-ended
+ * event and the drain check follow.
+ */
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { FlowException } from '../protocol/session/session-errors.js'
+import type { FlowStore } from '../store/flow-store.js'
+import type { Drain } from './drain.js'
+import { NonDeterminismError } from './engine-errors.js'
+import type { EventHub } from './event-hub.js'
+import type { FlowResults } from './flow-results.js'
+import type { FlowRun } from './flow-run.js'
+import { describeAction } from './journal-entry.js'
+import type { LoadedFlows } from './loaded-flows.js'
+import type { Outcome, OutcomePolicy } from './outcome-policy.js'
+import { toWireException } from './wire-exceptions.js'
+
+export interface LauncherParts {
+  readonly node: string
+  readonly logger: FlowLogger
+  readonly store: Pick<FlowStore, 'finishFlow' | 'commits'>
+  readonly loaded: LoadedFlows
+  readonly policy: OutcomePolicy
+  readonly results: FlowResults
+  readonly events: EventHub
+  readonly drain: Drain
+}
+
+export class FlowLauncher {
+  constructor(private readonly parts: LauncherParts) {}
+
+  launch(run: FlowRun, body: () => Promise<unknown>): void {
+    this.parts.loaded.add(run)
+    void (async () => {
+      let outcome: Outcome
+      try {
+        const value = await body()
+        if (run.fatal) throw run.fatal
+        const left = run.journal.unconsumed()
+        if (left.length > 0) {
+          const [key, entry] = left[0]!
+          throw new NonDeterminismError(
+            `Flow '${run.name}' (${run.flowId}) on ${this.parts.node} finished its replay without reaching ${left.length} journaled action(s), first ${describeAction(entry)} at ${key}; ` +
+              `the flow's code changed while it was in flight. Run the code the flow started with.`,
+          )
+        }
+        outcome = { ok: true, value }
+      } catch (error) {
+        outcome = { ok: false, error: run.fatal ?? error }
+      }
+      if (!run.alive) return
+      await this.finish(run, outcome)
+    })()
+  }
+
+  private async finish(run: FlowRun, initial: Outcome): Promise<void> {
+    const { store, loaded, results, events, drain, logger } = this.parts
+    let outcome = initial
+    run.state = 'finishing'
+    run.markLive()
+    // A flow cannot end while a session it opened waits for the peer's answer: the end or error it
+    // owes that peer may only leave after the confirm.
+    for (const session of run.sessions.values()) {
+      if (session.direction !== 'initiator' || !session.initSent || session.status !== 'opening') continue
+      try {
+        await session.confirmation()
+      } catch (error) {
+        if (outcome.ok) outcome = { ok: false, error }
+      }
+      if (!run.alive) return
+    }
+    const failure = outcome.ok ? null : outcome.error
+    for (const session of run.sessions.values()) {
+      session.finalMessage(failure === null ? null : { error: failure, wire: toWireException(failure, session.protocol) })
+    }
+    store.finishFlow(run.flowId, this.parts.policy.retention(run.kind, outcome), { inbox: run.touchedInbox, timers: run.touchedTimers })
+    await store.commits.commit()
+    if (!run.alive) return
+    run.state = 'done'
+    loaded.unload(run)
+    if (!outcome.ok && !(outcome.error instanceof FlowException)) {
+      logger.error(`Flow '${run.name}' (${run.flowId}) on ${this.parts.node} failed: ${(outcome.error as Error)?.message ?? String(outcome.error)}`)
+    }
+    results.settle(run.flowId, outcome)
+    events.flowEnded({ flowId: run.flowId, name: run.name, kind: run.kind, ok: outcome.ok, ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }) })
+    drain.check()
+  }
+}

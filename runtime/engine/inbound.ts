@@ -1,0 +1,122 @@
+/**
+ * The inbound path: every envelope the network delivers goes network -> inbound -> session -> run. Inits
+ * go to the handshake answer; a confirm or reject opens or fails the initiator's session and releases or
+ * drops the frames held for it; data, end and error go to their session's inbox (rehydrating an evicted
+ * flow first). A message from a party that is not the session's counterparty is dropped and logged.
+ * `deliver` resolves once what it recorded is committed: only then does the transport acknowledge.
+ */
+import { P, match } from 'ts-pattern'
+import type { Envelope, WireMessage } from '../network/wire.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import type { FlowStore } from '../store/flow-store.js'
+import type { Clock } from './clock.js'
+import { FlowParkedError, NodeStoppedError } from './engine-errors.js'
+import type { FlowSession } from './flow-session.js'
+import type { HandshakeAnswer } from './handshake-answer.js'
+import type { InboxEvent } from './inbox-event.js'
+import type { LoadedFlows } from './loaded-flows.js'
+import { messageIds } from './message-ids.js'
+import type { Outbox } from './outbox.js'
+import type { Parking } from './parking.js'
+import type { Recovery } from './recovery.js'
+import { initiatorKey, responderKey } from './session-key.js'
+
+export interface InboundParts {
+  readonly node: string
+  readonly clock: Clock
+  readonly logger: FlowLogger
+  readonly store: Pick<FlowStore, 'sessionFlow' | 'putProcessed' | 'commits'>
+  readonly loaded: LoadedFlows
+  readonly parking: Parking
+  readonly recovery: Recovery
+  readonly outbox: Outbox
+  readonly handshake: HandshakeAnswer
+  /** Whether the node stopped: nothing is taken any more. */
+  readonly stopped: () => boolean
+}
+
+type SessionMessage = Extract<WireMessage, { t: 'data' | 'end' | 'error' }>
+type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' }>
+type Init = Extract<WireMessage, { t: 'init' }>
+
+// Patterns built once: `deliver` runs for every message. Session messages, the most frequent, come first.
+const sessionMessage = { body: { t: P.union('data', 'end', 'error') } } as const
+const answer = { body: { t: P.union('confirm', 'reject') } } as const
+const init = { body: { t: 'init' } } as const
+
+export class Inbound {
+  constructor(private readonly parts: InboundParts) {}
+
+  async deliver(envelope: Envelope): Promise<void> {
+    const parts = this.parts
+    if (parts.stopped()) throw new NodeStoppedError(`${parts.node} is stopped`)
+    match(envelope).with(sessionMessage, this.onSessionMessage).with(answer, this.onAnswer).with(init, this.onInit).exhaustive()
+    await parts.store.commits.commit()
+  }
+
+  private readonly onInit = (envelope: Envelope & { readonly body: Init }): void => this.parts.handshake.answer(envelope, envelope.body)
+
+  /** The peer answered an init this node sent. */
+  private readonly onAnswer = (envelope: Envelope & { readonly body: Answer }): void => {
+    const body = envelope.body
+    const { outbox } = this.parts
+    const session = this.findSession(initiatorKey(body.session))
+    if (session && session.counterparty !== envelope.from) {
+      this.refuseForeign(envelope, session)
+      return
+    }
+    if (session && session.status === 'opening') {
+      if (body.t === 'confirm') {
+        session.onConfirm(body.version)
+        outbox.release(session)
+      } else {
+        session.onReject(body.reason)
+        outbox.discardHeld(session)
+      }
+    }
+    // The peer answered the init: it no longer needs re-sending.
+    outbox.answered(messageIds.init(body.session))
+  }
+
+  private readonly onSessionMessage = (envelope: Envelope & { readonly body: SessionMessage }): void => {
+    const body = envelope.body
+    const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : initiatorKey(body.session)
+    const session = this.findSession(key)
+    if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
+    else if (session && session.live && session.status !== 'closed') {
+      session.deliver(body.seq, toEvent(body))
+    } else if (!session && body.t === 'error' && body.dir === 'i') {
+      // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
+      this.parts.store.putProcessed(messageIds.init(body.session), this.parts.clock.now())
+    }
+    // Anything else belongs to a session that ended here: dropped, and acknowledged so it stops.
+  }
+
+  /** An authenticated party wrote into a session this node has with someone else: dropped, logged, nothing stored. */
+  private refuseForeign(envelope: Envelope, session: FlowSession): void {
+    this.parts.logger.warn(
+      `${this.parts.node} dropped a ${envelope.body.t} message from ${envelope.from} for session ${envelope.body.session}, which it has with ${session.counterparty}: a party may only write to its own sessions.`,
+      { party: envelope.from, reason: 'foreign-session', session: envelope.body.session },
+    )
+  }
+
+  private findSession(key: string): FlowSession | undefined {
+    const { loaded, store, parking, recovery } = this.parts
+    const found = loaded.sessions.get(key)
+    if (found) return found
+    const flowId = store.sessionFlow(key)
+    if (!flowId) return undefined
+    if (parking.has(flowId)) {
+      // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it.
+      throw new FlowParkedError(`${this.parts.node} keeps flow ${flowId} parked; the message for it stays with its sender.`)
+    }
+    recovery.rehydrate(flowId)
+    return loaded.sessions.get(key)
+  }
+}
+
+function toEvent(body: SessionMessage): InboxEvent {
+  if (body.t === 'data') return { t: 'data', frame: body.frame }
+  if (body.t === 'end') return { t: 'end' }
+  return { t: 'error', exception: body.exception }
+}

@@ -1,0 +1,67 @@
+/** What a node is opened with (`createNode`). */
+import type { Network } from '../network/network.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
+import type { Durability, FlowStore } from '../store/flow-store.js'
+import type { Clock } from './clock.js'
+import type { DeclaredProtocol } from './declared-versions.js'
+import type { Flow } from './flow.js'
+import type { FlowEndEvent, SessionAction } from './flow-events.js'
+
+export interface NodeOptions {
+  /** This node's party name, unique on the network. */
+  readonly name: string
+  /**
+   * Path of the SQLite file (created if missing), or ':memory:' (nothing survives a restart); or an open
+   * FlowStore, which the node then owns (it closes it when it stops).
+   */
+  readonly store: string | FlowStore
+  readonly network: Network
+  /** Flows this node may start or resume; `startFlow` also registers the flow it is given. */
+  readonly flows?: readonly Flow[]
+  /** Responders that answer sessions initiated by other nodes. */
+  readonly responders?: readonly ResponderRegistration[]
+  /**
+   * The protocols this node's flows initiate, as the generated objects: `[Demo, TwoPartyTrade]`, or
+   * `Demo.only(1)` for a build that keeps fewer versions. With the responders' versions this is what the
+   * node declares: `createNode` refuses a store holding flows in flight on a version the node no longer
+   * declares (RetiredVersionInFlightError), and a flow may open sessions only of the versions listed.
+   * Without it, flows this node initiated are not checked at start: a missing version fails the flow
+   * when it resumes.
+   */
+  readonly protocols?: readonly DeclaredProtocol[]
+  /**
+   * Drain mode, for upgrades (Corda's flow draining): the node resumes and finishes its flows in flight
+   * but takes no new work: startFlow throws NodeDrainingError and session inits from peers are rejected
+   * (the initiator sees why). `node.drained` resolves once no flow it can run is in flight. Flows on a
+   * version this build no longer declares do not stop the start: they stay parked in the store, untouched,
+   * until a build that declares the version runs them or an operator kills them. Default false.
+   */
+  readonly drain?: boolean
+  /** With a path: 'full' (default) survives power loss; 'fast' (synchronous=NORMAL) survives process crashes only. */
+  readonly durability?: Durability
+  /**
+   * Suspended flows whose every branch waits for a message or a timer leave memory after this long and
+   * are rebuilt by replay when something arrives. 0 evicts as soon as the wait is committed; Infinity
+   * never evicts. Default 30 s.
+   */
+  readonly evictIdleAfterMs?: number
+  /** Unacknowledged messages are sent again after this long (and at once when the peer re-joins). Default 1 s. */
+  readonly redeliverAfterMs?: number
+  /**
+   * Keep finished flows instead of deleting them: true keeps every flow's row with its outcome and its
+   * journal; 'started' keeps only the outcome rows of flows started on this node (so a flow id given by a
+   * client runs once and its result can be asked for later), and removes responder flows entirely.
+   * Default false.
+   */
+  readonly keepFinishedFlows?: boolean | 'started'
+  /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */
+  readonly dedupWindowMs?: number
+  /** Where the node reads time and schedules its timers (durable timers, re-delivery, eviction). Default: the system clock. */
+  readonly clock?: Clock
+  readonly logger?: FlowLogger
+  /** Called when any flow on this node ends, including responder flows (also on `node.events`). */
+  readonly onFlowEnd?: (event: FlowEndEvent) => void
+  /** Called once each live session action (send, receive, end) is committed; replayed actions are not reported again (also on `node.events`). */
+  readonly onSessionAction?: (event: SessionAction) => void
+}

@@ -1,0 +1,136 @@
+/**
+ * The outbox: messages leave a node only through here. A message is written to the outbox in the same
+ * batch as the journal entry that produced it and transmitted once that batch commits; it is sent again
+ * until its receiver acknowledges it (after the receiver's own commit), on a timer and at once when the
+ * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave.
+ */
+import type { Endpoint, NetworkPort } from '../network/network.js'
+import type { Envelope } from '../network/wire.js'
+import { encode } from '../store/codec.js'
+import type { FlowStore } from '../store/flow-store.js'
+import type { Clock, ClockTimer } from './clock.js'
+import type { FlowSession } from './flow-session.js'
+
+/** What sessions need of the outbox: queue a message with the current batch. */
+export interface MessageQueue {
+  /** Writes the envelope to the outbox in the current batch and transmits it once that batch commits; returns the batch. */
+  queue(envelope: Envelope, sessionKey: string, session: FlowSession | undefined): number
+}
+
+interface Pending {
+  readonly envelope: Envelope
+  sentAt: number
+}
+
+export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'peerAvailable'> {
+  private readonly unacked = new Map<string, Pending>()
+  private port: NetworkPort | undefined
+  private retryTimer: ClockTimer | undefined
+  private stopped = false
+
+  constructor(
+    private readonly store: Pick<FlowStore, 'putOutbox' | 'deleteOutbox' | 'deleteAcknowledged' | 'commits'>,
+    private readonly clock: Clock,
+    private readonly redeliverAfter: number,
+  ) {}
+
+  /** Sent messages not yet acknowledged by their receiver. */
+  get unacknowledged(): number {
+    return this.unacked.size
+  }
+
+  /** Starts transmitting through the network (messages queued before wait in the store). */
+  connect(port: NetworkPort): void {
+    this.port = port
+  }
+
+  queue(envelope: Envelope, sessionKey: string, session: FlowSession | undefined): number {
+    const batch = this.store.putOutbox(envelope.id, sessionKey, encode(envelope))
+    this.store.commits.afterCommit(() => this.transmit(envelope, session))
+    return batch
+  }
+
+  /** Writes the envelope to the outbox without transmitting it (the caller transmits after the commit). */
+  write(envelope: Envelope, sessionKey: string): number {
+    return this.store.putOutbox(envelope.id, sessionKey, encode(envelope))
+  }
+
+  /** Sends a committed message and keeps it until acknowledged; an initiator's frames wait for the confirm. */
+  transmit(envelope: Envelope, session: FlowSession | undefined): void {
+    if (this.stopped) return
+    if (session && session.direction === 'initiator' && envelope.body.t !== 'init') {
+      if (session.status === 'opening') {
+        session.held.push(envelope)
+        return
+      }
+      if (session.status === 'rejected') {
+        this.store.deleteOutbox(envelope.id)
+        return
+      }
+    }
+    this.unacked.set(envelope.id, { envelope, sentAt: this.clock.now() })
+    this.port!.send(envelope)
+    this.armRetry()
+  }
+
+  /** Transmits a committed message unless it is already on its way. */
+  transmitUnlessPending(envelope: Envelope): void {
+    if (!this.unacked.has(envelope.id)) this.transmit(envelope, undefined)
+  }
+
+  /** The peer confirmed: the frames held for the confirm leave, in order. */
+  release(session: FlowSession): void {
+    for (const held of session.held.splice(0)) this.transmit(held, session)
+  }
+
+  /** The peer rejected: the frames held for the confirm never leave. */
+  discardHeld(session: FlowSession): void {
+    for (const held of session.held.splice(0)) this.store.deleteOutbox(held.id)
+  }
+
+  /** A message that must not be sent (again): out of memory and out of the store. */
+  discard(id: string): void {
+    this.unacked.delete(id)
+    this.store.deleteOutbox(id)
+  }
+
+  /** The peer answered (a confirm or reject answers the init): the message no longer needs re-sending. */
+  answered(id: string): void {
+    if (this.unacked.delete(id)) this.store.deleteOutbox(id)
+  }
+
+  acknowledged(id: string): void {
+    if (this.stopped) return
+    this.unacked.delete(id)
+    this.store.deleteAcknowledged(id)
+  }
+
+  peerAvailable(party: string): void {
+    if (this.stopped) return
+    for (const pending of this.unacked.values()) {
+      if (pending.envelope.to !== party) continue
+      pending.sentAt = this.clock.now()
+      this.port!.send(pending.envelope)
+    }
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.retryTimer) this.clock.clearTimeout(this.retryTimer)
+  }
+
+  private armRetry(): void {
+    if (this.retryTimer || this.unacked.size === 0 || this.stopped) return
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined
+      const due = this.clock.now() - this.redeliverAfter
+      for (const pending of this.unacked.values()) {
+        if (pending.sentAt > due) continue
+        pending.sentAt = this.clock.now()
+        this.port!.send(pending.envelope)
+      }
+      this.armRetry()
+    }, this.redeliverAfter)
+    this.retryTimer.unref()
+  }
+}

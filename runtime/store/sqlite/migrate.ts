@@ -1,0 +1,27 @@
+/** Creates the tables of a new SQLite store, or brings one written by an earlier runtime up to date in one transaction. */
+import type Database from 'better-sqlite3'
+import { StoreSchemaNewerError, StoreSchemaUnknownError } from '../store-errors.js'
+import { SCHEMA_VERSION, migrations, schemaSql } from './schema.js'
+
+export function migrate(db: Database.Database, path: string): void {
+  const read = () => (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined
+  const found = hasMeta ? read() : undefined
+  if (found === undefined) {
+    db.exec(schemaSql)
+    if (read() === undefined) db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(SCHEMA_VERSION))
+    return
+  }
+  let version = Number(found)
+  if (version > SCHEMA_VERSION) {
+    throw new StoreSchemaNewerError(`The store ${path} has schema version ${version}, newer than this runtime's ${SCHEMA_VERSION}; open it with the Colloquy version that wrote it, or a later one.`)
+  }
+  db.transaction(() => {
+    for (; version < SCHEMA_VERSION; version++) {
+      const step = migrations[version]
+      if (!step) throw new StoreSchemaUnknownError(`The store ${path} has schema version ${version}, which this runtime cannot upgrade; open it with a matching Colloquy version.`)
+      db.exec(step)
+    }
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION))
+  })()
+}

@@ -1,0 +1,137 @@
+/**
+ * The FlowStore on better-sqlite3. Reads are synchronous (SqliteReads); every write goes through group
+ * commit. `durability: 'full'` (the default) survives kill -9 and power loss: WAL with synchronous=FULL
+ * fsyncs every commit. `durability: 'fast'` uses synchronous=NORMAL: still safe against a process crash,
+ * but the last commits before a power loss or OS crash may be lost.
+ */
+import Database from 'better-sqlite3'
+import type { Durability, FlowRetention, FlowStore } from '../flow-store.js'
+import type { SessionRow } from '../store-rows.js'
+import { GroupCommit } from './group-commit.js'
+import { migrate } from './migrate.js'
+import { SqliteReads } from './sqlite-reads.js'
+
+export interface StoreOptions {
+  /** 'full' (default): synchronous=FULL; 'fast': synchronous=NORMAL, may lose the last commits on power loss. */
+  readonly durability?: Durability
+  /** Called when a commit fails; the store refuses further writes afterwards. */
+  readonly onFailure?: (error: unknown) => void
+}
+
+export class SqliteFlowStore extends SqliteReads implements FlowStore {
+  readonly commits: GroupCommit
+  readonly path: string
+  private failureHandler: (error: unknown) => void
+  private readonly s
+
+  constructor(path: string, options: StoreOptions = {}) {
+    super(new Database(path))
+    this.path = path
+    this.failureHandler = options.onFailure ?? (() => {})
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.durability === 'fast' ? 'NORMAL' : 'FULL'}`)
+    migrate(this.db, path)
+    this.commits = new GroupCommit(this.db, (error) => this.failureHandler(error))
+    const p = (sql: string) => this.db.prepare(sql)
+    this.s = {
+      insertFlow: p(`INSERT INTO flows (id, name, kind, args, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`),
+      finishFlow: p(`UPDATE flows SET status = ?, outcome = ? WHERE id = ?`),
+      deleteFlow: p(`DELETE FROM flows WHERE id = ?`),
+      putJournal: p(`INSERT OR REPLACE INTO journal (flow_id, key, entry) VALUES (?, ?, ?)`),
+      deleteJournal: p(`DELETE FROM journal WHERE flow_id = ?`),
+      putSession: p(`INSERT OR REPLACE INTO sessions (key, flow_id, peer, protocol, version, status, reason, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateSession: p(`UPDATE sessions SET status = ?, version = ?, reason = ?, hash = ? WHERE key = ?`),
+      deleteSessions: p(`DELETE FROM sessions WHERE flow_id = ?`),
+      putInbox: p(`INSERT OR IGNORE INTO inbox (session_key, seq, flow_id, event) VALUES (?, ?, ?, ?)`),
+      deleteInbox: p(`DELETE FROM inbox WHERE flow_id = ?`),
+      putOutbox: p(`INSERT OR REPLACE INTO outbox (id, session_key, envelope) VALUES (?, ?, ?)`),
+      deleteOutbox: p(`DELETE FROM outbox WHERE id = ?`),
+      putProcessed: p(`INSERT OR IGNORE INTO processed (id, at) VALUES (?, ?)`),
+      putTimer: p(`INSERT OR REPLACE INTO timers (flow_id, key, due) VALUES (?, ?, ?)`),
+      deleteTimer: p(`DELETE FROM timers WHERE flow_id = ? AND key = ?`),
+      deleteTimers: p(`DELETE FROM timers WHERE flow_id = ?`),
+      purgeProcessed: p(`DELETE FROM processed WHERE at < ?`),
+    }
+  }
+
+  get location(): string {
+    return this.path
+  }
+
+  onCommitFailure(handler: (error: unknown) => void): void {
+    this.failureHandler = handler
+  }
+
+  // ---- writes (queued into the current group-commit batch) ----
+
+  insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number): number {
+    return this.commits.add(this.s.insertFlow, [id, name, kind, args, startedAt])
+  }
+
+  putJournal(flowId: string, key: string, entry: Buffer): number {
+    return this.commits.add(this.s.putJournal, [flowId, key, entry])
+  }
+
+  putSession(row: SessionRow): number {
+    return this.commits.add(this.s.putSession, [row.key, row.flow_id, row.peer, row.protocol, row.version, row.status, row.reason, row.hash])
+  }
+
+  updateSession(key: string, status: SessionRow['status'], version: number | null, reason: string | null, hash: string | null): number {
+    return this.commits.add(this.s.updateSession, [status, version, reason, hash, key])
+  }
+
+  putInbox(sessionKey: string, seq: number, flowId: string, event: Buffer): number {
+    return this.commits.add(this.s.putInbox, [sessionKey, seq, flowId, event])
+  }
+
+  putOutbox(id: string, sessionKey: string, envelope: Buffer): number {
+    return this.commits.add(this.s.putOutbox, [id, sessionKey, envelope])
+  }
+
+  deleteOutbox(id: string): number {
+    return this.commits.add(this.s.deleteOutbox, [id])
+  }
+
+  deleteAcknowledged(id: string): void {
+    this.commits.addLazily(this.s.deleteOutbox, [id])
+  }
+
+  putProcessed(id: string, at: number): number {
+    return this.commits.add(this.s.putProcessed, [id, at])
+  }
+
+  putTimer(flowId: string, key: string, due: number): number {
+    return this.commits.add(this.s.putTimer, [flowId, key, due])
+  }
+
+  deleteTimer(flowId: string, key: string): number {
+    return this.commits.add(this.s.deleteTimer, [flowId, key])
+  }
+
+  finishFlow(flowId: string, retain: FlowRetention | null, touched: { inbox: boolean; timers: boolean }): number {
+    if (!retain?.keepJournal) this.commits.add(this.s.deleteJournal, [flowId])
+    this.commits.add(this.s.deleteSessions, [flowId])
+    if (touched.inbox) this.commits.add(this.s.deleteInbox, [flowId])
+    if (touched.timers) this.commits.add(this.s.deleteTimers, [flowId])
+    if (retain) return this.commits.add(this.s.finishFlow, [retain.status, retain.outcome, flowId])
+    return this.commits.add(this.s.deleteFlow, [flowId])
+  }
+
+  purgeProcessed(before: number): void {
+    this.s.purgeProcessed.run(before)
+  }
+
+  // ---- lifecycle ----
+
+  override close(): void {
+    if (!this.db.open) return
+    this.commits.flush()
+    this.commits.abandon()
+    this.db.close()
+  }
+
+  crash(): void {
+    this.commits.abandon()
+    if (this.db.open) this.db.close()
+  }
+}
