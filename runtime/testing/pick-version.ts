@@ -31,7 +31,10 @@ export function pickVersion(
     throw new InvalidScriptError(`The test asks for ${protocol.name} v${wanted}, which the protocol does not declare (it declares ${ranges(declared)}).`, 0)
   }
   if (wanted !== undefined && !handler.versions.some((v) => v.version === wanted)) {
-    throw new InvalidScriptError(`The test asks for ${protocol.name} v${wanted}, but ${who} runs ${ranges(handler.versions)} only; pick one of those versions.`, 0)
+    throw new InvalidScriptError(
+      `The test asks for ${protocol.name} v${wanted}, but ${who} runs ${ranges(handler.versions)} only; pick one of those versions.`,
+      0,
+    )
   }
   const script = wanted === undefined ? declared : declared.filter((v) => v.version === wanted)
   const outcome =

@@ -4,7 +4,8 @@
  * left on the way, with their wire labels prefixed (`signatures.proposal`), as the runtime does. The
  * scripted counterparty uses it to check both its script and every frame the handler under test sends.
  */
-import { type Schema, type StateEntry, type VersionSpec, stepNumber } from '../protocol/index.js'
+import { InternalError } from '../protocol/errors/internal-error.js'
+import { type Schema, type StateEntry, StaleGeneratedCodeError, type VersionSpec, stepNumber } from '../protocol/index.js'
 
 /** What the role must do next, with the wire label and a description of the protocol step. */
 export type Expectation =
@@ -42,19 +43,14 @@ export class ProtocolCursor {
     const level = this.#top
     const entry = this.#entry
     const where = this.#where(level, entry)
-    switch (entry.op) {
-      case 'end':
-        return { kind: 'end', where }
-      case 'message': {
-        const schema = level.spec.definition.messages.get(entry.label)
-        if (!schema) throw new Error(`${where}: the generated spec has no schema for '${entry.label}'; run colloquy generate.`)
-        return { kind: entry.from === level.role ? 'send' : 'receive', label: level.prefix + entry.label, schema, where }
-      }
-      case 'choice':
-        return { kind: entry.by === level.role ? 'choose' : 'offer', label: level.prefix + entry.label, branches: Object.keys(entry.branches), where }
-      case 'inline':
-        throw new Error(`${where}: an inlined protocol was not entered; this is a bug in the test kit.`)
+    if (entry.op === 'end') return { kind: 'end', where }
+    if (entry.op === 'choice') {
+      return { kind: entry.by === level.role ? 'choose' : 'offer', label: level.prefix + entry.label, branches: Object.keys(entry.branches), where }
     }
+    if (entry.op === 'inline') throw new InternalError(`${where}: the cursor rests on an inlined protocol instead of entering it.`)
+    const schema = level.spec.definition.messages.get(entry.label)
+    if (!schema) throw new StaleGeneratedCodeError(`${where}: the generated spec has no schema for '${entry.label}'; run colloquy generate.`)
+    return { kind: entry.from === level.role ? 'send' : 'receive', label: level.prefix + entry.label, schema, where }
   }
 
   /** Moves past the current message, or into `branch` of the current choice. */
@@ -62,7 +58,7 @@ export class ProtocolCursor {
     const entry = this.#entry
     if (entry.op === 'message') this.#top.state = entry.next
     else if (entry.op === 'choice' && branch !== undefined && entry.branches[branch] !== undefined) this.#top.state = entry.branches[branch]!
-    else throw new Error(`cannot advance past ${entry.op} ${branch ?? ''}; this is a bug in the test kit.`)
+    else throw new InternalError(`The cursor cannot advance past ${entry.op} ${branch ?? ''}: the script player checks a step before it advances.`)
     this.#settle()
   }
 
@@ -82,7 +78,10 @@ export class ProtocolCursor {
       const entry = this.#entry
       if (entry.op === 'inline') {
         const spec = level.spec.inlines[entry.label]
-        if (!spec) throw new Error(`${this.#where(level, entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
+        if (!spec)
+          throw new StaleGeneratedCodeError(
+            `${this.#where(level, entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`,
+          )
         const role = Object.keys(entry.roles).find((r) => entry.roles[r] === level.role)!
         this.#levels.push({ spec, role, prefix: `${level.prefix}${entry.label}.`, returnTo: entry.next, state: spec.table.start })
         continue

@@ -110,7 +110,8 @@ export class ScriptedCounterparty {
       }
       case 'choose': {
         if (expected.kind !== 'choose' || expected.label !== step.label) throw outOfStep()
-        if (!expected.branches.includes(step.branch)) throw invalid(`'${step.branch}' is not a branch of '${step.label}'; choose one of ${expected.branches.join(', ')}`)
+        if (!expected.branches.includes(step.branch))
+          throw invalid(`'${step.branch}' is not a branch of '${step.label}'; choose one of ${expected.branches.join(', ')}`)
         this.#deliver({ kind: 'choice', label: step.label, branch: step.branch }, n)
         this.#cursor.advance(step.branch)
         return true
@@ -127,7 +128,10 @@ export class ScriptedCounterparty {
         if (expected.kind === 'end') throw invalid(`the protocol has ended (${expected.where}), so there is no interaction left to raise an error at`)
         const schema = this.#cursor.errors[step.errorType]
         const declared = Object.keys(this.#cursor.errors)
-        if (!schema) throw invalid(`${this.#cursor.protocolName} does not declare ${step.errorType} (${declared.length ? `it declares ${declared.join(', ')}` : 'it declares no errors'})`)
+        if (!schema)
+          throw invalid(
+            `${this.#cursor.protocolName} does not declare ${step.errorType} (${declared.length ? `it declares ${declared.join(', ')}` : 'it declares no errors'})`,
+          )
         const parsed = schema.safeParse(step.details)
         if (!parsed.success) throw invalid(`the details do not match the declared schema of ${step.errorType} (${issueText(parsed.error)})`)
         const error = new FlowException(this.#options.spec.table.protocol, step.errorType, structuredClone(parsed.data), step.message)
@@ -142,13 +146,15 @@ export class ScriptedCounterparty {
   }
 
   #checkFrame(frame: SessionFrame, expected: Expectation, step: ScriptStep, n: number): void {
-    const mismatch = (what: string, cause?: unknown) => new ScriptMismatchError(`Script ${this.#stepName(n)}: ${what}.`, n, cause === undefined ? {} : { cause })
+    const mismatch = (what: string, cause?: unknown) =>
+      new ScriptMismatchError(`Script ${this.#stepName(n)}: ${what}.`, n, cause === undefined ? {} : { cause })
     if (expected.kind === 'receive') {
       if (frame.kind !== 'data' || frame.label !== expected.label) {
         throw mismatch(`the handler sent ${describeFrame(frame)}, but the protocol expects message '${expected.label}' here (${expected.where})`)
       }
       const parsed = expected.schema.safeParse(frame.payload)
-      if (!parsed.success) throw mismatch(`the handler's '${frame.label}' does not match the protocol's schema (${issueText(parsed.error)}): ${preview(frame.payload)}`)
+      if (!parsed.success)
+        throw mismatch(`the handler's '${frame.label}' does not match the protocol's schema (${issueText(parsed.error)}): ${preview(frame.payload)}`)
       const check = step.kind === 'receive' ? step.check : undefined
       let verdict: unknown
       try {
@@ -162,7 +168,9 @@ export class ScriptedCounterparty {
     }
     if (expected.kind !== 'offer') return
     if (frame.kind !== 'choice' || frame.label !== expected.label || !expected.branches.includes(frame.branch)) {
-      throw mismatch(`the handler sent ${describeFrame(frame)}, but the protocol expects its choice '${expected.label}' (one of ${expected.branches.join(', ')}) here (${expected.where})`)
+      throw mismatch(
+        `the handler sent ${describeFrame(frame)}, but the protocol expects its choice '${expected.label}' (one of ${expected.branches.join(', ')}) here (${expected.where})`,
+      )
     }
     const wanted = step.kind === 'offer' ? step.branch : undefined
     if (wanted !== undefined && frame.branch !== wanted) throw mismatch(`the handler chose '${frame.branch}', but the script expects '${wanted}'`)
@@ -191,8 +199,16 @@ export class ScriptedCounterparty {
     if (this.#failure) throw this.#failure
     if (this.#scriptEnded) {
       const next = this.#cursor.expectation
-      const where = next.kind === 'end' ? `after the protocol's end (${next.where})` : `after the script's last step, where the protocol has the counterparty ${describe(next)} (${next.where})`
-      throw this.#fail(new ScriptMismatchError(`The handler sent ${describeFrame(frame)} ${where}. Add the steps that follow to the script, or end the handler there.`, this.#options.script.length + 1))
+      const where =
+        next.kind === 'end'
+          ? `after the protocol's end (${next.where})`
+          : `after the script's last step, where the protocol has the counterparty ${describe(next)} (${next.where})`
+      throw this.#fail(
+        new ScriptMismatchError(
+          `The handler sent ${describeFrame(frame)} ${where}. Add the steps that follow to the script, or end the handler there.`,
+          this.#options.script.length + 1,
+        ),
+      )
     }
     this.#toPeer.put(structuredClone(frame))
   }
@@ -212,7 +228,10 @@ export class ScriptedCounterparty {
     const unanswered = this.#toPeer.queued
     if (unanswered.length > 0) {
       const n = this.#options.script.length
-      throw new ScriptMismatchError(`The handler sent ${describeFrame(unanswered[0]!)} after the script's last step (${n}); add a step that receives it.`, n + 1)
+      throw new ScriptMismatchError(
+        `The handler sent ${describeFrame(unanswered[0]!)} after the script's last step (${n}); add a step that receives it.`,
+        n + 1,
+      )
     }
   }
 
@@ -221,7 +240,10 @@ export class ScriptedCounterparty {
     const { script } = this.#options
     const ending = script.findIndex((s) => s.kind === 'raise' || s.kind === 'abort')
     if (ending >= 0 && ending < script.length - 1) {
-      throw new InvalidScriptError(`Script ${this.#stepName(ending + 1)}: ${describeStep(script[ending]!)} ends the counterparty's flow, so it must be the script's last step.`, ending + 1)
+      throw new InvalidScriptError(
+        `Script ${this.#stepName(ending + 1)}: ${describeStep(script[ending]!)} ends the counterparty's flow, so it must be the script's last step.`,
+        ending + 1,
+      )
     }
   }
 

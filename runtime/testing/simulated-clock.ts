@@ -7,6 +7,7 @@
  * fire on the next turn of the event loop without an advance, as they would on the system clock.
  */
 import type { Clock, ClockTimer } from '../engine/clock.js'
+import { TestKitError } from './test-kit-error.js'
 
 export interface SimulatedClockOptions {
   /** The time the clock starts at, in ms since the epoch; default 2030-01-01T00:00:00Z, the same on every run. */
@@ -87,14 +88,17 @@ export class SimulatedClock implements Clock {
    * starts settle before the next. Resolves once time stands at now + ms and that work has settled.
    */
   async advance(ms: number): Promise<void> {
-    if (!(ms >= 0)) throw new RangeError(`SimulatedClock.advance(${ms}): time only moves forward; pass a number of milliseconds >= 0.`)
+    if (!(ms >= 0)) throw new TestKitError(`SimulatedClock.advance(${ms}): time only moves forward; pass a number of milliseconds >= 0.`)
     await this.advanceTo(this.#now + ms)
   }
 
   /** Moves time forward to `time` (ms since the epoch), as advance() does. */
   async advanceTo(time: number): Promise<void> {
-    if (this.#advancing) throw new Error('SimulatedClock: advance() was called while another advance() is running; await the first one.')
-    if (time < this.#now) throw new RangeError(`SimulatedClock.advanceTo: ${new Date(time).toISOString()} is before the clock's time ${new Date(this.#now).toISOString()}; time only moves forward.`)
+    if (this.#advancing) throw new TestKitError('SimulatedClock: advance() was called while another advance() is running; await the first one.')
+    if (time < this.#now)
+      throw new TestKitError(
+        `SimulatedClock.advanceTo: ${new Date(time).toISOString()} is before the clock's time ${new Date(this.#now).toISOString()}; time only moves forward.`,
+      )
     this.#advancing = true
     try {
       await this.#settle()

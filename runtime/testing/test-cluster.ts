@@ -20,7 +20,7 @@ import { type Node, type NodeOptions, createNode } from '../index.js'
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../network/in-memory-network.js'
 import type { FlowLogger } from '../protocol/index.js'
 import { SimulatedClock, settleEventLoop } from './simulated-clock.js'
-import { TestClusterError } from './test-cluster-error.js'
+import { TestKitError } from './test-kit-error.js'
 
 /** A node's options in a cluster; the cluster supplies its name, store, network and clock. */
 export type TestNodeSpec = Omit<NodeOptions, 'name' | 'store' | 'network' | 'clock'>
@@ -93,12 +93,13 @@ class NodeCluster implements TestCluster {
   node(name: string): Node {
     const node = this.#running.get(name)
     if (node) return node
-    if (this.#specs.has(name)) throw new TestClusterError(`${name} is not running (it crashed or stopped); call cluster.restart('${name}') first.`)
-    throw new TestClusterError(`This cluster has no node ${name}; it has ${[...this.#specs.keys()].join(', ')}.`)
+    if (this.#specs.has(name)) throw new TestKitError(`${name} is not running (it crashed or stopped); call cluster.restart('${name}') first.`)
+    throw new TestKitError(`This cluster has no node ${name}; it has ${[...this.#specs.keys()].join(', ')}.`)
   }
 
   async advanceTime(ms: number): Promise<void> {
-    if (!this.#simulated) throw new TestClusterError("advanceTime needs simulated time, but this cluster runs on the system clock; create it with clock: 'simulated'.")
+    if (!this.#simulated)
+      throw new TestKitError("advanceTime needs simulated time, but this cluster runs on the system clock; create it with clock: 'simulated'.")
     await this.#simulated.advance(ms)
   }
 
@@ -116,15 +117,16 @@ class NodeCluster implements TestCluster {
   }
 
   async restart(name: string, spec?: Partial<TestNodeSpec>): Promise<Node> {
-    if (this.#running.has(name)) throw new TestClusterError(`${name} is running; crash or stop it before restarting it.`)
-    if (!this.directory) throw new TestClusterError(`${name} keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.`)
+    if (this.#running.has(name)) throw new TestKitError(`${name} is running; crash or stop it before restarting it.`)
+    if (!this.directory)
+      throw new TestKitError(`${name} keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.`)
     if (spec) this.#specs.set(name, { ...this.#specs.get(name), ...spec })
     return this.open(name)
   }
 
   async open(name: string): Promise<Node> {
     const spec = this.#specs.get(name)
-    if (!spec) throw new TestClusterError(`This cluster has no node ${name}; it has ${[...this.#specs.keys()].join(', ')}.`)
+    if (!spec) throw new TestKitError(`This cluster has no node ${name}; it has ${[...this.#specs.keys()].join(', ')}.`)
     const store = this.directory ? join(this.directory, `${encodeURIComponent(name)}.db`) : ':memory:'
     const node = await createNode({ durability: 'fast', logger: this.#logger, ...spec, name, store, network: this.network, clock: this.clock })
     this.#running.set(name, node)

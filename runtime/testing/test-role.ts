@@ -32,7 +32,10 @@ export interface RoleTestOptions {
 /** Runs `registration` (e.g. `Demo.responder({ v1, v2 })`) against a scripted initiator. */
 export async function testResponder<R = unknown>(protocol: TestedProtocol, registration: ResponderRegistration, options: RoleTestOptions): Promise<R> {
   if (registration.protocol !== protocol.name) {
-    throw new InvalidScriptError(`The responder answers ${registration.protocol} sessions, but the test scripts ${protocol.name}; pass the protocol the responder was made from.`, 0)
+    throw new InvalidScriptError(
+      `The responder answers ${registration.protocol} sessions, but the test scripts ${protocol.name}; pass the protocol the responder was made from.`,
+      0,
+    )
   }
   const first = protocol.versions[0]!.table
   const me = options.me ?? first.responder
@@ -45,7 +48,12 @@ export async function testResponder<R = unknown>(protocol: TestedProtocol, regis
     handlerParty: me,
     script: options.script,
   })
-  const context = unitFlowContext({ me, flowId: `${me}-under-test`, openSession: refuseOtherSessions(me), ...(options.logger ? { logger: options.logger } : {}) })
+  const context = unitFlowContext({
+    me,
+    flowId: `${me}-under-test`,
+    openSession: refuseOtherSessions(me),
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
   return peer.play(Promise.resolve().then(() => registration.run(peer.channel, context))) as Promise<R>
 }
 
@@ -53,7 +61,11 @@ export async function testResponder<R = unknown>(protocol: TestedProtocol, regis
  * Runs `flow`, a function that initiates the protocol (e.g. `(ctx) => Demo.initiate(ctx, 'Bob', handlers)`),
  * against a scripted responder. The flow may open one session, of this protocol, with any party.
  */
-export async function testInitiator<R>(protocol: TestedProtocol, flow: (ctx: FlowContext) => Promise<R>, options: Omit<RoleTestOptions, 'counterparty'>): Promise<R> {
+export async function testInitiator<R>(
+  protocol: TestedProtocol,
+  flow: (ctx: FlowContext) => Promise<R>,
+  options: Omit<RoleTestOptions, 'counterparty'>,
+): Promise<R> {
   const me = options.me ?? protocol.versions[0]!.table.initiator
   let opened: (peer: ScriptedCounterparty) => void = () => {}
   const peerReady = new Promise<ScriptedCounterparty>((resolve) => (opened = resolve))
@@ -61,10 +73,20 @@ export async function testInitiator<R>(protocol: TestedProtocol, flow: (ctx: Flo
   const openSession = async (request: SessionRequest): Promise<SessionChannel> => {
     if (peer) return refuseOtherSessions(me)(request)
     if (request.protocol !== protocol.name) {
-      throw new InvalidScriptError(`The flow opened a ${request.protocol} session with ${request.counterparty}, but the test scripts ${protocol.name}; pass the protocol the flow initiates.`, 0)
+      throw new InvalidScriptError(
+        `The flow opened a ${request.protocol} session with ${request.counterparty}, but the test scripts ${protocol.name}; pass the protocol the flow initiates.`,
+        0,
+      )
     }
     const spec = pickVersion(protocol, { side: 'initiator', party: me, versions: request.versions }, options.version)
-    peer = new ScriptedCounterparty({ spec, role: spec.table.responder, party: request.counterparty, handlerRole: spec.table.initiator, handlerParty: me, script: options.script })
+    peer = new ScriptedCounterparty({
+      spec,
+      role: spec.table.responder,
+      party: request.counterparty,
+      handlerRole: spec.table.initiator,
+      handlerParty: me,
+      script: options.script,
+    })
     opened(peer)
     return peer.channel
   }

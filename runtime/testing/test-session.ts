@@ -37,9 +37,18 @@ export async function testSession<R>(protocol: TestedProtocol, options: SessionT
   let version: number | undefined
   let sessions = 0
 
-  const openSession = async (request: { protocol: string; counterparty: string; versions: readonly { version: number; hash: string }[] }): Promise<SessionChannel> => {
+  const openSession = async (request: {
+    protocol: string
+    counterparty: string
+    versions: readonly { version: number; hash: string }[]
+  }): Promise<SessionChannel> => {
     const registration = options.responder
-    const outcome = negotiate(request.protocol, request.counterparty, request.versions, registration.protocol === request.protocol ? registration.versions : undefined)
+    const outcome = negotiate(
+      request.protocol,
+      request.counterparty,
+      request.versions,
+      registration.protocol === request.protocol ? registration.versions : undefined,
+    )
     if (!outcome.ok) throw new UnexpectedFlowEndError(`${request.counterparty} rejected the session: ${outcome.reason}.`)
     version = outcome.version
     const toResponder = new Mailbox()
@@ -58,7 +67,12 @@ export async function testSession<R>(protocol: TestedProtocol, options: SessionT
     const party = request.counterparty
     const initiatorChannel = channel(table?.initiator ?? 'initiator', party, toInitiator, toResponder, `${me} ended the ${request.protocol} session.`)
     const responderChannel = channel(table?.responder ?? 'responder', me, toResponder, toInitiator, `${party} ended the ${request.protocol} session.`)
-    const context = unitFlowContext({ me: party, flowId: `${party}-${++sessions}`, openSession: () => Promise.reject(new UnexpectedFlowEndError(`${party} cannot open sessions in a session test.`)), ...logger })
+    const context = unitFlowContext({
+      me: party,
+      flowId: `${party}-${++sessions}`,
+      openSession: () => Promise.reject(new UnexpectedFlowEndError(`${party} cannot open sessions in a session test.`)),
+      ...logger,
+    })
     const settled = Promise.resolve()
       .then(() => registration.run(responderChannel, context))
       .then(

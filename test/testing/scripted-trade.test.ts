@@ -65,9 +65,15 @@ describe('a scripted Buyer against the seller flow', () => {
   })
 
   it('refuses to raise an error the protocol does not declare, or with details off its schema', async () => {
-    const undeclared = testInitiator(TwoPartyTrade, (ctx) => sellAsset(ctx, 'Buyer', offerOf(900)), { script: [receive('tradeInfo'), raise('OutOfCoffee', {})] })
-    await expect(undeclared).rejects.toThrow("Script step 2 of 2, raise('OutOfCoffee'): TwoPartyTrade v1 does not declare OutOfCoffee (it declares UnacceptablePrice, AssetMismatch).")
-    const malformed = testInitiator(TwoPartyTrade, (ctx) => sellAsset(ctx, 'Buyer', offerOf(900)), { script: [receive('tradeInfo'), raise('AssetMismatch', { expected: 1 })] })
+    const undeclared = testInitiator(TwoPartyTrade, (ctx) => sellAsset(ctx, 'Buyer', offerOf(900)), {
+      script: [receive('tradeInfo'), raise('OutOfCoffee', {})],
+    })
+    await expect(undeclared).rejects.toThrow(
+      "Script step 2 of 2, raise('OutOfCoffee'): TwoPartyTrade v1 does not declare OutOfCoffee (it declares UnacceptablePrice, AssetMismatch).",
+    )
+    const malformed = testInitiator(TwoPartyTrade, (ctx) => sellAsset(ctx, 'Buyer', offerOf(900)), {
+      script: [receive('tradeInfo'), raise('AssetMismatch', { expected: 1 })],
+    })
     await expect(malformed).rejects.toThrow("Script step 2 of 2, raise('AssetMismatch'): the details do not match the declared schema of AssetMismatch")
   })
 
@@ -107,7 +113,9 @@ describe('choices: a scripted Seller against the negotiating buyer', () => {
   })
 
   it('refuses a branch the choice does not have', async () => {
-    const run = testInitiator(PriceNegotiation, (ctx) => negotiate(ctx, 'Seller', 100, 10, 130), { script: [receive('openingBid'), choose('response', 'maybe')] })
+    const run = testInitiator(PriceNegotiation, (ctx) => negotiate(ctx, 'Seller', 100, 10, 130), {
+      script: [receive('openingBid'), choose('response', 'maybe')],
+    })
     await expect(run).rejects.toThrow("Script step 2 of 2, choose('response', 'maybe'): 'maybe' is not a branch of 'response'; choose one of accept, counter.")
   })
 

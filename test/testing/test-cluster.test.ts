@@ -8,7 +8,7 @@ import type { SignedTransaction } from '../../examples/collect-signatures-flows.
 import { type TradeOffer, buyAsset, sellAsset } from '../../examples/two-party-trade-flows.js'
 import { TwoPartyTrade } from '../../generated/two-party-trade.js'
 import { flow } from '../../runtime/index.js'
-import { SimulatedClock, type TestCluster, TestClusterError, createTestCluster } from '../../runtime/testing/index.js'
+import { SimulatedClock, type TestCluster, TestKitError, createTestCluster } from '../../runtime/testing/index.js'
 
 const week = 7 * 24 * 3600_000
 const offer: TradeOffer = { price: { quantity: 900, currency: 'EUR' }, asset: { ref: { txId: 'issue-1', index: 0 }, description: 'gold bar', owner: 'Seller' } }
@@ -68,9 +68,11 @@ describe('createTestCluster', () => {
   it('names what it cannot do', async () => {
     cluster = await createTestCluster({ nodes: { Solo: {} }, clock: 'system', store: 'memory' })
     expect(() => cluster!.node('Nobody')).toThrow('This cluster has no node Nobody; it has Solo.')
-    await expect(cluster.advanceTime(10)).rejects.toThrow(TestClusterError)
+    await expect(cluster.advanceTime(10)).rejects.toThrow(TestKitError)
     cluster.crash('Solo')
-    await expect(cluster.restart('Solo')).rejects.toThrow("Solo keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.")
+    await expect(cluster.restart('Solo')).rejects.toThrow(
+      "Solo keeps its store in memory, so a restart would find nothing to resume; create the cluster with store: 'file'.",
+    )
   })
 })
 

@@ -65,9 +65,13 @@ describe('testResponder', () => {
   })
 
   it('refuses a version the handler or the protocol does not declare', async () => {
-    await expect(testResponder(Demo, demoResponder, { version: 3, script: [] })).rejects.toThrow('The test asks for Demo v3, which the protocol does not declare (it declares 1-2).')
+    await expect(testResponder(Demo, demoResponder, { version: 3, script: [] })).rejects.toThrow(
+      'The test asks for Demo v3, which the protocol does not declare (it declares 1-2).',
+    )
     const v1Only = Demo.only<{ responder(h: Record<'v1', unknown>): ResponderRegistration }>(1).responder({ v1: async () => {} })
-    await expect(testResponder(Demo, v1Only, { version: 2, script: [] })).rejects.toThrow('The test asks for Demo v2, but Bob runs 1 only; pick one of those versions.')
+    await expect(testResponder(Demo, v1Only, { version: 2, script: [] })).rejects.toThrow(
+      'The test asks for Demo v2, but Bob runs 1 only; pick one of those versions.',
+    )
   })
 
   it('checks every frame the handler sends against the protocol: label and order', async () => {
@@ -96,7 +100,9 @@ describe('testResponder', () => {
       return 'gave up'
     })
     const run = testResponder(Demo, bob, { version: 1, script: [send('amount', 1), receive('greeting')] })
-    await expect(run).rejects.toThrow(`Script step 2 of 2, receive('greeting'): the handler finished (with "gave up") without sending what the script expects, receive('greeting').`)
+    await expect(run).rejects.toThrow(
+      `Script step 2 of 2, receive('greeting'): the handler finished (with "gave up") without sending what the script expects, receive('greeting').`,
+    )
   })
 
   it('fails when the handler returns without reading what the script sent', async () => {
@@ -134,7 +140,12 @@ describe('testInitiator', () => {
   it('runs an initiating flow against a scripted responder', async () => {
     const result = await testInitiator(Demo, (ctx) => demoInitiator(ctx, 'Bob', 5), {
       version: 1,
-      script: [receive('amount', (a) => a === 5), send('greeting', ' Hi '), receive('reply', (r) => expect(r).toBe('Hi, Bob')), send('result', { name: 'n', count: 2 })],
+      script: [
+        receive('amount', (a) => a === 5),
+        send('greeting', ' Hi '),
+        receive('reply', (r) => expect(r).toBe('Hi, Bob')),
+        send('result', { name: 'n', count: 2 }),
+      ],
     })
     expect(result).toEqual({ name: 'n', count: 2 })
   })

@@ -18,13 +18,19 @@ describe('testSession', () => {
   })
 
   it('runs the two-party trade with its inlined signature collection', async () => {
-    const outcome = await testSession(TwoPartyTrade, { initiator: (ctx) => sellAsset(ctx, 'Buyer', offer), responder: buyAsset({ maxPrice: 1000, wants: 'gold', reviewMs: 3_600_000 }) })
+    const outcome = await testSession(TwoPartyTrade, {
+      initiator: (ctx) => sellAsset(ctx, 'Buyer', offer),
+      responder: buyAsset({ maxPrice: 1000, wants: 'gold', reviewMs: 3_600_000 }),
+    })
     expect(outcome.initiator.status).toBe('fulfilled')
     expect(outcome.responder?.status).toBe('fulfilled')
   })
 
   it("passes a side's declared error to the other as a FlowException from that party", async () => {
-    const outcome = await testSession(TwoPartyTrade, { initiator: (ctx) => sellAsset(ctx, 'Buyer', offer), responder: buyAsset({ maxPrice: 10, wants: 'gold' }) })
+    const outcome = await testSession(TwoPartyTrade, {
+      initiator: (ctx) => sellAsset(ctx, 'Buyer', offer),
+      responder: buyAsset({ maxPrice: 10, wants: 'gold' }),
+    })
     const error = outcome.initiator.status === 'rejected' ? outcome.initiator.reason : undefined
     expect(error).toBeInstanceOf(FlowException)
     expect(error).toMatchObject({ errorType: 'UnacceptablePrice', peer: 'Buyer' })

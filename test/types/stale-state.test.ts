@@ -56,7 +56,10 @@ async function responderOutcome(session: Promise<SessionTestOutcome<unknown>>) {
 
 describe('in-process sessions (the harness itself)', () => {
   it('runs Demo on the highest common version, v2', async () => {
-    const session = testSession(Demo, { responder: Demo.responder({ v1: bobV1, v2: bobV2 }), initiator: (ctx) => Demo.initiate(ctx, 'Bob', { v1: aliceV1, v2: aliceV2 }) })
+    const session = testSession(Demo, {
+      responder: Demo.responder({ v1: bobV1, v2: bobV2 }),
+      initiator: (ctx) => Demo.initiate(ctx, 'Bob', { v1: aliceV1, v2: aliceV2 }),
+    })
     expect(await initiatorRun(session)).toBe('v2 got seven:5')
     expect(await responderOutcome(session)).toEqual({ version: 2, outcome: { status: 'fulfilled', value: 2 } })
   })
