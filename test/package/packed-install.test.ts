@@ -1,0 +1,133 @@
+/**
+ * The package as a user gets it: `npm pack` (prepack builds dist), the tarball installed into a fresh
+ * folder, then each entry imported by Node from there. `colloquy/protocol` must load no native addon and
+ * none of better-sqlite3, ts-morph, tsx or typescript: a hook records every native addon opened
+ * (`process.dlopen`), every ES module resolved (a `module.register` resolve hook) and every CommonJS
+ * module loaded (`require.cache`). Importing `colloquy` shows the hook does see better-sqlite3.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const heavy = ['better-sqlite3', 'ts-morph', '@ts-morph/common', 'tsx', 'typescript']
+
+/** Preloaded with --import: records what the process loads and prints it as JSON when it exits. */
+const recorder = `
+import { createRequire, register } from 'node:module'
+import { readFileSync, writeFileSync } from 'node:fs'
+const log = new URL('./resolved.log', import.meta.url)
+writeFileSync(log, '')
+const native = []
+const dlopen = process.dlopen
+process.dlopen = function (module, filename, ...rest) {
+  native.push(filename)
+  return dlopen.call(this, module, filename, ...rest)
+}
+register('./resolve-hook.mjs', { parentURL: import.meta.url, data: { log: log.href } })
+const cache = createRequire(import.meta.url).cache
+process.on('exit', () => {
+  const resolved = readFileSync(log, 'utf8').split('\\n').filter(Boolean)
+  process.stdout.write('\\n' + JSON.stringify({ native, resolved, required: Object.keys(cache) }) + '\\n')
+})
+`
+
+/** Runs on the loader thread; appends synchronously, so the record is complete when the import settles. */
+const resolveHook = `
+import { appendFileSync } from 'node:fs'
+let log
+export function initialize(data) { log = new URL(data.log) }
+export async function resolve(specifier, context, nextResolve) {
+  const result = await nextResolve(specifier, context)
+  appendFileSync(log, result.url + '\\n')
+  return result
+}
+`
+
+interface Loaded {
+  readonly native: readonly string[]
+  readonly resolved: readonly string[]
+  readonly required: readonly string[]
+}
+
+describe('the packed package, installed', () => {
+  let work: string
+  let app: string
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'colloquy-pack-'))
+    execFileSync('npm', ['pack', '--pack-destination', work], { cwd: repoRoot, stdio: 'pipe' })
+    const tarball = path.join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!)
+    app = path.join(work, 'app')
+    mkdirSync(app)
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'packed-install-check', private: true, type: 'module' }))
+    // Install scripts are skipped: better-sqlite3 would compile its addon for minutes. Its JavaScript loads
+    // the addon only when a database is opened; the repository's build is copied in for completeness.
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app, stdio: 'pipe' })
+    const addon = path.join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')
+    if (existsSync(path.join(repoRoot, addon))) {
+      mkdirSync(path.dirname(path.join(app, addon)), { recursive: true })
+      copyFileSync(path.join(repoRoot, addon), path.join(app, addon))
+    }
+    writeFileSync(path.join(app, 'record-loads.mjs'), recorder)
+    writeFileSync(path.join(app, 'resolve-hook.mjs'), resolveHook)
+  }, 240_000)
+  afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+  function importEntry(code: string): Loaded & { readonly status: number | null; readonly stderr: string } {
+    const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', '-e', code], { cwd: app, encoding: 'utf8', timeout: 60_000 })
+    const last = run.stdout.trim().split('\n').at(-1) ?? '{}'
+    return { status: run.status, stderr: run.stderr, ...(JSON.parse(last) as Loaded) }
+  }
+
+  const heavyIn = (loaded: Loaded): string[] =>
+    [...loaded.resolved, ...loaded.required].filter((file) => heavy.some((name) => file.includes(`/node_modules/${name}/`)))
+
+  it('ships the entries with their type declarations, and nothing of the sources', () => {
+    const installed = path.join(app, 'node_modules', 'colloquy')
+    for (const entry of ['index', 'protocol', 'testing']) {
+      expect(existsSync(path.join(installed, 'dist', `${entry}.js`))).toBe(true)
+      expect(existsSync(path.join(installed, 'dist', `${entry}.d.ts`))).toBe(true)
+    }
+    expect(existsSync(path.join(installed, 'LICENSE'))).toBe(true)
+    expect(existsSync(path.join(installed, 'runtime'))).toBe(false)
+    expect(existsSync(path.join(installed, 'generator'))).toBe(false)
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './package.json', './protocol', './testing'])
+  })
+
+  it('node -e "import(\'colloquy/protocol\')" loads no native module and none of better-sqlite3, ts-morph, tsx, typescript', () => {
+    const loaded = importEntry("import('colloquy/protocol').then((m) => { if (typeof m.protocol !== 'function') process.exit(3) })")
+    expect(loaded.stderr).toBe('')
+    expect(loaded.status).toBe(0)
+    expect(loaded.resolved.some((url) => url.includes('/node_modules/colloquy/dist/protocol.js'))).toBe(true)
+    expect(loaded.native).toEqual([])
+    expect(heavyIn(loaded)).toEqual([])
+  })
+
+  it("import('colloquy') works, and the recorder sees the store's better-sqlite3 it loads", () => {
+    const loaded = importEntry("import('colloquy').then((m) => { if (typeof m.openNode !== 'function' || typeof m.protocol !== 'function') process.exit(3) })")
+    expect(loaded.stderr).toBe('')
+    expect(loaded.status).toBe(0)
+    expect(heavyIn(loaded).some((file) => file.includes('/node_modules/better-sqlite3/'))).toBe(true)
+  })
+
+  it("import('colloquy/testing') works", () => {
+    const loaded = importEntry(
+      "import('colloquy/testing').then((m) => { if (typeof m.InMemoryNetwork !== 'function' || typeof m.testSession !== 'function') process.exit(3) })",
+    )
+    expect(loaded.stderr).toBe('')
+    expect(loaded.status).toBe(0)
+  })
+
+  it('internals are not exported', () => {
+    const run = spawnSync(process.execPath, ['-e', "import('colloquy/dist/index.js').catch((e) => { console.log(e.code); process.exit(0) })"], {
+      cwd: app,
+      encoding: 'utf8',
+    })
+    expect(run.stdout.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+  })
+})
