@@ -74,10 +74,11 @@ class EngineNode implements Node {
   private readonly port: NetworkPort
   private stopped = false
 
-  constructor(
-    private readonly options: NodeOptions,
-    private readonly store: FlowStore,
-  ) {
+  /** ES-private: the node answers status questions itself and does not hand its store out. */
+  readonly #store: FlowStore
+
+  constructor(options: NodeOptions, store: FlowStore) {
+    this.#store = store
     const name = (this.name = options.name)
     const logger = (this.logger = options.logger ?? quietLogger)
     const clock = (this.clock = options.clock ?? systemClock)
@@ -137,7 +138,7 @@ class EngineNode implements Node {
       evictions: this.eviction.evictions,
       rehydrations: this.recovery.rehydrations,
       unacknowledged: this.outbox.unacknowledged,
-      transactions: this.store.commits.stats.transactions,
+      transactions: this.#store.commits.stats.transactions,
     }
   }
 
@@ -149,20 +150,20 @@ class EngineNode implements Node {
     this.registrations.register(flow)
     const flowId = options.flowId ?? randomUUID()
     // Only a given id can collide; a fresh UUID needs no look-up in the store.
-    if (options.flowId !== undefined && (this.loaded.runs.has(flowId) || this.store.flow(flowId))) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
+    if (options.flowId !== undefined && (this.loaded.runs.has(flowId) || this.#store.flow(flowId))) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
     let encodedArgs: Buffer
     try {
       encodedArgs = encode(args)
     } catch (error) {
       throw new FlowStartError(`The arguments of flow '${flow.name}' cannot be stored (${(error as Error).message}); pass plain data.`)
     }
-    this.store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.clock.now())
+    this.#store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.clock.now())
     const run = new FlowRun(this.env, flowId, flow.name, 'started', new Map())
     const root = new ScopeContext(run, ROOT_SCOPE)
     this.hub.flowStarted(flowId, flow.name, 'started')
     this.launcher.launch(run, () => flow.run(root, args))
     const result = this.results.resultOf(flowId) as Promise<R>
-    const started = this.store.commits.commit()
+    const started = this.#store.commits.commit()
     return { flowId, result, started }
   }
 
@@ -171,19 +172,19 @@ class EngineNode implements Node {
   }
 
   flowStatus(flowId: string): FlowStatus | undefined {
-    return this.store.flowStatus(flowId)
+    return this.#store.flowStatus(flowId)
   }
 
   unfinishedFlows(): UnfinishedFlow[] {
-    return this.store.unfinishedFlows()
+    return this.#store.unfinishedFlows()
   }
 
   tableCounts(): TableCounts {
-    return this.store.counts()
+    return this.#store.counts()
   }
 
   committed(): Promise<void> {
-    return this.store.commits.commit()
+    return this.#store.commits.commit()
   }
 
   parkedFlows(): ParkedFlow[] {
@@ -204,16 +205,16 @@ class EngineNode implements Node {
 
   async stop(): Promise<void> {
     if (this.stopped) return
-    this.store.commits.flush()
+    this.#store.commits.flush()
     this.halt()
-    this.store.close()
+    this.#store.close()
     this.results.rejectAll(new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`))
   }
 
   crash(): void {
     if (this.stopped) return
     this.halt()
-    this.store.crash()
+    this.#store.crash()
   }
 
   private halt(): void {
@@ -228,7 +229,7 @@ class EngineNode implements Node {
   }
 
   private failStop(error: unknown): void {
-    this.logger.error(`Node ${this.name} could not commit to ${this.store.location} and stops: ${(error as Error)?.message ?? String(error)}. Fix the storage and open the node again; unfinished flows resume.`)
+    this.logger.error(`Node ${this.name} could not commit to ${this.#store.location} and stops: ${(error as Error)?.message ?? String(error)}. Fix the storage and open the node again; unfinished flows resume.`)
     queueMicrotask(() => this.crash())
   }
 }
