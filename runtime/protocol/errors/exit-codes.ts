@@ -27,16 +27,23 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   GENERATOR_INVALID_PROTOCOL: invalidProtocol,
   // Colloquy itself, or the machine under it, failed: report it.
   INTERNAL: internal,
+  ENGINE_INVARIANT: internal,
   GENERATOR_GIT: internal,
   // A node refused to start or failed while running.
   RETIRED_VERSION_IN_FLIGHT: failed,
+  STORE_SCHEMA_NEWER: failed,
+  STORE_SCHEMA_UNKNOWN: failed,
+  STORE_INCONSISTENT: failed,
   TRANSPORT_LISTEN: failed,
   NETWORK_ENDPOINT: failed,
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,
   FLOW_START: failed,
+  NODE_STOPPED: failed,
   NODE_DRAINING: failed,
   FLOW_KILLED: failed,
+  FLOW_PARKED: failed,
+  STEP_FAILED: failed,
   FLOW_EXCEPTION: failed,
   UNEXPECTED_FLOW_END: failed,
   PROTOCOL_VIOLATION: failed,
@@ -46,6 +53,10 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STALE_GENERATED_CODE: failed,
   WIRE_JSON: failed,
   PAYLOAD_NOT_ENCODABLE: failed,
+  // The test kit: a handler test or test cluster failed.
+  SCRIPT_MISMATCH: failed,
+  INVALID_SCRIPT: failed,
+  TEST_KIT: failed,
 })
 
 /** The exit code for `error`; `fallback` for anything that is not a Colloquy error (or has an unlisted code). */
