@@ -15,6 +15,7 @@
  *   'duplicate', 'hold' (kept in `onHold` until `release(filter)`) or `{ delayMs }`; `setFaults(plan)` changes
  *   the plan mid-test (e.g. `setFaults({})` to let a scenario finish), and `stats` counts what happened. A
  *   lost message or acknowledgement is sent again by its node after `redeliverAfterMs` (on the cluster's clock).
+ *   The network's own `delayMs` counts real time, not the cluster's clock.
  */
 export { send, receive, choose, offer, raise, abort, type ScriptStep, type PayloadCheck } from './script-steps.js'
 export { testResponder, testInitiator, type RoleTestOptions } from './test-role.js'
