@@ -36,6 +36,8 @@ export class ScriptedCounterparty {
   /** Script step (1-based) of every frame put into #toHandler, in order. */
   readonly #sentAt: number[] = []
   #scriptEnded = false
+  /** The counterparty's flow ended by raise() or abort(): what the handler sends now is lost, as with a finished peer. */
+  #peerGone = false
   #failure: Error | undefined
 
   constructor(options: ScriptedCounterpartyOptions) {
@@ -88,7 +90,7 @@ export class ScriptedCounterparty {
     }
     this.#toHandler.close(
       new ScriptMismatchError(
-        `The script ended after ${this.#stepName(script.length)}, but the handler went on to wait for ${this.#options.party}: next the protocol has the counterparty ${describe(next)} (${next.where}). Add the steps that follow to the script.`,
+        `The script ended ${script.length ? `after ${this.#stepName(script.length)}` : 'before its first step'}, but the handler went on to wait for ${this.#options.party}: next the protocol has the counterparty ${describe(next)} (${next.where}). Add the steps that follow to the script.`,
         script.length + 1,
       ),
     )
@@ -136,10 +138,12 @@ export class ScriptedCounterparty {
         if (!parsed.success) throw invalid(`the details do not match the declared schema of ${step.errorType} (${issueText(parsed.error)})`)
         const error = new FlowException(this.#options.spec.table.protocol, step.errorType, structuredClone(parsed.data), step.message)
         error.peer = this.#options.party
+        this.#peerGone = true
         this.#toHandler.close(error)
         return false
       }
       case 'abort':
+        this.#peerGone = true
         this.#toHandler.close(new UnexpectedFlowEndError(`${this.#options.party}'s flow ended the ${this.#options.spec.table.protocol} session with an error.`))
         return false
     }
@@ -197,6 +201,7 @@ export class ScriptedCounterparty {
 
   #fromHandler(frame: SessionFrame): void {
     if (this.#failure) throw this.#failure
+    if (this.#peerGone) return
     if (this.#scriptEnded) {
       const next = this.#cursor.expectation
       const where =

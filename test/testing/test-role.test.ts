@@ -166,3 +166,24 @@ describe('testInitiator', () => {
     await expect(run).rejects.toThrow('The flow opened a Demo session with Bob, but the test scripts Other')
   })
 })
+
+describe('a counterparty that failed', () => {
+  it('loses what the handler sends after raise() or abort(), as a finished peer would', async () => {
+    const bob = rawBob(async (channel) => {
+      await channel.receive()
+      try {
+        await channel.receive()
+      } catch {
+        await channel.send({ kind: 'data', label: 'greeting', payload: 'anyone there?' })
+        return 'carried on'
+      }
+    })
+    expect(await testResponder(Demo, bob, { version: 1, script: [send('amount', 1), abort()] })).toBe('carried on')
+  })
+
+  it('names an empty script that the handler outlives', async () => {
+    await expect(testResponder(Demo, demoResponder, { version: 1, script: [] })).rejects.toThrow(
+      "The script ended before its first step, but the handler went on to wait for Alice: next the protocol has the counterparty send 'amount'",
+    )
+  })
+})
