@@ -11,9 +11,10 @@ import { existsSync } from 'node:fs'
 const argv = process.argv.slice(2)
 const forNode = argv[0] === 'node' || argv[0] === 'identity' || argv[0] === 'flows'
 const fromSource = existsSync(new URL('../runtime/process/cli.ts', import.meta.url))
-const entry = forNode
-  ? fromSource ? '../runtime/process/cli.ts' : '../dist/node-cli.js'
-  : fromSource ? '../generator/cli/main.ts' : '../dist/cli.js'
+const entries = fromSource
+  ? { node: '../runtime/process/cli.ts', codegen: '../generator/cli/main.ts' }
+  : { node: '../dist/node-cli.js', codegen: '../dist/cli.js' }
+const entry = forNode ? entries.node : entries.codegen
 if (fromSource || !forNode) {
   const { register } = await import('tsx/esm/api')
   register()

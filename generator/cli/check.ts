@@ -5,7 +5,7 @@
 import path from 'node:path'
 import { exitCodes } from '../../runtime/protocol/errors/exit-codes.js'
 import { checkGenerated } from '../check-generated.js'
-import { checkAgainstRevision, checkLockfile } from '../lock/compatibility-check.js'
+import { type CompatibilityReport, checkAgainstRevision, checkLockfile } from '../lock/compatibility-check.js'
 import { compatibilityJson, compatibilityText } from '../lock/report-compatibility.js'
 import { manifestName, readManifest } from '../manifest.js'
 import { type CodegenCommandRun, err, out } from './command.js'
@@ -17,7 +17,7 @@ export const run: CodegenCommandRun = async (layout, { format, against }) => {
   const staleLines = (): void => {
     for (const s of stale) err(`${s.file}:1:1: error: ${s.file} ${s.reason}.\n`)
   }
-  let compat
+  let compat: CompatibilityReport
   try {
     compat = against === undefined ? await checkLockfile(layout, currentManifest) : await checkAgainstRevision(layout, against)
   } catch (error) {
@@ -35,7 +35,8 @@ export const run: CodegenCommandRun = async (layout, { format, against }) => {
   for (const line of text.findings) err(`${line}\n`)
   staleLines()
   for (const note of text.notes) out(`${note}\n`)
-  if (stale.length > 0) err(`colloquy check: ${stale.length} stale ${stale.length === 1 ? 'file' : 'files'}; run \`npx colloquy generate\` and commit ${layout.outDir}/.\n`)
+  if (stale.length > 0)
+    err(`colloquy check: ${stale.length} stale ${stale.length === 1 ? 'file' : 'files'}; run \`npx colloquy generate\` and commit ${layout.outDir}/.\n`)
   if (compat.findings.length > 0) err(`colloquy check: ${text.summary}.\n`)
   else if (stale.length === 0) out(`colloquy check: ${layout.outDir}/ is up to date; ${text.summary} (${ms} ms)\n`)
   else out(`colloquy check: ${text.summary}\n`)
