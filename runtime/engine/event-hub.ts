@@ -1,35 +1,41 @@
 /**
- * The node's event source: one rxjs Subject behind `node.events`, with the onFlowEnd and onSessionAction
- * options subscribed to it. Events are built only while someone listens, so a node nobody observes pays
- * nothing per message.
+ * The node's event source: one rxjs Subject per kind of event, merged into `node.events`; the onFlowEnd
+ * and onSessionAction options subscribe to the same subjects. An event is built only while someone
+ * listens to its kind, so a node nobody observes pays nothing per message.
  */
-import { type Observable, Subject } from 'rxjs'
+import { type Observable, Subject, map, merge } from 'rxjs'
 import type { Commits } from '../store/flow-store.js'
-import type { FlowEndEvent, FlowStartedEvent, FlowEvent, ObservedSession, SessionAction, SessionActionSink } from './flow-events.js'
+import type { FlowEndEvent, FlowEvent, FlowStartedEvent, ObservedSession, SessionAction, SessionActionSink } from './flow-events.js'
 
 export class EventHub implements SessionActionSink {
-  private readonly subject = new Subject<FlowEvent>()
-  readonly events: Observable<FlowEvent> = this.subject.asObservable()
+  private readonly started = new Subject<FlowStartedEvent>()
+  private readonly actions = new Subject<SessionAction>()
+  private readonly ended = new Subject<FlowEndEvent>()
+  readonly events: Observable<FlowEvent>
 
   constructor(
     private readonly node: string,
     private readonly commits: Commits,
     listeners: { readonly onFlowEnd?: (event: FlowEndEvent) => void; readonly onSessionAction?: (event: SessionAction) => void },
   ) {
-    const { onFlowEnd, onSessionAction } = listeners
-    if (onFlowEnd) this.subject.subscribe((event) => event.type === 'flow-ended' && onFlowEnd(event.end))
-    if (onSessionAction) this.subject.subscribe((event) => event.type === 'session-action' && onSessionAction(event.action))
+    this.events = merge(
+      this.started.pipe(map((flow): FlowEvent => ({ type: 'flow-started', flow }))),
+      this.actions.pipe(map((action): FlowEvent => ({ type: 'session-action', action }))),
+      this.ended.pipe(map((end): FlowEvent => ({ type: 'flow-ended', end }))),
+    )
+    if (listeners.onFlowEnd) this.ended.subscribe(listeners.onFlowEnd)
+    if (listeners.onSessionAction) this.actions.subscribe(listeners.onSessionAction)
   }
 
   /** A flow's start was queued: reported once it is durable. */
   flowStarted(flowId: string, name: string, kind: 'started' | 'responder'): void {
-    if (!this.subject.observed) return
+    if (!this.started.observed) return
     const flow: FlowStartedEvent = { node: this.node, flowId, name, kind }
-    this.commits.afterCommit(() => this.subject.next({ type: 'flow-started', flow }))
+    this.commits.afterCommit(() => this.started.next(flow))
   }
 
   sessionAction(flow: { readonly flowId: string; readonly name: string }, session: ObservedSession, action: SessionAction['action'], label: string | null): void {
-    if (!this.subject.observed) return
+    if (!this.actions.observed) return
     const event: SessionAction = {
       node: this.node,
       flowId: flow.flowId,
@@ -41,16 +47,18 @@ export class EventHub implements SessionActionSink {
       action,
       label,
     }
-    this.commits.afterCommit(() => this.subject.next({ type: 'session-action', action: event }))
+    this.commits.afterCommit(() => this.actions.next(event))
   }
 
   /** A flow ended and its end is durable. */
   flowEnded(end: FlowEndEvent): void {
-    this.subject.next({ type: 'flow-ended', end })
+    this.ended.next(end)
   }
 
-  /** No more events: subscribers see the stream complete. */
+  /** No more events: subscribers see the streams complete. */
   complete(): void {
-    this.subject.complete()
+    this.started.complete()
+    this.actions.complete()
+    this.ended.complete()
   }
 }
