@@ -32,6 +32,31 @@ async function twoNodes(dir: string) {
   ])
 }
 
+describe('colloquy node: command line', () => {
+  it('names what it cannot use, with exit code 2 and the usage', () => {
+    const unknown = colloquy('identity', '--config', 'node.json', '--drain')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/^colloquy identity: unknown argument '--drain'\.\nUsage:\n {2}colloquy node --config/)
+    const missing = colloquy('node', '--json')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/^colloquy node: --config <node\.json> is required\.\n/)
+    expect(colloquy('flows', 'kill', 'a', '--bogus').stderr).toContain("colloquy flows: unknown argument '--bogus'.")
+  })
+
+  it('prints its help with exit code 0', () => {
+    const help = colloquy('node', '--help')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('node.json fields (paths relative to the file):')
+    expect(help.stdout).toContain('Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config')
+  })
+
+  it('exits 2 for a node.json it cannot read, naming the file', () => {
+    const run = colloquy('flows', '--config', path.join(tempDir(), 'missing.json'))
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/missing\.json: cannot read the node config \(ENOENT\); pass the path of a node\.json with --config\./)
+  })
+})
+
 describe('colloquy node: setup errors', () => {
   it('names the line of a syntax error in node.json', () => {
     const dir = tempDir()
@@ -70,7 +95,10 @@ describe('colloquy node: setup errors', () => {
     writeFileSync(app, 'export const flows = []\n')
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
     writeFileSync(path.join(dir, 'network.json'), JSON.stringify({ parties: [] }))
-    writeFileSync(path.join(dir, 'node.json'), JSON.stringify({ name: 'A', database: 'a.db', listen: '127.0.0.1:47999', networkMap: 'network.json', app: 'app.ts' }))
+    writeFileSync(
+      path.join(dir, 'node.json'),
+      JSON.stringify({ name: 'A', database: 'a.db', listen: '127.0.0.1:47999', networkMap: 'network.json', app: 'app.ts' }),
+    )
     const identity = colloquy('identity', '--config', path.join(dir, 'node.json'))
     expect(identity.code).toBe(0)
     const entry = JSON.parse(identity.stdout) as { name: string; address: string; publicKey: string }
