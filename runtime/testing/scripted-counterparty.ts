@@ -7,7 +7,7 @@
  */
 import { FlowException, type SessionChannel, type SessionFrame, UnexpectedFlowEndError, type VersionSpec } from '../protocol/index.js'
 import { Mailbox } from './mailbox.js'
-import { issueText, preview } from './payload-text.js'
+import { describeExpectation, describeFrame, issueText, preview } from './failure-text.js'
 import { type Expectation, ProtocolCursor } from './protocol-cursor.js'
 import { InvalidScriptError, ScriptMismatchError } from './script-errors.js'
 import { type ScriptStep, describeStep } from './script-steps.js'
@@ -90,7 +90,7 @@ export class ScriptedCounterparty {
     }
     this.#toHandler.close(
       new ScriptMismatchError(
-        `The script ended ${script.length ? `after ${this.#stepName(script.length)}` : 'before its first step'}, but the handler went on to wait for ${this.#options.party}: next the protocol has the counterparty ${describe(next)} (${next.where}). Add the steps that follow to the script.`,
+        `The script ended ${script.length ? `after ${this.#stepName(script.length)}` : 'before its first step'}, but the handler went on to wait for ${this.#options.party}: next the protocol has the counterparty ${describeExpectation(next)} (${next.where}). Add the steps that follow to the script.`,
         script.length + 1,
       ),
     )
@@ -100,7 +100,8 @@ export class ScriptedCounterparty {
   async #play(step: ScriptStep, n: number, handler: Promise<unknown>): Promise<boolean> {
     const expected = this.#cursor.expectation
     const invalid = (what: string) => new InvalidScriptError(`Script ${this.#stepName(n)}: ${what}.`, n)
-    const outOfStep = () => invalid(`the protocol has the counterparty ${describe(expected)} here (${expected.where}); fix the script's order or labels`)
+    const outOfStep = () =>
+      invalid(`the protocol has the counterparty ${describeExpectation(expected)} here (${expected.where}); fix the script's order or labels`)
     switch (step.kind) {
       case 'send': {
         if (expected.kind !== 'send' || expected.label !== step.label) throw outOfStep()
@@ -207,7 +208,7 @@ export class ScriptedCounterparty {
       const where =
         next.kind === 'end'
           ? `after the protocol's end (${next.where})`
-          : `after the script's last step, where the protocol has the counterparty ${describe(next)} (${next.where})`
+          : `after the script's last step, where the protocol has the counterparty ${describeExpectation(next)} (${next.where})`
       throw this.#fail(
         new ScriptMismatchError(
           `The handler sent ${describeFrame(frame)} ${where}. Add the steps that follow to the script, or end the handler there.`,
@@ -262,23 +263,4 @@ export class ScriptedCounterparty {
     const step = script[n - 1]
     return `step ${n} of ${script.length}${step ? `, ${describeStep(step)}` : ''}`
   }
-}
-
-function describe(expected: Expectation): string {
-  switch (expected.kind) {
-    case 'send':
-      return `send '${expected.label}'`
-    case 'receive':
-      return `receive '${expected.label}'`
-    case 'choose':
-      return `choose a branch of '${expected.label}' (${expected.branches.join(', ')})`
-    case 'offer':
-      return `be offered the handler's choice '${expected.label}' (${expected.branches.join(', ')})`
-    case 'end':
-      return 'end'
-  }
-}
-
-function describeFrame(frame: SessionFrame): string {
-  return frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = '${frame.branch}'`
 }
