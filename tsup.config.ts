@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { defineConfig } from 'tsup'
 
 // The package: one bundle per public entry (package.json `exports`), with type declarations, and the
@@ -11,7 +10,8 @@ const libraries = {
   testing: 'runtime/testing/index.ts',
 }
 
-const commands = Object.fromEntries(Object.entries({ cli: 'generator/cli.ts', 'node-cli': 'runtime/process/cli.ts' }).filter(([, file]) => existsSync(file)))
+/** The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity, flows). */
+const commands = { cli: 'generator/cli/main.ts', 'node-cli': 'runtime/process/cli.ts' }
 
 export default defineConfig({
   entry: { ...libraries, ...commands },

@@ -123,6 +123,37 @@ describe('the packed package, installed', () => {
     expect(loaded.status).toBe(0)
   })
 
+  it('colloquy generate runs from the installed bin and emits modules importing colloquy/protocol', () => {
+    const source = readFileSync(path.join(repoRoot, 'protocols', 'echo.protocol.ts'), 'utf8').replace(
+      /from '[./]+runtime\/protocol\/index\.js'/,
+      "from 'colloquy/protocol'",
+    )
+    mkdirSync(path.join(app, 'protocols'), { recursive: true })
+    writeFileSync(path.join(app, 'protocols', 'echo.protocol.ts'), source)
+    const run = spawnSync(process.execPath, [path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'generate'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(readFileSync(path.join(app, 'generated', 'echo.ts'), 'utf8')).toContain("from 'colloquy/protocol'")
+  })
+
+  it('colloquy node runs from the installed bin without ts-morph, tsx or typescript', () => {
+    const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'node', '--help'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines.join('\n')).toContain('colloquy node --config')
+    const loaded = JSON.parse(lines.at(-1)!) as Loaded
+    expect(heavyIn(loaded).filter((file) => !file.includes('/node_modules/better-sqlite3/'))).toEqual([])
+  })
+
   it('internals are not exported', () => {
     const run = spawnSync(process.execPath, ['-e', "import('colloquy/dist/index.js').catch((e) => { console.log(e.code); process.exit(0) })"], {
       cwd: app,
