@@ -170,10 +170,7 @@ export class EngineSession implements FlowSession {
       return this.interpret(event)
     }
     this.assertUsable('receive')
-    if (this.direction === 'initiator') {
-      if (!this.initSent) this.sendInit(null)
-      await this.confirmation()
-    }
+    if (this.direction === 'initiator') await this.confirmed()
     const seq = this.recvSeq
     const event = this.inbox.get(seq) ?? (await run.wait<InboxEvent>((resolve) => (this.receiver = { seq, resolve })))
     this.receiver = undefined
@@ -197,10 +194,7 @@ export class EngineSession implements FlowSession {
       return
     }
     if (this.status === 'closed') return
-    if (this.direction === 'initiator') {
-      if (!this.initSent) this.sendInit(null)
-      await this.confirmation()
-    }
+    if (this.direction === 'initiator') await this.confirmed()
     const seq = this.sendSeq++
     run.record(key, { k: 'close', seq })
     if (!this.peerGone) this.queueFrame({ t: 'end', session: this.id, dir: this.dir, seq })
@@ -213,6 +207,12 @@ export class EngineSession implements FlowSession {
     if (this.status === 'closed' || this.status === 'rejected' || this.peerGone || !this.initSent) return
     const seq = this.sendSeq++
     this.queueFrame(failure ? { t: 'error', session: this.id, dir: this.dir, seq, exception: failure.wire } : { t: 'end', session: this.id, dir: this.dir, seq })
+  }
+
+  /** An initiator's session is usable once the peer confirmed: the init leaves now if it has not yet. */
+  private confirmed(): Promise<void> {
+    if (!this.initSent) this.sendInit(null)
+    return this.confirmation()
   }
 
   confirmation(): Promise<void> {
