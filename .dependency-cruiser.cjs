@@ -71,6 +71,20 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
+      name: 'declared-packages-only',
+      severity: 'error',
+      comment: 'Every package imported is declared in package.json.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'shipped-code-uses-no-dev-dependency',
+      severity: 'error',
+      comment: 'What the package ships (runtime/, generator/, bin/) runs with dependencies and peers only, not devDependencies.',
+      from: { path: '^(runtime|generator|bin)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['npm-peer', 'type-only'] },
+    },
+    {
       name: 'resolvable',
       severity: 'error',
       comment: 'Every import resolves.',
