@@ -1,25 +1,6 @@
-/** How the test kit words its failure messages: frames, protocol expectations, payloads and schema issues, each short and on one line. */
+/** How the test kit words frames and protocol expectations in its failure messages, each short and on one line. */
 import type { SessionFrame } from '../protocol/index.js'
 import type { Expectation } from './protocol-cursor.js'
-
-/** The first few zod issues, as `path: message; ...`. */
-export function issueText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
-    .join('; ')
-}
-
-/** A value as JSON, cut to 80 characters. */
-export function preview(value: unknown): string {
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    text = String(value)
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
-}
 
 /** What the counterparty does next, as `send 'reply'`. */
 export function describeExpectation(expected: Expectation): string {

@@ -7,7 +7,8 @@
  */
 import { FlowException, type SessionChannel, type SessionFrame, UnexpectedFlowEndError, type VersionSpec } from '../protocol/index.js'
 import { Mailbox } from './mailbox.js'
-import { describeExpectation, describeFrame, issueText, preview } from './failure-text.js'
+import { issueText, preview } from '../protocol/session/payload-text.js'
+import { describeExpectation, describeFrame } from './failure-text.js'
 import { type Expectation, ProtocolCursor } from './protocol-cursor.js'
 import { InvalidScriptError, ScriptMismatchError } from './script-errors.js'
 import { type ScriptStep, describeStep } from './script-steps.js'

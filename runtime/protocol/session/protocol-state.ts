@@ -10,6 +10,7 @@ import type { FlowContext } from './flow-context.js'
 import type { Schema } from '../dsl/session-type.js'
 import { FlowException, InvalidPayloadError, ProtocolUsageError, ProtocolViolationError, StaleGeneratedCodeError, StaleStateError } from './session-errors.js'
 import { Untrustworthy } from './untrustworthy.js'
+import { issueText, preview } from './payload-text.js'
 
 /** One version of one protocol as the runtime needs it: definition, hash, state table, inlined sub-protocols. */
 export interface VersionSpec {
@@ -229,21 +230,4 @@ function checkedPeerError(error: unknown, run: RoleRun): unknown {
 
 function describeFrame(frame: SessionFrame): string {
   return frame.kind === 'data' ? `message '${frame.label}'` : `choice '${frame.label}' = ${frame.branch}`
-}
-
-function issueText(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
-    .join('; ')
-}
-
-function preview(value: unknown): string {
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    text = String(value)
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
