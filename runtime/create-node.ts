@@ -3,7 +3,8 @@
  * FlowStore it is given) and hands the engine the store port. The engine itself never imports a store
  * implementation, so another backend plugs in here without engine changes.
  */
-import { type Node, type NodeOptions, openNode } from './engine/index.js'
+import type { Node, NodeOptions } from './engine/index.js'
+import { openNode } from './engine/node.js'
 import type { FlowStore } from './store/flow-store.js'
 import { SqliteFlowStore } from './store/sqlite/sqlite-flow-store.js'
 

@@ -21,7 +21,12 @@ export class Drain {
   ) {
     this.drained = new Promise<DrainReport>((resolve, reject) => (this.settle = { resolve, reject }))
     this.drained.catch(() => {}) // only drain-mode callers look
-    if (!enabled) this.settle.reject(new FlowStartError(`Node ${node} does not run in drain mode, so it never drains; open it with drain: true to finish its flows in flight without taking new work.`))
+    if (!enabled)
+      this.settle.reject(
+        new FlowStartError(
+          `Node ${node} does not run in drain mode, so it never drains; open it with drain: true to finish its flows in flight without taking new work.`,
+        ),
+      )
   }
 
   /** A flow ended (or recovery finished): resolves `drained` when nothing runnable is left. */

@@ -131,7 +131,12 @@ export class EngineSession implements FlowSession {
     const offered = this.request?.versions ?? []
     const versions = this.version ? offered.filter((v) => v.version === this.version) : offered
     this.initSent = true
-    const init: Envelope = { id: messageIds.init(this.id), from: env.node, to: this.counterparty, body: { t: 'init', session: this.id, protocol: this.protocol, versions, first } }
+    const init: Envelope = {
+      id: messageIds.init(this.id),
+      from: env.node,
+      to: this.counterparty,
+      body: { t: 'init', session: this.id, protocol: this.protocol, versions, first },
+    }
     this.run.lastBatch = env.outbox.queue(init, this.key, this)
   }
 
@@ -166,7 +171,10 @@ export class EngineSession implements FlowSession {
       this.inbox.delete(entry.seq)
       this.recvSeq = entry.seq + 1
       this.initSent = true
-      if (!event) throw new StoreInconsistentError(`The store of ${run.env.node} lacks frame ${entry.seq} of session ${this.id} that flow ${run.flowId} journaled as received; the database was modified outside Colloquy.`)
+      if (!event)
+        throw new StoreInconsistentError(
+          `The store of ${run.env.node} lacks frame ${entry.seq} of session ${this.id} that flow ${run.flowId} journaled as received; the database was modified outside Colloquy.`,
+        )
       return this.interpret(event)
     }
     this.assertUsable('receive')
@@ -206,7 +214,9 @@ export class EngineSession implements FlowSession {
   finalMessage(failure: { error: unknown; wire: WireException | null } | null): void {
     if (this.status === 'closed' || this.status === 'rejected' || this.peerGone || !this.initSent) return
     const seq = this.sendSeq++
-    this.queueFrame(failure ? { t: 'error', session: this.id, dir: this.dir, seq, exception: failure.wire } : { t: 'end', session: this.id, dir: this.dir, seq })
+    this.queueFrame(
+      failure ? { t: 'error', session: this.id, dir: this.dir, seq, exception: failure.wire } : { t: 'end', session: this.id, dir: this.dir, seq },
+    )
   }
 
   /** An initiator's session is usable once the peer confirmed: the init leaves now if it has not yet. */
@@ -259,13 +269,16 @@ export class EngineSession implements FlowSession {
   }
 
   private scope(): SessionScope {
-    if (!this.context) throw new EngineInvariantError(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
+    if (!this.context)
+      throw new EngineInvariantError(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
     return this.context
   }
 
   private assertUsable(action: string): void {
     if (this.status === 'closed') {
-      throw new UnexpectedFlowEndError(`The ${this.protocol} session with ${this.counterparty} already ended; it cannot ${action}. Open a new session for another exchange.`)
+      throw new UnexpectedFlowEndError(
+        `The ${this.protocol} session with ${this.counterparty} already ended; it cannot ${action}. Open a new session for another exchange.`,
+      )
     }
     if (this.status === 'rejected') throw this.rejection()
   }

@@ -34,7 +34,12 @@ export class EventHub implements SessionActionSink {
     this.commits.afterCommit(() => this.started.next(flow))
   }
 
-  sessionAction(flow: { readonly flowId: string; readonly name: string }, session: ObservedSession, action: SessionAction['action'], label: string | null): void {
+  sessionAction(
+    flow: { readonly flowId: string; readonly name: string },
+    session: ObservedSession,
+    action: SessionAction['action'],
+    label: string | null,
+  ): void {
     if (!this.actions.observed) return
     const event: SessionAction = {
       node: this.node,

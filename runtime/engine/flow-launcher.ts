@@ -84,7 +84,13 @@ export class FlowLauncher {
       logger.error(`Flow '${run.name}' (${run.flowId}) on ${this.parts.node} failed: ${(outcome.error as Error)?.message ?? String(outcome.error)}`)
     }
     results.settle(run.flowId, outcome)
-    events.flowEnded({ flowId: run.flowId, name: run.name, kind: run.kind, ok: outcome.ok, ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }) })
+    events.flowEnded({
+      flowId: run.flowId,
+      name: run.name,
+      kind: run.kind,
+      ok: outcome.ok,
+      ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }),
+    })
     drain.check()
   }
 }

@@ -27,7 +27,10 @@ export class FlowResults {
     if (existing) return existing.promise
     if (!this.isLoaded(flowId)) {
       const row = this.store.flow(flowId)
-      if (!row) return Promise.reject(new FlowStartError(`No flow ${flowId} on ${this.node}: it never ran here, or it finished and was removed (set keepFinishedFlows to keep outcomes).`))
+      if (!row)
+        return Promise.reject(
+          new FlowStartError(`No flow ${flowId} on ${this.node}: it never ran here, or it finished and was removed (set keepFinishedFlows to keep outcomes).`),
+        )
       if (row.status !== 'running') {
         const outcome = decodeOutcome(this.store.outcomeOf(flowId)!)
         return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error)

@@ -8,6 +8,7 @@ export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
  * the flow registered under the same name, so keep names stable across deployments.
  */
 export function flow<Args = void, Result = unknown>(name: string, run: (context: FlowContext, args: Args) => Promise<Result>): Flow<Args, Result> {
-  if (!/^[A-Za-z][\w.:-]*$/.test(name)) throw new TypeError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
+  if (!/^[A-Za-z][\w.:-]*$/.test(name))
+    throw new TypeError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
   return Object.freeze({ name, run })
 }

@@ -56,7 +56,12 @@ export class HandshakeAnswer {
     store.commits.afterCommit(() => this.pending.delete(envelope.id))
     if (!outcome.ok) {
       this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
-      const reject: Envelope = { id: messageIds.reject(body.session), from: node, to: envelope.from, body: { t: 'reject', session: body.session, reason: outcome.reason } }
+      const reject: Envelope = {
+        id: messageIds.reject(body.session),
+        from: node,
+        to: envelope.from,
+        body: { t: 'reject', session: body.session, reason: outcome.reason },
+      }
       outbox.queue(reject, key, undefined)
       return
     }
@@ -67,7 +72,11 @@ export class HandshakeAnswer {
     const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)
     session.attach(new ScopeContext(run, RESPONDER_SCOPE))
     session.persist()
-    outbox.queue({ id: messageIds.confirm(body.session), from: node, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } }, key, session)
+    outbox.queue(
+      { id: messageIds.confirm(body.session), from: node, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } },
+      key,
+      session,
+    )
     if (body.first) session.deliver(0, { t: 'data', frame: body.first })
     this.parts.events.flowStarted(flowId, body.protocol, 'responder')
     const root = new ScopeContext(run, ROOT_SCOPE)

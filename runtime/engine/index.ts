@@ -1,4 +1,3 @@
-export { openNode } from './node.js'
 export type { Node, FlowHandle, StartOptions, NodeStats, DrainReport, ParkedFlow } from './node-api.js'
 export type { NodeOptions } from './node-options.js'
 export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction } from './flow-events.js'

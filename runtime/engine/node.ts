@@ -105,11 +105,41 @@ class EngineNode implements Node {
     const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
-    this.env = { node: name, logger, clock, store, outbox: this.outbox, sessions: this.loaded, timers: this.timers, declared, events: this.hub, eviction: this.eviction }
+    this.env = {
+      node: name,
+      logger,
+      clock,
+      store,
+      outbox: this.outbox,
+      sessions: this.loaded,
+      timers: this.timers,
+      declared,
+      events: this.hub,
+      eviction: this.eviction,
+    }
     this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger)
     this.killParts = { ...parts, parking, outbox: this.outbox }
-    const handshake = new HandshakeAnswer({ ...parts, draining: options.drain ?? false, env: this.env, clock, outbox: this.outbox, registrations: this.registrations, launcher: this.launcher })
-    const inbound = new Inbound({ node: name, clock, logger, store, loaded: this.loaded, parking, recovery: this.recovery, outbox: this.outbox, handshake, stopped: () => this.stopped })
+    const handshake = new HandshakeAnswer({
+      ...parts,
+      draining: options.drain ?? false,
+      env: this.env,
+      clock,
+      outbox: this.outbox,
+      registrations: this.registrations,
+      launcher: this.launcher,
+    })
+    const inbound = new Inbound({
+      node: name,
+      clock,
+      logger,
+      store,
+      loaded: this.loaded,
+      parking,
+      recovery: this.recovery,
+      outbox: this.outbox,
+      handshake,
+      stopped: () => this.stopped,
+    })
 
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const restored = this.recovery.rebuildAll()
@@ -145,12 +175,15 @@ class EngineNode implements Node {
   startFlow<A, R>(flow: Flow<A, R>, args: A, options: StartOptions = {}): FlowHandle<R> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to start flows.`)
     if (this.drain.enabled) {
-      throw new NodeDrainingError(`Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`)
+      throw new NodeDrainingError(
+        `Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`,
+      )
     }
     this.registrations.register(flow)
     const flowId = options.flowId ?? randomUUID()
     // Only a given id can collide; a fresh UUID needs no look-up in the store.
-    if (options.flowId !== undefined && (this.loaded.runs.has(flowId) || this.#store.flow(flowId))) throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
+    if (options.flowId !== undefined && (this.loaded.runs.has(flowId) || this.#store.flow(flowId)))
+      throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
     let encodedArgs: Buffer
     try {
       encodedArgs = encode(args)
@@ -208,7 +241,9 @@ class EngineNode implements Node {
     this.#store.commits.flush()
     this.halt()
     this.#store.close()
-    this.results.rejectAll(new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`))
+    this.results.rejectAll(
+      new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`),
+    )
   }
 
   crash(): void {
@@ -229,7 +264,9 @@ class EngineNode implements Node {
   }
 
   private failStop(error: unknown): void {
-    this.logger.error(`Node ${this.name} could not commit to ${this.#store.location} and stops: ${(error as Error)?.message ?? String(error)}. Fix the storage and open the node again; unfinished flows resume.`)
+    this.logger.error(
+      `Node ${this.name} could not commit to ${this.#store.location} and stops: ${(error as Error)?.message ?? String(error)}. Fix the storage and open the node again; unfinished flows resume.`,
+    )
     queueMicrotask(() => this.crash())
   }
 }

@@ -27,7 +27,8 @@ export class OutcomePolicy {
 export function encodeOutcome(outcome: Outcome): Buffer {
   if (outcome.ok) return encode(outcome)
   const error = outcome.error
-  if (error instanceof FlowException) return encode({ ok: false, error: { name: error.name, message: error.message, errorType: error.errorType, details: error.details } })
+  if (error instanceof FlowException)
+    return encode({ ok: false, error: { name: error.name, message: error.message, errorType: error.errorType, details: error.details } })
   return encode({ ok: false, error: { name: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) } })
 }
 

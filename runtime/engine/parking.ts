@@ -37,7 +37,9 @@ export class Parking {
     const byFlow = new Map<string, StrandedFlow[]>()
     for (const s of stranded) byFlow.set(s.flowId, [...(byFlow.get(s.flowId) ?? []), s])
     for (const [flowId, sessions] of byFlow) {
-      const reason = sessions.map((s) => (s.changed ? describeStrandedSession(s) : `${describeStrandedSession(s)}, which this build does not declare`)).join('; ')
+      const reason = sessions
+        .map((s) => (s.changed ? describeStrandedSession(s) : `${describeStrandedSession(s)}, which this build does not declare`))
+        .join('; ')
       this.park({ flowId, flowName: sessions[0]!.flowName, kind: sessions[0]!.kind, reason })
     }
   }

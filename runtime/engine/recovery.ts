@@ -68,7 +68,12 @@ export class Recovery {
     const flowDef = row.kind === 'started' ? this.registrations.flows.get(row.name) : undefined
     const responder = row.kind === 'responder' ? this.registrations.responders.get(row.name) : undefined
     if (!flowDef && !responder) {
-      this.parking.park({ flowId: row.id, flowName: row.name, kind: row.kind, reason: `node ${this.env.node} has no ${row.kind === 'started' ? 'flow' : 'responder'} registered under that name` })
+      this.parking.park({
+        flowId: row.id,
+        flowName: row.name,
+        kind: row.kind,
+        reason: `node ${this.env.node} has no ${row.kind === 'started' ? 'flow' : 'responder'} registered under that name`,
+      })
       return undefined
     }
     const replay = new Map(journal.map((j) => [j.key, decode<JournalEntry>(j.entry)]))

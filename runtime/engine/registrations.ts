@@ -14,7 +14,8 @@ export class Registrations {
   ) {
     for (const f of flows) this.register(f)
     for (const r of responders) {
-      if (this.responders.has(r.protocol)) throw new FlowStartError(`Two responders for ${r.protocol} were given to node ${node}; register one responder per protocol.`)
+      if (this.responders.has(r.protocol))
+        throw new FlowStartError(`Two responders for ${r.protocol} were given to node ${node}; register one responder per protocol.`)
       this.responders.set(r.protocol, r)
     }
   }
@@ -23,7 +24,9 @@ export class Registrations {
   register(flow: Flow): void {
     const known = this.flows.get(flow.name)
     if (known && known.run !== flow.run) {
-      throw new FlowStartError(`Node ${this.node} already has a different flow named '${flow.name}'; flow names identify flows in the store and must be unique.`)
+      throw new FlowStartError(
+        `Node ${this.node} already has a different flow named '${flow.name}'; flow names identify flows in the store and must be unique.`,
+      )
     }
     this.flows.set(flow.name, flow)
   }

@@ -58,7 +58,9 @@ export class ScopeContext extends JournalScope implements FlowContext {
     try {
       encode(value)
     } catch (error) {
-      throw new TypeError(`Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`)
+      throw new TypeError(
+        `Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`,
+      )
     }
     run.record(key, { k: 'step', name, ok: true, value })
     await run.commit()

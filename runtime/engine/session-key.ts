@@ -47,7 +47,9 @@ export function parseSessionKey(key: string, peer: string): { readonly direction
   if (key.startsWith('i:')) return { direction: 'initiator', id: key.slice(2) }
   const prefix = `r:${peer}:`
   if (key.startsWith(prefix)) return { direction: 'responder', id: key.slice(prefix.length) }
-  throw new EngineInvariantError(`The session key '${key}' is neither 'i:<id>' nor 'r:${peer}:<id>'; this is a bug in the engine, or the store was modified outside Colloquy.`)
+  throw new EngineInvariantError(
+    `The session key '${key}' is neither 'i:<id>' nor 'r:${peer}:<id>'; this is a bug in the engine, or the store was modified outside Colloquy.`,
+  )
 }
 
 /**

@@ -59,7 +59,10 @@ async function collectWithCrash(tag: string, crashAfter: number, seed: number) {
   alice = await cluster.crashAndRestart('Alice')
   const result = alice.resultOf(flowId)
   let done = false
-  void result.then(() => (done = true), () => (done = true))
+  void result.then(
+    () => (done = true),
+    () => (done = true),
+  )
   for (let i = 0; i < 200 && !done; i++) {
     await cluster.net.settle()
     await new Promise((r) => setTimeout(r, 10))

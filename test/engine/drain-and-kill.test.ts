@@ -28,7 +28,11 @@ const releaseAll = () => {
   cluster.net.setFaults({})
   cluster.net.release()
 }
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error)
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  )
 
 describe('drain mode', () => {
   it('finishes the flows in flight, refuses new ones from both sides, and then reports drained', async () => {

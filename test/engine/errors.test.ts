@@ -60,7 +60,12 @@ describe('errors across a session', () => {
         throw RoundsFamily.errors.Refused!.create({ why: `too small: ${n}` }, `Bob refuses ${n}`)
       }),
     )
-    await expect(alice.startFlow(catchAround, undefined).result).resolves.toEqual({ caught: 'Refused', message: 'Bob refuses 7', details: { why: 'too small: 7' }, peer: 'Bob' })
+    await expect(alice.startFlow(catchAround, undefined).result).resolves.toEqual({
+      caught: 'Refused',
+      message: 'Bob refuses 7',
+      details: { why: 'too small: 7' },
+      peer: 'Bob',
+    })
   })
 
   it('any other error ends the peer with UnexpectedFlowEndError and does not leak its message', async () => {
@@ -111,7 +116,9 @@ describe('errors across a session', () => {
     const bobEnd = ended.find((e) => e.kind === 'responder')!
     expect(bobEnd.ok).toBe(false)
     expect(bobEnd.error).toBeInstanceOf(ProtocolViolationError)
-    expect((bobEnd.error as Error).message).toMatch(/Rounds v1 Answerer, step 1 of 4 \('q1'\): expected 'q1' .*but got "not a number" from Alice: .*expected number/)
+    expect((bobEnd.error as Error).message).toMatch(
+      /Rounds v1 Answerer, step 1 of 4 \('q1'\): expected 'q1' .*but got "not a number" from Alice: .*expected number/,
+    )
   })
 
   it('a FlowException travels one hop: the next hop sees UnexpectedFlowEndError', async () => {
@@ -124,7 +131,10 @@ describe('errors across a session', () => {
     const relay = RoundsFamily.responder({
       v1: async (s: S, ctx) => {
         const { payload } = await s.receive()
-        return ctx.subFlow(relayToCarol, payload.unwrap((v) => v as number)) as never
+        return ctx.subFlow(
+          relayToCarol,
+          payload.unwrap((v) => v as number),
+        ) as never
       },
     })
     cluster = new Cluster()
@@ -151,7 +161,9 @@ describe('errors across a session', () => {
     )
     const badDetails = (await alice.startFlow(askOnce, 1).result.catch((e: unknown) => e)) as Error
     expect(badDetails).toBeInstanceOf(ProtocolViolationError)
-    expect(badDetails.message).toBe("Bob raised Refused with details that do not match Rounds's schema for it: why: Invalid input: expected string, received number.")
+    expect(badDetails.message).toBe(
+      "Bob raised Refused with details that do not match Rounds's schema for it: why: Invalid input: expected string, received number.",
+    )
     const undeclared = (await alice.startFlow(askOnce, 2).result.catch((e: unknown) => e)) as Error
     expect(undeclared).toBeInstanceOf(ProtocolViolationError)
     expect(undeclared.message).toBe('Bob raised Invented, which Rounds does not declare (it declares Refused); the peer does not follow the protocol.')

@@ -24,14 +24,19 @@ function readAlice<T>(read: (db: Database.Database) => T): T {
 }
 
 function tables(): string {
-  return readAlice((db) => JSON.stringify(['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())))
+  return readAlice((db) =>
+    JSON.stringify(['flows', 'journal', 'sessions', 'inbox', 'outbox', 'timers'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())),
+  )
 }
 
 it('messages from a third party into a session are dropped, logged and change nothing', async () => {
   let holdBob = true
   cluster = new Cluster({ faults: { rule: (e) => (holdBob && e.from === 'Bob' ? 'hold' : undefined) } })
   const warnings: { message: string; fields?: Record<string, unknown> }[] = []
-  const alice = await cluster.add('Alice', { flows: [asker], logger: { info() {}, error() {}, warn: (message, fields) => warnings.push({ message, ...(fields ? { fields } : {}) }) } })
+  const alice = await cluster.add('Alice', {
+    flows: [asker],
+    logger: { info() {}, error() {}, warn: (message, fields) => warnings.push({ message, ...(fields ? { fields } : {}) }) },
+  })
   await cluster.add('Bob', { responders: [answerer] })
   const handle = alice.startFlow(asker, 3)
   await eventually(() => cluster.net.onHold.length > 0) // Bob answered; Alice waits for it
@@ -49,7 +54,7 @@ it('messages from a third party into a session are dropped, logged and change no
     { t: 'error', session, dir: 'r', seq: 2, exception: null },
     { t: 'end', session, dir: 'r', seq: 3 },
   ]
-  forged.forEach((body, i) => mallory.send({ id: `forged-${i}`, from: 'Mallory', to: 'Alice', body } satisfies Envelope))
+  for (const [i, body] of forged.entries()) mallory.send({ id: `forged-${i}`, from: 'Mallory', to: 'Alice', body } satisfies Envelope)
   await eventually(() => warnings.filter((w) => w.fields?.reason === 'foreign-session').length === forged.length)
   expect(warnings[0]!.message).toContain(`dropped a confirm message from Mallory for session ${session}, which it has with Bob`)
   await new Promise((resolve) => setTimeout(resolve, 150)) // anything wrongly stored would be committed by now

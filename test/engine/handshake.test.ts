@@ -72,7 +72,12 @@ describe('handshake', () => {
     const { result, seen } = await run([PingV1], [PingV1, PingV2])
     await expect(result).resolves.toBe('v1:pong')
     const init = seen.find((e) => e.body.t === 'init')!
-    expect(init.body).toMatchObject({ t: 'init', protocol: 'Ping', versions: [{ version: 1, hash: versionSpec(PingV1).hash }], first: { kind: 'data', label: 'ping', payload: 'hi' } })
+    expect(init.body).toMatchObject({
+      t: 'init',
+      protocol: 'Ping',
+      versions: [{ version: 1, hash: versionSpec(PingV1).hash }],
+      first: { kind: 'data', label: 'ping', payload: 'hi' },
+    })
     // init+ping, confirm, pong, end from each side: no separate ping message
     expect(seen.filter((e) => e.body.t === 'data').map((e) => (e.body as { frame: { label: string } }).frame.label)).toEqual(['pong'])
   })

@@ -26,12 +26,26 @@ const fail = flow('fail', async () => {
 })
 // Two versions on offer: the open waits for a handshake nobody answers.
 const waitForever = flow('wait-forever', async (ctx) => {
-  await ctx.openSession({ protocol: 'Nobody', counterparty: 'Nobody', versions: [{ version: 1, hash: 'a' }, { version: 2, hash: 'b' }] })
+  await ctx.openSession({
+    protocol: 'Nobody',
+    counterparty: 'Nobody',
+    versions: [
+      { version: 1, hash: 'a' },
+      { version: 2, hash: 'b' },
+    ],
+  })
 })
 
 it('runs on a FlowStore instance and answers flow status, outcomes and row counts', async () => {
   const store = new SqliteFlowStore(join(dir, 'given.db'))
-  const node = await createNode({ name: 'Alice', store, network: new InMemoryNetwork(), logger: silent, keepFinishedFlows: true, flows: [double, fail, waitForever] })
+  const node = await createNode({
+    name: 'Alice',
+    store,
+    network: new InMemoryNetwork(),
+    logger: silent,
+    keepFinishedFlows: true,
+    flows: [double, fail, waitForever],
+  })
   opened.push(node)
   expect('store' in node).toBe(false) // status questions go to the node
 
@@ -48,7 +62,13 @@ it('runs on a FlowStore instance and answers flow status, outcomes and row count
   await expect(node.resultOf(ok.flowId)).resolves.toBe(42)
   await expect(node.resultOf(failed.flowId)).rejects.toMatchObject({ name: 'Error', message: 'no luck' })
   expect(node.unfinishedFlows()).toEqual([
-    { id: waiting.flowId, name: 'wait-forever', kind: 'started', startedAt: expect.any(Number), sessions: [{ peer: 'Nobody', protocol: 'Nobody', version: null, status: 'opening' }] },
+    {
+      id: waiting.flowId,
+      name: 'wait-forever',
+      kind: 'started',
+      startedAt: expect.any(Number),
+      sessions: [{ peer: 'Nobody', protocol: 'Nobody', version: null, status: 'opening' }],
+    },
   ])
   expect(node.tableCounts()).toMatchObject({ flows: 3, sessions: 1, outbox: 1 })
   await node.committed()

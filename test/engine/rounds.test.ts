@@ -16,10 +16,11 @@ describe('a two-round flow between two nodes', () => {
     expect(effects.get('asker-double-1')).toBe(1)
     expect(effects.get('answerer-plus-1')).toBe(1)
     // Acknowledged messages leave the outbox with the next commit (within 50 ms on an idle node).
-    const empty = () => [alice, bob].every((node) => {
-      const { flows, journal, sessions, inbox, outbox } = node.tableCounts()
-      return flows + journal + sessions + inbox + outbox === 0
-    })
+    const empty = () =>
+      [alice, bob].every((node) => {
+        const { flows, journal, sessions, inbox, outbox } = node.tableCounts()
+        return flows + journal + sessions + inbox + outbox === 0
+      })
     await eventually(empty, 2000).catch(() => {})
     for (const node of [alice, bob]) {
       const rows = node.tableCounts()

@@ -28,7 +28,11 @@ async function trade(crashAfter: number, victim: 'Alice' | 'Bob' | null) {
   await c.add('Bob', bobSpec)
   const handle = alice.startFlow(sell, 'Bob')
   let outcome: { value?: unknown; error?: unknown } | undefined
-  const record = (p: Promise<unknown>) => p.then((value) => (outcome = { value }), (error) => (outcome = { error }))
+  const record = (p: Promise<unknown>) =>
+    p.then(
+      (value) => (outcome = { value }),
+      (error) => (outcome = { error }),
+    )
   void record(handle.result)
   await turns()
   let steps = 0
@@ -82,6 +86,10 @@ describe('seed trade flow with crashes', () => {
     const alice = await cluster.add('Alice', { flows: [sell] })
     await cluster.add('Bob', { responders: [buyAsset({ maxPrice: 50, wants: 'painting' })] })
     const error = (await alice.startFlow(sell, 'Bob').result.catch((e: unknown) => e)) as { errorType: string; details: unknown; peer: string }
-    expect(error).toMatchObject({ errorType: 'UnacceptablePrice', peer: 'Bob', details: { askingPrice: { quantity: 100, currency: 'GBP' }, maxPrice: { quantity: 50, currency: 'GBP' } } })
+    expect(error).toMatchObject({
+      errorType: 'UnacceptablePrice',
+      peer: 'Bob',
+      details: { askingPrice: { quantity: 100, currency: 'GBP' }, maxPrice: { quantity: 50, currency: 'GBP' } },
+    })
   })
 })

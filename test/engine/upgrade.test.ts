@@ -56,7 +56,11 @@ describe('upgrading Demo from v1 to v2', () => {
     cluster = new Cluster()
     const alice = await deploy('Alice', 'new')
     await deploy('Bob', 'new')
-    await expect(alice.startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 5 }).result).resolves.toEqual({ version: 2, name: 'Hello, you sent 5, Bob', count: 5 })
+    await expect(alice.startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 5 }).result).resolves.toEqual({
+      version: 2,
+      name: 'Hello, you sent 5, Bob',
+      count: 5,
+    })
     await eventually(() => responderResults('Bob').length === 1)
     expect(responderResults('Bob')).toEqual([{ version: 2, amount: 5 }])
   })
@@ -65,8 +69,16 @@ describe('upgrading Demo from v1 to v2', () => {
     cluster = new Cluster()
     const oldNode = await deploy('Alice', 'old')
     const newNode = await deploy('Bob', 'new')
-    await expect(oldNode.startFlow(sendAmountFlow('old'), { peer: 'Bob', amount: 3 }).result).resolves.toEqual({ version: 1, name: 'Hello, you sent 3, Bob', count: 3 })
-    await expect(newNode.startFlow(sendAmountFlow('new'), { peer: 'Alice', amount: 4 }).result).resolves.toEqual({ version: 1, name: 'Hello, you sent 4, Bob', count: 4 })
+    await expect(oldNode.startFlow(sendAmountFlow('old'), { peer: 'Bob', amount: 3 }).result).resolves.toEqual({
+      version: 1,
+      name: 'Hello, you sent 3, Bob',
+      count: 3,
+    })
+    await expect(newNode.startFlow(sendAmountFlow('new'), { peer: 'Alice', amount: 4 }).result).resolves.toEqual({
+      version: 1,
+      name: 'Hello, you sent 4, Bob',
+      count: 4,
+    })
     await eventually(() => responderResults('Alice').length === 1 && responderResults('Bob').length === 1)
     expect(responderResults('Bob')).toEqual([{ version: 1, amount: 3 }])
     expect(responderResults('Alice')).toEqual([{ version: 1, amount: 4 }])
@@ -81,7 +93,9 @@ describe('upgrading Demo from v1 to v2', () => {
 
     const fromChanged = (await changed.startFlow(sendAmountFlow('changed'), { peer: 'Bob', amount: 1 }).result.catch((e: unknown) => e)) as Error
     expect(fromChanged).toBeInstanceOf(UnexpectedFlowEndError)
-    expect(fromChanged.message).toContain(`Demo v1 is defined differently on the two nodes: the initiator's definition hash is ${changedHash} but Bob's is ${DemoV1Spec.hash}`)
+    expect(fromChanged.message).toContain(
+      `Demo v1 is defined differently on the two nodes: the initiator's definition hash is ${changedHash} but Bob's is ${DemoV1Spec.hash}`,
+    )
     expect(fromChanged.message).toContain('bump the version number and keep the old version declared')
 
     // The other way round: v1 is the highest version both declare, and it differs.
@@ -122,7 +136,9 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(refusal.flows).toEqual([
       expect.objectContaining({ flowId: bobFlowId, version: 1, role: 'responder', changed: { recorded: DemoV1Spec.hash, declared: changedHash } }),
     ])
-    expect(refusal.message).toContain(`uses Demo v1 as defined when it started (${DemoV1Spec.hash}), but this build defines Demo v1 differently (${changedHash})`)
+    expect(refusal.message).toContain(
+      `uses Demo v1 as defined when it started (${DemoV1Spec.hash}), but this build defines Demo v1 differently (${changedHash})`,
+    )
     expect(storeSnapshot(bobFile)).toEqual(before)
 
     // The initiator's side is checked the same way, from the versions its open offered.
@@ -168,9 +184,14 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(() => bob.startFlow(sendAmountFlow('next'), { peer: 'Alice', amount: 1 })).toThrow(NodeDrainingError)
 
     // Draining, Bob takes no new sessions; the initiator learns why.
-    const refused = (await cluster.node('Alice').startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 2 }).result.catch((e: unknown) => e)) as Error
+    const refused = (await cluster
+      .node('Alice')
+      .startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 2 })
+      .result.catch((e: unknown) => e)) as Error
     expect(refused).toBeInstanceOf(UnexpectedFlowEndError)
-    expect(refused.message).toBe('Bob rejected the Demo session: Bob is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade.')
+    expect(refused.message).toBe(
+      'Bob rejected the Demo session: Bob is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade.',
+    )
 
     // The parked flow's reply stays with Alice (not acknowledged), and the parked flow is untouched.
     letRepliesThrough()

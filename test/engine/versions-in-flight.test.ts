@@ -123,7 +123,9 @@ describe('protocol versions of flows in flight', () => {
     const before = [storeSnapshot(aliceFile), storeSnapshot(bobFile)]
 
     const initiatorSide = (await deploy('Alice', 'next').catch((e: unknown) => e)) as RetiredVersionInFlightError
-    expect(initiatorSide.flows).toEqual([expect.objectContaining({ flowId, role: 'initiator', protocol: 'Demo', version: 1, negotiated: true, counterparty: 'Bob' })])
+    expect(initiatorSide.flows).toEqual([
+      expect.objectContaining({ flowId, role: 'initiator', protocol: 'Demo', version: 1, negotiated: true, counterparty: 'Bob' }),
+    ])
     // A build with no Demo responder at all no longer declares any Demo version.
     const responderSide = (await cluster.add('Bob', { responders: [] }).catch((e: unknown) => e)) as RetiredVersionInFlightError
     expect(responderSide).toBeInstanceOf(RetiredVersionInFlightError)

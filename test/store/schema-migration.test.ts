@@ -27,7 +27,9 @@ it('adds the session hash column to a version 1 store and keeps its rows', () =>
   raw.close()
   const store = new SqliteFlowStore(file)
   try {
-    expect(store.sessionsOf('f1')).toEqual([{ key: 'i:s1', flow_id: 'f1', peer: 'Bob', protocol: 'Demo', version: 1, status: 'open', reason: null, hash: null }])
+    expect(store.sessionsOf('f1')).toEqual([
+      { key: 'i:s1', flow_id: 'f1', peer: 'Bob', protocol: 'Demo', version: 1, status: 'open', reason: null, hash: null },
+    ])
     expect((store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string }).value).toBe(String(SCHEMA_VERSION))
   } finally {
     store.close()

@@ -14,12 +14,17 @@ export function migrate(db: Database.Database, path: string): void {
   }
   let version = Number(found)
   if (version > SCHEMA_VERSION) {
-    throw new StoreSchemaNewerError(`The store ${path} has schema version ${version}, newer than this runtime's ${SCHEMA_VERSION}; open it with the Colloquy version that wrote it, or a later one.`)
+    throw new StoreSchemaNewerError(
+      `The store ${path} has schema version ${version}, newer than this runtime's ${SCHEMA_VERSION}; open it with the Colloquy version that wrote it, or a later one.`,
+    )
   }
   db.transaction(() => {
     for (; version < SCHEMA_VERSION; version++) {
       const step = migrations[version]
-      if (!step) throw new StoreSchemaUnknownError(`The store ${path} has schema version ${version}, which this runtime cannot upgrade; open it with a matching Colloquy version.`)
+      if (!step)
+        throw new StoreSchemaUnknownError(
+          `The store ${path} has schema version ${version}, which this runtime cannot upgrade; open it with a matching Colloquy version.`,
+        )
       db.exec(step)
     }
     db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION))

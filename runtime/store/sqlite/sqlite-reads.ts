@@ -55,7 +55,9 @@ export class SqliteReads {
   }
 
   sessionsOf(flowId: string): SessionRow[] {
-    return (this.sessionsQuery ??= this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions WHERE flow_id = ?`)).all(flowId) as SessionRow[]
+    return (this.sessionsQuery ??= this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions WHERE flow_id = ?`)).all(
+      flowId,
+    ) as SessionRow[]
   }
 
   allSessions(): Map<string, SessionRow[]> {
@@ -79,7 +81,9 @@ export class SqliteReads {
   }
 
   outboxOf(sessionKey: string): OutboxRow[] {
-    return (this.outboxQuery ??= this.db.prepare(`SELECT id, session_key, envelope FROM outbox WHERE session_key = ? ORDER BY rowid`)).all(sessionKey) as OutboxRow[]
+    return (this.outboxQuery ??= this.db.prepare(`SELECT id, session_key, envelope FROM outbox WHERE session_key = ? ORDER BY rowid`)).all(
+      sessionKey,
+    ) as OutboxRow[]
   }
 
   runningFlowCount(): number {
@@ -87,7 +91,12 @@ export class SqliteReads {
   }
 
   unfinishedFlows(): UnfinishedFlow[] {
-    const flows = this.db.prepare(`SELECT id, name, kind, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as { id: string; name: string; kind: string; started_at: number }[]
+    const flows = this.db.prepare(`SELECT id, name, kind, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as {
+      id: string
+      name: string
+      kind: string
+      started_at: number
+    }[]
     const sessions = this.db.prepare(`SELECT peer, protocol, version, status FROM sessions WHERE flow_id = ? ORDER BY key`)
     return flows.map((f) => ({ id: f.id, name: f.name, kind: f.kind, startedAt: f.started_at, sessions: sessions.all(f.id) as UnfinishedFlow['sessions'] }))
   }
