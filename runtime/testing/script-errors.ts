@@ -1,7 +1,8 @@
 /**
  * Failures of a handler test: the handler did something other than its scripted counterparty expected
  * (ScriptMismatchError), or the script itself does not follow the protocol (InvalidScriptError). Both name
- * the script step, as `step n of m, receive('greeting')`, and the protocol step it met.
+ * the script step, as `step n of m, receive('greeting')`, and the protocol step it met, and carry the step's
+ * number as data: 1-based; 0 for the test's setup; one past the last for what came after the script.
  */
 import { ColloquyError, type ColloquyErrorOptions } from '../protocol/errors/colloquy-error.js'
 
@@ -9,12 +10,12 @@ import { ColloquyError, type ColloquyErrorOptions } from '../protocol/errors/col
 export class ScriptMismatchError extends ColloquyError {
   override readonly name = 'ScriptMismatchError'
   readonly code = 'SCRIPT_MISMATCH'
-  /** 1-based index of the script step that went wrong; 0 when the handler went wrong after the script's last step. */
-  readonly step: number
-
-  constructor(message: string, step: number, options?: ColloquyErrorOptions) {
+  constructor(
+    message: string,
+    readonly step: number,
+    options?: ColloquyErrorOptions,
+  ) {
     super(message, options)
-    this.step = step
   }
 }
 
@@ -22,11 +23,11 @@ export class ScriptMismatchError extends ColloquyError {
 export class InvalidScriptError extends ColloquyError {
   override readonly name = 'InvalidScriptError'
   readonly code = 'INVALID_SCRIPT'
-  /** 1-based index of the offending script step; 0 for the setup (version, protocol, session). */
-  readonly step: number
-
-  constructor(message: string, step: number, options?: ColloquyErrorOptions) {
+  constructor(
+    message: string,
+    readonly step: number,
+    options?: ColloquyErrorOptions,
+  ) {
     super(message, options)
-    this.step = step
   }
 }
