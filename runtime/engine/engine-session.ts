@@ -16,7 +16,7 @@ import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js
 import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
 import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
-import { fromWireException } from './wire-exceptions.js'
+import { peerEndError } from './wire-exceptions.js'
 
 interface Waiter {
   resolve(): void
@@ -292,10 +292,7 @@ export class EngineSession implements FlowSession {
     throw this.eventError(event, 'receive a message')
   }
 
-  private eventError(event: InboxEvent, attempted: string): Error {
-    if (event.t === 'error') return fromWireException(event.exception, this.counterparty, this.protocol)
-    return new UnexpectedFlowEndError(
-      `${this.counterparty} ended the ${this.protocol} session while this flow tried to ${attempted}; the counterparty's flow finished early or does not follow the same protocol version.`,
-    )
+  private eventError(event: Exclude<InboxEvent, { t: 'data' }>, attempted: string): Error {
+    return peerEndError(event, this.counterparty, this.protocol, attempted)
   }
 }

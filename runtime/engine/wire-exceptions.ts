@@ -13,6 +13,19 @@ export function toWireException(error: unknown, protocol: string): WireException
   return { protocol: error.protocol, errorType: error.errorType, message: error.message, details: error.details }
 }
 
+/** The error a flow sees when its peer's end or error is next in the session while it tried to do `attempted`. */
+export function peerEndError(
+  event: { readonly t: 'end' } | { readonly t: 'error'; readonly exception: WireException | null },
+  peer: string,
+  protocol: string,
+  attempted: string,
+): Error {
+  if (event.t === 'error') return fromWireException(event.exception, peer, protocol)
+  return new UnexpectedFlowEndError(
+    `${peer} ended the ${protocol} session while this flow tried to ${attempted}; the counterparty's flow finished early or does not follow the same protocol version.`,
+  )
+}
+
 /** The error a flow sees when its peer's error arrives. */
 export function fromWireException(exception: WireException | null, peer: string, protocol: string): Error {
   if (exception === null) {
