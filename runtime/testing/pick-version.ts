@@ -8,7 +8,9 @@ import { InvalidScriptError } from './script-errors.js'
 
 /** The protocol as a test gives it: the generated object (`Demo`), which lists every declared version. */
 export interface TestedProtocol {
+  /** The protocol's name, as sessions carry it. */
   readonly name: string
+  /** Every declared version, with its definition, hash and state table. */
   readonly versions: readonly VersionSpec[]
 }
 

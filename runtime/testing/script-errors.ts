@@ -9,6 +9,7 @@ import { ColloquyError, type ColloquyErrorOptions } from '../protocol/errors/col
 /** The handler under test sent, chose, returned or waited where its script said otherwise. */
 export class ScriptMismatchError extends ColloquyError {
   override readonly name = 'ScriptMismatchError'
+  /** Stable; listed in the README's error table. */
   readonly code = 'SCRIPT_MISMATCH'
   constructor(
     message: string,
@@ -22,6 +23,7 @@ export class ScriptMismatchError extends ColloquyError {
 /** The script (or the test's setup) asks for something the protocol does not allow at that point. */
 export class InvalidScriptError extends ColloquyError {
   override readonly name = 'InvalidScriptError'
+  /** Stable; listed in the README's error table. */
   readonly code = 'INVALID_SCRIPT'
   constructor(
     message: string,

@@ -10,6 +10,7 @@
 // biome-ignore lint/suspicious/noExplicitAny: a check is written against the message's own type, which the script cannot name
 export type PayloadCheck<T = any> = (payload: T) => unknown
 
+/** One step of a scripted counterparty; build steps with send, receive, choose, offer, raise and abort. */
 export type ScriptStep =
   | { readonly kind: 'send'; readonly label: string; readonly payload: unknown | (() => unknown) }
   | { readonly kind: 'receive'; readonly label: string; readonly check: PayloadCheck | undefined }

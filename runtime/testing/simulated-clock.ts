@@ -40,6 +40,7 @@ export async function settleEventLoop(maxTurns = 10_000): Promise<void> {
   }
 }
 
+/** A Clock whose time moves only on advance() or advanceTo(); see the module comment. */
 export class SimulatedClock implements Clock {
   #now: number
   #seq = 0
@@ -53,22 +54,27 @@ export class SimulatedClock implements Clock {
     this.#settle = options.settle ?? (() => settleEventLoop())
   }
 
+  /** The simulated time, in ms since the epoch. */
   now(): number {
     return this.#now
   }
 
+  /** Calls `fn` once when simulated time reaches now + ms. */
   setTimeout(fn: () => void, ms: number): ClockTimer {
     return this.#add(fn, ms, undefined)
   }
 
+  /** Forgets a timer set with setTimeout. */
   clearTimeout(timer: ClockTimer): void {
     this.#cancel(timer)
   }
 
+  /** Calls `fn` every `ms` of simulated time. */
   setInterval(fn: () => void, ms: number): ClockTimer {
     return this.#add(fn, ms, Math.max(1, delayOf(ms)))
   }
 
+  /** Forgets a timer set with setInterval. */
   clearInterval(timer: ClockTimer): void {
     this.#cancel(timer)
   }

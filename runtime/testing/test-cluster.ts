@@ -26,6 +26,7 @@ import { TestKitError } from './test-kit-error.js'
 /** A node's options in a cluster; the cluster supplies its name, store, network and clock. */
 export type TestNodeSpec = Omit<NodeOptions, 'name' | 'store' | 'network' | 'clock'>
 
+/** The nodes of a test cluster and what they share: clock, store kind, network, logger. */
 export interface TestClusterOptions {
   /** The nodes by party name, each with its flows, responders and other options. */
   readonly nodes: Readonly<Record<string, TestNodeSpec>>
@@ -39,7 +40,9 @@ export interface TestClusterOptions {
   readonly logger?: FlowLogger
 }
 
+/** Durable nodes on one in-memory network and one clock; see the module comment. */
 export interface TestCluster {
+  /** The network the nodes share: inject faults, step it, hold and release envelopes, read its stats. */
   readonly network: InMemoryNetwork
   /** The clock the nodes run on: a SimulatedClock unless the cluster was made with clock: 'system'. */
   readonly clock: Clock
@@ -61,6 +64,7 @@ export interface TestCluster {
 
 const silent: FlowLogger = { info() {}, warn() {}, error() {} }
 
+/** Starts every node of `options.nodes` (resolving once each has resumed its flows) on a shared network and clock. */
 export async function createTestCluster(options: TestClusterOptions): Promise<TestCluster> {
   const cluster = new NodeCluster(options)
   try {

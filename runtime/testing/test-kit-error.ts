@@ -6,5 +6,6 @@ import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 export class TestKitError extends ColloquyError {
   override readonly name = 'TestKitError'
+  /** Stable; listed in the README's error table. */
   readonly code = 'TEST_KIT'
 }

@@ -11,6 +11,7 @@ import { Mailbox } from './mailbox.js'
 import type { TestedProtocol } from './pick-version.js'
 import { unitFlowContext } from './unit-flow-context.js'
 
+/** What testSession runs: the initiating flow and the responder that answers it. */
 export interface SessionTestOptions<R> {
   /** The initiating flow, e.g. `(ctx) => Demo.initiate(ctx, 'Bob', { v1, v2 })`. */
   readonly initiator: (ctx: FlowContext) => Promise<R>
@@ -18,17 +19,24 @@ export interface SessionTestOptions<R> {
   readonly responder: ResponderRegistration
   /** The initiator's party name; default its role name. The responder runs as the party the flow names. */
   readonly me?: string
+  /** Receives both sides' `ctx.log` calls; default silent. */
   readonly logger?: FlowLogger
 }
 
+/** How both sides of a session test ended. */
 export interface SessionTestOutcome<R> {
   /** The negotiated version of the (last) session opened; undefined when none was. */
   readonly version: number | undefined
+  /** The initiating flow's result or error. */
   readonly initiator: PromiseSettledResult<R>
   /** The responder's handler outcome (of the last session opened); undefined when none was. */
   readonly responder: PromiseSettledResult<unknown> | undefined
 }
 
+/**
+ * Runs `options.initiator` with its sessions answered by `options.responder`, both in process, and resolves
+ * once both have settled, with the negotiated version and both outcomes.
+ */
 export async function testSession<R>(protocol: TestedProtocol, options: SessionTestOptions<R>): Promise<SessionTestOutcome<R>> {
   const me = options.me ?? protocol.versions[0]!.table.initiator
   const logger = options.logger ? { logger: options.logger } : {}
