@@ -41,11 +41,16 @@ describe('createTestCluster', () => {
     cluster = await createTestCluster({ nodes: nodes() })
     const trade = cluster.node('Seller').startFlow(sell, 'Buyer')
     await cluster.settle()
-    await cluster.advanceTime(week - 1000)
+    // The buyer sleeps through its review; the idle flow leaves memory after evictIdleAfterMs (30 s) of simulated time.
+    expect(cluster.node('Buyer').stats.evictions).toBe(0)
+    await cluster.advanceTime(31_000)
+    expect(cluster.node('Buyer').stats).toMatchObject({ evictions: 1, loaded: 0 })
+    await cluster.advanceTime(week - 1000 - 31_000)
     expect(await settledYet(trade.result)).toBe(false)
     await cluster.advanceTime(1000)
     const tx = (await trade.result) as SignedTransaction
     expect(tx.signatures.map((s) => s.signer)).toEqual(['Buyer', 'Seller'])
+    expect(cluster.node('Buyer').stats.rehydrations).toBeGreaterThanOrEqual(1)
     expect(Date.now() - wallStart).toBeLessThan(10_000)
   })
 
