@@ -1,12 +1,15 @@
 /**
- * Scripted counterparties on the two-party trade (an inlined sub-protocol and declared errors) and on the
- * price negotiation (choices in a loop), with the example flows as the handlers under test.
+ * Scripted counterparties on the two-party trade (an inlined sub-protocol and declared errors), the price
+ * negotiation (choices in a loop) and echo (a loop the counterparty drives), with the example flows as the
+ * handlers under test.
  */
 import { describe, expect, it } from 'vitest'
 import type { SignedTransaction } from '../../examples/collect-signatures-flows.js'
+import { echoer } from '../../examples/echo-flows.js'
 import { sign } from '../../examples/ledger.js'
 import { negotiate } from '../../examples/price-negotiation-flows.js'
 import { buyAsset, sellAsset } from '../../examples/two-party-trade-flows.js'
+import { Echo } from '../../generated/echo.js'
 import { PriceNegotiation } from '../../generated/price-negotiation.js'
 import { TwoPartyTrade } from '../../generated/two-party-trade.js'
 import { FlowException } from '../../runtime/protocol/index.js'
@@ -124,5 +127,25 @@ describe('choices: a scripted Seller against the negotiating buyer', () => {
       script: [receive('openingBid'), choose('response', 'counter'), send('counterOffer', bid(150)), offer('reaction'), receive('walkAwayReason')],
     })
     expect(result).toEqual({ walkedAway: 'ceiling 105' })
+  })
+})
+
+describe('loops: a scripted Caller against the echoer', () => {
+  it('goes round the loop as often as the script chooses', async () => {
+    const rounds = [0, 1, 2].flatMap((round) => [
+      choose('next', 'ping'),
+      send('ping', { round, text: `hello ${round}` }),
+      receive('echo', (e) => expect(e).toEqual({ round, text: `hello ${round}` })),
+    ])
+    expect(await testResponder(Echo, echoer(), { script: [...rounds, choose('next', 'done')] })).toBe(3)
+  })
+
+  it('refuses a script that skips the choice at the head of the loop', async () => {
+    const run = testResponder(Echo, echoer(), {
+      script: [choose('next', 'ping'), send('ping', { round: 0, text: 'a' }), receive('echo'), send('ping', { round: 1, text: 'b' })],
+    })
+    await expect(run).rejects.toThrow(
+      "Script step 4 of 4, send('ping'): the protocol has the counterparty choose a branch of 'next' (ping, done) here (Echo v1 Caller, step 1 of 3 ('next'))",
+    )
   })
 })

@@ -177,6 +177,7 @@ describe('a counterparty that failed', () => {
         await channel.send({ kind: 'data', label: 'greeting', payload: 'anyone there?' })
         return 'carried on'
       }
+      return 'never aborted'
     })
     expect(await testResponder(Demo, bob, { version: 1, script: [send('amount', 1), abort()] })).toBe('carried on')
   })
