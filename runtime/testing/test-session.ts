@@ -6,7 +6,15 @@
  * the other hanging. Resolves once both sides have settled.
  */
 import { negotiate } from '../engine/handshake.js'
-import { FlowException, type FlowContext, type FlowLogger, type ResponderRegistration, type SessionChannel, UnexpectedFlowEndError } from '../protocol/index.js'
+import {
+  FlowException,
+  type FlowContext,
+  type FlowLogger,
+  type ResponderRegistration,
+  type SessionChannel,
+  type SessionRequest,
+  UnexpectedFlowEndError,
+} from '../protocol/index.js'
 import { Mailbox } from './mailbox.js'
 import type { TestedProtocol } from './pick-version.js'
 import { unitFlowContext } from './unit-flow-context.js'
@@ -45,11 +53,7 @@ export async function testSession<R>(protocol: TestedProtocol, options: SessionT
   let version: number | undefined
   let sessions = 0
 
-  const openSession = async (request: {
-    protocol: string
-    counterparty: string
-    versions: readonly { version: number; hash: string }[]
-  }): Promise<SessionChannel> => {
+  const openSession = async (request: SessionRequest): Promise<SessionChannel> => {
     const registration = options.responder
     const outcome = negotiate(
       request.protocol,
