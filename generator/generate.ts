@@ -102,11 +102,16 @@ export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): Wr
 
 /** Name -> version -> definition hash, what the lockfile's fast comparison reads. */
 function versionHashes(file: FileModel): Record<string, Record<string, string>> {
-  return Object.fromEntries(file.families.map((family) => [family.name, Object.fromEntries(family.versions.map((v) => [String(v.definition.version), v.hash]))]))
+  return Object.fromEntries(
+    file.families.map((family) => [family.name, Object.fromEntries(family.versions.map((v) => [String(v.definition.version), v.hash]))]),
+  )
 }
 
 function kebab(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z])([A-Z][a-z])/g, '$1-$2').toLowerCase()
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {

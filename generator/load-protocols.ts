@@ -2,7 +2,7 @@
  * Finds `protocols/**\/*.protocol.ts` and imports each one. A file that fails to load (syntax error, a
  * throw while defining a protocol) becomes a GeneratorError with its location, never a bare stack.
  */
-import { readdirSync } from 'node:fs'
+import { type Dirent, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../runtime/protocol/index.js'
@@ -13,7 +13,7 @@ import { compare } from './protocol-model.js'
 export function findProtocolFiles(root: string, protocolsDir: string): string[] {
   const dir = path.join(root, protocolsDir)
   const walk = (current: string): string[] => {
-    let entries
+    let entries: Dirent[]
     try {
       entries = readdirSync(current, { withFileTypes: true })
     } catch {

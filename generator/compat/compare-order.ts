@@ -37,7 +37,12 @@ interface Target {
 export function compareOrder(locked: StepGraph, current: StepGraph, matching: StepMatching): FindingDraft[] {
   const reverse = new Map([...matching.pairs].map(([l, c]) => [c, l]))
   const lockedView = (skip: ReadonlySet<string>): SideView => ({ graph: locked, idOf: (l) => matching.pairs.get(l)!, labelOf: (id) => reverse.get(id), skip })
-  const currentView = (skip: ReadonlySet<string>): SideView => ({ graph: current, idOf: (c) => c, labelOf: (id) => (current.nodes.has(id) ? id : undefined), skip })
+  const currentView = (skip: ReadonlySet<string>): SideView => ({
+    graph: current,
+    idOf: (c) => c,
+    labelOf: (id) => (current.nodes.has(id) ? id : undefined),
+    skip,
+  })
 
   // 1. Steps out of order.
   const before = { locked: lockedView(matching.removed), current: currentView(matching.added) }
@@ -45,7 +50,10 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
   const currentOrder = walkOrder(before.current)
   const inCurrent = new Set(currentOrder)
   const inBoth = new Set(lockedOrder.filter((id) => inCurrent.has(id)))
-  const kept = longestCommonOrder(lockedOrder.filter((id) => inBoth.has(id)), currentOrder.filter((id) => inBoth.has(id)))
+  const kept = longestCommonOrder(
+    lockedOrder.filter((id) => inBoth.has(id)),
+    currentOrder.filter((id) => inBoth.has(id)),
+  )
   const moved = new Set([...inBoth].filter((id) => !kept.has(id)))
 
   // 2. Edges that lead elsewhere, with moved steps looked through too.
@@ -83,9 +91,12 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
       if (lockedBack.has(key) || currentBack.has(key)) {
         const was = lockedBack.has(key) ? `went back to ${wentTo}` : then.id === END ? 'ended the protocol' : `went on to ${wentTo}`
         const is = currentBack.has(key) ? `now goes back to ${goesTo}` : now.id === END ? 'now ends the protocol' : `now goes on to ${goesTo}`
-        out.push({ rule: 'LOOP_CHANGED', message: `${name} ${where} changed where it continues: it ${was} and ${is}, so peers on different definitions expect different steps after it`, ...at })
+        out.push({
+          rule: 'LOOP_CHANGED',
+          message: `${name} ${where} changed where it continues: it ${was} and ${is}, so peers on different definitions expect different steps after it`,
+          ...at,
+        })
       } else if (moved.has(then.id) || moved.has(now.id)) {
-        continue
       } else if (then.id === END || now.id === END) {
         const consequence =
           then.id === END

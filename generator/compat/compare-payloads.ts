@@ -33,9 +33,14 @@ export function compareErrorSchemas(locked: ProtocolIR, current: ProtocolIR): Fi
     const then = locked.errors[name]
     const now = current.errors[name]!
     if (!then) continue
-    const changes = [...schemaGaps(then, now).map((gap) => ({ gap, writer: 'locked' as const })), ...schemaGaps(now, then).map((gap) => ({ gap, writer: 'current' as const }))]
+    const changes = [
+      ...schemaGaps(then, now).map((gap) => ({ gap, writer: 'locked' as const })),
+      ...schemaGaps(now, then).map((gap) => ({ gap, writer: 'current' as const })),
+    ]
     if (changes.length === 0) continue
-    const described = [...new Set(changes.map(({ gap, writer }) => `${fieldPhrase(gap.path).replace('its payload', 'its details')} ${changePhrase(gap, writer)}`))]
+    const described = [
+      ...new Set(changes.map(({ gap, writer }) => `${fieldPhrase(gap.path).replace('its payload', 'its details')} ${changePhrase(gap, writer)}`)),
+    ]
     out.push({
       rule: 'ERROR_SCHEMA_CHANGED',
       message: `${versionName(current)} changed the details of its declared error ${name}: ${listPhrase(described)}; either role may raise it, so a peer on one definition may send details a peer on the other rejects`,
@@ -81,13 +86,25 @@ function lockedWriterGap(gap: SchemaGap, subject: string, { writer, reader }: Ro
   const rule = (id: RuleId, message: string): Message => ({ rule: id, message })
   switch (gap.kind) {
     case 'field-absent':
-      return rule('PAYLOAD_REQUIRED_FIELD_ADDED', `${subject} added the required ${field}: ${peer(reader, 'current')} rejects the payload of ${peer(writer, 'locked')}, which never sends it`)
+      return rule(
+        'PAYLOAD_REQUIRED_FIELD_ADDED',
+        `${subject} added the required ${field}: ${peer(reader, 'current')} rejects the payload of ${peer(writer, 'locked')}, which never sends it`,
+      )
     case 'value':
-      return rule('PAYLOAD_ENUM_VALUE_REMOVED', `${subject} removed ${values(gap)} from the values of ${field}: ${peer(writer, 'locked')} may send ${them(gap)}, which ${peer(reader, 'current')} rejects`)
+      return rule(
+        'PAYLOAD_ENUM_VALUE_REMOVED',
+        `${subject} removed ${values(gap)} from the values of ${field}: ${peer(writer, 'locked')} may send ${them(gap)}, which ${peer(reader, 'current')} rejects`,
+      )
     case 'field-optional':
-      return rule('PAYLOAD_CONSTRAINT_NARROWED', `${subject} made ${field} required: ${peer(writer, 'locked')} may leave it out, which ${peer(reader, 'current')} rejects`)
+      return rule(
+        'PAYLOAD_CONSTRAINT_NARROWED',
+        `${subject} made ${field} required: ${peer(writer, 'locked')} may leave it out, which ${peer(reader, 'current')} rejects`,
+      )
     default:
-      return rule('PAYLOAD_CONSTRAINT_NARROWED', `${subject} narrowed ${field} from ${gap.writer} to ${gap.reader}: ${peer(writer, 'locked')} may send values that ${peer(reader, 'current')} rejects`)
+      return rule(
+        'PAYLOAD_CONSTRAINT_NARROWED',
+        `${subject} narrowed ${field} from ${gap.writer} to ${gap.reader}: ${peer(writer, 'locked')} may send values that ${peer(reader, 'current')} rejects`,
+      )
   }
 }
 
@@ -97,13 +114,25 @@ function currentWriterGap(gap: SchemaGap, subject: string, { writer, reader }: R
   const rule = (id: RuleId, message: string): Message => ({ rule: id, message })
   switch (gap.kind) {
     case 'field-absent':
-      return rule('PAYLOAD_FIELD_REMOVED', `${subject} removed the required ${field}: ${peer(writer, 'current')} no longer sends it, so ${peer(reader, 'locked')} rejects the payload`)
+      return rule(
+        'PAYLOAD_FIELD_REMOVED',
+        `${subject} removed the required ${field}: ${peer(writer, 'current')} no longer sends it, so ${peer(reader, 'locked')} rejects the payload`,
+      )
     case 'value':
-      return rule('PAYLOAD_ENUM_VALUE_ADDED', `${subject} added ${values(gap)} to the values of ${field}: ${peer(writer, 'current')} may send ${them(gap)}, which ${peer(reader, 'locked')} rejects`)
+      return rule(
+        'PAYLOAD_ENUM_VALUE_ADDED',
+        `${subject} added ${values(gap)} to the values of ${field}: ${peer(writer, 'current')} may send ${them(gap)}, which ${peer(reader, 'locked')} rejects`,
+      )
     case 'field-optional':
-      return rule('PAYLOAD_CONSTRAINT_WIDENED', `${subject} made ${field} optional: ${peer(writer, 'current')} may leave it out, which ${peer(reader, 'locked')} rejects`)
+      return rule(
+        'PAYLOAD_CONSTRAINT_WIDENED',
+        `${subject} made ${field} optional: ${peer(writer, 'current')} may leave it out, which ${peer(reader, 'locked')} rejects`,
+      )
     default:
-      return rule('PAYLOAD_CONSTRAINT_WIDENED', `${subject} widened ${field} from ${gap.reader} to ${gap.writer}: ${peer(writer, 'current')} may send values that ${peer(reader, 'locked')} rejects`)
+      return rule(
+        'PAYLOAD_CONSTRAINT_WIDENED',
+        `${subject} widened ${field} from ${gap.reader} to ${gap.writer}: ${peer(writer, 'current')} may send values that ${peer(reader, 'locked')} rejects`,
+      )
   }
 }
 

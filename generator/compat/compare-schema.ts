@@ -36,14 +36,48 @@ export interface SchemaGap {
 type Node = JsonSchema | boolean
 
 /** Keywords that describe but never reject a value. */
-const annotations = new Set(['title', 'description', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated', '$comment', '$id', '$schema', 'id', '$defs', 'definitions'])
+const annotations = new Set([
+  'title',
+  'description',
+  'default',
+  'examples',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  '$comment',
+  '$id',
+  '$schema',
+  'id',
+  '$defs',
+  'definitions',
+])
 /** Keywords this module judges; any other keyword on the reader must be equal on the writer. */
 const judged = new Set([
-  'type', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', '$ref',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'minLength', 'maxLength', 'pattern', 'format',
-  'items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems',
-  'properties', 'required', 'additionalProperties', 'propertyNames',
+  'type',
+  'enum',
+  'const',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$ref',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
 ])
 
 /** zod adds the safe-integer range to every integer; it is not a choice the author made. */
@@ -97,7 +131,10 @@ function whole(gap: SchemaGap): SchemaGap {
   return gap
 }
 
-const isWholeAt = (path: string) => (gap: SchemaGap): boolean => gap.path === path && wholeShape.has(gap)
+const isWholeAt =
+  (path: string) =>
+  (gap: SchemaGap): boolean =>
+    gap.path === path && wholeShape.has(gap)
 
 /** Every alternative the writer may send must fit; alternatives the reader has no shape for make it wider, not different. */
 function unionWriterGaps(w: JsonSchema, options: readonly JsonSchema[], reader: JsonSchema, path: string, context: Context, depth: number): SchemaGap[] {
@@ -181,7 +218,8 @@ function numberGaps(w: JsonSchema, r: JsonSchema, path: string): SchemaGap[] {
   const mr = numberKeyword(r, 'multipleOf')
   if (mr !== undefined) {
     const mw = numberKeyword(w, 'multipleOf')
-    if (mw === undefined || !isMultiple(mw, mr)) out.push({ path, kind: 'constraint', writer: mw === undefined ? 'any multiple' : `a multiple of ${mw}`, reader: `a multiple of ${mr}` })
+    if (mw === undefined || !isMultiple(mw, mr))
+      out.push({ path, kind: 'constraint', writer: mw === undefined ? 'any multiple' : `a multiple of ${mw}`, reader: `a multiple of ${mr}` })
   }
   return out
 }
@@ -215,7 +253,8 @@ function arrayGaps(w: JsonSchema, r: JsonSchema, path: string, context: Context,
     out.push(...gaps(writerPrefix[index] ?? writerItems, readerPrefix[index] ?? readerItems, `${path}[${index}]`, context, depth + 1))
   }
   // Past the tuple, a closed reader is covered by maxItems above.
-  if (writerItems !== false && readerItems !== false) out.push(...gaps(writerItems, readerItems, fixed === 0 ? `${path}[]` : `${path}[${fixed}+]`, context, depth + 1))
+  if (writerItems !== false && readerItems !== false)
+    out.push(...gaps(writerItems, readerItems, fixed === 0 ? `${path}[]` : `${path}[${fixed}+]`, context, depth + 1))
   return out
 }
 
@@ -245,7 +284,8 @@ function objectGaps(w: JsonSchema, r: JsonSchema, path: string, context: Context
   const readerKeys = r['propertyNames'] as Node | undefined
   if (readerKeys !== undefined && writerExtra !== null) {
     const writerKeys = (w['propertyNames'] as Node | undefined) ?? true
-    for (const gap of gaps(writerKeys, readerKeys, path, context, depth + 1)) out.push({ ...gap, writer: `keys of ${gap.writer}`, reader: `keys of ${gap.reader}` })
+    for (const gap of gaps(writerKeys, readerKeys, path, context, depth + 1))
+      out.push({ ...gap, writer: `keys of ${gap.writer}`, reader: `keys of ${gap.reader}` })
   }
   return out
 }
@@ -266,7 +306,12 @@ function otherKeywordGaps(w: JsonSchema, r: JsonSchema, path: string): SchemaGap
   for (const key of Object.keys(r).sort()) {
     if (judged.has(key) || annotations.has(key)) continue
     if (w[key] !== undefined && canonicalJson(w[key]) === canonicalJson(r[key])) continue
-    out.push({ path, kind: 'constraint', writer: w[key] === undefined ? `no ${key}` : `${key} ${canonicalJson(w[key])}`, reader: `${key} ${canonicalJson(r[key])}` })
+    out.push({
+      path,
+      kind: 'constraint',
+      writer: w[key] === undefined ? `no ${key}` : `${key} ${canonicalJson(w[key])}`,
+      reader: `${key} ${canonicalJson(r[key])}`,
+    })
   }
   return out
 }
@@ -381,11 +426,22 @@ function lengthGaps(w: JsonSchema, r: JsonSchema, path: string, minKey: string, 
   const out: SchemaGap[] = []
   const minWriter = numberKeyword(w, minKey) ?? 0
   const minReader = numberKeyword(r, minKey) ?? 0
-  if (minWriter < minReader) out.push({ path, kind: 'constraint', writer: minWriter === 0 ? `any number of ${unit}` : `at least ${minWriter} ${unit}`, reader: `at least ${minReader} ${unit}` })
+  if (minWriter < minReader)
+    out.push({
+      path,
+      kind: 'constraint',
+      writer: minWriter === 0 ? `any number of ${unit}` : `at least ${minWriter} ${unit}`,
+      reader: `at least ${minReader} ${unit}`,
+    })
   const maxWriter = numberKeyword(w, maxKey)
   const maxReader = numberKeyword(r, maxKey)
   if (maxReader !== undefined && (maxWriter === undefined || maxWriter > maxReader)) {
-    out.push({ path, kind: 'constraint', writer: maxWriter === undefined ? `any number of ${unit}` : `at most ${maxWriter} ${unit}`, reader: `at most ${maxReader} ${unit}` })
+    out.push({
+      path,
+      kind: 'constraint',
+      writer: maxWriter === undefined ? `any number of ${unit}` : `at most ${maxWriter} ${unit}`,
+      reader: `at most ${maxReader} ${unit}`,
+    })
   }
   return out
 }

@@ -48,16 +48,30 @@ function changesOfKeptStep(
   const a = then.step
   const b = now.step
   if (a.op === 'message' && b.op === 'message' && roleOf(a.from) !== b.from) {
-    return [{ rule: 'STEP_DIRECTION_CHANGED', message: `${subject} changed who sends it from ${roleOf(a.from)} to ${b.from}: peers on different definitions both wait for it, or both send it`, ...at }]
+    return [
+      {
+        rule: 'STEP_DIRECTION_CHANGED',
+        message: `${subject} changed who sends it from ${roleOf(a.from)} to ${b.from}: peers on different definitions both wait for it, or both send it`,
+        ...at,
+      },
+    ]
   }
   if (a.op === 'choice' && b.op === 'choice') {
     if (roleOf(a.by) !== b.by) {
-      return [{ rule: 'STEP_DIRECTION_CHANGED', message: `${subject} changed who makes the choice from ${roleOf(a.by)} to ${b.by}: peers on different definitions both wait for it, or both make it`, ...at }]
+      return [
+        {
+          rule: 'STEP_DIRECTION_CHANGED',
+          message: `${subject} changed who makes the choice from ${roleOf(a.by)} to ${b.by}: peers on different definitions both wait for it, or both make it`,
+          ...at,
+        },
+      ]
     }
     const chooser = b.by
     const follower = b.by === currentIR.initiator ? currentIR.responder : currentIR.initiator
     const out: FindingDraft[] = []
-    for (const branch of Object.keys(b.branches).filter((name) => !(name in a.branches)).sort()) {
+    for (const branch of Object.keys(b.branches)
+      .filter((name) => !(name in a.branches))
+      .sort()) {
       out.push({
         rule: 'CHOICE_BRANCH_ADDED',
         message: `${subject} added branch ${branch}: ${peer(chooser, 'current')} may choose it, which ${peer(follower, 'locked')} cannot follow`,
@@ -65,7 +79,9 @@ function changesOfKeptStep(
         current: `${at.current}.${branch}.0`,
       })
     }
-    for (const branch of Object.keys(a.branches).filter((name) => !(name in b.branches)).sort()) {
+    for (const branch of Object.keys(a.branches)
+      .filter((name) => !(name in b.branches))
+      .sort()) {
       out.push({
         rule: 'CHOICE_BRANCH_REMOVED',
         message: `${subject} removed branch ${branch}: ${peer(chooser, 'locked')} may choose it, which ${peer(follower, 'current')} rejects`,
@@ -78,14 +94,23 @@ function changesOfKeptStep(
   if (a.op === 'inline' && b.op === 'inline') {
     const changes: string[] = []
     if (a.protocol !== b.protocol || a.version !== b.version) changes.push(`it inlined ${a.protocol} v${a.version} and now inlines ${b.protocol} v${b.version}`)
-    else if (a.hash !== b.hash) changes.push(`the definition of ${b.protocol} v${b.version} changed (${shortHash(a.hash)} when locked, ${shortHash(b.hash)} now)`)
+    else if (a.hash !== b.hash)
+      changes.push(`the definition of ${b.protocol} v${b.version} changed (${shortHash(a.hash)} when locked, ${shortHash(b.hash)} now)`)
     const roles = [...new Set([...Object.keys(a.roles), ...Object.keys(b.roles)])].sort()
     const remapped = roles.filter((role) => (a.roles[role] === undefined ? undefined : roleOf(a.roles[role])) !== b.roles[role])
     if (remapped.length > 0 && a.protocol === b.protocol) {
-      changes.push(`its roles map ${remapped.map((role) => `${role} to ${b.roles[role] ?? 'nothing'} (was ${a.roles[role] === undefined ? 'nothing' : roleOf(a.roles[role])})`).join(', ')}`)
+      changes.push(
+        `its roles map ${remapped.map((role) => `${role} to ${b.roles[role] ?? 'nothing'} (was ${a.roles[role] === undefined ? 'nothing' : roleOf(a.roles[role])})`).join(', ')}`,
+      )
     }
     if (changes.length === 0) return []
-    return [{ rule: 'INLINE_CHANGED', message: `${subject} changed its sub-protocol: ${changes.join('; ')}; its steps are part of ${versionName(lockedIR)}, so peers on different definitions run different steps`, ...at }]
+    return [
+      {
+        rule: 'INLINE_CHANGED',
+        message: `${subject} changed its sub-protocol: ${changes.join('; ')}; its steps are part of ${versionName(lockedIR)}, so peers on different definitions run different steps`,
+        ...at,
+      },
+    ]
   }
   return []
 }

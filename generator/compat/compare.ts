@@ -41,7 +41,12 @@ export function compareVersions(locked: VersionSnapshot, current: VersionSnapsho
   const remedy = remedyFor(now, options.nextVersion ?? now.version + 1)
   return drafts
     .map((draft) => ({ draft, order: orderKey(draft) }))
-    .sort((a, b) => compareOrderKeys(a.order, b.order) || (a.draft.rule < b.draft.rule ? -1 : a.draft.rule > b.draft.rule ? 1 : 0) || (a.draft.message < b.draft.message ? -1 : 1))
+    .sort(
+      (a, b) =>
+        compareOrderKeys(a.order, b.order) ||
+        (a.draft.rule < b.draft.rule ? -1 : a.draft.rule > b.draft.rule ? 1 : 0) ||
+        (a.draft.message < b.draft.message ? -1 : 1),
+    )
     .map(({ draft }) => ({
       rule: draft.rule,
       message: draft.message,
@@ -67,14 +72,18 @@ function protocolChanges(then: ProtocolIR, now: ProtocolIR): FindingDraft[] {
       ...at,
     })
   }
-  for (const error of Object.keys(now.errors).filter((e) => !(e in then.errors)).sort()) {
+  for (const error of Object.keys(now.errors)
+    .filter((e) => !(e in then.errors))
+    .sort()) {
     out.push({
       rule: 'ERROR_ADDED',
       message: `${name} added the declared error ${error}: a peer on the current definition may raise it, and a peer still on the locked definition has no declaration or handler for it`,
       ...at,
     })
   }
-  for (const error of Object.keys(then.errors).filter((e) => !(e in now.errors)).sort()) {
+  for (const error of Object.keys(then.errors)
+    .filter((e) => !(e in now.errors))
+    .sort()) {
     out.push({
       rule: 'ERROR_REMOVED',
       message: `${name} removed the declared error ${error}: a peer still on the locked definition may raise it, and a peer on the current definition has no declaration for it`,

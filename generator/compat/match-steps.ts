@@ -29,10 +29,12 @@ export function matchSteps(locked: StepGraph, current: StepGraph, roleOf: RoleMa
   const paired = new Set(pairs.values())
   const renamed = new Set<string>()
   const entries = (graph: StepGraph, label: string, map: (source: string) => string | undefined): Set<string> =>
-    new Set((graph.incoming.get(label) ?? []).flatMap(([source, slot]) => {
-      const mapped = source === START ? START : map(source)
-      return mapped === undefined ? [] : [`${mapped}|${slot}`]
-    }))
+    new Set(
+      (graph.incoming.get(label) ?? []).flatMap(([source, slot]) => {
+        const mapped = source === START ? START : map(source)
+        return mapped === undefined ? [] : [`${mapped}|${slot}`]
+      }),
+    )
 
   // Locked step order, so a run of renamed steps pairs front to back (each entered from the one before).
   for (const [label, node] of locked.nodes) {

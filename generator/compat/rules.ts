@@ -29,7 +29,7 @@ export const rules = [
   {
     id: 'STEP_RENAMED',
     kind: 'structure',
-    summary: 'A step kept its place but changed its label; labels travel on the wire, so each side rejects the other\'s message or choice.',
+    summary: "A step kept its place but changed its label; labels travel on the wire, so each side rejects the other's message or choice.",
     example: "`.receive('greeting', …)` became `.receive('salutation', …)`",
   },
   {
@@ -59,13 +59,15 @@ export const rules = [
   {
     id: 'CHOICE_BRANCH_REMOVED',
     kind: 'structure',
-    summary: 'A choice lost a branch: the role that makes the choice on the locked definition may still pick it, which the role that follows it on the current definition rejects.',
+    summary:
+      'A choice lost a branch: the role that makes the choice on the locked definition may still pick it, which the role that follows it on the current definition rejects.',
     example: "`offer('decision', { issue, decline })` lost `decline`",
   },
   {
     id: 'LOOP_CHANGED',
     kind: 'structure',
-    summary: 'A loop goes back to another step, or a step now loops back where it went on (or the reverse); compared as a graph, so renaming or re-nesting a loop alone is no change.',
+    summary:
+      'A loop goes back to another step, or a step now loops back where it went on (or the reverse); compared as a graph, so renaming or re-nesting a loop alone is no change.',
     example: "`continue('round')` now returns into an inner loop that starts one step later",
   },
   {
@@ -83,7 +85,8 @@ export const rules = [
   {
     id: 'ERROR_ADDED',
     kind: 'structure',
-    summary: 'A declared error was added: a peer on the current definition may raise it, and one on the locked definition has no declaration or handler for it.',
+    summary:
+      'A declared error was added: a peer on the current definition may raise it, and one on the locked definition has no declaration or handler for it.',
     example: '`.errors({ Timeout: … })` gained `Overbooked`',
   },
   {
@@ -101,7 +104,7 @@ export const rules = [
   {
     id: 'PAYLOAD_TYPE_CHANGED',
     kind: 'payload',
-    summary: 'A payload or field changed to a type with no value in common: each reader rejects what the other definition\'s writer sends.',
+    summary: "A payload or field changed to a type with no value in common: each reader rejects what the other definition's writer sends.",
     example: '`z.number().int()` became `z.string()`',
   },
   {
@@ -113,7 +116,8 @@ export const rules = [
   {
     id: 'PAYLOAD_FIELD_REMOVED',
     kind: 'payload',
-    summary: 'A required field was removed: the writer on the current definition no longer sends it, so the reader on the locked definition rejects its payload.',
+    summary:
+      'A required field was removed: the writer on the current definition no longer sends it, so the reader on the locked definition rejects its payload.',
     example: '`z.object({ name, count })` became `z.object({ name })`',
   },
   {
@@ -131,13 +135,15 @@ export const rules = [
   {
     id: 'PAYLOAD_CONSTRAINT_NARROWED',
     kind: 'payload',
-    summary: 'The reader on the current definition accepts less (bounds, lengths, pattern, format, integer, required, non-null, fewer alternatives): the writer on the locked definition may send what it rejects.',
+    summary:
+      'The reader on the current definition accepts less (bounds, lengths, pattern, format, integer, required, non-null, fewer alternatives): the writer on the locked definition may send what it rejects.',
     example: '`z.number().min(0)` became `z.number().min(1)`; an optional field became required',
   },
   {
     id: 'PAYLOAD_CONSTRAINT_WIDENED',
     kind: 'payload',
-    summary: 'The writer on the current definition may send more (bounds, lengths, pattern, format, number for integer, optional, nullable, more alternatives): the reader on the locked definition rejects it.',
+    summary:
+      'The writer on the current definition may send more (bounds, lengths, pattern, format, number for integer, optional, nullable, more alternatives): the reader on the locked definition rejects it.',
     example: '`z.string().max(10)` became `z.string().max(20)`; a field became `.nullable()`',
   },
 ] as const satisfies readonly CompatRule[]

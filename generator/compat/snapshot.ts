@@ -20,7 +20,8 @@ export function snapshotOf(definition: AnyProtocol, root: string): VersionSnapsh
   const relative = (at: SourceLocation | null): SourceLocation | null => (at ? { ...at, file: projectPath(root, at.file) } : null)
 
   const walk = (nodes: readonly StepNode[], steps: readonly IRStep[], prefix: string): void => {
-    if (nodes.length !== steps.length) throw new InternalError(`${definition.name} v${definition.version}: the IR does not match its step nodes at ${prefix || 'the top level'}`)
+    if (nodes.length !== steps.length)
+      throw new InternalError(`${definition.name} v${definition.version}: the IR does not match its step nodes at ${prefix || 'the top level'}`)
     nodes.forEach((node, index) => {
       const stepPath: StepPath = prefix ? `${prefix}.${index}` : String(index)
       const at = relative(node.at.location)

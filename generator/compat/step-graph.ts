@@ -60,7 +60,8 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
       if (step.op === 'message' || step.op === 'choice' || step.op === 'inline') {
         nodes.set(step.label, { label: step.label, step, path, number: nodes.size + 1, slots: new Map() })
       }
-      if (step.op === 'choice') for (const branch of declaredOrder(Object.keys(step.branches), path, locations)) number(step.branches[branch]!, `${path}.${branch}`)
+      if (step.op === 'choice')
+        for (const branch of declaredOrder(Object.keys(step.branches), path, locations)) number(step.branches[branch]!, `${path}.${branch}`)
       if (step.op === 'loop') number(step.body, `${path}.body`)
     })
 

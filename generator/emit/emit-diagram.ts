@@ -31,7 +31,9 @@ export function emitDiagrams(family: FamilyModel, sourcePath: string): string {
             lines.push(`${indent}Note over ${both}: continue ${step.name}`)
             break
           case 'inline': {
-            const roles = Object.entries(step.roles).map(([sub, parent]) => `${parent} as ${sub}`).join(', ')
+            const roles = Object.entries(step.roles)
+              .map(([sub, parent]) => `${parent} as ${sub}`)
+              .join(', ')
             lines.push(`${indent}Note over ${both}: inline ${step.protocol} v${step.version} (${roles})`)
             break
           }

@@ -12,17 +12,7 @@ import type { FamilyModel, FileModel, ProjectModel, VersionModel } from '../prot
 import { compare } from '../protocol-model.js'
 import { typeText } from './json-schema-to-type.js'
 import { moduleSpecifier } from './module-specifier.js'
-import {
-  completionTypeName,
-  errorTypeName,
-  handlerTypeName,
-  messageTypeName,
-  pascal,
-  specName,
-  stateTypeName,
-  tableName,
-  versionPrefix,
-} from './names.js'
+import { completionTypeName, errorTypeName, handlerTypeName, messageTypeName, pascal, specName, stateTypeName, tableName } from './names.js'
 
 export interface EmitOptions {
   /** Module specifier the generated code imports the runtime from. */
@@ -65,9 +55,18 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
 
   imports.add(options.runtimeImport, ['protocolFamily'], true)
   imports.add(options.runtimeImport, ['MessageTag'], false, true)
-  imports.add(options.runtimeImport, ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'protocolState', 'protocolCompletion'], false, true)
+  imports.add(
+    options.runtimeImport,
+    ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'protocolState', 'protocolCompletion'],
+    false,
+    true,
+  )
   for (const family of file.families) {
-    imports.add(moduleSpecifier(outPath, file.path), family.versions.map((v) => v.exportName), true)
+    imports.add(
+      moduleSpecifier(outPath, file.path),
+      family.versions.map((v) => v.exportName),
+      true,
+    )
     for (const version of family.versions) {
       statements.push(...emitVersion(model, family, version, imports, options))
     }
@@ -104,7 +103,13 @@ function printStructures(outPath: string, structure: { readonly statements: (str
   return text
 }
 
-function emitVersion(model: ProjectModel, family: FamilyModel, version: VersionModel, imports: ImportSet, options: EmitOptions): (string | StatementStructures)[] {
+function emitVersion(
+  model: ProjectModel,
+  family: FamilyModel,
+  version: VersionModel,
+  imports: ImportSet,
+  options: EmitOptions,
+): (string | StatementStructures)[] {
   const { name } = family
   const v = version.definition.version
   const out: (string | StatementStructures)[] = []
@@ -116,7 +121,9 @@ function emitVersion(model: ProjectModel, family: FamilyModel, version: VersionM
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
     const typeName = messageTypeName(name, v, label)
     const entry = table.states.find((s) => s.op === 'message' && s.label === label)!
-    out.push(...typeAliases(typeName, schema, [`${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`], `${name} v${v} ${label}`))
+    out.push(
+      ...typeAliases(typeName, schema, [`${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`], `${name} v${v} ${label}`),
+    )
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
     out.push(...typeAliases(errorTypeName(name, v, error), schema, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
@@ -199,26 +206,50 @@ function stateDeclarations(
   switch (entry.op) {
     case 'end':
       return [
-        base([`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`], [
-          { name: 'end', returnType: `${completionTypeName(name, v, role)}<void>`, docs: ['Finishes the handler with no result.'] },
-          { name: 'end', typeParameters: ['R'], parameters: [{ name: 'result', type: 'R' }], returnType: `${completionTypeName(name, v, role)}<R>`, docs: ['Finishes the handler with `result`.'] },
-        ]),
+        base(
+          [`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`],
+          [
+            { name: 'end', returnType: `${completionTypeName(name, v, role)}<void>`, docs: ['Finishes the handler with no result.'] },
+            {
+              name: 'end',
+              typeParameters: ['R'],
+              parameters: [{ name: 'result', type: 'R' }],
+              returnType: `${completionTypeName(name, v, role)}<R>`,
+              docs: ['Finishes the handler with `result`.'],
+            },
+          ],
+        ),
       ]
     case 'message': {
       const payload = messageTypeName(name, v, entry.label)
       const next = stateOf(entry.next)
       if (entry.from === role) {
         return [
-          base([`${where}: send \`${entry.label}\` to ${peer}.`, `Then: ${describe(table, entry.next, role, peer)}.`], [
-            { name: 'send', parameters: [{ name: 'payload', type: payload }], returnType: `Promise<${next}>`, docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`] },
-          ]),
+          base(
+            [`${where}: send \`${entry.label}\` to ${peer}.`, `Then: ${describe(table, entry.next, role, peer)}.`],
+            [
+              {
+                name: 'send',
+                parameters: [{ name: 'payload', type: payload }],
+                returnType: `Promise<${next}>`,
+                docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
+              },
+            ],
+          ),
         ]
       }
       imports.add(options.runtimeImport, ['Received'], false, true)
       return [
-        base([`${where}: receive \`${entry.label}\` from ${peer}.`, `Then: ${describe(table, entry.next, role, peer)}.`], [
-          { name: 'receive', returnType: `Promise<Received<${payload}, ${next}>>`, docs: [`Waits for \`${entry.label}\` from ${peer}; the payload matched its schema and is to be unwrapped.`] },
-        ]),
+        base(
+          [`${where}: receive \`${entry.label}\` from ${peer}.`, `Then: ${describe(table, entry.next, role, peer)}.`],
+          [
+            {
+              name: 'receive',
+              returnType: `Promise<Received<${payload}, ${next}>>`,
+              docs: [`Waits for \`${entry.label}\` from ${peer}; the payload matched its schema and is to be unwrapped.`],
+            },
+          ],
+        ),
       ]
     }
     case 'choice': {
@@ -234,15 +265,18 @@ function stateDeclarations(
             docs: [`The branches of \`${entry.label}\` and the state each leads to.`],
             properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: stateOf(entry.branches[b]!) })),
           },
-          base([`${where}: choose a branch of \`${entry.label}\` (${branchList}); ${peer} follows it.`], [
-            {
-              name: 'choose',
-              typeParameters: [{ name: 'B', constraint: `keyof ${branchesType}` }],
-              parameters: [{ name: 'branch', type: 'B' }],
-              returnType: `Promise<${branchesType}[B]>`,
-              docs: [`Tells ${peer} which branch of \`${entry.label}\` this flow takes.`],
-            },
-          ]),
+          base(
+            [`${where}: choose a branch of \`${entry.label}\` (${branchList}); ${peer} follows it.`],
+            [
+              {
+                name: 'choose',
+                typeParameters: [{ name: 'B', constraint: `keyof ${branchesType}` }],
+                parameters: [{ name: 'branch', type: 'B' }],
+                returnType: `Promise<${branchesType}[B]>`,
+                docs: [`Tells ${peer} which branch of \`${entry.label}\` this flow takes.`],
+              },
+            ],
+          ),
         ]
       }
       const unionType = `${typeName}_Branch`
@@ -263,18 +297,21 @@ function stateDeclarations(
           docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => R` })),
         },
-        base([`${where}: wait for ${peer}'s choice at \`${entry.label}\` (${branchList}).`], [
-          { name: 'offer', returnType: `Promise<${unionType}>`, docs: [`Resolves with the branch ${peer} chose and its state.`] },
-          {
-            name: 'match',
-            typeParameters: ['R'],
-            parameters: [{ name: 'handlers', type: `${handlersType}<R>` }],
-            // NoInfer: R comes from the handlers only, not from where the result is returned, so a missing
-            // branch is reported as such rather than as a mismatched handler type.
-            returnType: 'Promise<Awaited<NoInfer<R>>>',
-            docs: [`Waits for ${peer}'s choice and runs the handler of that branch.`],
-          },
-        ]),
+        base(
+          [`${where}: wait for ${peer}'s choice at \`${entry.label}\` (${branchList}).`],
+          [
+            { name: 'offer', returnType: `Promise<${unionType}>`, docs: [`Resolves with the branch ${peer} chose and its state.`] },
+            {
+              name: 'match',
+              typeParameters: ['R'],
+              parameters: [{ name: 'handlers', type: `${handlersType}<R>` }],
+              // NoInfer: R comes from the handlers only, not from where the result is returned, so a missing
+              // branch is reported as such rather than as a mismatched handler type.
+              returnType: 'Promise<Awaited<NoInfer<R>>>',
+              docs: [`Waits for ${peer}'s choice and runs the handler of that branch.`],
+            },
+          ],
+        ),
       ]
     }
     case 'inline': {
@@ -284,15 +321,21 @@ function stateDeclarations(
       if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options), outputPathFor(sub.file, options)), [handler], false, true)
       imports.add(options.runtimeImport, ['Inlined'], false, true)
       return [
-        base([`${where}: run the inlined ${entry.protocol} v${entry.version} as its ${subRole}, on this session.`, `Then: ${describe(table, entry.next, role, peer)}.`], [
-          {
-            name: 'inline',
-            typeParameters: ['R'],
-            parameters: [{ name: 'implementation', type: `${handler}<R>` }],
-            returnType: `Promise<Inlined<R, ${stateOf(entry.next)}>>`,
-            docs: [`Runs an implementation of ${entry.protocol} v${entry.version} (${subRole}) and continues with this protocol.`],
-          },
-        ]),
+        base(
+          [
+            `${where}: run the inlined ${entry.protocol} v${entry.version} as its ${subRole}, on this session.`,
+            `Then: ${describe(table, entry.next, role, peer)}.`,
+          ],
+          [
+            {
+              name: 'inline',
+              typeParameters: ['R'],
+              parameters: [{ name: 'implementation', type: `${handler}<R>` }],
+              returnType: `Promise<Inlined<R, ${stateOf(entry.next)}>>`,
+              docs: [`Runs an implementation of ${entry.protocol} v${entry.version} (${subRole}) and continues with this protocol.`],
+            },
+          ],
+        ),
       ]
     }
   }
@@ -385,7 +428,7 @@ function typeAliases(typeName: string, schema: JsonSchema, docs: string[], tag?:
 }
 
 function parenthesizeUnion(text: string): string {
-  return /^\{[^]*\}$/.test(text) || !/[|&]/.test(text) ? text : `(${text})`
+  return /^\{[\s\S]*\}$/.test(text) || !/[|&]/.test(text) ? text : `(${text})`
 }
 
 function collectMessages(steps: VersionModel['ir']['steps'], into: Map<string, { schema: JsonSchema; from: string; to: string }>): void {
@@ -400,8 +443,7 @@ function inlineTarget(model: ProjectModel, version: VersionModel, label: string)
   const find = (steps: VersionModel['definition']['steps']): { file: string; family: string; version: number } | undefined => {
     for (const step of steps) {
       if (step.op === 'inline' && step.label === label) return model.owners.get(step.protocol)
-      const nested =
-        step.op === 'choose' || step.op === 'offer' ? [...step.branches.values()] : step.op === 'loop' ? [step.body] : []
+      const nested = step.op === 'choose' || step.op === 'offer' ? [...step.branches.values()] : step.op === 'loop' ? [step.body] : []
       for (const body of nested) {
         const found = find(body)
         if (found) return found

@@ -47,7 +47,16 @@ export async function checkLockfile(layout: CheckLayout, currentManifest: Manife
     const fast = compareLockWithManifest(source.lockfile, currentManifest)
     if (fast.kind === 'matches') {
       const referenceCount = lockedVersions(source.lockfile).length
-      return { side, findings: [], unreleased: fast.unlocked, notes: fast.unlocked.map(unlockedNote), loadedProtocols: false, referencePresent: true, referenceCount, affected: [] }
+      return {
+        side,
+        findings: [],
+        unreleased: fast.unlocked,
+        notes: fast.unlocked.map(unlockedNote),
+        loadedProtocols: false,
+        referencePresent: true,
+        referenceCount,
+        affected: [],
+      }
     }
   }
   const reference: ReferenceVersion[] = lockedVersions(source.lockfile).map((locked) => ({

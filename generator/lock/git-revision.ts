@@ -34,7 +34,10 @@ export function materialiseRevision(root: string, ref: string): MaterialisedRevi
   const topLevel = git(root, ['rev-parse', '--show-toplevel'])
   if (topLevel.status !== 0) throw new RevisionError(`--against ${ref} needs a git repository, but ${root} is not inside one`)
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
-  if (commit.status !== 0) throw new RevisionError(`unknown git ref '${ref}': it names no commit in ${topLevel.stdout.trim()}; try a branch, tag or commit such as HEAD or origin/main`)
+  if (commit.status !== 0)
+    throw new RevisionError(
+      `unknown git ref '${ref}': it names no commit in ${topLevel.stdout.trim()}; try a branch, tag or commit such as HEAD or origin/main`,
+    )
   const prefix = git(root, ['rev-parse', '--show-prefix']).stdout.trim()
 
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'colloquy-against-')))

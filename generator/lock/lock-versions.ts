@@ -44,9 +44,12 @@ export async function lockVersions(layout: CheckLayout, options: LockOptions): P
   const source = readLockfileSource(layout.root, layout.protocolsDir)
   const families = await loadDeclaredFamilies(layout.root, layout.protocolsDir)
   if (families.length === 0 && !source) {
-    throw new GeneratorError(`no protocol files found, so there is nothing to lock; add one such as ${layout.protocolsDir}/demo.protocol.ts (see README: Writing a protocol)`, {
-      file: layout.protocolsDir,
-    })
+    throw new GeneratorError(
+      `no protocol files found, so there is nothing to lock; add one such as ${layout.protocolsDir}/demo.protocol.ts (see README: Writing a protocol)`,
+      {
+        file: layout.protocolsDir,
+      },
+    )
   }
   const locked = lockedVersions(source?.lockfile).map((v) => ({
     ...v,

@@ -54,7 +54,9 @@ export function readLockfileSource(root: string, protocolsDir: string): { readon
 
 export function parseLockfile(text: string, file: string): Lockfile {
   const invalid = (why: string): GeneratorError =>
-    new GeneratorError(`${file} ${why}; restore it from version control, or delete it and run \`colloquy lock\` to record the released versions again`, { file })
+    new GeneratorError(`${file} ${why}; restore it from version control, or delete it and run \`colloquy lock\` to record the released versions again`, {
+      file,
+    })
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

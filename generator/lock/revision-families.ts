@@ -13,7 +13,8 @@ export async function loadRevisionFamilies(revisionRoot: string, projectRoot: st
   } catch (error) {
     if (!(error instanceof GeneratorError)) throw error
     const at = error.place.at
-    const moved = at && !path.relative(revisionRoot, at.file).startsWith('..') ? { ...at, file: path.join(projectRoot, path.relative(revisionRoot, at.file)) } : at
+    const moved =
+      at && !path.relative(revisionRoot, at.file).startsWith('..') ? { ...at, file: path.join(projectRoot, path.relative(revisionRoot, at.file)) } : at
     throw new GeneratorError(`at ${ref}: ${error.message}`, { file: error.place.file, at: moved ?? null })
   }
 }

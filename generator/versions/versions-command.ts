@@ -12,7 +12,12 @@ export class UnknownProtocolError extends ColloquyError {
   readonly code = 'GENERATOR_UNKNOWN_PROTOCOL'
 }
 
-export async function runVersionsCommand(layout: CheckLayout, format: 'text' | 'json', protocol: string | undefined, out: (text: string) => void): Promise<void> {
+export async function runVersionsCommand(
+  layout: CheckLayout,
+  format: 'text' | 'json',
+  protocol: string | undefined,
+  out: (text: string) => void,
+): Promise<void> {
   const lock = readLockfile(layout.root, layout.protocolsDir)
   const table = versionTable(await loadDeclaredFamilies(layout.root, layout.protocolsDir), lock)
   const shown = protocol === undefined ? table : table.filter((p) => p.name === protocol)
@@ -22,6 +27,7 @@ export async function runVersionsCommand(layout: CheckLayout, format: 'text' | '
       `unknown protocol '${protocol}'; known protocols: ${known.length > 0 ? known.join(', ') : `none (no protocols under ${layout.protocolsDir}/)`}`,
     )
   }
-  if (format === 'text' && shown.length === 0) return out(`colloquy versions: no protocols under ${layout.protocolsDir}/ and no ${lockfilePath(layout.protocolsDir)}\n`)
+  if (format === 'text' && shown.length === 0)
+    return out(`colloquy versions: no protocols under ${layout.protocolsDir}/ and no ${lockfilePath(layout.protocolsDir)}\n`)
   out(format === 'json' ? versionTableJson(shown, lock ? lockfilePath(layout.protocolsDir) : null) : formatVersionTable(shown))
 }

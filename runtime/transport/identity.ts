@@ -37,7 +37,9 @@ export function loadOrCreateIdentity(name: string, keyFile: string): NodeIdentit
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code !== 'ENOENT') {
-      throw new IdentityError(`Cannot read the key file ${keyFile} of ${name} (${code ?? (error as Error).message}); check its permissions, or remove it to create a new key (peers must then get the new public key in their network map).`)
+      throw new IdentityError(
+        `Cannot read the key file ${keyFile} of ${name} (${code ?? (error as Error).message}); check its permissions, or remove it to create a new key (peers must then get the new public key in their network map).`,
+      )
     }
     const identity = generateIdentity(name)
     const created = writeKeyFile(keyFile, identity.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)
@@ -53,10 +55,14 @@ export function identityFromPem(name: string, pem: string, source = 'the given P
   try {
     privateKey = createPrivateKey({ key: pem, format: 'pem' })
   } catch (error) {
-    throw new IdentityError(`${source} does not hold a PEM private key (${(error as Error).message}); replace it with an Ed25519 key in PKCS#8 PEM, or remove it to let the node create one.`)
+    throw new IdentityError(
+      `${source} does not hold a PEM private key (${(error as Error).message}); replace it with an Ed25519 key in PKCS#8 PEM, or remove it to let the node create one.`,
+    )
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new IdentityError(`${source} holds a key of type ${privateKey.asymmetricKeyType ?? 'unknown'}, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519 -out ${source}\`, or remove the file to let the node create one.`)
+    throw new IdentityError(
+      `${source} holds a key of type ${privateKey.asymmetricKeyType ?? 'unknown'}, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519 -out ${source}\`, or remove the file to let the node create one.`,
+    )
   }
   return { name, privateKey, publicKey: createPublicKey(privateKey) }
 }

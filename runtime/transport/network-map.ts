@@ -58,7 +58,9 @@ export function loadNetworkMap(file: string): NetworkMap {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new NetworkMapError(`Cannot read the network map ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to the node.`)
+    throw new NetworkMapError(
+      `Cannot read the network map ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to the node.`,
+    )
   }
   let json: unknown
   try {
@@ -75,8 +77,15 @@ export function parseNetworkMap(json: unknown, source = 'the network map'): Netw
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const [top, index, field] = issue.path
-    const where = top === 'parties' && typeof index === 'number' ? `party #${index}${field !== undefined ? ` field '${String(field)}'` : ''}` : issue.path.length > 0 ? `'${issue.path.join('.')}'` : 'the top level'
-    throw new NetworkMapError(`${source}: ${where} ${issue.message}. Expected { "parties": [{ "name": "...", "address": "host:port", "publicKey": "<base64 SPKI DER>" }] }.`)
+    const where =
+      top === 'parties' && typeof index === 'number'
+        ? `party #${index}${field !== undefined ? ` field '${String(field)}'` : ''}`
+        : issue.path.length > 0
+          ? `'${issue.path.join('.')}'`
+          : 'the top level'
+    throw new NetworkMapError(
+      `${source}: ${where} ${issue.message}. Expected { "parties": [{ "name": "...", "address": "host:port", "publicKey": "<base64 SPKI DER>" }] }.`,
+    )
   }
   const names = new Map<string, number>()
   const keys = new Map<string, number>()
@@ -104,10 +113,14 @@ function publicKeyFrom(text: string, at: string): KeyObject {
   try {
     key = createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' })
   } catch (error) {
-    throw new NetworkMapError(`${at} field 'publicKey' is not an SPKI DER public key (${(error as Error).message}); copy the base64 key the party's node prints.`)
+    throw new NetworkMapError(
+      `${at} field 'publicKey' is not an SPKI DER public key (${(error as Error).message}); copy the base64 key the party's node prints.`,
+    )
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new NetworkMapError(`${at} field 'publicKey' is a key of type ${key.asymmetricKeyType ?? 'unknown'}; nodes sign with Ed25519, copy the key the party's node prints.`)
+    throw new NetworkMapError(
+      `${at} field 'publicKey' is a key of type ${key.asymmetricKeyType ?? 'unknown'}; nodes sign with Ed25519, copy the key the party's node prints.`,
+    )
   }
   return key
 }

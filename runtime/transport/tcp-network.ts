@@ -165,9 +165,14 @@ export class TcpNetwork implements Network {
   static async start(options: TcpNetworkOptions): Promise<TcpNetwork> {
     const { identity, map } = options
     const own = map.party(identity.name)
-    if (!own) throw new NetworkMapError(`The network map has no party named ${identity.name}; add { "name": "${identity.name}", "address": "host:port", "publicKey": "${publicKeyText(identity)}" } to it.`)
+    if (!own)
+      throw new NetworkMapError(
+        `The network map has no party named ${identity.name}; add { "name": "${identity.name}", "address": "host:port", "publicKey": "${publicKeyText(identity)}" } to it.`,
+      )
     if (!own.key.equals(identity.publicKey)) {
-      throw new NetworkMapError(`The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`)
+      throw new NetworkMapError(
+        `The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`,
+      )
     }
     const maxFrameBytes = options.maxFrameBytes ?? MiB
     if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
@@ -180,7 +185,11 @@ export class TcpNetwork implements Network {
       const onError = (error: NodeJS.ErrnoException) => {
         network.shutDown = true
         clearInterval(network.silenceCheck)
-        reject(new ListenError(`${identity.name} cannot listen on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); free the port or change the listen address.`))
+        reject(
+          new ListenError(
+            `${identity.name} cannot listen on ${options.listen.host}:${options.listen.port} (${error.code ?? error.message}); free the port or change the listen address.`,
+          ),
+        )
       }
       server.once('error', onError)
       server.listen(options.listen.port, options.listen.host, () => {
@@ -201,7 +210,8 @@ export class TcpNetwork implements Network {
 
   attach(party: string, endpoint: Endpoint): NetworkPort {
     if (this.shutDown) throw new NetworkEndpointError(`The network of ${this.identity.name} is closed; start a new TcpNetwork.`)
-    if (party !== this.identity.name) throw new NetworkEndpointError(`This TcpNetwork speaks for ${this.identity.name}, not ${party}; start one per node with that node's identity.`)
+    if (party !== this.identity.name)
+      throw new NetworkEndpointError(`This TcpNetwork speaks for ${this.identity.name}, not ${party}; start one per node with that node's identity.`)
     if (this.endpoint) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoint = endpoint
     let attached = true
@@ -250,12 +260,18 @@ export class TcpNetwork implements Network {
     try {
       item = encodeEnvelopeItem(envelope)
     } catch (error) {
-      this.reportOnce(envelope.id, `Cannot send ${envelope.id} to ${envelope.to}: its payload cannot be encoded (${(error as Error).message}); send plain data.`)
+      this.reportOnce(
+        envelope.id,
+        `Cannot send ${envelope.id} to ${envelope.to}: its payload cannot be encoded (${(error as Error).message}); send plain data.`,
+      )
       return
     }
     if (connection.sendEnvelope(envelope.id, item)) this.stats.envelopesSent++
     else if (envelopeContentBytes(item) > connection.maxEnvelopeBytes) {
-      this.reportOnce(envelope.id, `Cannot send ${envelope.id} to ${envelope.to}: it is ${envelopeContentBytes(item)} bytes encoded, over the frame limit of ${connection.maxEnvelopeBytes}; raise maxFrameBytes on both nodes or send smaller messages.`)
+      this.reportOnce(
+        envelope.id,
+        `Cannot send ${envelope.id} to ${envelope.to}: it is ${envelopeContentBytes(item)} bytes encoded, over the frame limit of ${connection.maxEnvelopeBytes}; raise maxFrameBytes on both nodes or send smaller messages.`,
+      )
     }
   }
 
@@ -282,13 +298,18 @@ export class TcpNetwork implements Network {
   private closeSilentLinks(): void {
     for (const link of this.links.values()) {
       if (link.closeIfSilent(this.silenceTimeoutMs)) {
-        this.logger.info(`${this.identity.name} heard nothing from ${link.peer.name} for ${this.silenceTimeoutMs} ms while waiting for acknowledgements; dialling it again.`)
+        this.logger.info(
+          `${this.identity.name} heard nothing from ${link.peer.name} for ${this.silenceTimeoutMs} ms while waiting for acknowledgements; dialling it again.`,
+        )
       }
     }
   }
 
   private onLinkFailed(peer: PartyEntry, failures: number): void {
-    if (failures === 1) this.logger.info(`${this.identity.name} lost (or could not reach) ${peer.name} at ${peer.address}; retrying with backoff while there is something to send.`)
+    if (failures === 1)
+      this.logger.info(
+        `${this.identity.name} lost (or could not reach) ${peer.name} at ${peer.address}; retrying with backoff while there is something to send.`,
+      )
   }
 
   // ---- connections ----
@@ -297,12 +318,15 @@ export class TcpNetwork implements Network {
     this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1
     const party = connection.peer?.name ?? connection.claimed ?? 'unknown'
     const authenticated = connection.isOpen
-    this.logger.warn(`${this.identity.name} rejected ${detail} from ${authenticated ? party : `a peer claiming to be ${party}`} at ${connection.remoteAddress} (${reason}).`, {
-      party,
-      remoteAddress: connection.remoteAddress,
-      reason,
-      authenticated,
-    })
+    this.logger.warn(
+      `${this.identity.name} rejected ${detail} from ${authenticated ? party : `a peer claiming to be ${party}`} at ${connection.remoteAddress} (${reason}).`,
+      {
+        party,
+        remoteAddress: connection.remoteAddress,
+        reason,
+        authenticated,
+      },
+    )
   }
 
   private onAuthenticated(connection: Connection): void {
@@ -362,11 +386,14 @@ export class TcpNetwork implements Network {
     if (this.handshaking >= MAX_PENDING_HANDSHAKES) {
       this.stats.rejected.busy = (this.stats.rejected.busy ?? 0) + 1
       if (this.stats.rejected.busy === 1 || this.stats.rejected.busy % 1000 === 0) {
-        this.logger.warn(`${this.identity.name} refused a connection from ${socket.remoteAddress}:${socket.remotePort}: ${MAX_PENDING_HANDSHAKES} connections are still in their handshake (busy; ${this.stats.rejected.busy} refused so far).`, {
-          party: 'unknown',
-          remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
-          reason: 'busy',
-        })
+        this.logger.warn(
+          `${this.identity.name} refused a connection from ${socket.remoteAddress}:${socket.remotePort}: ${MAX_PENDING_HANDSHAKES} connections are still in their handshake (busy; ${this.stats.rejected.busy} refused so far).`,
+          {
+            party: 'unknown',
+            remoteAddress: `${socket.remoteAddress}:${socket.remotePort}`,
+            reason: 'busy',
+          },
+        )
       }
       socket.destroy()
       return

@@ -7,7 +7,8 @@ import { type TempProject, tempProject } from './support/temp-project.js'
 
 const demoFile = 'protocols/demo.protocol.ts'
 /** A finding compared with a git revision: `path:line:col: RULE: message. Remedy. (at REF: path:line:col)`. */
-const findingAt = (ref: string): RegExp => new RegExp(`^(protocols/[\\w.-]+):(\\d+):(\\d+): ([A-Z][A-Z_]+): (.+) \\(at ${ref.replace(/[~^]/g, '\\$&')}: (protocols/[\\w.-]+):(\\d+):(\\d+)\\)$`, 'm')
+const findingAt = (ref: string): RegExp =>
+  new RegExp(`^(protocols/[\\w.-]+):(\\d+):(\\d+): ([A-Z][A-Z_]+): (.+) \\(at ${ref.replace(/[~^]/g, '\\$&')}: (protocols/[\\w.-]+):(\\d+):(\\d+)\\)$`, 'm')
 
 describe('colloquy check --against <git-ref>', () => {
   let project: TempProject
@@ -52,7 +53,11 @@ describe('colloquy check --against <git-ref>', () => {
       expect(match![5]).toContain('Demo v1')
       expect(check.stderr).toContain('compared with HEAD')
 
-      const json = JSON.parse(project.cli('check', '--against', 'HEAD', '--format', 'json').stdout) as { ok: boolean; against: string; findings: { rule: string; locked: { file: string } }[] }
+      const json = JSON.parse(project.cli('check', '--against', 'HEAD', '--format', 'json').stdout) as {
+        ok: boolean
+        against: string
+        findings: { rule: string; locked: { file: string } }[]
+      }
       expect(json.ok).toBe(false)
       expect(json.against).toBe('HEAD')
       expect(json.findings[0]!.rule).toBe(match![4])

@@ -7,9 +7,22 @@ import { generatorFingerprint } from '../../generator/input-fingerprint.js'
 import { repoRoot } from './support/temp-project.js'
 
 /** Files that only read protocols or generated code: editing them must not stale generated/. */
-const notEmitInputs = ['generator/cli/main.ts', 'generator/check-generated.ts', 'generator/lock/lockfile.ts', 'generator/compat/rules.ts', 'generator/versions/version-table.ts']
+const notEmitInputs = [
+  'generator/cli/main.ts',
+  'generator/check-generated.ts',
+  'generator/lock/lockfile.ts',
+  'generator/compat/rules.ts',
+  'generator/versions/version-table.ts',
+]
 /** Files whose code decides what generate writes. */
-const emitInputs = ['generator/emit/names.ts', 'generator/emit/emit-protocol-module.ts', 'generator/generate.ts', 'generator/manifest.ts', 'runtime/protocol/ir/state-table.ts', 'runtime/protocol/dsl/step-node.ts']
+const emitInputs = [
+  'generator/emit/names.ts',
+  'generator/emit/emit-protocol-module.ts',
+  'generator/generate.ts',
+  'generator/manifest.ts',
+  'runtime/protocol/ir/state-table.ts',
+  'runtime/protocol/dsl/step-node.ts',
+]
 
 /** Appends a comment to a file, returning a function that puts the original back. */
 function touch(root: string, relative: string): () => void {

@@ -15,11 +15,12 @@ describe('colloquy lock and the lockfile check', () => {
   let project: TempProject
   let demoSource: string
   const read = (file: string): string => readFileSync(path.join(project.root, file), 'utf8')
-  const lockJson = (): { lockfileVersion: number; protocols: Record<string, Record<string, { hash: string; ir: { name: string }; locations: Record<string, { file: string; line: number }> }>> } =>
-    JSON.parse(read(lockfile))
+  const lockJson = (): {
+    lockfileVersion: number
+    protocols: Record<string, Record<string, { hash: string; ir: { name: string }; locations: Record<string, { file: string; line: number }> }>>
+  } => JSON.parse(read(lockfile))
   /** Demo v1's first message changed from an integer to a string: a change to a released step. */
-  const editDemoV1 = (): void =>
-    project.write(demoFile, demoSource.replace(".send('amount', z.number().int())", ".send('amount', z.string())"))
+  const editDemoV1 = (): void => project.write(demoFile, demoSource.replace(".send('amount', z.number().int())", ".send('amount', z.string())"))
 
   beforeAll(() => {
     project = tempProject()
@@ -97,7 +98,11 @@ describe('colloquy lock and the lockfile check', () => {
         findings: { rule: string; message: string; remedy: string; current: { file: string; line: number }; locked: { file: string; line: number } }[]
       }
       expect(json.ok).toBe(false)
-      expect(json.findings[0]).toMatchObject({ rule, current: { file: demoFile, line: Number(currentLine) }, locked: { file: demoFile, line: Number(lockedLine) } })
+      expect(json.findings[0]).toMatchObject({
+        rule,
+        current: { file: demoFile, line: Number(currentLine) },
+        locked: { file: demoFile, line: Number(lockedLine) },
+      })
       expect(json.findings[0]!.remedy.length).toBeGreaterThan(10)
 
       const lock = project.cli('lock')

@@ -56,7 +56,9 @@ describe('colloquy versions', () => {
   it('lists every protocol without a name, all locked when unchanged', () => {
     const out = project.cli('versions').stdout
     for (const name of ['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PriceNegotiation', 'TwoPartyTrade']) expect(out).toContain(`${name} (protocols/`)
-    expect(out).toMatch(/^TwoPartyTrade \(protocols\/two-party-trade\.protocol\.ts; \w+ initiates, \w+ responds\)\n {2}VERSION.*\n {2}v1 +locked +[0-9a-f]{12} +offers, accepts \(preferred\)$/m)
+    expect(out).toMatch(
+      /^TwoPartyTrade \(protocols\/two-party-trade\.protocol\.ts; \w+ initiates, \w+ responds\)\n {2}VERSION.*\n {2}v1 +locked +[0-9a-f]{12} +offers, accepts \(preferred\)$/m,
+    )
   })
 
   it('gives the same table as JSON, with full hashes that match the lockfile', () => {
@@ -71,7 +73,9 @@ describe('colloquy versions', () => {
       [2, 'removed-from-tree', false, false],
       [3, 'unlocked', true, true],
     ])
-    const lock = JSON.parse(readFileSync(path.join(project.root, 'protocols/colloquy.lock.json'), 'utf8')) as { protocols: Record<string, Record<string, { hash: string }>> }
+    const lock = JSON.parse(readFileSync(path.join(project.root, 'protocols/colloquy.lock.json'), 'utf8')) as {
+      protocols: Record<string, Record<string, { hash: string }>>
+    }
     expect(demo.versions[1]!.hash).toBe(lock.protocols.Demo!['2']!.hash)
     expect(demo.versions[0]!.hash).not.toBe(lock.protocols.Demo!['1']!.hash)
     expect(json.protocols.map((p) => p.name)).toEqual(['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PriceNegotiation', 'TwoPartyTrade'])
