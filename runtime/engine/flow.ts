@@ -1,4 +1,5 @@
 /** `flow(name, fn)`: a named flow a node can start, resume after a restart, and run as a sub-flow. */
+import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowContext, FlowDefinition } from '../protocol/session/flow-context.js'
 
 export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
@@ -9,6 +10,6 @@ export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
  */
 export function flow<Args = void, Result = unknown>(name: string, run: (context: FlowContext, args: Args) => Promise<Result>): Flow<Args, Result> {
   if (!/^[A-Za-z][\w.:-]*$/.test(name))
-    throw new TypeError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
+    throw new InvalidOptionError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
   return Object.freeze({ name, run })
 }

@@ -3,8 +3,10 @@
  * number is the journal key (journal-key.ts), so a replay finds each recorded result where the code asks
  * for it again.
  */
+import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { SessionChannel, SessionRequest } from '../protocol/session/channel.js'
 import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
+import { InvalidPayloadError } from '../protocol/session/session-errors.js'
 import { encode } from '../store/codec.js'
 import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
@@ -58,8 +60,9 @@ export class ScopeContext extends JournalScope implements FlowContext {
     try {
       encode(value)
     } catch (error) {
-      throw new TypeError(
+      throw new InvalidPayloadError(
         `Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`,
+        { cause: error },
       )
     }
     run.record(key, { k: 'step', name, ok: true, value })
@@ -94,7 +97,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
   async openSession(request: SessionRequest): Promise<SessionChannel> {
     const run = this.run
     if (!run.alive) return run.hang()
-    if (request.versions.length === 0) throw new TypeError(`Opening a ${request.protocol} session needs at least one version to offer.`)
+    if (request.versions.length === 0) throw new InvalidOptionError(`Opening a ${request.protocol} session needs at least one version to offer.`)
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'open', what: `${request.protocol} with ${request.counterparty}` }, where)
     const scope = childScope(this.scope, index)
