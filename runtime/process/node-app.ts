@@ -18,7 +18,11 @@ export interface NodeApp {
 }
 
 /** Declares a node app; gives the module's default export its type. */
-export function nodeApp(app: { readonly flows?: readonly Flow[]; readonly responders?: readonly ResponderRegistration[]; readonly protocols?: readonly DeclaredProtocol[] }): NodeApp {
+export function nodeApp(app: {
+  readonly flows?: readonly Flow[]
+  readonly responders?: readonly ResponderRegistration[]
+  readonly protocols?: readonly DeclaredProtocol[]
+}): NodeApp {
   return Object.freeze({ flows: app.flows ?? [], responders: app.responders ?? [], ...(app.protocols ? { protocols: app.protocols } : {}) })
 }
 
@@ -37,9 +41,12 @@ export async function loadNodeApp(modulePath: string): Promise<NodeApp> {
   }
   const app = loaded.default as Partial<NodeApp> | undefined
   if (!app || !Array.isArray(app.flows) || !Array.isArray(app.responders)) {
-    throw new NodeAppError(`${modulePath}:1:1: the node app has no default export made by nodeApp({ flows, responders }); add \`export default nodeApp({ ... })\`.`, {
-      location: { file: modulePath, line: 1, column: 1 },
-    })
+    throw new NodeAppError(
+      `${modulePath}:1:1: the node app has no default export made by nodeApp({ flows, responders }); add \`export default nodeApp({ ... })\`.`,
+      {
+        location: { file: modulePath, line: 1, column: 1 },
+      },
+    )
   }
   return app as NodeApp
 }

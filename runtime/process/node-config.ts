@@ -61,14 +61,18 @@ export function readNodeConfig(file: string): NodeConfig {
   try {
     text = readFileSync(absolute, 'utf8')
   } catch (error) {
-    throw new NodeConfigError(`${file}: cannot read the node config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass the path of a node.json with --config.`)
+    throw new NodeConfigError(
+      `${file}: cannot read the node config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass the path of a node.json with --config.`,
+    )
   }
   let raw: unknown
   try {
     raw = JSON.parse(text)
   } catch (error) {
     const at = jsonErrorLocation(absolute, text, error as Error)
-    throw new NodeConfigError(`${file}:${at.line}:${at.column}: the node config is not valid JSON (${(error as Error).message}); fix the syntax.`, { location: at })
+    throw new NodeConfigError(`${file}:${at.line}:${at.column}: the node config is not valid JSON (${(error as Error).message}); fix the syntax.`, {
+      location: at,
+    })
   }
   const parsed = NodeConfigSchema.safeParse(raw)
   if (!parsed.success) {

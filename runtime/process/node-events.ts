@@ -8,8 +8,23 @@ export type NodeEvent =
   | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }
   | ({ readonly event: 'action' } & SessionAction)
   | { readonly event: 'flow-started'; readonly node: string; readonly flowId: string; readonly flow: string }
-  | { readonly event: 'flow-end'; readonly node: string; readonly flowId: string; readonly flow: string; readonly kind: 'started' | 'responder'; readonly ok: boolean; readonly result?: unknown; readonly error?: string }
-  | { readonly event: 'log'; readonly node: string; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: Record<string, unknown> }
+  | {
+      readonly event: 'flow-end'
+      readonly node: string
+      readonly flowId: string
+      readonly flow: string
+      readonly kind: 'started' | 'responder'
+      readonly ok: boolean
+      readonly result?: unknown
+      readonly error?: string
+    }
+  | {
+      readonly event: 'log'
+      readonly node: string
+      readonly level: 'info' | 'warn' | 'error'
+      readonly message: string
+      readonly fields?: Record<string, unknown>
+    }
   | { readonly event: 'drained'; readonly node: string; readonly parked: readonly string[] }
   | { readonly event: 'stopped'; readonly node: string }
 

@@ -26,7 +26,9 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   const map = loadNetworkMap(config.networkMap)
   const own = map.party(config.name)
   if (!own) {
-    throw new NodeConfigError(`${config.networkMap}: the network map has no entry for ${config.name}; add the line that \`colloquy identity --config ${config.file}\` prints.`)
+    throw new NodeConfigError(
+      `${config.networkMap}: the network map has no entry for ${config.name}; add the line that \`colloquy identity --config ${config.file}\` prints.`,
+    )
   }
   if (own.publicKey !== publicKeyText(identity)) {
     throw new NodeConfigError(
@@ -79,13 +81,16 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     throw error
   }
   const resumed = node.unfinishedFlows().length
-  for (const request of config.drain ? [] : config.start) { // a draining node takes no new work
+  // A draining node takes no new work.
+  for (const request of config.drain ? [] : config.start) {
     if (node.flowStatus(request.id)) continue // ran (or runs) already: never twice
     const flow = app.flows.find((f) => f.name === request.flow)
     if (!flow) {
       await node.stop()
       await network.close()
-      throw new NodeConfigError(`${config.file}: start lists flow '${request.flow}', which ${config.app} does not register; its flows are ${app.flows.map((f) => f.name).join(', ') || 'none'}.`)
+      throw new NodeConfigError(
+        `${config.file}: start lists flow '${request.flow}', which ${config.app} does not register; its flows are ${app.flows.map((f) => f.name).join(', ') || 'none'}.`,
+      )
     }
     const handle = node.startFlow(flow, request.args, { flowId: request.id })
     sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })

@@ -25,7 +25,9 @@ export function encodeEnvelopeItem(envelope: Envelope): Buffer {
   if (blobs.length > MAX_BLOBS) throw new PayloadEncodingError(`the payload holds ${blobs.length} large byte arrays, more than ${MAX_BLOBS}`)
   const table = Buffer.allocUnsafe(2 + 4 * blobs.length)
   table.writeUInt16BE(blobs.length, 0)
-  blobs.forEach((blob, i) => table.writeUInt32BE(blob.byteLength, 2 + 4 * i))
+  blobs.forEach((blob, i) => {
+    table.writeUInt32BE(blob.byteLength, 2 + 4 * i)
+  })
   const content = Buffer.concat([table, ...blobs, json])
   return encodeItem(ItemKind.envelopeWithBlobs, content)
 }
