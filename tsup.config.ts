@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup'
 // command-line bundles bin/colloquy.js loads when installed outside this repository. Shared code is
 // split into chunks, so an entry loads only what it reaches: `colloquy/protocol` loads no native
 // module and no generator code.
-const libraries = {
+export const libraries = {
   index: 'runtime/index.ts',
   protocol: 'runtime/protocol/index.ts',
   testing: 'runtime/testing/index.ts',
