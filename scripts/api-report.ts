@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Extractor, ExtractorConfig, ExtractorLogLevel, type IConfigFile } from '@microsoft/api-extractor'
+import { ConsoleMessageId, Extractor, ExtractorConfig, ExtractorLogLevel, type IConfigFile } from '@microsoft/api-extractor'
 import { libraries } from '../tsup.config.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -32,7 +32,12 @@ execFileSync(path.join(root, 'node_modules', '.bin', 'tsup'), [...entryFlags, '-
 })
 mkdirSync(path.join(root, '.tmp', 'api', 'reports'), { recursive: true })
 
-const quiet = new Set<string>(['console-compiler-version-notice', 'console-api-report-changed', 'console-api-report-copied', 'console-api-report-created'])
+const quiet = new Set<string>([
+  ConsoleMessageId.Preamble,
+  ConsoleMessageId.ApiReportNotCopied,
+  ConsoleMessageId.ApiReportCopied,
+  ConsoleMessageId.ApiReportCreated,
+])
 const changed: string[] = []
 for (const [name, file] of Object.entries(entries)) {
   const configObject: IConfigFile = {
