@@ -33,7 +33,7 @@ function binsOf(name: string): string[] {
   return Object.keys(manifest.bin ?? {})
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 describe('declared dependencies', () => {
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest
@@ -44,8 +44,8 @@ describe('declared dependencies', () => {
   const scripts = Object.values(manifest.scripts).join('\n')
 
   const imported = (name: string): boolean =>
-    new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+|\\)\\s*\\(\\s*)['"]${escape(name)}(/[^'"]*)?['"]`).test(code)
-  const runByScript = (name: string): boolean => binsOf(name).some((bin) => new RegExp(`(^|[\\s&|;(])${escape(bin)}(\\s|$)`, 'm').test(scripts))
+    new RegExp(`(from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*|import\\s+|\\)\\s*\\(\\s*)['"]${escapeRegExp(name)}(/[^'"]*)?['"]`).test(code)
+  const runByScript = (name: string): boolean => binsOf(name).some((bin) => new RegExp(`(^|[\\s&|;(])${escapeRegExp(bin)}(\\s|$)`, 'm').test(scripts))
   const used = (name: string): boolean => {
     if (name === '@types/node') return true
     if (name.startsWith('@types/')) return used(name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2'))

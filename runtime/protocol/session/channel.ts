@@ -69,6 +69,7 @@ export interface FlowContext extends SessionOpener {
 }
 
 /** A named flow: an async function of a context and arguments. `flow(name, fn)` in the engine builds one. */
+// biome-ignore lint/suspicious/noExplicitAny: by default any arguments, so flows taking different ones fit one list of flows to register
 export interface FlowDefinition<Args = any, Result = unknown> {
   readonly name: string
   readonly run: (context: FlowContext, args: Args) => Promise<Result>
