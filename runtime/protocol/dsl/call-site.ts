@@ -21,7 +21,7 @@ export class CallSite {
   readonly #holder: { stack?: string }
   #parsed: SourceLocation | null | undefined
 
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  // biome-ignore lint/complexity/noBannedTypes: Error.captureStackTrace takes any function as the frame to cut at, and classes are passed too
   constructor(skip: Function) {
     this.#holder = {}
     Error.captureStackTrace(this.#holder, skip)
@@ -54,6 +54,6 @@ function parseFirstUserFrame(stack: string): SourceLocation | null {
 }
 
 export function formatLocation(at: SourceLocation, relativeTo = process.cwd()): string {
-  const file = at.file.startsWith(relativeTo + '/') ? at.file.slice(relativeTo.length + 1) : at.file
+  const file = at.file.startsWith(`${relativeTo}/`) ? at.file.slice(relativeTo.length + 1) : at.file
   return `${file}:${at.line}:${at.column}`
 }

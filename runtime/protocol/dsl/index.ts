@@ -1,5 +1,5 @@
 export { protocol } from './protocol-builder.js'
-export type { ProtocolBuilder, ProtocolOptions, InlineOptions, Terminated } from './protocol-builder.js'
+export type { ProtocolBuilder, ProtocolOptions, InlineOptions, Terminated } from './protocol-builder-type.js'
 export type { ProtocolDefinition, AnyProtocol, SessionOf, ErrorSchemas } from './protocol-definition.js'
 export { isProtocolDefinition } from './protocol-definition.js'
 export type { RoleView, RolesOf } from './role-view.js'

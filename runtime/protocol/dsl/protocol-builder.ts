@@ -2,141 +2,32 @@
  * `protocol(name, { version, initiator, responder })`: the builder protocol authors chain steps on.
  * Every step is written from the initiator's point of view. Builders are immutable (each call returns a
  * new builder sharing its prefix), so a partial protocol can be reused safely.
+ *
+ * This module is the builder at run time: it checks each step where it is written and records it. Its
+ * type, which tracks the steps as a session type, is in protocol-builder-type.ts.
  */
 import { CallSite } from './call-site.js'
+import { checkHeader, checkSchema, describeValue, identifier } from './definition-checks.js'
+import type { DefinitionContext } from './definition-context.js'
 import { ProtocolDefinitionError } from './definition-error.js'
-import { type AnyProtocol, type ErrorSchemas, type ProtocolDefinition, isProtocolDefinition, type sessionType } from './protocol-definition.js'
-import type {
-  ChooseStep,
-  ContinueStep,
-  EndStep,
-  InlineStep,
-  LoopStep,
-  OfferStep,
-  ReceiveStep,
-  Schema,
-  SendStep,
-  Step,
-} from './session-type.js'
+import type { ProtocolBuilder, ProtocolOptions } from './protocol-builder-type.js'
+import { type AnyProtocol, isProtocolDefinition } from './protocol-definition.js'
+import type { Schema } from './session-type.js'
+import { type Chain, toArray } from './step-chain.js'
 import type { StepNode } from './step-node.js'
+import { TerminatedChain } from './terminated-chain.js'
 import { validateDefinition } from './validate-definition.js'
-
-export interface ProtocolOptions<Initiator extends string, Responder extends string> {
-  /** Integer >= 1. Bump it for every change a peer running the previous version could not follow. */
-  readonly version: number
-  readonly initiator: Initiator
-  readonly responder: Responder
-}
-
-/** What a branch or loop body may return: a builder (falls through) or a terminated chain. */
-export interface StepsCarrier {
-  readonly [sessionType]: readonly Step[]
-}
-
-type StepsOf<R> = R extends { readonly [sessionType]: infer S extends readonly Step[] } ? S : never
-type BranchSteps<B> = { readonly [K in keyof B]: StepsOf<B[K] extends (...args: never[]) => infer R ? R : never> }
-
-export interface InlineOptions<P extends AnyProtocol, ParentRole extends string> {
-  /** Names the generated state; defaults to the sub-protocol's name. */
-  readonly label?: string
-  /** Which parent role plays each sub-protocol role; defaults to initiator->initiator, responder->responder. */
-  readonly roles?: { readonly [R in P['initiator'] | P['responder']]: ParentRole }
-}
-
-/** A chain that ended with `end()` or `continue()` inside a branch or loop: nothing may follow it. */
-export interface Terminated<Steps extends readonly Step[]> {
-  readonly [sessionType]: Steps
-}
-
-export interface ProtocolBuilder<
-  Name extends string,
-  Initiator extends string,
-  Responder extends string,
-  Steps extends readonly Step[],
-  Loops extends string,
-  Errors extends ErrorSchemas,
-  Top extends boolean,
-> {
-  readonly [sessionType]: Steps
-  /** The initiator sends `label` with a payload matching `schema`. */
-  send<L extends string, S extends Schema>(
-    label: L,
-    schema: S,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, SendStep<L, S>], Loops, Errors, Top>
-  /** The initiator receives `label` (the responder sends it). */
-  receive<L extends string, S extends Schema>(
-    label: L,
-    schema: S,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, ReceiveStep<L, S>], Loops, Errors, Top>
-  /** The initiator picks one branch; the responder follows it. */
-  choose<L extends string, B extends BranchBodies<Name, Initiator, Responder, Loops, Errors>>(
-    label: L,
-    branches: B,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, ChooseStep<L, BranchSteps<B>>], Loops, Errors, Top>
-  /** The responder picks one branch; the initiator follows it. */
-  offer<L extends string, B extends BranchBodies<Name, Initiator, Responder, Loops, Errors>>(
-    label: L,
-    branches: B,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, OfferStep<L, BranchSteps<B>>], Loops, Errors, Top>
-  /** A loop: `continue(name)` inside the body goes back to its start; falling off the body leaves it. */
-  loop<N extends string, R extends StepsCarrier>(
-    name: N,
-    body: (p: ProtocolBuilder<Name, Initiator, Responder, [], Loops | N, Errors, false>) => R,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, LoopStep<N, StepsOf<R>>], Loops, Errors, Top>
-  /** Go back to the start of the enclosing loop `name`. */
-  continue<N extends Loops>(name: N): Terminated<[...Steps, ContinueStep<N>]>
-  /** Run another protocol on this same session, versioned with this one. */
-  inline<P extends AnyProtocol>(
-    sub: P,
-    options?: InlineOptions<P, Initiator | Responder>,
-  ): ProtocolBuilder<Name, Initiator, Responder, [...Steps, InlineStep<P, InlineOptions<P, Initiator | Responder>['roles']>], Loops, Errors, Top>
-  /**
-   * Apply a segment of steps: `p.pipe(p => p.send(...).receive(...))`. Long protocols are written as
-   * several segments, since tsc cannot bind one method chain of more than a few hundred calls.
-   */
-  pipe<R extends StepsCarrier>(segment: (p: ProtocolBuilder<Name, Initiator, Responder, Steps, Loops, Errors, Top>) => R): R
-  /** Declare typed errors (FlowExceptions) either side may raise; they reach the peer with type and details. */
-  errors<E extends ErrorSchemas>(errors: E): ProtocolBuilder<Name, Initiator, Responder, Steps, Loops, Errors & E, Top>
-  /** The protocol (or this branch) is complete. */
-  end(): Top extends true
-    ? ProtocolDefinition<Name, Initiator, Responder, [...Steps, EndStep], Errors>
-    : Terminated<[...Steps, EndStep]>
-}
-
-type BranchBodies<Name extends string, I extends string, R extends string, Loops extends string, Errors extends ErrorSchemas> = {
-  readonly [branch: string]: (p: ProtocolBuilder<Name, I, R, [], Loops, Errors, false>) => StepsCarrier
-}
 
 export function protocol<const Name extends string, const Initiator extends string, const Responder extends string>(
   name: Name,
   options: ProtocolOptions<Initiator, Responder>,
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is "no errors declared yet"; errors({...}) intersects its own onto it (`Errors & E`), and the type is public
 ): ProtocolBuilder<Name, Initiator, Responder, [], never, {}, true> {
   const at = new CallSite(protocol)
   checkHeader(name, options, at)
   const context: DefinitionContext = { name, options, at, errors: {} }
-  return new Builder(context, null, true) as unknown as ProtocolBuilder<Name, Initiator, Responder, [], never, {}, true>
+  return new Builder(context, null, true) as unknown as ReturnType<typeof protocol<Name, Initiator, Responder>>
 }
-
-interface DefinitionContext {
-  readonly name: string
-  readonly options: ProtocolOptions<string, string>
-  readonly at: CallSite
-  errors: Record<string, Schema>
-}
-
-/** A persistent list: appending shares the prefix, so chains of any length cost O(1) per step. */
-interface Chain {
-  readonly previous: Chain | null
-  readonly node: StepNode
-}
-
-function toArray(chain: Chain | null): StepNode[] {
-  const out: StepNode[] = []
-  for (let c = chain; c; c = c.previous) out.push(c.node)
-  return out.reverse()
-}
-
-const identifier = /^[A-Za-z][A-Za-z0-9_]*$/
 
 class Builder {
   constructor(
@@ -185,7 +76,7 @@ class Builder {
   inline(sub: AnyProtocol, options: { label?: string; roles?: Record<string, string> } = {}): Builder {
     const at = new CallSite(Builder.prototype.inline)
     if (!isProtocolDefinition(sub)) {
-      this.fail('inline() needs a protocol value made by protocol(...).end(); got ' + describeValue(sub), at)
+      this.fail(`inline() needs a protocol value made by protocol(...).end(); got ${describeValue(sub)}`, at)
     }
     const label = options.label ?? sub.name
     this.checkName('inline', label, at)
@@ -269,67 +160,14 @@ class Builder {
 
   private checkName(op: string, label: unknown, at: CallSite): asserts label is string {
     if (typeof label !== 'string' || !identifier.test(label)) {
-      this.fail(`${op}(${JSON.stringify(label)}): a label must be an identifier (letters, digits, _; starting with a letter), since it names generated states`, at)
+      this.fail(
+        `${op}(${JSON.stringify(label)}): a label must be an identifier (letters, digits, _; starting with a letter), since it names generated states`,
+        at,
+      )
     }
   }
 
   private fail(message: string, at: CallSite): never {
     throw new ProtocolDefinitionError(this.context.name, this.context.options.version, message, at)
   }
-}
-
-/** After `end()` or `continue()` inside a branch: any further step is a definition error. */
-class TerminatedChain {
-  constructor(
-    private readonly context: DefinitionContext,
-    readonly steps: StepNode[],
-    private readonly how: string,
-  ) {
-    for (const op of ['send', 'receive', 'choose', 'offer', 'loop', 'continue', 'inline', 'pipe', 'end'] as const) {
-      Object.defineProperty(this, op, {
-        enumerable: false,
-        value: (label?: unknown) => {
-          throw new ProtocolDefinitionError(
-            context.name,
-            context.options.version,
-            `step '${op}${typeof label === 'string' ? ` ${label}` : ''}' comes after ${this.how}, so it could never run; remove it or move it before ${this.how}`,
-            new CallSite(TerminatedChain),
-          )
-        },
-      })
-    }
-  }
-}
-
-function checkHeader(name: unknown, options: ProtocolOptions<string, string> | undefined, at: CallSite): void {
-  const fail = (message: string): never => {
-    throw new ProtocolDefinitionError(typeof name === 'string' ? name : String(name), undefined, message, at)
-  }
-  if (typeof name !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(name)) fail('the protocol name must be a PascalCase identifier, e.g. TwoPartyTrade')
-  if (typeof options !== 'object' || options === null) return fail('protocol(name, { version, initiator, responder }) needs its options')
-  const { version, initiator, responder } = options
-  if (!Number.isInteger(version) || version < 1) fail(`version must be an integer >= 1; got ${String(version)}`)
-  for (const [key, role] of [['initiator', initiator], ['responder', responder]] as const) {
-    if (typeof role !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(role)) fail(`${key} must be a PascalCase role name, e.g. 'Seller'; got ${JSON.stringify(role)}`)
-  }
-  if (initiator === responder) fail(`initiator and responder are both '${initiator}'; a protocol is between two different roles`)
-}
-
-function checkSchema(context: DefinitionContext, what: string, schema: unknown, at: CallSite): void {
-  const isZod4 = typeof schema === 'object' && schema !== null && '_zod' in schema && typeof (schema as { safeParse?: unknown }).safeParse === 'function'
-  if (isZod4) return
-  const hint = typeof schema === 'object' && schema !== null && '_def' in schema ? ' (this looks like a zod 3 schema; import { z } from "zod" v4)' : ''
-  throw new ProtocolDefinitionError(
-    context.name,
-    context.options.version,
-    `${what}: the payload must be a zod schema, e.g. z.string(); got ${describeValue(schema)}${hint}`,
-    at,
-  )
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'object') return `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})`
-  return `${typeof value} ${JSON.stringify(value)}`
 }

@@ -15,7 +15,7 @@ export declare const messageTag: unique symbol
  * otherwise print as a bare `number`. `Tag` is deliberately unused by the members: it makes each
  * message's type distinct (so its name survives) while same-shaped messages stay assignable.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
+// biome-ignore lint/correctness/noUnusedVariables: `Tag` is unused by design, see above
 export interface MessageTag<Tag extends string> {
   readonly [messageTag]?: unknown
 }
