@@ -83,6 +83,11 @@ describe('the packed package, installed', () => {
     return { status: run.status, stderr: run.stderr, ...(JSON.parse(last) as Loaded) }
   }
 
+  /** Code for `node -e`: imports an entry and fails, naming them, when the given functions are not exported. */
+  const importing = (specifier: string, names: readonly string[]): string =>
+    `import('${specifier}').then((m) => { const missing = ${JSON.stringify(names)}.filter((n) => typeof m[n] !== 'function'); ` +
+    `if (missing.length > 0) { console.error('${specifier} does not export ' + missing.join(', ')); process.exit(3) } })`
+
   const heavyIn = (loaded: Loaded): string[] =>
     [...loaded.resolved, ...loaded.required].filter((file) => heavy.some((name) => file.includes(`/node_modules/${name}/`)))
 
@@ -100,7 +105,7 @@ describe('the packed package, installed', () => {
   })
 
   it('node -e "import(\'colloquy/protocol\')" loads no native module and none of better-sqlite3, ts-morph, tsx, typescript', () => {
-    const loaded = importEntry("import('colloquy/protocol').then((m) => { if (typeof m.protocol !== 'function') process.exit(3) })")
+    const loaded = importEntry(importing('colloquy/protocol', ['protocol', 'protocolFamily']))
     expect(loaded.stderr).toBe('')
     expect(loaded.status).toBe(0)
     expect(loaded.resolved.some((url) => url.includes('/node_modules/colloquy/dist/protocol.js'))).toBe(true)
@@ -109,7 +114,7 @@ describe('the packed package, installed', () => {
   })
 
   it("import('colloquy') works, and the recorder sees the store's better-sqlite3 it loads", () => {
-    const loaded = importEntry("import('colloquy').then((m) => { if (typeof m.openNode !== 'function' || typeof m.protocol !== 'function') process.exit(3) })")
+    const loaded = importEntry(importing('colloquy', ['createNode', 'TcpNetwork', 'InMemoryNetwork', 'protocol']))
     expect(loaded.stderr).toBe('')
     expect(loaded.status).toBe(0)
     expect(heavyIn(loaded).some((file) => file.includes('/node_modules/better-sqlite3/'))).toBe(true)
