@@ -96,7 +96,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^dist/', '^bench/work/', '^test/', '^node_modules/'] },
+    exclude: { path: ['^dist/', '^bench/work/', '^node_modules/', '^test/.*fixtures/'] },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
