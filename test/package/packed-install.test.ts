@@ -145,6 +145,21 @@ describe('the packed package, installed', () => {
     expect(readFileSync(path.join(app, 'generated', 'echo.ts'), 'utf8')).toContain("from 'colloquy/protocol'")
   })
 
+  it('the generated module type-checks against the installed declarations', () => {
+    // Runs after the generate test above (tests of a file run in order).
+    writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        include: ['protocols', 'generated'],
+      }),
+    )
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc')
+    const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8', timeout: 120_000 })
+    expect(run.stdout + run.stderr).toBe('')
+    expect(run.status).toBe(0)
+  })
+
   it('colloquy node runs from the installed bin without ts-morph, tsx or typescript', () => {
     const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'node', '--help'], {
       cwd: app,
