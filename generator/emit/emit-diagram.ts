@@ -1,4 +1,5 @@
 /** A Mermaid sequence diagram per protocol version, written to generated/<protocol>.md. */
+import { match } from 'ts-pattern'
 import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel } from '../protocol-model.js'
 
@@ -8,39 +9,38 @@ export function emitDiagrams(family: FamilyModel, sourcePath: string): string {
     const both = `${family.initiator},${family.responder}`
     const walk = (steps: readonly IRStep[], indent: string): void => {
       for (const step of steps) {
-        switch (step.op) {
-          case 'message':
+        // Exhaustive: a step kind added to the IR without a picture here fails to compile.
+        match(step)
+          .with({ op: 'message' }, (step) => {
             lines.push(`${indent}${step.from}->>${step.to}: ${step.label}: ${summary(step.schema)}`)
-            break
-          case 'choice': {
+          })
+          .with({ op: 'choice' }, (step) => {
             const branches = Object.entries(step.branches)
             branches.forEach(([branch, body], i) => {
               lines.push(`${indent}${i === 0 ? 'alt' : 'else'} ${step.by} chooses ${step.label} = ${branch}`)
               lines.push(`${indent}  ${step.by}->>${step.by === family.initiator ? family.responder : family.initiator}: ${step.label}: ${branch}`)
-              walk(body, indent + '  ')
+              walk(body, `${indent}  `)
             })
             lines.push(`${indent}end`)
-            break
-          }
-          case 'loop':
+          })
+          .with({ op: 'loop' }, (step) => {
             lines.push(`${indent}loop ${step.name}`)
-            walk(step.body, indent + '  ')
+            walk(step.body, `${indent}  `)
             lines.push(`${indent}end`)
-            break
-          case 'continue':
+          })
+          .with({ op: 'continue' }, (step) => {
             lines.push(`${indent}Note over ${both}: continue ${step.name}`)
-            break
-          case 'inline': {
+          })
+          .with({ op: 'inline' }, (step) => {
             const roles = Object.entries(step.roles)
               .map(([sub, parent]) => `${parent} as ${sub}`)
               .join(', ')
             lines.push(`${indent}Note over ${both}: inline ${step.protocol} v${step.version} (${roles})`)
-            break
-          }
-          case 'end':
+          })
+          .with({ op: 'end' }, () => {
             lines.push(`${indent}Note over ${both}: end`)
-            break
-        }
+          })
+          .exhaustive()
       }
     }
     walk(version.ir.steps, '  ')

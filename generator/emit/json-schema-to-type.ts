@@ -54,7 +54,7 @@ function arrayText(s: Record<string, unknown>, options: TypeTextOptions, indent:
 function objectText(s: Record<string, unknown>, options: TypeTextOptions, indent: string): string {
   const properties = (s.properties ?? {}) as Record<string, JsonSchema>
   const required = new Set((s.required ?? []) as string[])
-  const inner = indent + '  '
+  const inner = `${indent}  `
   const lines = Object.entries(properties).map(([key, value]) => {
     const name = identifier.test(key) ? key : JSON.stringify(key)
     return `${inner}readonly ${name}${required.has(key) ? '' : '?'}: ${typeText(value, options, inner)}`

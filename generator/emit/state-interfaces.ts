@@ -1,0 +1,191 @@
+/**
+ * The branded interface of one state of one role: what the role may do there (send, receive, choose,
+ * offer/match, inline, end) and the state each action leads to, with JSDoc saying where in the protocol
+ * it is and what comes next. A choice also gets the types of its branches.
+ */
+import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
+import { match } from 'ts-pattern'
+import type { StateEntry, StateTable } from '../../runtime/protocol/ir/index.js'
+import { stepNumber } from '../../runtime/protocol/ir/index.js'
+import type { FamilyModel, ProjectModel, VersionModel } from '../protocol-model.js'
+import { compare } from '../protocol-model.js'
+import type { EmitOptions } from './emit-options.js'
+import type { ImportSet } from './import-set.js'
+import { inlineTarget } from './inline-target.js'
+import { moduleSpecifier } from './module-specifier.js'
+import { completionTypeName, handlerTypeName, messageTypeName, stateTypeName } from './names.js'
+import { outputPathFor } from './output-path.js'
+import { StructureKind } from './ts-morph-runtime.js'
+
+/** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
+export function stateInterfaces(
+  model: ProjectModel,
+  family: FamilyModel,
+  version: VersionModel,
+  role: string,
+  kind: string,
+  entry: StateEntry,
+  imports: ImportSet,
+  options: EmitOptions,
+): StatementStructures[] {
+  const { name } = family
+  const v = version.definition.version
+  const table = version.table
+  const peer = role === family.initiator ? family.responder : family.initiator
+  const typeName = stateTypeName(name, v, role, entry)
+  const stateOf = (id: number): string => stateTypeName(name, v, role, table.states[id]!)
+  const where = `${name} v${v} · ${role} (${kind}) · ${stepNumber(table, entry.id)}`
+  const brand = { name: '[protocolState]', isReadonly: true, type: `'${name} v${v} ${role} ${entry.op === 'end' ? 'end' : `step ${entry.id + 1}`}'` }
+  const base = (docs: string[], methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure => ({
+    kind: StructureKind.Interface,
+    name: typeName,
+    isExported: true,
+    docs: [docs.join('\n')],
+    properties: [brand],
+    methods,
+  })
+  const then = (next: number): string => `Then: ${nextStepText(table, next, role, peer)}.`
+
+  // A message is sent or received, a choice made or followed, depending on whether `role` is its sender or chooser.
+  return match<StateEntry, StatementStructures[]>(entry)
+    .with({ op: 'end' }, () => [
+      base(
+        [`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`],
+        [
+          { name: 'end', returnType: `${completionTypeName(name, v, role)}<void>`, docs: ['Finishes the handler with no result.'] },
+          {
+            name: 'end',
+            typeParameters: ['R'],
+            parameters: [{ name: 'result', type: 'R' }],
+            returnType: `${completionTypeName(name, v, role)}<R>`,
+            docs: ['Finishes the handler with `result`.'],
+          },
+        ],
+      ),
+    ])
+    .with({ op: 'message', from: role }, (entry) => [
+      base(
+        [`${where}: send \`${entry.label}\` to ${peer}.`, then(entry.next)],
+        [
+          {
+            name: 'send',
+            parameters: [{ name: 'payload', type: messageTypeName(name, v, entry.label) }],
+            returnType: `Promise<${stateOf(entry.next)}>`,
+            docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
+          },
+        ],
+      ),
+    ])
+    .with({ op: 'message' }, (entry) => {
+      imports.add(options.runtimeImport, ['Received'], false, true)
+      return [
+        base(
+          [`${where}: receive \`${entry.label}\` from ${peer}.`, then(entry.next)],
+          [
+            {
+              name: 'receive',
+              returnType: `Promise<Received<${messageTypeName(name, v, entry.label)}, ${stateOf(entry.next)}>>`,
+              docs: [`Waits for \`${entry.label}\` from ${peer}; the payload matched its schema and is to be unwrapped.`],
+            },
+          ],
+        ),
+      ]
+    })
+    .with({ op: 'choice', by: role }, (entry) => {
+      const branchNames = Object.keys(entry.branches).sort(compare)
+      const branchesType = `${typeName}_Branches`
+      return [
+        {
+          kind: StructureKind.Interface,
+          name: branchesType,
+          isExported: true,
+          docs: [`The branches of \`${entry.label}\` and the state each leads to.`],
+          properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: stateOf(entry.branches[b]!) })),
+        },
+        base(
+          [`${where}: choose a branch of \`${entry.label}\` (${branchNames.join(' | ')}); ${peer} follows it.`],
+          [
+            {
+              name: 'choose',
+              typeParameters: [{ name: 'B', constraint: `keyof ${branchesType}` }],
+              parameters: [{ name: 'branch', type: 'B' }],
+              returnType: `Promise<${branchesType}[B]>`,
+              docs: [`Tells ${peer} which branch of \`${entry.label}\` this flow takes.`],
+            },
+          ],
+        ),
+      ]
+    })
+    .with({ op: 'choice' }, (entry) => {
+      const branchNames = Object.keys(entry.branches).sort(compare)
+      const unionType = `${typeName}_Branch`
+      const handlersType = `${typeName}_Handlers`
+      return [
+        {
+          kind: StructureKind.TypeAlias,
+          name: unionType,
+          isExported: true,
+          docs: [`The branch ${peer} chose at \`${entry.label}\`, with the state it leads to.`],
+          type: branchNames.map((b) => `{ readonly branch: '${b}'; readonly next: ${stateOf(entry.branches[b]!)} }`).join('\n  | '),
+        },
+        {
+          kind: StructureKind.Interface,
+          name: handlersType,
+          isExported: true,
+          typeParameters: ['R'],
+          docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled.`],
+          properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => R` })),
+        },
+        base(
+          [`${where}: wait for ${peer}'s choice at \`${entry.label}\` (${branchNames.join(' | ')}).`],
+          [
+            { name: 'offer', returnType: `Promise<${unionType}>`, docs: [`Resolves with the branch ${peer} chose and its state.`] },
+            {
+              name: 'match',
+              typeParameters: ['R'],
+              parameters: [{ name: 'handlers', type: `${handlersType}<R>` }],
+              // NoInfer: R comes from the handlers only, not from where the result is returned, so a missing
+              // branch is reported as such rather than as a mismatched handler type.
+              returnType: 'Promise<Awaited<NoInfer<R>>>',
+              docs: [`Waits for ${peer}'s choice and runs the handler of that branch.`],
+            },
+          ],
+        ),
+      ]
+    })
+    .with({ op: 'inline' }, (entry) => {
+      const sub = inlineTarget(model, version, entry.label)
+      const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === role)!
+      const handler = handlerTypeName(sub.family, sub.version, subRole)
+      if (sub.file !== family.file) imports.add(moduleSpecifier(outputPathFor(family.file, options), outputPathFor(sub.file, options)), [handler], false, true)
+      imports.add(options.runtimeImport, ['Inlined'], false, true)
+      return [
+        base(
+          [`${where}: run the inlined ${entry.protocol} v${entry.version} as its ${subRole}, on this session.`, then(entry.next)],
+          [
+            {
+              name: 'inline',
+              typeParameters: ['R'],
+              parameters: [{ name: 'implementation', type: `${handler}<R>` }],
+              returnType: `Promise<Inlined<R, ${stateOf(entry.next)}>>`,
+              docs: [`Runs an implementation of ${entry.protocol} v${entry.version} (${subRole}) and continues with this protocol.`],
+            },
+          ],
+        ),
+      ]
+    })
+    .exhaustive()
+}
+
+/** What `role` does at state `id`, for the "Then:" line of the state before it. */
+function nextStepText(table: StateTable, id: number, role: string, peer: string): string {
+  const step = stepNumber(table, id)
+  return match(table.states[id]!)
+    .with({ op: 'end' }, () => 'the end (return s.end(result))')
+    .with({ op: 'message', from: role }, (entry) => `${step}, send \`${entry.label}\``)
+    .with({ op: 'message' }, (entry) => `${step}, receive \`${entry.label}\` from ${peer}`)
+    .with({ op: 'choice', by: role }, (entry) => `${step}, choose at \`${entry.label}\``)
+    .with({ op: 'choice' }, (entry) => `${step}, ${peer} chooses at \`${entry.label}\``)
+    .with({ op: 'inline' }, (entry) => `${step}, inline ${entry.protocol} v${entry.version}`)
+    .exhaustive()
+}
