@@ -8,6 +8,7 @@
  * it), and a removed branch breaks the follower on the current definition (the locked chooser may still
  * pick it).
  */
+import { match } from 'ts-pattern'
 import type { ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { keptStepName, peer, stepName, versionName } from './describe.js'
 import type { FindingDraft } from './finding-draft.js'
@@ -22,7 +23,11 @@ export function compareSteps(locked: StepGraph, current: StepGraph, matching: St
     const subject = `${versionName(current.ir)} ${keptStepName(then, now, locked.ir, current.ir)}`
     const at = { locked: then.path, current: now.path }
     if (matching.renamed.has(currentLabel)) {
-      const what = now.step.op === 'message' ? 'message' : now.step.op === 'choice' ? 'choice' : "sub-protocol's messages"
+      const what = match(now.step.op)
+        .with('message', () => 'message')
+        .with('choice', () => 'choice')
+        .with('inline', () => "sub-protocol's messages")
+        .exhaustive()
       out.push({
         rule: 'STEP_RENAMED',
         message: `${subject} was renamed from ${lockedLabel} to ${currentLabel}: labels travel on the wire, so a peer on either definition rejects the other's ${what}`,
@@ -160,20 +165,20 @@ function additions(graph: StepGraph, labels: ReadonlySet<string>, matching: Step
 /** Who is stuck, and how, when one definition has a step the other lacks. */
 function consequence(node: StateNode, ir: ProtocolIR, side: 'current' | 'locked'): string {
   const other = side === 'current' ? 'locked' : 'current'
-  const { step } = node
-  if (step.op === 'message') {
-    return side === 'current'
-      ? `, which ${step.from} sends to ${step.to}: ${peer(step.to, 'locked')} does not expect it, and ${peer(step.to, 'current')} waits for it in vain from ${peer(step.from, 'locked')}`
-      : `, which ${step.from} sent to ${step.to}: ${peer(step.from, 'locked')} sends it, which ${peer(step.to, 'current')} does not expect, and ${peer(step.to, 'locked')} waits for it in vain`
-  }
-  if (step.op === 'choice') {
-    const follower = step.by === ir.initiator ? ir.responder : ir.initiator
-    return side === 'current'
-      ? `, a choice ${step.by} makes: ${peer(follower, 'locked')} does not expect it, and ${peer(follower, 'current')} waits in vain for ${peer(step.by, 'locked')} to choose`
-      : `, a choice ${step.by} made: ${peer(step.by, 'locked')} makes it, which ${peer(follower, 'current')} does not expect, and ${peer(follower, 'locked')} waits for it in vain`
-  }
-  if (step.op === 'inline') return `: peers on the ${other} definition do not run ${step.protocol}'s steps there`
-  return ''
+  return match(node.step)
+    .with({ op: 'message' }, (step) =>
+      side === 'current'
+        ? `, which ${step.from} sends to ${step.to}: ${peer(step.to, 'locked')} does not expect it, and ${peer(step.to, 'current')} waits for it in vain from ${peer(step.from, 'locked')}`
+        : `, which ${step.from} sent to ${step.to}: ${peer(step.from, 'locked')} sends it, which ${peer(step.to, 'current')} does not expect, and ${peer(step.to, 'locked')} waits for it in vain`,
+    )
+    .with({ op: 'choice' }, (step) => {
+      const follower = step.by === ir.initiator ? ir.responder : ir.initiator
+      return side === 'current'
+        ? `, a choice ${step.by} makes: ${peer(follower, 'locked')} does not expect it, and ${peer(follower, 'current')} waits in vain for ${peer(step.by, 'locked')} to choose`
+        : `, a choice ${step.by} made: ${peer(step.by, 'locked')} makes it, which ${peer(follower, 'current')} does not expect, and ${peer(follower, 'locked')} waits for it in vain`
+    })
+    .with({ op: 'inline' }, (step) => `: peers on the ${other} definition do not run ${step.protocol}'s steps there`)
+    .exhaustive()
 }
 
 function shortHash(hash: string): string {

@@ -1,4 +1,5 @@
 /** The words compatibility findings are written in: steps, roles, fields, values and the remedy. */
+import { P, match } from 'ts-pattern'
 import type { IRStep, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import { END, START, type StateNode, branchOfSlot } from './step-graph.js'
 
@@ -12,19 +13,15 @@ export function versionName(ir: ProtocolIR): string {
 
 /** `send amount`, `offer decision`, `inline CollectSignatures v1 as signatures`: as written, from the initiator's side. */
 export function stepDescription(step: IRStep, ir: ProtocolIR): string {
-  switch (step.op) {
-    case 'message':
-      return `${step.from === ir.initiator ? 'send' : 'receive'} ${step.label}`
-    case 'choice':
-      return `${step.by === ir.initiator ? 'choose' : 'offer'} ${step.label}`
-    case 'inline':
-      return `inline ${step.protocol} v${step.version} as ${step.label}`
-    case 'loop':
-    case 'continue':
-      return `${step.op} ${step.name}`
-    case 'end':
-      return 'end'
-  }
+  return match(step)
+    .with({ op: 'message', from: ir.initiator }, ({ label }) => `send ${label}`)
+    .with({ op: 'message' }, ({ label }) => `receive ${label}`)
+    .with({ op: 'choice', by: ir.initiator }, ({ label }) => `choose ${label}`)
+    .with({ op: 'choice' }, ({ label }) => `offer ${label}`)
+    .with({ op: 'inline' }, ({ protocol, version, label }) => `inline ${protocol} v${version} as ${label}`)
+    .with({ op: P.union('loop', 'continue') }, ({ op, name }) => `${op} ${name}`)
+    .with({ op: 'end' }, () => 'end')
+    .exhaustive()
 }
 
 /** `step 2 (receive greeting)` */

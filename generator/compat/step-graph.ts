@@ -4,6 +4,7 @@
  * and ends. Loop names and the nesting of the step tree are gone, so two versions that differ only in
  * those have equal graphs; that is what compatibility is judged on.
  */
+import { P, match } from 'ts-pattern'
 import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
 import type { IRStep, ProtocolIR } from '../../runtime/protocol/ir/protocol-ir.js'
 import type { StepPath } from './types.js'
@@ -81,33 +82,31 @@ export function buildStepGraph(ir: ProtocolIR, locations: Readonly<Record<string
     return next
   }
 
-  const linkStep = (step: IRStep, path: StepPath, next: Edge, loops: ReadonlyMap<string, string>): Edge => {
-    switch (step.op) {
-      case 'end':
-        return { target: END, origin: path }
-      case 'continue': {
-        const head = loops.get(step.name)
-        if (head === undefined) throw new InternalError(`${ir.name} v${ir.version}: continue ${step.name} at ${path} has no enclosing loop of that name`)
+  const linkStep = (step: IRStep, path: StepPath, next: Edge, loops: ReadonlyMap<string, string>): Edge =>
+    match<IRStep, Edge>(step)
+      .with({ op: 'end' }, () => ({ target: END, origin: path }))
+      .with({ op: 'continue' }, ({ name }) => {
+        const head = loops.get(name)
+        if (head === undefined) throw new InternalError(`${ir.name} v${ir.version}: continue ${name} at ${path} has no enclosing loop of that name`)
         return { target: head, origin: path }
-      }
-      case 'loop': {
-        const head = headOf(step.body)
-        linkList(step.body, `${path}.body`, next, new Map(loops).set(step.name, head))
+      })
+      .with({ op: 'loop' }, ({ name, body }) => {
+        const head = headOf(body)
+        linkList(body, `${path}.body`, next, new Map(loops).set(name, head))
         return { target: head, origin: null }
-      }
-      case 'message':
-      case 'inline':
-        nodes.get(step.label)!.slots.set(nextSlot, sourced(next, path))
-        return { target: step.label, origin: null }
-      case 'choice': {
-        const node = nodes.get(step.label)!
-        for (const [branch, body] of Object.entries(step.branches)) {
+      })
+      .with({ op: P.union('message', 'inline') }, ({ label }) => {
+        nodes.get(label)!.slots.set(nextSlot, sourced(next, path))
+        return { target: label, origin: null }
+      })
+      .with({ op: 'choice' }, ({ label, branches }) => {
+        const node = nodes.get(label)!
+        for (const [branch, body] of Object.entries(branches)) {
           node.slots.set(branchSlot(branch), sourced(linkList(body, `${path}.${branch}`, next, loops), path))
         }
-        return { target: step.label, origin: null }
-      }
-    }
-  }
+        return { target: label, origin: null }
+      })
+      .exhaustive()
 
   number(ir.steps, '')
   const start = linkList(ir.steps, '', { target: END, origin: null }, new Map())
