@@ -1,0 +1,56 @@
+/**
+ * How a TcpNetwork is set up, the defaults of what is left out, and the checks made before it listens:
+ * a node whose identity the network map does not list, or lists with another key, could authenticate to
+ * no peer, so it fails at start with the fix in the message.
+ */
+import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { type NodeIdentity, publicKeyText } from './identity.js'
+import { type NetworkMap, NetworkMapError } from './network-map.js'
+import type { ReconnectOptions } from './peer-link.js'
+
+export interface TcpNetworkOptions {
+  readonly identity: NodeIdentity
+  readonly map: NetworkMap
+  /** Where to accept connections; port 0 picks a free port (see `address`). */
+  readonly listen: { readonly host: string; readonly port: number }
+  /** Largest frame accepted or sent. Default 1 MiB. */
+  readonly maxFrameBytes?: number
+  /** Rejections are logged with warn, lost peers with info. */
+  readonly logger?: FlowLogger
+  readonly reconnect?: ReconnectOptions
+  /** A connection that has not authenticated after this long is closed. Default 10 s. */
+  readonly handshakeTimeoutMs?: number
+  /**
+   * An outgoing connection whose envelopes get no answer (no frame at all from the peer) for this long is
+   * closed and dialled again: the peer's host may have vanished without closing it. Default 15 s.
+   */
+  readonly silenceTimeoutMs?: number
+}
+
+export const MiB = 1024 * 1024
+
+export const defaultLogger: FlowLogger = {
+  info: () => {},
+  warn: (message, fields) => console.warn(`[colloquy] ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`[colloquy] ${message}`, fields ?? ''),
+}
+
+/** Throws when the identity is not the map's or the frame limit is out of range. */
+export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
+  const { identity, map } = options
+  const own = map.party(identity.name)
+  if (!own)
+    throw new NetworkMapError(
+      `The network map has no party named ${identity.name}; add { "name": "${identity.name}", "address": "host:port", "publicKey": "${publicKeyText(identity)}" } to it.`,
+    )
+  if (!own.key.equals(identity.publicKey)) {
+    throw new NetworkMapError(
+      `The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`,
+    )
+  }
+  const maxFrameBytes = options.maxFrameBytes ?? MiB
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
+    throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
+  }
+}
