@@ -62,17 +62,17 @@ export class DeclaredVersions {
   }
 
   /** Flows whose sessions (either side, rejected ones aside) use a version this code does not declare. */
-  strandedFlows(store: Pick<FlowStore, 'runningFlows' | 'allSessions' | 'journalOf'>): StrandedFlow[] {
-    const flows = new Map(store.runningFlows().map((row) => [row.id, row]))
+  async strandedFlows(store: Pick<FlowStore, 'runningFlows' | 'allSessions' | 'journalOf'>): Promise<StrandedFlow[]> {
+    const flows = new Map((await store.runningFlows()).map((row) => [row.id, row]))
     const stranded: StrandedFlow[] = []
-    for (const [flowId, rows] of store.allSessions()) {
+    for (const [flowId, rows] of await store.allSessions()) {
       const flow = flows.get(flowId)
       if (!flow) continue
       for (const row of rows) {
         if (row.status === 'rejected') continue
         const role = directionOfKey(row.key)
         const negotiated = row.version !== null
-        const offers = role === 'initiator' ? offeredAtOpen(store, row) : []
+        const offers = role === 'initiator' ? await offeredAtOpen(store, row) : []
         const versions = negotiated ? [row.version!] : offers.map((o) => o.version)
         for (const version of versions) {
           const declared = this.hashOf(role, row.protocol, version)
@@ -90,11 +90,11 @@ export class DeclaredVersions {
 }
 
 /** The versions (with hashes) an initiating session offered when it opened (recorded in its journal entry). */
-function offeredAtOpen(store: Pick<FlowStore, 'journalOf'>, row: SessionRow): VersionOffer[] {
+async function offeredAtOpen(store: Pick<FlowStore, 'journalOf'>, row: SessionRow): Promise<VersionOffer[]> {
   // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
   const scope = scopeOfInitiatedSession(parseSessionKey(row.key, row.peer).id, row.flow_id)
   const openKey = openingKey(scope)
-  const stored = store.journalOf(row.flow_id).find((j) => j.key === openKey)
+  const stored = (await store.journalOf(row.flow_id)).find((j) => j.key === openKey)
   if (!stored) return []
   const entry = decode<JournalEntry>(stored.entry)
   return entry.k === 'open' ? [...(entry.offers ?? [])] : []

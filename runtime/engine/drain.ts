@@ -29,10 +29,17 @@ export class Drain {
       )
   }
 
-  /** A flow ended (or recovery finished): resolves `drained` when nothing runnable is left. */
-  check(): void {
+  /** A flow ended (or recovery finished): resolves `drained` when nothing runnable is left (a store read, off the hot path). */
+  async check(): Promise<void> {
     if (!this.enabled || this.stopped) return
-    if (this.store.runningFlowCount() > this.parking.size) return
+    let running: number
+    try {
+      running = await this.store.runningFlowCount()
+    } catch (error) {
+      if (!this.stopped) this.settle.reject(error)
+      return
+    }
+    if (this.stopped || running > this.parking.size) return
     this.settle.resolve({ parked: this.parking.list() })
   }
 

@@ -23,14 +23,15 @@ export interface Farewell {
   readonly owed: OutboxRow[]
 }
 
-export function farewell(store: Pick<FlowStore, 'journalOf' | 'inboxOf' | 'sessionsOf' | 'outboxOf'>, node: string, flowId: string): Farewell {
-  const journal = store.journalOf(flowId).map((j) => ({ key: j.key, entry: decode<JournalEntry>(j.entry) }))
-  const inbox = store.inboxOf(flowId)
+export async function farewell(store: Pick<FlowStore, 'journalOf' | 'inboxOf' | 'sessionsOf' | 'outboxOf'>, node: string, flowId: string): Promise<Farewell> {
+  const [journalRows, inbox, sessionRows] = await Promise.all([store.journalOf(flowId), store.inboxOf(flowId), store.sessionsOf(flowId)])
+  const journal = journalRows.map((j) => ({ key: j.key, entry: decode<JournalEntry>(j.entry) }))
+  const outboxes = await Promise.all(sessionRows.map((row) => store.outboxOf(row.key)))
   const result: Farewell = { errors: [], discard: [], owed: [] }
-  for (const row of store.sessionsOf(flowId)) {
+  for (const [index, row] of sessionRows.entries()) {
     const { direction, id } = parseSessionKey(row.key, row.peer)
     const initiator = direction === 'initiator'
-    const outbox = store.outboxOf(row.key)
+    const outbox = outboxes[index]!
     if (row.status === 'rejected') {
       result.discard.push(...outbox.map((o) => o.id))
       continue

@@ -91,6 +91,6 @@ export class FlowLauncher {
       ok: outcome.ok,
       ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }),
     })
-    drain.check()
+    void drain.check()
   }
 }

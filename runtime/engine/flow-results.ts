@@ -1,6 +1,7 @@
 /**
  * The results callers wait for: one deferred per flow asked about, settled when the flow ends here (also
  * after evictions), and answered from the stored outcome for flows that already finished and were kept.
+ * The wait is registered before the store is read, so a flow that ends during the read still settles it.
  */
 import type { FlowStore } from '../store/flow-store.js'
 import { FlowStartError } from './engine-errors.js'
@@ -25,17 +26,30 @@ export class FlowResults {
   resultOf(flowId: string): Promise<unknown> {
     const existing = this.pending.get(flowId)
     if (existing) return existing.promise
-    if (!this.isLoaded(flowId)) {
-      const row = this.store.flow(flowId)
-      if (!row)
-        return Promise.reject(
-          new FlowStartError(`No flow ${flowId} on ${this.node}: it never ran here, or it finished and was removed (set keepFinishedFlows to keep outcomes).`),
+    const deferred = this.wait(flowId)
+    if (!this.isLoaded(flowId)) void this.answerFromStore(flowId, deferred)
+    return deferred.promise
+  }
+
+  /** A flow not in memory: finished and kept (its outcome), unknown (an error), or evicted (it keeps waiting). */
+  private async answerFromStore(flowId: string, deferred: Deferred): Promise<void> {
+    let outcome: Outcome | undefined
+    try {
+      const row = await this.store.flow(flowId)
+      if (!row) {
+        const error = new FlowStartError(
+          `No flow ${flowId} on ${this.node}: it never ran here, or it finished and was removed (set keepFinishedFlows to keep outcomes).`,
         )
-      if (row.status !== 'running') {
-        const outcome = decodeOutcome(this.store.outcomeOf(flowId)!)
-        return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error)
-      }
+        outcome = { ok: false, error }
+      } else if (row.status !== 'running') outcome = decodeOutcome((await this.store.outcomeOf(flowId))!)
+    } catch (error) {
+      outcome = { ok: false, error }
     }
+    // Settled meanwhile (the flow ended here during the read): that outcome stands.
+    if (outcome && this.pending.get(flowId) === deferred) this.settle(flowId, outcome)
+  }
+
+  private wait(flowId: string): Deferred {
     let resolve!: (value: unknown) => void
     let reject!: (error: unknown) => void
     const promise = new Promise<unknown>((res, rej) => {
@@ -43,8 +57,9 @@ export class FlowResults {
       reject = rej
     })
     promise.catch(() => {}) // the caller may never look; the outcome is also logged
-    this.pending.set(flowId, { promise, resolve, reject })
-    return promise
+    const deferred = { promise, resolve, reject }
+    this.pending.set(flowId, deferred)
+    return deferred
   }
 
   /** The flow ended: whoever waits gets its outcome. */

@@ -2,7 +2,9 @@
  * Answering session inits: the responder's side of the handshake. A new init is recorded as processed
  * (late duplicates are dropped for the dedup window), negotiated against the registered responder
  * (handshake.ts) and answered with a reject, or with a confirm and a responder flow started in the same
- * batch. A draining node rejects every init, saying why.
+ * batch. A draining node rejects every init, saying why. Whether an init was answered before is read
+ * from the store (awaited); an init being answered is remembered in memory from before that read until
+ * its batch commits, so a second copy arriving meanwhile waits for the first and starts nothing.
  */
 import { randomUUID } from 'node:crypto'
 import type { Envelope, WireMessage } from '../network/wire.js'
@@ -10,6 +12,7 @@ import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { encode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
+import { NodeStoppedError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import type { EventHub } from './event-hub.js'
 import type { FlowLauncher } from './flow-launcher.js'
@@ -23,6 +26,8 @@ import type { Registrations } from './registrations.js'
 import { ScopeContext } from './scope-context.js'
 import { responderKey } from './session-key.js'
 
+type Init = Extract<WireMessage, { t: 'init' }>
+
 export interface HandshakeParts {
   readonly node: string
   readonly draining: boolean
@@ -35,23 +40,57 @@ export interface HandshakeParts {
   readonly registrations: Registrations
   readonly launcher: FlowLauncher
   readonly events: EventHub
+  /** Whether the node stopped: nothing is answered any more. */
+  readonly stopped: () => boolean
 }
 
 export class HandshakeAnswer {
-  /** Inits answered in the batch being committed: a duplicate arriving meanwhile is dropped too. */
-  private readonly pending = new Set<string>()
+  /**
+   * Inits being answered, by envelope id, from before the store is read until the batch answering them
+   * commits: a copy arriving meanwhile waits for the first (and then for its commit) and starts nothing.
+   */
+  private readonly pending = new Map<string, Promise<void>>()
 
   constructor(private readonly parts: HandshakeParts) {}
 
-  answer(envelope: Envelope, body: Extract<WireMessage, { t: 'init' }>): void {
-    const { node, store, loaded, outbox, env } = this.parts
+  /** Resolves once the answer (or nothing, for an init answered before) is queued; undefined when memory decides. */
+  answer(envelope: Envelope, body: Init): Promise<void> | undefined {
     const key = responderKey(envelope.from, body.session)
-    if (loaded.sessions.has(key) || this.pending.has(envelope.id) || store.isProcessed(envelope.id) || store.sessionFlow(key)) return
+    if (this.parts.loaded.sessions.has(key)) return undefined
+    const inFlight = this.pending.get(envelope.id)
+    if (inFlight) return inFlight
+    const answering = this.answerUnlessKnown(envelope, body, key)
+    this.pending.set(envelope.id, answering)
+    return answering
+  }
+
+  private async answerUnlessKnown(envelope: Envelope, body: Init, key: string): Promise<void> {
+    const { store, loaded } = this.parts
+    let known: boolean
+    try {
+      const [processed, flowId] = await Promise.all([store.isProcessed(envelope.id), store.sessionFlow(key)])
+      known = processed || flowId !== undefined || loaded.sessions.has(key)
+    } catch (error) {
+      this.pending.delete(envelope.id)
+      throw error
+    }
+    if (this.parts.stopped()) {
+      this.pending.delete(envelope.id)
+      throw new NodeStoppedError(`${this.parts.node} is stopped`)
+    }
+    if (known) {
+      this.pending.delete(envelope.id)
+      return
+    }
+    this.answerNew(envelope, body, key)
+  }
+
+  private answerNew(envelope: Envelope, body: Init, key: string): void {
+    const { node, store, outbox, env } = this.parts
     const registration = this.parts.registrations.responders.get(body.protocol)
     const outcome: HandshakeOutcome = this.parts.draining
       ? { ok: false, reason: `${node} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
       : negotiate(body.protocol, node, body.versions, registration?.versions)
-    this.pending.add(envelope.id)
     store.putProcessed(envelope.id, this.parts.clock.now())
     store.commits.afterCommit(() => this.pending.delete(envelope.id))
     if (!outcome.ok) {

@@ -4,6 +4,8 @@
  * drops the frames held for it; data, end and error go to their session's inbox (rehydrating an evicted
  * flow first). A message from a party that is not the session's counterparty is dropped and logged.
  * `deliver` resolves once what it recorded is committed: only then does the transport acknowledge.
+ * A message for a session in memory is handled without awaiting anything but the commit; only a session
+ * that is not in memory is looked up in the store (awaited) and its flow rehydrated.
  */
 import { P, match } from 'ts-pattern'
 import type { Envelope, WireMessage } from '../network/wire.js'
@@ -50,17 +52,25 @@ export class Inbound {
   async deliver(envelope: Envelope): Promise<void> {
     const parts = this.parts
     if (parts.stopped()) throw new NodeStoppedError(`${parts.node} is stopped`)
-    match(envelope).with(sessionMessage, this.onSessionMessage).with(answer, this.onAnswer).with(init, this.onInit).exhaustive()
+    // Handlers return a Promise only when they had to read the store (a session or init not in memory).
+    const reading = match(envelope).with(sessionMessage, this.onSessionMessage).with(answer, this.onAnswer).with(init, this.onInit).exhaustive()
+    if (reading) await reading
     await parts.store.commits.commit()
   }
 
-  private readonly onInit = (envelope: Envelope & { readonly body: Init }): void => this.parts.handshake.answer(envelope, envelope.body)
+  private readonly onInit = (envelope: Envelope & { readonly body: Init }): Promise<void> | undefined => this.parts.handshake.answer(envelope, envelope.body)
 
   /** The peer answered an init this node sent. */
-  private readonly onAnswer = (envelope: Envelope & { readonly body: Answer }): void => {
+  private readonly onAnswer = (envelope: Envelope & { readonly body: Answer }): Promise<void> | undefined => {
+    const key = initiatorKey(envelope.body.session)
+    const session = this.parts.loaded.sessions.get(key)
+    if (session) return this.answered(envelope, session)
+    return this.findStored(key).then((found) => this.answered(envelope, found))
+  }
+
+  private answered(envelope: Envelope & { readonly body: Answer }, session: FlowSession | undefined): undefined {
     const body = envelope.body
     const { outbox } = this.parts
-    const session = this.findSession(initiatorKey(body.session))
     if (session && session.counterparty !== envelope.from) {
       this.refuseForeign(envelope, session)
       return
@@ -76,12 +86,19 @@ export class Inbound {
     }
     // The peer answered the init: it no longer needs re-sending.
     outbox.answered(messageIds.init(body.session))
+    return undefined
   }
 
-  private readonly onSessionMessage = (envelope: Envelope & { readonly body: SessionMessage }): void => {
+  private readonly onSessionMessage = (envelope: Envelope & { readonly body: SessionMessage }): Promise<void> | undefined => {
     const body = envelope.body
     const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : initiatorKey(body.session)
-    const session = this.findSession(key)
+    const session = this.parts.loaded.sessions.get(key)
+    if (session) return this.toSession(envelope, session)
+    return this.findStored(key).then((found) => this.toSession(envelope, found))
+  }
+
+  private toSession(envelope: Envelope & { readonly body: SessionMessage }, session: FlowSession | undefined): undefined {
+    const body = envelope.body
     if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
     else if (session && session.live && session.status !== 'closed') {
       session.deliver(body.seq, toEvent(body))
@@ -90,6 +107,7 @@ export class Inbound {
       this.parts.store.putProcessed(messageIds.init(body.session), this.parts.clock.now())
     }
     // Anything else belongs to a session that ended here: dropped, and acknowledged so it stops.
+    return undefined
   }
 
   /** An authenticated party wrote into a session this node has with someone else: dropped, logged, nothing stored. */
@@ -100,17 +118,19 @@ export class Inbound {
     )
   }
 
-  private findSession(key: string): FlowSession | undefined {
-    const { loaded, store, parking, recovery } = this.parts
-    const found = loaded.sessions.get(key)
-    if (found) return found
-    const flowId = store.sessionFlow(key)
-    if (!flowId) return undefined
+  /** A session not in memory: its flow is found in the store and rehydrated (one rehydration per flow, recovery.ts). */
+  private async findStored(key: string): Promise<FlowSession | undefined> {
+    const { loaded, store, parking, recovery, node } = this.parts
+    const flowId = await store.sessionFlow(key)
+    if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
+    const found = loaded.sessions.get(key) // loaded while the store was read
+    if (found || !flowId) return found
     if (parking.has(flowId)) {
       // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it.
-      throw new FlowParkedError(`${this.parts.node} keeps flow ${flowId} parked; the message for it stays with its sender.`)
+      throw new FlowParkedError(`${node} keeps flow ${flowId} parked; the message for it stays with its sender.`)
     }
-    recovery.rehydrate(flowId)
+    await recovery.rehydrate(flowId)
+    if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     return loaded.sessions.get(key)
   }
 }

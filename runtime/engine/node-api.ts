@@ -51,11 +51,11 @@ export interface Node {
   /** The result of a flow started earlier, e.g. before a restart. */
   resultOf(flowId: string): Promise<unknown>
   /** A flow's stored status: running, or finished and kept (keepFinishedFlows); undefined when the store has no such flow. */
-  flowStatus(flowId: string): FlowStatus | undefined
+  flowStatus(flowId: string): Promise<FlowStatus | undefined>
   /** The unfinished flows in the store (parked ones included), oldest first, with their sessions. */
-  unfinishedFlows(): UnfinishedFlow[]
+  unfinishedFlows(): Promise<UnfinishedFlow[]>
   /** Row counts of the store's tables, for diagnostics and tests. */
-  tableCounts(): TableCounts
+  tableCounts(): Promise<TableCounts>
   /** Resolves once everything this node queued so far is committed. */
   committed(): Promise<void>
   /**

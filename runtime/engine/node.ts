@@ -2,15 +2,16 @@
  * A node: one party with its store, its network endpoint, and the flows and responders it runs. The node
  * only composes its parts: the outbox (what leaves), the inbound path (what arrives), the handshake
  * answer, recovery and eviction (runs rebuilt from the store), parking and drain (upgrades), killFlow,
- * the outcome policy, the results callers wait for, and the event hub. `openNode` resumes every unfinished
- * flow by replay before it resolves; `createNode` (runtime/create-node.ts) opens the store for a path.
+ * the outcome policy, the results callers wait for, and the event hub. `openNode` reads the store
+ * (awaited), rebuilds every unfinished flow before joining the network and resolves once they replayed;
+ * `createNode` (runtime/create-node.ts) opens the store for a path. Store reads are awaited only off the
+ * hot paths (see runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
  */
-import { randomUUID } from 'node:crypto'
 import type { Observable } from 'rxjs'
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
-import { decode, encode } from '../store/codec.js'
+import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import { type Clock, systemClock } from './clock.js'
@@ -23,10 +24,10 @@ import type { Flow } from './flow.js'
 import type { FlowEvent } from './flow-events.js'
 import { FlowLauncher } from './flow-launcher.js'
 import { FlowResults } from './flow-results.js'
-import { FlowRun, type RunEnvironment } from './flow-run.js'
+import type { RunEnvironment } from './flow-run.js'
+import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
 import { Inbound } from './inbound.js'
-import { ROOT_SCOPE } from './journal-key.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
@@ -36,12 +37,12 @@ import { OutcomePolicy } from './outcome-policy.js'
 import { Parking } from './parking.js'
 import { Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
-import { ScopeContext } from './scope-context.js'
 import { TimerQueue } from './timer-queue.js'
 
 /** Opens a node on a store the caller opened; the node owns the store from here on. */
 export async function openNode(options: NodeOptions & { readonly store: FlowStore }): Promise<Node> {
   const node = new EngineNode(options, options.store)
+  await node.open(options)
   await node.recovered
   return node
 }
@@ -54,7 +55,7 @@ const quietLogger: FlowLogger = {
 
 class EngineNode implements Node {
   readonly name: string
-  readonly recovered: Promise<void>
+  recovered: Promise<void> = Promise.resolve()
   readonly events: Observable<FlowEvent>
   private readonly logger: FlowLogger
   private readonly clock: Clock
@@ -71,8 +72,11 @@ class EngineNode implements Node {
   private readonly recovery: Recovery
   private readonly env: RunEnvironment
   private readonly killParts: KillParts
-  private readonly port: NetworkPort
+  private readonly declared: DeclaredVersions
+  private readonly inbound: Inbound
+  private port: NetworkPort | undefined
   private stopped = false
+  private readonly starter: FlowStarter
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -83,19 +87,10 @@ class EngineNode implements Node {
     const logger = (this.logger = options.logger ?? quietLogger)
     const clock = (this.clock = options.clock ?? systemClock)
     this.registrations = new Registrations(name, options.flows ?? [], options.responders ?? [])
-    const declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols)
+    const declared = (this.declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols))
     const parking = (this.parking = new Parking(name, logger))
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure((error) => this.failStop(error))
-    // Before anything is written: flows that need a protocol version this code no longer declares
-    // refuse the start, or, draining, stay parked.
-    const stranded = declared.strandedFlows(store)
-    if (stranded.length > 0 && !options.drain) {
-      store.close()
-      throw new RetiredVersionInFlightError(name, stranded)
-    }
-    parking.parkStranded(stranded)
-    store.purgeProcessed(clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
     this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000)
     this.hub = new EventHub(name, store.commits, options)
@@ -117,8 +112,10 @@ class EngineNode implements Node {
       events: this.hub,
       eviction: this.eviction,
     }
-    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger)
-    this.killParts = { ...parts, parking, outbox: this.outbox }
+    const stopped = () => this.stopped
+    this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
+    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped)
+    this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -127,8 +124,9 @@ class EngineNode implements Node {
       outbox: this.outbox,
       registrations: this.registrations,
       launcher: this.launcher,
+      stopped,
     })
-    const inbound = new Inbound({
+    this.inbound = new Inbound({
       node: name,
       clock,
       logger,
@@ -138,20 +136,41 @@ class EngineNode implements Node {
       recovery: this.recovery,
       outbox: this.outbox,
       handshake,
-      stopped: () => this.stopped,
+      stopped,
     })
+  }
 
+  /** Reads the store, rebuilds unfinished flows, joins the network and launches them (once, from openNode). */
+  async open(options: NodeOptions): Promise<void> {
+    const store = this.#store
+    const parking = this.parking
+    // Before anything is written: flows that need a protocol version this code no longer declares
+    // refuse the start, or, draining, stay parked.
+    const stranded = await this.declared.strandedFlows(store).catch((error: unknown) => {
+      store.close()
+      throw error
+    })
+    if (stranded.length > 0 && !options.drain) {
+      store.close()
+      throw new RetiredVersionInFlightError(this.name, stranded)
+    }
+    parking.parkStranded(stranded)
+    await store.purgeProcessed(this.clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
+    const stored = await this.recovery.readAll()
+    const outboxRows = await store.outbox()
+    // From here on synchronous, as before reads became asynchronous: no delivery or timer comes in between.
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
-    const restored = this.recovery.rebuildAll()
+    const restored = this.recovery.rebuildAll(stored)
+    const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
     const endpoint: Endpoint = {
-      deliver: (envelope) => inbound.deliver(envelope),
+      deliver: (envelope) => this.inbound.deliver(envelope),
       acknowledged: (id) => this.outbox.acknowledged(id),
       peerAvailable: (party) => this.outbox.peerAvailable(party),
     }
-    this.port = options.network.attach(name, endpoint)
+    this.port = options.network.attach(this.name, endpoint)
     this.outbox.connect(this.port)
-    for (const row of store.outbox()) {
-      if (parking.size > 0 && parking.has(store.sessionFlow(row.session_key) ?? '')) continue // parked: nothing leaves
+    for (const row of outboxRows) {
+      if (parkedSessions.has(row.session_key)) continue // parked: nothing leaves
       this.outbox.transmit(decode<Envelope>(row.envelope), this.loaded.sessions.get(row.session_key))
     }
     for (const [run, body] of restored) this.launcher.launch(run, body)
@@ -180,39 +199,22 @@ class EngineNode implements Node {
       )
     }
     this.registrations.register(flow)
-    const flowId = options.flowId ?? randomUUID()
-    // Only a given id can collide; a fresh UUID needs no look-up in the store.
-    if (options.flowId !== undefined && (this.loaded.runs.has(flowId) || this.#store.flow(flowId)))
-      throw new FlowStartError(`A flow with id ${flowId} already exists on ${this.name}; use a new id.`)
-    let encodedArgs: Buffer
-    try {
-      encodedArgs = encode(args)
-    } catch (error) {
-      throw new FlowStartError(`The arguments of flow '${flow.name}' cannot be stored (${(error as Error).message}); pass plain data.`)
-    }
-    this.#store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.clock.now())
-    const run = new FlowRun(this.env, flowId, flow.name, 'started', new Map())
-    const root = new ScopeContext(run, ROOT_SCOPE)
-    this.hub.flowStarted(flowId, flow.name, 'started')
-    this.launcher.launch(run, () => flow.run(root, args))
-    const result = this.results.resultOf(flowId) as Promise<R>
-    const started = this.#store.commits.commit()
-    return { flowId, result, started }
+    return this.starter.start(flow, args, options)
   }
 
   resultOf(flowId: string): Promise<unknown> {
     return this.results.resultOf(flowId)
   }
 
-  flowStatus(flowId: string): FlowStatus | undefined {
+  flowStatus(flowId: string): Promise<FlowStatus | undefined> {
     return this.#store.flowStatus(flowId)
   }
 
-  unfinishedFlows(): UnfinishedFlow[] {
+  unfinishedFlows(): Promise<UnfinishedFlow[]> {
     return this.#store.unfinishedFlows()
   }
 
-  tableCounts(): TableCounts {
+  tableCounts(): Promise<TableCounts> {
     return this.#store.counts()
   }
 
@@ -233,7 +235,14 @@ class EngineNode implements Node {
     if (this.stopped) return
     const run = this.loaded.runs.get(item.flowId)
     if (run) run.timerWaiters.get(item.key)?.()
-    else this.recovery.rehydrate(item.flowId)
+    else
+      this.recovery
+        .rehydrate(item.flowId)
+        .catch((error: unknown) =>
+          this.logger.error(
+            `Node ${this.name} could not load flow ${item.flowId} for its timer: ${(error as Error)?.message ?? String(error)}; it fires when the node opens again.`,
+          ),
+        )
   }
 
   async stop(): Promise<void> {
@@ -255,7 +264,7 @@ class EngineNode implements Node {
   private halt(): void {
     this.stopped = true
     this.drain.halt()
-    this.port.detach()
+    this.port?.detach()
     this.timers.stop()
     this.outbox.stop()
     this.eviction.stop()

@@ -1,12 +1,14 @@
 /**
  * Rebuilding runs from the store: at open, every unfinished flow this build can run (the rest is parked)
  * with its sessions, inbox and timers; later, one evicted flow when something arrives for it. A rebuilt
- * run replays its journal from the start.
+ * run replays its journal from the start. Store reads are awaited, so two deliveries for one evicted flow
+ * share one rehydration (one in flight per flow id), and a flow being killed (`ending`) is not rehydrated:
+ * both are decided in memory before and after the reads.
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
-import type { FlowRow, InboxRow, JournalRow, SessionRow } from '../store/store-rows.js'
+import type { FlowRow, InboxRow, JournalRow, SessionRow, TimerRow } from '../store/store-rows.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowLauncher } from './flow-launcher.js'
 import { FlowRun, type RunEnvironment } from './flow-run.js'
@@ -18,11 +20,25 @@ import type { Parking } from './parking.js'
 import type { Registrations } from './registrations.js'
 import { ScopeContext } from './scope-context.js'
 
+/** The running flows' rows, as recovery reads them at open. */
+export interface StoredFlows {
+  readonly journals: Map<string, JournalRow[]>
+  /** Session rows by flow id. */
+  readonly sessions: Map<string, SessionRow[]>
+  readonly inboxes: Map<string, InboxRow[]>
+  readonly flows: FlowRow[]
+  readonly timers: TimerRow[]
+}
+
 /** A run rebuilt from the store and the body that replays it. */
 export type RestoredRun = readonly [FlowRun, () => Promise<unknown>]
 
 export class Recovery {
   rehydrations = 0
+  /** Rehydrations in flight by flow id: a second delivery for the same flow waits for the first. */
+  private readonly rehydrating = new Map<string, Promise<FlowRun | undefined>>()
+  /** Flows being killed: they must not come back into memory meanwhile. */
+  private readonly ending = new Set<string>()
 
   constructor(
     private readonly env: RunEnvironment,
@@ -32,31 +48,73 @@ export class Recovery {
     private readonly loaded: LoadedFlows,
     private readonly launcher: FlowLauncher,
     private readonly logger: FlowLogger,
+    /** Whether the node stopped: nothing is loaded any more. */
+    private readonly stopped: () => boolean,
   ) {}
 
+  /** What recovery needs from the store, read in one go before anything is rebuilt. */
+  async readAll(): Promise<StoredFlows> {
+    const store = this.store
+    const [journals, sessions, inboxes, flows, timers] = await Promise.all([
+      store.allJournals(),
+      store.allSessions(),
+      store.allInboxes(),
+      store.runningFlows(),
+      store.timers(),
+    ])
+    return { journals, sessions, inboxes, flows, timers }
+  }
+
   /** Every unfinished flow this build can run, rebuilt (not launched) before the node joins the network. */
-  rebuildAll(): RestoredRun[] {
-    const journals = this.store.allJournals()
-    const sessionRows = this.store.allSessions()
-    const inboxes = this.store.allInboxes()
+  rebuildAll({ journals, sessions, inboxes, flows, timers }: StoredFlows): RestoredRun[] {
     const restored: RestoredRun[] = []
-    for (const row of this.store.runningFlows()) {
+    for (const row of flows) {
       if (this.parking.has(row.id)) continue
-      const built = this.restore(row, journals.get(row.id) ?? [], sessionRows.get(row.id) ?? [], inboxes.get(row.id) ?? [])
+      const built = this.restore(row, journals.get(row.id) ?? [], sessions.get(row.id) ?? [], inboxes.get(row.id) ?? [])
       if (built) restored.push(built)
     }
-    for (const timer of this.store.timers()) this.env.timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
+    for (const timer of timers) this.env.timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
     return restored
   }
 
-  /** Loads an evicted (or not yet loaded) flow and replays it; undefined when it is gone or unknown. */
-  rehydrate(flowId: string): FlowRun | undefined {
+  /** Loads an evicted (or not yet loaded) flow and replays it; undefined when it is gone, unknown or being killed. */
+  rehydrate(flowId: string): Promise<FlowRun | undefined> {
+    const loaded = this.loaded.runs.get(flowId)
+    if (loaded) return Promise.resolve(loaded)
+    if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return Promise.resolve(undefined)
+    const inFlight = this.rehydrating.get(flowId)
+    if (inFlight) return inFlight
+    const rehydration = this.load(flowId).finally(() => this.rehydrating.delete(flowId))
+    this.rehydrating.set(flowId, rehydration)
+    return rehydration
+  }
+
+  /**
+   * Marks a flow as being killed until `end` resolves: it is not rehydrated meanwhile, and a rehydration
+   * already reading is awaited first (it then gives up), so none completes after the kill. False, without
+   * calling `end`, when the flow is already being killed.
+   */
+  async whileEnding(flowId: string, end: () => Promise<boolean>): Promise<boolean> {
+    if (this.ending.has(flowId)) return false
+    this.ending.add(flowId)
+    try {
+      await this.rehydrating.get(flowId)?.catch(() => undefined)
+      return await end()
+    } finally {
+      this.ending.delete(flowId)
+    }
+  }
+
+  private async load(flowId: string): Promise<FlowRun | undefined> {
+    const store = this.store
+    const row = await store.flow(flowId)
+    if (!row || row.status !== 'running') return undefined
+    const [journal, sessions, inbox] = await Promise.all([store.journalOf(flowId), store.sessionsOf(flowId), store.inboxOf(flowId)])
+    // What changed in memory while the store was read wins.
     const loaded = this.loaded.runs.get(flowId)
     if (loaded) return loaded
-    if (this.parking.has(flowId)) return undefined
-    const row = this.store.flow(flowId)
-    if (!row || row.status !== 'running') return undefined
-    const built = this.restore(row, this.store.journalOf(flowId), this.store.sessionsOf(flowId), this.store.inboxOf(flowId))
+    if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return undefined
+    const built = this.restore(row, journal, sessions, inbox)
     if (!built) return undefined
     this.rehydrations++
     this.launcher.launch(...built)

@@ -6,11 +6,13 @@ import type { NodeConfig } from './node-config.js'
 export async function flowsCommand(config: NodeConfig, positional: readonly string[]): Promise<number> {
   const [action, ...ids] = positional
   if (action === undefined || action === 'list') {
-    process.stdout.write(formatFlows(unfinishedFlows(config.database), config.name))
+    process.stdout.write(formatFlows(await unfinishedFlows(config.database), config.name))
     return exitCodes.ok
   }
   if (action !== 'kill') {
-    process.stderr.write(`colloquy flows: unknown action '${action}'; use \`colloquy flows --config <node.json>\` to list, or \`colloquy flows kill <flowId>... --config <node.json>\`.\n`)
+    process.stderr.write(
+      `colloquy flows: unknown action '${action}'; use \`colloquy flows --config <node.json>\` to list, or \`colloquy flows kill <flowId>... --config <node.json>\`.\n`,
+    )
     return exitCodes.usage
   }
   if (ids.length === 0) {
@@ -19,6 +21,8 @@ export async function flowsCommand(config: NodeConfig, positional: readonly stri
   }
   const missing = await killFlows(config, ids, (line) => process.stdout.write(line))
   if (missing.length === 0) return exitCodes.ok
-  process.stderr.write(`colloquy flows kill: no unfinished flow ${missing.join(', ')} on ${config.name}; \`colloquy flows --config ${config.file}\` lists them.\n`)
+  process.stderr.write(
+    `colloquy flows kill: no unfinished flow ${missing.join(', ')} on ${config.name}; \`colloquy flows --config ${config.file}\` lists them.\n`,
+  )
   return exitCodes.failed
 }

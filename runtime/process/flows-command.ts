@@ -13,11 +13,11 @@ import { startNodeProcess } from './node-process.js'
 
 export type { UnfinishedFlow } from '../store/store-rows.js'
 
-export function unfinishedFlows(database: string): UnfinishedFlow[] {
+export async function unfinishedFlows(database: string): Promise<UnfinishedFlow[]> {
   if (!existsSync(database)) return []
   const store = SqliteReads.openReadOnly(database)
   try {
-    return store.unfinishedFlows()
+    return await store.unfinishedFlows()
   } finally {
     store.close()
   }
@@ -44,7 +44,9 @@ export async function killFlows(config: NodeConfig, ids: readonly string[], writ
     const deadline = Date.now() + settleMs
     while (running.node.stats.unacknowledged > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25))
     if (running.node.stats.unacknowledged > 0) {
-      write(`${running.node.stats.unacknowledged} message(s) telling counterparties were not acknowledged yet; they stay in the outbox and go out when the node runs again\n`)
+      write(
+        `${running.node.stats.unacknowledged} message(s) telling counterparties were not acknowledged yet; they stay in the outbox and go out when the node runs again\n`,
+      )
     }
   } finally {
     await running.stop()

@@ -80,10 +80,10 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     await network.close()
     throw error
   }
-  const resumed = node.unfinishedFlows().length
+  const resumed = (await node.unfinishedFlows()).length
   // A draining node takes no new work.
   for (const request of config.drain ? [] : config.start) {
-    if (node.flowStatus(request.id)) continue // ran (or runs) already: never twice
+    if (await node.flowStatus(request.id)) continue // ran (or runs) already: never twice
     const flow = app.flows.find((f) => f.name === request.flow)
     if (!flow) {
       await node.stop()

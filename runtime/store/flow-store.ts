@@ -2,8 +2,32 @@
  * The store port: everything the engine asks of durable storage. SQLite (store/sqlite/) is the first
  * implementation; another backend (PostgreSQL) implements the same interface and the engine does not
  * change. Writes are queued into the current group-commit batch and return its number (a flow may be
- * evicted only once the batch holding its last write committed); reads see committed state only.
+ * evicted only once the batch holding its last write committed); the batch becomes durable
+ * asynchronously (`commits.commit()`). Reads see committed state only and return Promises, so a backend
+ * that reads over a network (pg) implements them as they are; SQLite answers with resolved values.
  * Payloads are opaque bytes (store/codec.ts): the engine encodes, the store keeps them byte for byte.
+ *
+ * Why reads may be asynchronous: the engine reads the store only off its hot paths (opening, rehydrating
+ * an evicted flow, answering a session init, a result or status asked for a flow not in memory, kill,
+ * drain). A message for a flow in memory, a send and a receive touch memory and queue writes; they never
+ * await a read. Where a read is awaited, the engine keeps the invariant that made the synchronous version
+ * safe in memory, decided before the first await: an init being answered is remembered by its id, so a
+ * second copy waits for the first (handshake-answer.ts); one rehydration per flow id is in flight, and a
+ * flow being killed is not rehydrated meanwhile (recovery.ts, kill-flow.ts); a result asked for is
+ * registered before the store is read, so a flow ending during the read still settles it.
+ *
+ * The one synchronous read, `flowIdTaken`: `node.startFlow` is synchronous (it returns the handle) and
+ * throws FlowStartError at once for a caller-given flow id that is already used. An id in memory is
+ * checked there; `flowIdTaken` answers for the store, and only for a caller-given id (a fresh UUID is never
+ * looked up). It must be cheap: one primary-key look-up that does no I/O beyond the local file (SQLite:
+ * an indexed read of the local database, microseconds, on the caller's turn). A store that cannot answer
+ * without network I/O (PostgreSQL) returns `undefined`: the engine then reserves the id in memory, reads
+ * `flow(id)` asynchronously and either starts the flow or rejects the handle's `started` and `result` with
+ * the same FlowStartError and the same message (engine/flow-starter.ts). That is sound because a store has
+ * one writer (the node): the in-memory reservation covers starts not yet committed, the read covers the
+ * rest. When flows are leased between worker processes, the check moves into the start's durable insert
+ * (a primary-key conflict at commit rejects `started` and `result` the same way); the engine's contract
+ * with the caller does not change.
  */
 import type { FlowRow, FlowStatus, InboxRow, JournalRow, OutboxRow, SessionRow, TableCounts, TimerRow, UnfinishedFlow } from './store-rows.js'
 
@@ -57,34 +81,41 @@ export interface FlowStore {
    * its status and encoded outcome (and the journal stays too, for inspection).
    */
   finishFlow(flowId: string, retain: FlowRetention | null, touched: { inbox: boolean; timers: boolean }): number
-  /** Forgets answered session inits older than `before` (the dedup window). */
-  purgeProcessed(before: number): void
+  /** Forgets answered session inits older than `before` (the dedup window), at once (at open, before any batch). */
+  purgeProcessed(before: number): Promise<void>
 
-  // ---- reads (committed state only) ----
-  runningFlows(): FlowRow[]
-  flow(id: string): FlowRow | undefined
+  // ---- the one synchronous read (see the header: what it is for, why it must be cheap) ----
+  /**
+   * Whether committed state holds a flow with this id: true or false when the store can tell without
+   * network I/O (SQLite), undefined when it cannot (PostgreSQL); the engine then awaits `flow(id)` instead.
+   */
+  flowIdTaken(id: string): boolean | undefined
+
+  // ---- reads (committed state only; never on the engine's hot paths) ----
+  runningFlows(): Promise<FlowRow[]>
+  flow(id: string): Promise<FlowRow | undefined>
   /** The encoded outcome a finished, retained flow left; undefined when there is none. */
-  outcomeOf(id: string): Buffer | undefined
-  flowStatus(id: string): FlowStatus | undefined
-  journalOf(flowId: string): JournalRow[]
+  outcomeOf(id: string): Promise<Buffer | undefined>
+  flowStatus(id: string): Promise<FlowStatus | undefined>
+  journalOf(flowId: string): Promise<JournalRow[]>
   /** Every running flow's journal, grouped by flow id (one query, for recovery). */
-  allJournals(): Map<string, JournalRow[]>
-  sessionsOf(flowId: string): SessionRow[]
-  allSessions(): Map<string, SessionRow[]>
-  inboxOf(flowId: string): InboxRow[]
-  allInboxes(): Map<string, InboxRow[]>
-  sessionFlow(key: string): string | undefined
-  outbox(): OutboxRow[]
+  allJournals(): Promise<Map<string, JournalRow[]>>
+  sessionsOf(flowId: string): Promise<SessionRow[]>
+  allSessions(): Promise<Map<string, SessionRow[]>>
+  inboxOf(flowId: string): Promise<InboxRow[]>
+  allInboxes(): Promise<Map<string, InboxRow[]>>
+  sessionFlow(key: string): Promise<string | undefined>
+  outbox(): Promise<OutboxRow[]>
   /** A session's messages not yet acknowledged by the peer, in the order they were queued. */
-  outboxOf(sessionKey: string): OutboxRow[]
+  outboxOf(sessionKey: string): Promise<OutboxRow[]>
   /** Unfinished flows: what a draining node waits for. */
-  runningFlowCount(): number
+  runningFlowCount(): Promise<number>
   /** Unfinished flows with their sessions, oldest first, as operators list them. */
-  unfinishedFlows(): UnfinishedFlow[]
-  timers(): TimerRow[]
-  isProcessed(id: string): boolean
+  unfinishedFlows(): Promise<UnfinishedFlow[]>
+  timers(): Promise<TimerRow[]>
+  isProcessed(id: string): Promise<boolean>
   /** Row counts per table, for tests and diagnostics. */
-  counts(): TableCounts
+  counts(): Promise<TableCounts>
 
   // ---- lifecycle ----
   /** Commits pending writes and closes the store. */

@@ -55,7 +55,7 @@ async function collectWithCrash(tag: string, crashAfter: number, seed: number) {
   const { flowId } = alice.startFlow(collect, tag)
   await turns()
   for (let steps = 0; steps < crashAfter && (await cluster.net.step()); steps++) await turns()
-  const inFlight = alice.tableCounts().flows === 1
+  const inFlight = (await alice.tableCounts()).flows === 1
   alice = await cluster.crashAndRestart('Alice')
   const result = alice.resultOf(flowId)
   let done = false

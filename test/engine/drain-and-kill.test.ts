@@ -60,7 +60,7 @@ describe('drain mode', () => {
     releaseAll()
     await expect(inFlight.result).resolves.toMatchObject({ version: 2, count: 3 })
     await expect(bob.drained).resolves.toEqual({ parked: [] })
-    expect(bob.tableCounts().flows).toBe(0)
+    expect((await bob.tableCounts()).flows).toBe(0)
   })
 
   it('drained rejects on a node that does not drain, or that stops first', async () => {
@@ -86,7 +86,7 @@ describe('killFlow', () => {
     hold((e) => label(e) === 'reply')
     const handle = alice.startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 5 })
     await eventually(() => cluster.net.onHold.length > 0)
-    const [row] = bob.unfinishedFlows()
+    const [row] = await bob.unfinishedFlows()
     return { alice, bob, handle, bobFlowId: row!.id }
   }
 
@@ -100,7 +100,7 @@ describe('killFlow', () => {
     expect(killed!.message).toBe(`The flow ${bobFlowId} ('Demo') was killed on Bob.`)
     expect(ends.get('Bob')).toEqual([expect.objectContaining({ flowId: bobFlowId, kind: 'responder', ok: false, error: killed })])
     expect(bob.stats.loaded).toBe(0)
-    expect(bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0 })
+    expect(await bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0 })
 
     // Alice sent her reply and waits for the result: she learns there that Bob's flow ended.
     const seen = await failure(handle.result)
@@ -108,7 +108,7 @@ describe('killFlow', () => {
     expect(seen!.message).toContain("Bob's flow on the Demo session failed")
     releaseAll()
     await eventually(() => alice.stats.unacknowledged === 0 && bob.stats.unacknowledged === 0)
-    expect(bob.tableCounts().flows).toBe(0)
+    expect((await bob.tableCounts()).flows).toBe(0)
     await expect(bob.killFlow(bobFlowId)).resolves.toBe(false)
     await expect(bob.killFlow('no-such-flow')).resolves.toBe(false)
   })
@@ -121,7 +121,7 @@ describe('killFlow', () => {
     expect(bob.stats.rehydrations).toBe(rehydrations)
     await expect(failure(handle.result)).resolves.toBeInstanceOf(UnexpectedFlowEndError)
     await expect(bob.resultOf(bobFlowId)).rejects.toMatchObject({ name: 'FlowKilledError', message: `The flow ${bobFlowId} ('Demo') was killed on Bob.` })
-    expect(bob.tableCounts()).toMatchObject({ flows: 1, sessions: 0, inbox: 0 })
+    expect(await bob.tableCounts()).toMatchObject({ flows: 1, sessions: 0, inbox: 0 })
   })
 
   it('ends an initiator whose init has not arrived: the late init starts nothing', async () => {
@@ -133,13 +133,13 @@ describe('killFlow', () => {
     await eventually(() => cluster.net.onHold.length > 0)
     await expect(alice.killFlow(handle.flowId)).resolves.toBe(true)
     await expect(failure(handle.result)).resolves.toBeInstanceOf(FlowKilledError)
-    expect(alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, journal: 0 })
+    expect(await alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, journal: 0 })
     // The error frame reaches Bob first (the init is held): Bob records the init as answered.
-    await eventually(() => bob.tableCounts().processed === 1 && alice.stats.unacknowledged === 0)
+    await eventually(async () => (await bob.tableCounts()).processed === 1 && alice.stats.unacknowledged === 0)
     releaseAll()
     await eventually(() => cluster.net.pending === 0)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(bob.tableCounts().flows).toBe(0)
+    expect((await bob.tableCounts()).flows).toBe(0)
     expect(ends.get('Bob')).toEqual([])
   })
 
@@ -149,13 +149,13 @@ describe('killFlow', () => {
     const bob = await deploy('Bob', 'new')
     hold((e) => e.body.t === 'confirm')
     const handle = alice.startFlow(sendAmountFlow('old'), { peer: 'Bob', amount: 1 })
-    await eventually(() => cluster.net.onHold.length > 0 && bob.tableCounts().flows === 1)
+    await eventually(async () => cluster.net.onHold.length > 0 && (await bob.tableCounts()).flows === 1)
     await expect(alice.killFlow(handle.flowId)).resolves.toBe(true)
     await eventually(() => (ends.get('Bob') ?? []).length === 1)
     const [bobEnd] = ends.get('Bob')!
     expect(bobEnd!.ok).toBe(false)
     expect(bobEnd!.error).toBeInstanceOf(UnexpectedFlowEndError)
-    expect(bob.tableCounts().flows).toBe(0)
+    expect((await bob.tableCounts()).flows).toBe(0)
     releaseAll()
     await eventually(() => alice.stats.unacknowledged === 0 && bob.stats.unacknowledged === 0)
   })

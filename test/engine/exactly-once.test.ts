@@ -21,7 +21,7 @@ describe('exactly-once delivery over a faulty network', () => {
     const { stats } = cluster.net
     expect(stats.duplicated).toBeGreaterThan(10)
     expect(stats.dropped).toBeGreaterThan(5)
-    await eventually(() => alice.tableCounts().outbox + bob.tableCounts().outbox === 0, 10_000)
-    for (const node of [alice, bob]) expect(node.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0 })
+    await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 10_000)
+    for (const node of [alice, bob]) expect(await node.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0 })
   })
 })

@@ -56,12 +56,12 @@ it('runs on a FlowStore instance and answers flow status, outcomes and row count
   const waiting = node.startFlow(waitForever, undefined)
   await waiting.started
 
-  expect(node.flowStatus(ok.flowId)).toMatchObject({ id: ok.flowId, name: 'double', kind: 'started', status: 'done' })
-  expect(node.flowStatus(failed.flowId)).toMatchObject({ status: 'failed' })
-  expect(node.flowStatus('no-such-flow')).toBeUndefined()
+  expect(await node.flowStatus(ok.flowId)).toMatchObject({ id: ok.flowId, name: 'double', kind: 'started', status: 'done' })
+  expect(await node.flowStatus(failed.flowId)).toMatchObject({ status: 'failed' })
+  expect(await node.flowStatus('no-such-flow')).toBeUndefined()
   await expect(node.resultOf(ok.flowId)).resolves.toBe(42)
   await expect(node.resultOf(failed.flowId)).rejects.toMatchObject({ name: 'Error', message: 'no luck' })
-  expect(node.unfinishedFlows()).toEqual([
+  expect(await node.unfinishedFlows()).toEqual([
     {
       id: waiting.flowId,
       name: 'wait-forever',
@@ -70,13 +70,13 @@ it('runs on a FlowStore instance and answers flow status, outcomes and row count
       sessions: [{ peer: 'Nobody', protocol: 'Nobody', version: null, status: 'opening' }],
     },
   ])
-  expect(node.tableCounts()).toMatchObject({ flows: 3, sessions: 1, outbox: 1 })
+  expect(await node.tableCounts()).toMatchObject({ flows: 3, sessions: 1, outbox: 1 })
   await node.committed()
 
   // A read-only look at the same file (what `colloquy flows` does) sees the same unfinished flow.
   const reads = SqliteReads.openReadOnly(join(dir, 'given.db'))
   try {
-    expect(reads.unfinishedFlows().map((f) => f.id)).toEqual([waiting.flowId])
+    expect((await reads.unfinishedFlows()).map((f) => f.id)).toEqual([waiting.flowId])
   } finally {
     reads.close()
   }
@@ -89,7 +89,7 @@ it('records start times from the clock it is given', async () => {
   opened.push(node)
   const { flowId, started } = node.startFlow(waitForever, undefined)
   await started
-  expect(node.flowStatus(flowId)).toMatchObject({ status: 'running', startedAt: start })
+  expect(await node.flowStatus(flowId)).toMatchObject({ status: 'running', startedAt: start })
 })
 
 it('closes the store it opened when the node cannot open, and leaves a given store open for its owner to close', async () => {

@@ -27,7 +27,7 @@ describe('non-determinism detection', () => {
     expect(error).toBeInstanceOf(NonDeterminismError)
     expect(error.message).toContain(`Flow 'charge-card' (${flowId}) on Alice deviated from its journal at action 1 of the flow`)
     expect(error.message).toContain("the journal recorded step 'reserve' but the replay asked to step 'charge'")
-    expect(reopened.tableCounts().flows).toBe(0)
+    expect((await reopened.tableCounts()).flows).toBe(0)
   })
 
   it('fails a flow whose replay ends before reaching actions its journal recorded', async () => {

@@ -16,10 +16,10 @@ afterEach(async () => {
 
 const expected = (start: number) => 4 * (start + 1) + 100
 
-async function settleUntil(c: Cluster, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) {
+async function settleUntil(c: Cluster, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await done()); i++) {
     await c.net.settle()
-    if (!done()) await new Promise((r) => setTimeout(r, 20))
+    if (!(await done())) await new Promise((r) => setTimeout(r, 20))
   }
 }
 
@@ -49,10 +49,10 @@ async function scenario(start: number, crashAfterSteps: number, victim: 'Alice' 
       if (!finishedBefore) void record(alice.resultOf(handle.flowId))
     }
   }
-  await settleUntil(c, () => outcome !== undefined && c.node('Alice').tableCounts().outbox + c.node('Bob').tableCounts().outbox === 0)
+  await settleUntil(c, async () => outcome !== undefined && (await c.node('Alice').tableCounts()).outbox + (await c.node('Bob').tableCounts()).outbox === 0)
   expect(outcome).toEqual({ value: expected(start) })
   for (const name of ['Alice', 'Bob']) {
-    const rows = c.node(name).tableCounts()
+    const rows = await c.node(name).tableCounts()
     expect({ name, ...rows, processed: 0 }).toEqual({ name, flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, processed: 0, timers: 0 })
   }
   expect(effects.get(`asker-double-${start}`)).toBe(1)

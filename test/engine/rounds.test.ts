@@ -16,14 +16,16 @@ describe('a two-round flow between two nodes', () => {
     expect(effects.get('asker-double-1')).toBe(1)
     expect(effects.get('answerer-plus-1')).toBe(1)
     // Acknowledged messages leave the outbox with the next commit (within 50 ms on an idle node).
-    const empty = () =>
-      [alice, bob].every((node) => {
-        const { flows, journal, sessions, inbox, outbox } = node.tableCounts()
-        return flows + journal + sessions + inbox + outbox === 0
-      })
+    const empty = async () => {
+      for (const node of [alice, bob]) {
+        const { flows, journal, sessions, inbox, outbox } = await node.tableCounts()
+        if (flows + journal + sessions + inbox + outbox !== 0) return false
+      }
+      return true
+    }
     await eventually(empty, 2000).catch(() => {})
     for (const node of [alice, bob]) {
-      const rows = node.tableCounts()
+      const rows = await node.tableCounts()
       expect(rows.flows).toBe(0)
       expect(rows.journal).toBe(0)
       expect(rows.sessions).toBe(0)

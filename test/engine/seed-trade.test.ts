@@ -50,7 +50,7 @@ async function trade(crashAfter: number, victim: 'Alice' | 'Bob' | null) {
   }
   for (let i = 0; i < 200; i++) {
     await c.net.settle()
-    const quiet = c.node('Alice').tableCounts().outbox + c.node('Bob').tableCounts().outbox === 0
+    const quiet = (await c.node('Alice').tableCounts()).outbox + (await c.node('Bob').tableCounts()).outbox === 0
     if (outcome && quiet) break
     await new Promise((r) => setTimeout(r, 20))
   }
@@ -73,7 +73,7 @@ describe('seed trade flow with crashes', () => {
         // the buyer's flow completed once, across both lives of Bob's node
         expect(bobEnds.filter((e) => e.ok)).toHaveLength(1)
         for (const name of ['Alice', 'Bob']) {
-          expect(c.node(name).tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, timers: 0 })
+          expect(await c.node(name).tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, outbox: 0, timers: 0 })
         }
         await cluster!.stopAll()
         cluster = undefined

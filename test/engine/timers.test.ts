@@ -18,13 +18,13 @@ describe('durable timers', () => {
     const node = await cluster.add('Alice', { flows: [napper] })
     const { flowId } = node.startFlow(napper, 300)
     await new Promise((r) => setTimeout(r, 100))
-    expect(node.tableCounts().timers).toBe(1)
+    expect((await node.tableCounts()).timers).toBe(1)
     const reopened = await cluster.crashAndRestart('Alice')
     const elapsed = (await reopened.resultOf(flowId)) as number
     expect(elapsed).toBeGreaterThanOrEqual(300)
     expect(elapsed).toBeLessThan(600)
     expect(effects.get('nap-before')).toBe(1)
-    expect(reopened.tableCounts()).toMatchObject({ flows: 0, timers: 0, journal: 0 })
+    expect(await reopened.tableCounts()).toMatchObject({ flows: 0, timers: 0, journal: 0 })
   })
 
   it('a timer already due when the node reopens fires at once', async () => {

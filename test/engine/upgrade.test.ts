@@ -40,7 +40,7 @@ async function bobInFlight(aliceBuild: BuildName, bobBuild: BuildName) {
   cluster.net.setFaults({ rule: (e) => (isReply(e) ? 'hold' : undefined) })
   const handle = alice.startFlow(sendAmountFlow(aliceBuild), { peer: 'Bob', amount: 7 })
   await eventually(() => cluster.net.onHold.some(isReply))
-  const [flow] = cluster.node('Bob').unfinishedFlows()
+  const [flow] = await cluster.node('Bob').unfinishedFlows()
   return { alice, handle, bobFlowId: flow!.id }
 }
 
@@ -109,7 +109,7 @@ describe('upgrading Demo from v1 to v2', () => {
   it('a v1 flow in flight survives restarting the responder with the new build and finishes on v1', async () => {
     cluster = new Cluster()
     const { handle, bobFlowId } = await bobInFlight('old', 'old')
-    expect(sessionsOf(cluster.node('Bob'), bobFlowId).map((s) => s.version)).toEqual([1])
+    expect((await sessionsOf(cluster.node('Bob'), bobFlowId)).map((s) => s.version)).toEqual([1])
     await cluster.node('Bob').stop()
     const bob = await deploy('Bob', 'new')
     expect(bob.parkedFlows()).toEqual([])
@@ -205,7 +205,7 @@ describe('upgrading Demo from v1 to v2', () => {
     expect(ended).toBeInstanceOf(UnexpectedFlowEndError)
     expect(ended.message).toContain("Bob's flow on the Demo session failed")
     expect(bob.parkedFlows()).toEqual([])
-    expect(bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, timers: 0 })
+    expect(await bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0, inbox: 0, timers: 0 })
     await eventually(() => cluster.node('Alice').stats.unacknowledged === 0 && bob.stats.unacknowledged === 0)
     await expect(bob.killFlow(bobFlowId)).resolves.toBe(false)
 

@@ -70,8 +70,8 @@ describe('protocol versions of flows in flight', () => {
     const alice = await deploy('Alice', 'old', [slowOld])
     await deploy('Bob', 'new')
     const { flowId } = alice.startFlow(slowOld, 6)
-    await eventually(() => sessionsOf(alice, flowId).length === 1)
-    expect(sessionsOf(alice, flowId)[0]).toMatchObject({ version: 1, status: 'opening' })
+    await eventually(async () => (await sessionsOf(alice, flowId)).length === 1)
+    expect((await sessionsOf(alice, flowId))[0]).toMatchObject({ version: 1, status: 'opening' })
     expect(seen).toEqual([]) // one version on offer: the init waits for the first send
 
     prepared = true
@@ -90,7 +90,7 @@ describe('protocol versions of flows in flight', () => {
     await deploy('Bob', 'new')
     const { flowId } = alice.startFlow(sendAmountFlow('new'), { peer: 'Bob', amount: 2 })
     await eventually(() => cluster.net.onHold.length > 0)
-    expect(sessionsOf(alice, flowId)[0]).toMatchObject({ version: null, status: 'opening' })
+    expect((await sessionsOf(alice, flowId))[0]).toMatchObject({ version: null, status: 'opening' })
     alice.crash()
     const file = join(cluster.dir, 'Alice.db')
     const before = storeSnapshot(file)
@@ -115,7 +115,7 @@ describe('protocol versions of flows in flight', () => {
     await deploy('Bob', 'old')
     const { flowId } = alice.startFlow(sendAmountFlow('old'), { peer: 'Bob', amount: 1 })
     await eventually(() => cluster.net.onHold.length === 1)
-    const [bobFlow] = cluster.node('Bob').unfinishedFlows()
+    const [bobFlow] = await cluster.node('Bob').unfinishedFlows()
     await alice.stop()
     await cluster.node('Bob').stop()
     const aliceFile = join(cluster.dir, 'Alice.db')
@@ -148,7 +148,7 @@ describe('protocol versions of flows in flight', () => {
     expect(error.message).toBe(
       "Flow 'demo.send-amount' opened a Demo session offering v2, which the node's `protocols` option does not list; add the generated Demo object to NodeOptions.protocols so the node knows, at its next start, which versions its flows in flight need.",
     )
-    expect(alice.tableCounts().sessions).toBe(0)
+    expect((await alice.tableCounts()).sessions).toBe(0)
   })
 
   it('Demo.only narrows a protocol to some of its versions, and names what it declares otherwise', () => {

@@ -19,7 +19,7 @@ function versionOneStore(file: string): void {
   db.close()
 }
 
-it('adds the session hash column to a version 1 store and keeps its rows', () => {
+it('adds the session hash column to a version 1 store and keeps its rows', async () => {
   const file = path.join(dir, 'v1.db')
   versionOneStore(file)
   const raw = new Database(file)
@@ -27,7 +27,7 @@ it('adds the session hash column to a version 1 store and keeps its rows', () =>
   raw.close()
   const store = new SqliteFlowStore(file)
   try {
-    expect(store.sessionsOf('f1')).toEqual([
+    expect(await store.sessionsOf('f1')).toEqual([
       { key: 'i:s1', flow_id: 'f1', peer: 'Bob', protocol: 'Demo', version: 1, status: 'open', reason: null, hash: null },
     ])
     expect((store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string }).value).toBe(String(SCHEMA_VERSION))

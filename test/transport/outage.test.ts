@@ -31,7 +31,7 @@ describe('a peer that is down', () => {
     let alice = await c.up('Alice', { flows: [asker], ...noTimerResend })
     const { flowId } = alice.startFlow(asker, 7)
     await eventually(() => c.member('Alice').network!.stats.dials >= 3, 20_000, 'Alice re-dialling Bob')
-    expect(alice.tableCounts().outbox).toBe(1) // the session init, unacknowledged
+    expect((await alice.tableCounts()).outbox).toBe(1) // the session init, unacknowledged
 
     // Alice's process goes down too: the init is on disk, and goes out once both are back.
     await c.down('Alice')
@@ -41,11 +41,11 @@ describe('a peer that is down', () => {
     alice = await c.up('Alice')
     const result = alice.resultOf(flowId)
     await sleep(200)
-    expect(alice.tableCounts().outbox).toBe(1)
+    expect((await alice.tableCounts()).outbox).toBe(1)
 
     const bob = await c.up('Bob')
     await expect(result).resolves.toBe(4 * 7 + 104)
-    await eventually(() => alice.tableCounts().outbox + bob.tableCounts().outbox === 0, 20_000, 'empty outboxes')
+    await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
     expect(effects.get('answerer-plus-7')).toBe(1)
     expect(effects.get('asker-double-7')).toBe(1)
   })
@@ -60,7 +60,7 @@ describe('a peer that is down', () => {
     await sleep(300)
     const bob = await c.up('Bob')
     await expect(handle.result).resolves.toBe(4 * 8 + 104)
-    await eventually(() => alice.tableCounts().outbox + bob.tableCounts().outbox === 0, 20_000, 'empty outboxes')
+    await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
     expect(effects.get('answerer-plus-8')).toBe(1)
     expect(effects.get('asker-double-8')).toBe(1)
   })
@@ -100,6 +100,6 @@ describe('a peer that is down', () => {
     alice.startFlow(asker, 10)
     await eventually(() => silent.connections() >= 3, 20_000, 'Alice dialling the silent Bob again')
     expect(c.member('Alice').log.lines.some((l) => /heard nothing from Bob for 300 ms/.test(l.message))).toBe(true)
-    expect(alice.tableCounts().outbox).toBe(1)
+    expect((await alice.tableCounts()).outbox).toBe(1)
   })
 })

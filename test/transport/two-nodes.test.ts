@@ -19,8 +19,8 @@ describe('two nodes over TCP', () => {
     const alice = await cluster.up('Alice', { flows: [demo] })
     const bob = await cluster.up('Bob', { responders: [demoResponder] })
     await expect(alice.startFlow(demo, 42).result).resolves.toEqual({ name: 'Hello, you sent 42, Bob', count: 42 })
-    await eventually(() => alice.tableCounts().outbox + bob.tableCounts().outbox === 0, 20_000, 'empty outboxes')
-    for (const node of [alice, bob]) expect(node.tableCounts()).toMatchObject({ flows: 0, sessions: 0, inbox: 0, outbox: 0, journal: 0 })
+    await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
+    for (const node of [alice, bob]) expect(await node.tableCounts()).toMatchObject({ flows: 0, sessions: 0, inbox: 0, outbox: 0, journal: 0 })
     for (const name of ['Alice', 'Bob']) {
       const stats = cluster.member(name).network!.stats
       expect(stats.rejected).toEqual({})

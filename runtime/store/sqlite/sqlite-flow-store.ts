@@ -1,8 +1,9 @@
 /**
- * The FlowStore on better-sqlite3. Reads are synchronous (SqliteReads); every write goes through group
- * commit. `durability: 'full'` (the default) survives kill -9 and power loss: WAL with synchronous=FULL
- * fsyncs every commit. `durability: 'fast'` uses synchronous=NORMAL: still safe against a process crash,
- * but the last commits before a power loss or OS crash may be lost.
+ * The FlowStore on better-sqlite3. Reads run synchronously inside and return resolved Promises
+ * (SqliteReads); every write goes through group commit. `durability: 'full'` (the default) survives
+ * kill -9 and power loss: WAL with synchronous=FULL fsyncs every commit. `durability: 'fast'` uses
+ * synchronous=NORMAL: still safe against a process crash, but the last commits before a power loss or
+ * OS crash may be lost.
  */
 import Database from 'better-sqlite3'
 import type { Durability, FlowRetention, FlowStore } from '../flow-store.js'
@@ -117,7 +118,7 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     return this.commits.add(this.s.deleteFlow, [flowId])
   }
 
-  purgeProcessed(before: number): void {
+  async purgeProcessed(before: number): Promise<void> {
     this.s.purgeProcessed.run(before)
   }
 

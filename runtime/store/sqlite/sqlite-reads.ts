@@ -1,6 +1,8 @@
 /**
- * The read side of the SQLite store: committed state, synchronous. Statements are prepared on first
- * use, so a read-only look at a store (the `colloquy flows` listing) prepares only what it asks.
+ * The read side of the SQLite store: committed state, read synchronously from the local file and
+ * returned as resolved Promises (the port's reads are asynchronous for backends that read over a
+ * network); `flowIdTaken` answers synchronously. Statements are prepared on first use, so a read-only
+ * look at a store (the `colloquy flows` listing) prepares only what it asks.
  */
 import Database from 'better-sqlite3'
 import type { FlowRow, FlowStatus, InboxRow, JournalRow, OutboxRow, SessionRow, TableCounts, TimerRow, UnfinishedFlow } from '../store-rows.js'
@@ -29,68 +31,77 @@ export class SqliteReads {
     if (this.db.open) this.db.close()
   }
 
-  runningFlows(): FlowRow[] {
+  async runningFlows(): Promise<FlowRow[]> {
     return this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as FlowRow[]
   }
 
-  flow(id: string): FlowRow | undefined {
+  async flow(id: string): Promise<FlowRow | undefined> {
+    return this.flowRow(id)
+  }
+
+  /** Answered synchronously: an indexed look-up in the local file (see flow-store.ts, `flowIdTaken`). */
+  flowIdTaken(id: string): boolean {
+    return this.flowRow(id) !== undefined
+  }
+
+  private flowRow(id: string): FlowRow | undefined {
     return (this.flowQuery ??= this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE id = ?`)).get(id) as FlowRow | undefined
   }
 
-  outcomeOf(id: string): Buffer | undefined {
+  async outcomeOf(id: string): Promise<Buffer | undefined> {
     return (this.db.prepare('SELECT outcome FROM flows WHERE id = ?').get(id) as { outcome: Buffer | null } | undefined)?.outcome ?? undefined
   }
 
-  flowStatus(id: string): FlowStatus | undefined {
-    const row = this.flow(id)
+  async flowStatus(id: string): Promise<FlowStatus | undefined> {
+    const row = this.flowRow(id)
     return row && { id: row.id, name: row.name, kind: row.kind, status: row.status as FlowStatus['status'], startedAt: row.started_at }
   }
 
-  journalOf(flowId: string): JournalRow[] {
+  async journalOf(flowId: string): Promise<JournalRow[]> {
     return (this.journalQuery ??= this.db.prepare(`SELECT key, entry FROM journal WHERE flow_id = ?`)).all(flowId) as JournalRow[]
   }
 
-  allJournals(): Map<string, JournalRow[]> {
+  async allJournals(): Promise<Map<string, JournalRow[]>> {
     return groupBy(this.db.prepare(`SELECT flow_id, key, entry FROM journal`).all() as (JournalRow & { flow_id: string })[])
   }
 
-  sessionsOf(flowId: string): SessionRow[] {
+  async sessionsOf(flowId: string): Promise<SessionRow[]> {
     return (this.sessionsQuery ??= this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions WHERE flow_id = ?`)).all(
       flowId,
     ) as SessionRow[]
   }
 
-  allSessions(): Map<string, SessionRow[]> {
+  async allSessions(): Promise<Map<string, SessionRow[]>> {
     return groupBy(this.db.prepare(`SELECT key, flow_id, peer, protocol, version, status, reason, hash FROM sessions`).all() as SessionRow[])
   }
 
-  inboxOf(flowId: string): InboxRow[] {
+  async inboxOf(flowId: string): Promise<InboxRow[]> {
     return (this.inboxQuery ??= this.db.prepare(`SELECT session_key, seq, event FROM inbox WHERE flow_id = ?`)).all(flowId) as InboxRow[]
   }
 
-  allInboxes(): Map<string, InboxRow[]> {
+  async allInboxes(): Promise<Map<string, InboxRow[]>> {
     return groupBy(this.db.prepare(`SELECT session_key, seq, flow_id, event FROM inbox`).all() as (InboxRow & { flow_id: string })[])
   }
 
-  sessionFlow(key: string): string | undefined {
+  async sessionFlow(key: string): Promise<string | undefined> {
     return ((this.sessionFlowQuery ??= this.db.prepare(`SELECT flow_id FROM sessions WHERE key = ?`)).get(key) as { flow_id: string } | undefined)?.flow_id
   }
 
-  outbox(): OutboxRow[] {
+  async outbox(): Promise<OutboxRow[]> {
     return this.db.prepare(`SELECT id, session_key, envelope FROM outbox ORDER BY rowid`).all() as OutboxRow[]
   }
 
-  outboxOf(sessionKey: string): OutboxRow[] {
+  async outboxOf(sessionKey: string): Promise<OutboxRow[]> {
     return (this.outboxQuery ??= this.db.prepare(`SELECT id, session_key, envelope FROM outbox WHERE session_key = ? ORDER BY rowid`)).all(
       sessionKey,
     ) as OutboxRow[]
   }
 
-  runningFlowCount(): number {
+  async runningFlowCount(): Promise<number> {
     return ((this.runningCountQuery ??= this.db.prepare(`SELECT count(*) AS n FROM flows WHERE status = 'running'`)).get() as { n: number }).n
   }
 
-  unfinishedFlows(): UnfinishedFlow[] {
+  async unfinishedFlows(): Promise<UnfinishedFlow[]> {
     const flows = this.db.prepare(`SELECT id, name, kind, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as {
       id: string
       name: string
@@ -101,15 +112,15 @@ export class SqliteReads {
     return flows.map((f) => ({ id: f.id, name: f.name, kind: f.kind, startedAt: f.started_at, sessions: sessions.all(f.id) as UnfinishedFlow['sessions'] }))
   }
 
-  timers(): TimerRow[] {
+  async timers(): Promise<TimerRow[]> {
     return this.db.prepare(`SELECT flow_id, key, due FROM timers`).all() as TimerRow[]
   }
 
-  isProcessed(id: string): boolean {
+  async isProcessed(id: string): Promise<boolean> {
     return (this.processedQuery ??= this.db.prepare(`SELECT 1 FROM processed WHERE id = ?`)).get(id) !== undefined
   }
 
-  counts(): TableCounts {
+  async counts(): Promise<TableCounts> {
     const count = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
     return {
       flows: count('flows'),

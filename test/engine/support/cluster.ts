@@ -51,9 +51,9 @@ export class Cluster {
 }
 
 /** Polls `check` every few ms until it holds (or fails after `ms`). */
-export async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time')
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
@@ -65,6 +65,6 @@ export async function turns(n = 5): Promise<void> {
 }
 
 /** The sessions of an unfinished flow, as the node lists them (peer, protocol, version, status). */
-export function sessionsOf(node: Node, flowId: string): UnfinishedFlow['sessions'] {
-  return node.unfinishedFlows().find((f) => f.id === flowId)?.sessions ?? []
+export async function sessionsOf(node: Node, flowId: string): Promise<UnfinishedFlow['sessions']> {
+  return (await node.unfinishedFlows()).find((f) => f.id === flowId)?.sessions ?? []
 }

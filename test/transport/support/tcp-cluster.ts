@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNode } from '../../../runtime/create-node.js'
 import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
-import { type NetworkMap, type NodeIdentity, TcpNetwork, type TcpNetworkOptions, generateIdentity, parseNetworkMap, publicKeyText } from '../../../runtime/transport/index.js'
+import {
+  type NetworkMap,
+  type NodeIdentity,
+  TcpNetwork,
+  type TcpNetworkOptions,
+  generateIdentity,
+  parseNetworkMap,
+  publicKeyText,
+} from '../../../runtime/transport/index.js'
 
 export interface LogLine {
   readonly level: 'info' | 'warn' | 'error'
@@ -110,9 +118,9 @@ export class TcpCluster {
 }
 
 /** Polls `check` until it holds, or fails after `ms` (generous: the machine may be loaded). */
-export async function eventually(check: () => boolean, ms = 20_000, what = 'condition'): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${ms} ms`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
