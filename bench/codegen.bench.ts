@@ -111,7 +111,9 @@ metrics.ratio_200_100_over_baseline = metric(
 const depthErrors = (r: TscResult): string[] => r.errorCodes.filter((code) => code === 'TS2589' || code === 'TS2321')
 const typechecks = (r: TscResult): boolean => !r.crashed && r.run.status === 0 && depthErrors(r).length === 0
 const outcome = (r: TscResult): string =>
-  r.crashed ? `tsc crashed: ${/RangeError[^\n]*/.exec(r.run.stderr)?.[0] ?? `exit ${r.run.status ?? r.run.signal}`}` : `${r.errorCodes.length} errors, ${depthErrors(r).length} TS2589/TS2321`
+  r.crashed
+    ? `tsc crashed: ${/RangeError[^\n]*/.exec(r.run.stderr)?.[0] ?? `exit ${r.run.status ?? r.run.signal}`}`
+    : `${r.errorCodes.length} errors, ${depthErrors(r).length} TS2589/TS2321`
 
 const step1000 = syntheticProtocol(1, 1000)
 const ws1000 = createWorkspace('p1x1000', [step1000], { annotateReturns: true })
@@ -148,8 +150,18 @@ for (const line of tscError.errorLines) log(`  | ${line}`)
 // The violation's own diagnostic: its first line and the indented elaboration lines under it.
 const next = tscError.errorLines.findIndex((line, i) => i > 0 && !line.startsWith(' '))
 const violationLines = next === -1 ? tscError.errorLines.length : next
-metrics.error_lines_30step = metric(violationLines, 'lines', 5, `${tscError.errorCodes[0]}, tsc --pretty false: ${tscError.errorLines[0]!.replace(/^.*error /, '')}`)
-metrics.error_lines_30step_all = metric(tscError.errorLines.length, 'lines', undefined, `every error tsc printed for the one violation: ${tscError.errorCodes.join(', ')}`)
+metrics.error_lines_30step = metric(
+  violationLines,
+  'lines',
+  5,
+  `${tscError.errorCodes[0]}, tsc --pretty false: ${tscError.errorLines[0]!.replace(/^.*error /, '')}`,
+)
+metrics.error_lines_30step_all = metric(
+  tscError.errorLines.length,
+  'lines',
+  undefined,
+  `every error tsc printed for the one violation: ${tscError.errorCodes.join(', ')}`,
+)
 
 const result: SuiteResult = { suite: 'codegen', machine: machine(), metrics }
 writeResult(resultFile, result)

@@ -155,7 +155,14 @@ async function recover(count: number): Promise<number> {
   while (alice.stats.unacknowledged > 0 || bob.stats.unacknowledged > 0) await new Promise((r) => setTimeout(r, 10))
   alice.crash()
   const t0 = now()
-  const reopened = await createNode({ name: 'Alice', store: file('recover-alice'), network: net, logger: silent, flows: [waiter], evictIdleAfterMs: Number.POSITIVE_INFINITY })
+  const reopened = await createNode({
+    name: 'Alice',
+    store: file('recover-alice'),
+    network: net,
+    logger: silent,
+    flows: [waiter],
+    evictIdleAfterMs: Number.POSITIVE_INFINITY,
+  })
   const ms = (now() - t0) / 1000
   if (reopened.stats.loaded !== count) throw new Error(`expected ${count} resumed flows, found ${reopened.stats.loaded}`)
   reopened.crash()
@@ -202,14 +209,20 @@ async function main(): Promise<void> {
   const cpu = cpus()
   const result = {
     suite: 'runtime',
-    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     metrics,
   }
   const out = path.join(import.meta.dirname, 'results')
   mkdirSync(out, { recursive: true })
   // Figures this run does not measure (the cross-process ones from bench:xproc) are kept.
   const previous = path.join(out, 'runtime.json')
-  const kept = existsSync(previous) ? (JSON.parse(readFileSync(previous, 'utf8')) as { metrics?: Record<string, Metric> }).metrics ?? {} : {}
+  const kept = existsSync(previous) ? ((JSON.parse(readFileSync(previous, 'utf8')) as { metrics?: Record<string, Metric> }).metrics ?? {}) : {}
   result.metrics = { ...kept, ...metrics }
   writeFileSync(previous, `${JSON.stringify(result, null, 2)}\n`)
   rmSync(work, { recursive: true, force: true })

@@ -114,7 +114,12 @@ async function networks(replying = false) {
   if (replying) {
     // Bob's connection to Alice is dialled on demand too; like the warm-up above, resend until one arrives.
     await new Promise<void>((resolve) => {
-      const warm: Envelope = { id: 'bench/warm', from: 'Bob', to: 'Alice', body: { t: 'data', session: 'bench', dir: 'r', seq: 0, frame: { kind: 'data', label: 'x', payload: null } } }
+      const warm: Envelope = {
+        id: 'bench/warm',
+        from: 'Bob',
+        to: 'Alice',
+        body: { t: 'data', session: 'bench', dir: 'r', seq: 0, frame: { kind: 'data', label: 'x', payload: null } },
+      }
       const timer = setInterval(() => bobSide.send(warm), 20)
       a.onDeliver = () => {
         clearInterval(timer)
@@ -245,7 +250,13 @@ async function main(): Promise<void> {
   const cpu = cpus()
   const result = {
     suite: 'transport',
-    machine: { cpu: cpu[0]?.model ?? 'unknown', cores: cpu.length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu: cpu[0]?.model ?? 'unknown',
+      cores: cpu.length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     metrics,
   }
   const out = path.join(import.meta.dirname, 'results')

@@ -29,14 +29,22 @@ function p50(samples: number[]): number {
 
 async function openAlice(cluster: ProcessCluster): Promise<{ alice: Node; network: TcpNetwork }> {
   const config = readNodeConfig(cluster.node('Alice').config)
-  const network = await TcpNetwork.start({ identity: loadOrCreateIdentity('Alice', config.keyFile), map: loadNetworkMap(config.networkMap), listen: config.listen, logger: silent })
+  const network = await TcpNetwork.start({
+    identity: loadOrCreateIdentity('Alice', config.keyFile),
+    map: loadNetworkMap(config.networkMap),
+    listen: config.listen,
+    logger: silent,
+  })
   const alice = await createNode({ name: 'Alice', store: config.database, network, logger: silent, evictIdleAfterMs: Number.POSITIVE_INFINITY })
   return { alice, network }
 }
 
 async function roundtrip(alice: Node): Promise<number> {
   const samples: number[] = []
-  await alice.startFlow(pingerFlow('Bob', samples, () => alice.committed()), 1500).result
+  await alice.startFlow(
+    pingerFlow('Bob', samples, () => alice.committed()),
+    1500,
+  ).result
   return p50(samples.slice(200))
 }
 
@@ -53,7 +61,9 @@ async function main(): Promise<void> {
     const tp = await pingPongThroughput(alice, 'Bob', 6000, 256)
     log(`ping-pong ${tp.toFixed(0)} flows/s with 256 in flight (target >= 3000)`)
     const file = path.join(import.meta.dirname, 'results', 'runtime.json')
-    const result: { metrics: Record<string, unknown> } = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> }) : { metrics: {} }
+    const result: { metrics: Record<string, unknown> } = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, unknown> })
+      : { metrics: {} }
     result.metrics.roundtrip_p50_us_xproc = { value: Math.round(rt * 10) / 10, unit: 'us' }
     result.metrics.pingpong_flows_per_s_256_xproc = { value: Math.round(tp * 10) / 10, unit: 'flows/s' }
     mkdirSync(path.dirname(file), { recursive: true })

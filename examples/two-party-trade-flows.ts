@@ -49,7 +49,10 @@ export function buyAsset(terms: BuyerTerms) {
           )
         }
         if (!i.asset.description.includes(terms.wants)) {
-          throw TwoPartyTrade.errors.AssetMismatch.create({ expected: terms.wants, offered: i.asset }, `the buyer wants '${terms.wants}', not '${i.asset.description}'`)
+          throw TwoPartyTrade.errors.AssetMismatch.create(
+            { expected: terms.wants, offered: i.asset },
+            `the buyer wants '${terms.wants}', not '${i.asset.description}'`,
+          )
         }
         return i
       })

@@ -8,7 +8,11 @@ import { protocol } from '../runtime/protocol/index.js'
 export const EchoV1 = protocol('Echo', { version: 1, initiator: 'Caller', responder: 'Echoer' })
   .loop('round', (p) =>
     p.choose('next', {
-      ping: (p) => p.send('ping', z.object({ round: z.number().int().nonnegative(), text: z.string() })).receive('echo', z.object({ round: z.number().int(), text: z.string() })).continue('round'),
+      ping: (p) =>
+        p
+          .send('ping', z.object({ round: z.number().int().nonnegative(), text: z.string() }))
+          .receive('echo', z.object({ round: z.number().int(), text: z.string() }))
+          .continue('round'),
       done: (p) => p.end(),
     }),
   )

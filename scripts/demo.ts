@@ -18,7 +18,10 @@ const say = (line: string) => process.stdout.write(`${elapsed()}  ${line}\n`)
 const tradeId = 'trade-1'
 const sellArgs: SellArgs = {
   buyer: 'Buyer',
-  offer: { price: { quantity: 950, currency: 'USD' }, asset: { ref: { txId: 'issuance-7', index: 0 }, description: 'a 10-year government bond', owner: 'Seller' } },
+  offer: {
+    price: { quantity: 950, currency: 'USD' },
+    asset: { ref: { txId: 'issuance-7', index: 0 }, description: 'a 10-year government bond', owner: 'Seller' },
+  },
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-demo-'))
@@ -35,10 +38,15 @@ async function main(): Promise<boolean> {
     const pid = node.process?.pid
     switch (event.event) {
       case 'ready':
-        say(`[${node.name}] up (pid ${pid}), listening on ${event.address}; resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'} from its database`)
+        say(
+          `[${node.name}] up (pid ${pid}), listening on ${event.address}; resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'} from its database`,
+        )
         break
       case 'action': {
-        const step = event.action === 'end' ? 'reached the end of the protocol' : `${event.action === 'send' ? 'sent' : 'received'} ${event.label} ${event.action === 'send' ? 'to' : 'from'} ${event.counterparty}`
+        const step =
+          event.action === 'end'
+            ? 'reached the end of the protocol'
+            : `${event.action === 'send' ? 'sent' : 'received'} ${event.label} ${event.action === 'send' ? 'to' : 'from'} ${event.counterparty}`
         say(`[${node.name}] ${event.protocol} v${event.version} as ${event.role}: ${step}`)
         break
       }
@@ -81,10 +89,19 @@ async function main(): Promise<boolean> {
   const seller = cluster.tableCounts('Seller')
   const buyer = cluster.tableCounts('Buyer')
   const checks: [string, boolean][] = [
-    ['the seller’s trade flow finished once, successfully', ends.filter((e) => e.event === 'flow-end' && e.node === 'Seller').length === 1 && sellerEnd.event === 'flow-end' && sellerEnd.ok],
-    ['the buyer’s responder finished once, successfully', ends.filter((e) => e.event === 'flow-end' && e.node === 'Buyer').length === 1 && buyerEnd.event === 'flow-end' && buyerEnd.ok],
+    [
+      'the seller’s trade flow finished once, successfully',
+      ends.filter((e) => e.event === 'flow-end' && e.node === 'Seller').length === 1 && sellerEnd.event === 'flow-end' && sellerEnd.ok,
+    ],
+    [
+      'the buyer’s responder finished once, successfully',
+      ends.filter((e) => e.event === 'flow-end' && e.node === 'Buyer').length === 1 && buyerEnd.event === 'flow-end' && buyerEnd.ok,
+    ],
     ['both sides hold the same signed transaction', !!sellerResult?.id && sellerResult.id === buyerResult?.id],
-    ['the buyer was killed mid-trade and resumed it', cluster.node('Buyer').starts === 2 && cluster.node('Buyer').events.some((e) => e.event === 'ready' && e.resumed === 1)],
+    [
+      'the buyer was killed mid-trade and resumed it',
+      cluster.node('Buyer').starts === 2 && cluster.node('Buyer').events.some((e) => e.event === 'ready' && e.resumed === 1),
+    ],
     ['no running flow, journal, session, inbox, outbox or timer rows remain', inFlight(seller) + inFlight(buyer) === 0],
     ['the seller kept the trade’s outcome under its id, the buyer kept nothing', seller.finished === 1 && buyer.finished === 0],
   ]

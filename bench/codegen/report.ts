@@ -44,7 +44,11 @@ export function printTable(result: SuiteResult): void {
   ])
   const header = ['metric', 'value', 'unit', 'target', '']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
   const m = result.machine
   console.log(`\n${result.suite}: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`)
   console.log(line(header))

@@ -161,7 +161,9 @@ export interface ImplementationOptions {
 export function implementationSource(protocol: SyntheticProtocol, options: ImplementationOptions = {}): string {
   const body = (role: Role): string[] => {
     const lines = ['let total = 0']
-    protocol.steps.forEach((step, k) => lines.push(...roleStep(step, k, role, role === initiator && k === options.violationAt)))
+    protocol.steps.forEach((step, k) => {
+      lines.push(...roleStep(step, k, role, role === initiator && k === options.violationAt))
+    })
     lines.push(`return s${protocol.steps.length}.end(total)`)
     return lines.map((l) => `      ${l}`)
   }

@@ -115,7 +115,7 @@ export function lockfileOf(entries: Iterable<VersionRef & { readonly snapshot: V
 /** The line of a version's entry in the lockfile text, for diagnostics about a version the tree no longer has. */
 export function lineOfLockedVersion(text: string, ref: VersionRef): number {
   const lines = text.split('\n')
-  const nameLine = lines.findIndex((line) => line === `    ${JSON.stringify(ref.name)}: {`)
+  const nameLine = lines.indexOf(`    ${JSON.stringify(ref.name)}: {`)
   if (nameLine < 0) return 1
   const versionLine = lines.findIndex((line, i) => i > nameLine && line === `      ${JSON.stringify(String(ref.version))}: {`)
   return (versionLine < 0 ? nameLine : versionLine) + 1

@@ -2,6 +2,7 @@
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowContext, FlowDefinition } from '../protocol/session/flow-context.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: a node's list of flows holds flows of any argument type (Flow[]); with unknown, a flow of specific arguments would not be assignable to it
 export type Flow<Args = any, Result = unknown> = FlowDefinition<Args, Result>
 
 /**

@@ -100,7 +100,7 @@ export class Inbound {
   private toSession(envelope: Envelope & { readonly body: SessionMessage }, session: FlowSession | undefined): undefined {
     const body = envelope.body
     if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
-    else if (session && session.live && session.status !== 'closed') {
+    else if (session?.live && session.status !== 'closed') {
       session.deliver(body.seq, toEvent(body))
     } else if (!session && body.t === 'error' && body.dir === 'i') {
       // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.

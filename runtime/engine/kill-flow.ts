@@ -55,7 +55,7 @@ async function end(parts: KillParts, flowId: string): Promise<boolean> {
   store.commits.flush()
   await store.commits.commit()
   const row = await store.flow(flowId)
-  if (!row || row.status !== 'running') return false
+  if (row?.status !== 'running') return false
   const { errors, discard, owed } = await farewell(store, node, flowId)
   if (parts.stopped()) throw new NodeStoppedError(`Node ${node} stopped while killing flow ${flowId}; open it again and kill the flow there.`)
   parts.parking.release(flowId)

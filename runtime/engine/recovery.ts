@@ -108,7 +108,7 @@ export class Recovery {
   private async load(flowId: string): Promise<FlowRun | undefined> {
     const store = this.store
     const row = await store.flow(flowId)
-    if (!row || row.status !== 'running') return undefined
+    if (row?.status !== 'running') return undefined
     const [journal, sessions, inbox] = await Promise.all([store.journalOf(flowId), store.sessionsOf(flowId), store.inboxOf(flowId)])
     // What changed in memory while the store was read wins.
     const loaded = this.loaded.runs.get(flowId)

@@ -35,7 +35,9 @@ export interface InMemoryNetworkOptions {
   readonly faults?: FaultPlan
 }
 
-type Item = { readonly kind: 'message'; readonly envelope: Envelope } | { readonly kind: 'ack'; readonly id: string; readonly sender: string; readonly receiver: string }
+type Item =
+  | { readonly kind: 'message'; readonly envelope: Envelope }
+  | { readonly kind: 'ack'; readonly id: string; readonly sender: string; readonly receiver: string }
 
 export interface NetworkStats {
   sent: number
@@ -98,7 +100,7 @@ export class InMemoryNetwork implements Network {
   /** Delivers held envelopes (all, or those matching `filter`). */
   release(filter: (envelope: Envelope) => boolean = () => true): void {
     const keep: Envelope[] = []
-    for (const envelope of this.held) (filter(envelope) ? this.queue.push({ kind: 'message', envelope }) : keep.push(envelope))
+    for (const envelope of this.held) filter(envelope) ? this.queue.push({ kind: 'message', envelope }) : keep.push(envelope)
     this.held = keep
     this.schedule()
   }

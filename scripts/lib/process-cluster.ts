@@ -74,7 +74,15 @@ export class ProcessCluster {
       parties.push({ name: spec.name, address: `127.0.0.1:${port}`, publicKey: publicKeyText(identity) })
       const config = path.join(dir, `${spec.name}.node.json`)
       const app = path.isAbsolute(spec.app) ? spec.app : path.join(repository, spec.app)
-      const body = { name: spec.name, database, listen: `127.0.0.1:${port}`, networkMap: 'network.json', app, ...(spec.start ? { start: spec.start } : {}), ...spec.settings }
+      const body = {
+        name: spec.name,
+        database,
+        listen: `127.0.0.1:${port}`,
+        networkMap: 'network.json',
+        app,
+        ...(spec.start ? { start: spec.start } : {}),
+        ...spec.settings,
+      }
       writeFileSync(config, `${JSON.stringify(body, null, 2)}\n`)
       cluster.nodes.set(spec.name, { name: spec.name, config, database, events: [], process: undefined, starts: 0 })
     }
@@ -187,7 +195,8 @@ export class ProcessCluster {
     for (;;) {
       const busy = [...this.nodes.keys()].filter((name) => inFlight(this.tableCounts(name)) > 0)
       if (busy.length === 0) return
-      if (Date.now() > deadline) throw new Error(`${busy.join(', ')} still had in-flight rows after ${timeoutMs} ms: ${busy.map((n) => JSON.stringify(this.tableCounts(n))).join(' ')}`)
+      if (Date.now() > deadline)
+        throw new Error(`${busy.join(', ')} still had in-flight rows after ${timeoutMs} ms: ${busy.map((n) => JSON.stringify(this.tableCounts(n))).join(' ')}`)
       await new Promise((resolve) => setTimeout(resolve, 25))
     }
   }

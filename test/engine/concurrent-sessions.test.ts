@@ -33,7 +33,7 @@ const collect = flow('collect', async (ctx, tag: string) =>
   ),
 )
 
-const answerAs = (party: string, offset: number) =>
+const answerAs = (_party: string, offset: number) =>
   RoundsFamily.responder({
     v1: async (s: S) => {
       const { payload, next } = await s.receive()

@@ -4,7 +4,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { IdentityError, NetworkMapError, generateIdentity, loadNetworkMap, loadOrCreateIdentity, parseNetworkMap, publicKeyText } from '../../runtime/transport/index.js'
+import {
+  IdentityError,
+  NetworkMapError,
+  generateIdentity,
+  loadNetworkMap,
+  loadOrCreateIdentity,
+  parseNetworkMap,
+  publicKeyText,
+} from '../../runtime/transport/index.js'
 
 let dir: string
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -27,7 +35,9 @@ describe('loadOrCreateIdentity', () => {
     const file = join(temp(), 'bob.key')
     writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }))
     expect(() => loadOrCreateIdentity('Bob', file)).toThrow(IdentityError)
-    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(`${file} holds a key of type ec, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519`)
+    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(
+      `${file} holds a key of type ec, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519`,
+    )
     writeFileSync(file, 'not a key\n')
     expect(() => loadOrCreateIdentity('Bob', file)).toThrow(new RegExp(`${file} does not hold a PEM private key .*remove it to let the node create one`))
   })
@@ -37,7 +47,9 @@ describe('loadOrCreateIdentity', () => {
     mkdirSync(path)
     expect(() => loadOrCreateIdentity('Carol', path)).toThrow(new RegExp(`Cannot read the key file ${path} of Carol \\(EISDIR\\); check its permissions`))
     const nowhere = join(dir, 'missing', 'carol.key')
-    expect(() => loadOrCreateIdentity('Carol', nowhere)).toThrow(new RegExp(`Cannot create the key file ${nowhere} \\(ENOENT\\); make sure its directory exists`))
+    expect(() => loadOrCreateIdentity('Carol', nowhere)).toThrow(
+      new RegExp(`Cannot create the key file ${nowhere} \\(ENOENT\\); make sure its directory exists`),
+    )
   })
 })
 

@@ -42,7 +42,14 @@ async function pair(network: { maxFrameBytes?: number } = {}) {
   const c = (cluster = await TcpCluster.create(['Alice', 'Bob']))
   const start = async (name: string) => {
     const member = c.member(name)
-    member.network = await TcpNetwork.start({ identity: member.identity, map: c.map, listen: { host: '127.0.0.1', port: member.port }, logger: member.log, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...network })
+    member.network = await TcpNetwork.start({
+      identity: member.identity,
+      map: c.map,
+      listen: { host: '127.0.0.1', port: member.port },
+      logger: member.log,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+      ...network,
+    })
     return member.network
   }
   return { alice: await start('Alice'), bob: await start('Bob') }
@@ -87,7 +94,16 @@ describe('TcpNetwork', () => {
     const port = alice.attach('Alice', a)
     bob.attach('Bob', b)
     const image = new Uint8Array(200_000).map((_, i) => i % 251)
-    const payload = { amount: 10n ** 30n, at: new Date(1_700_000_000_000), tags: new Set(['x']), index: new Map([[1, 'one']]), bytes: new Uint8Array([0, 255]), image, odd: { $bigint: 'not a tag' }, list: [undefined, null] }
+    const payload = {
+      amount: 10n ** 30n,
+      at: new Date(1_700_000_000_000),
+      tags: new Set(['x']),
+      index: new Map([[1, 'one']]),
+      bytes: new Uint8Array([0, 255]),
+      image,
+      odd: { $bigint: 'not a tag' },
+      list: [undefined, null],
+    }
     a.onAvailable = () => port.send(envelope('p1', payload))
     port.send(envelope('p1', payload))
     await eventually(() => b.delivered.length === 1, 20_000, 'the delivery')
@@ -128,7 +144,9 @@ describe('TcpNetwork', () => {
     bob.attach('Bob', b)
     const burst = Array.from({ length: 20 }, (_, i) => envelope(`b${i}`, 'x'.repeat(10_000)))
     const huge = envelope('huge', 'x'.repeat(100_000))
-    a.onAvailable = () => [...burst, huge].forEach((e) => port.send(e))
+    a.onAvailable = () => {
+      for (const e of [...burst, huge]) port.send(e)
+    }
     port.send(burst[0]!)
     await eventually(() => a.acknowledged_.length === 20, 20_000, 'twenty acknowledgements')
     expect(b.delivered.map((e) => e.id).sort()).toEqual(burst.map((e) => e.id).sort())
@@ -144,15 +162,17 @@ describe('TcpNetwork', () => {
     const { alice } = await pair()
     expect(() => alice.attach('Bob', new RecordingEndpoint())).toThrow(/speaks for Alice, not Bob/)
     const stranger = generateIdentity('Carol')
-    await expect(TcpNetwork.start({ identity: stranger, map: cluster!.map, listen: { host: '127.0.0.1', port: 0 } })).rejects.toThrow(/no party named Carol.*add \{ "name": "Carol"/)
+    await expect(TcpNetwork.start({ identity: stranger, map: cluster!.map, listen: { host: '127.0.0.1', port: 0 } })).rejects.toThrow(
+      /no party named Carol.*add \{ "name": "Carol"/,
+    )
     const impostor = generateIdentity('Alice')
     await expect(TcpNetwork.start({ identity: impostor, map: cluster!.map, listen: { host: '127.0.0.1', port: 0 } })).rejects.toThrow(
       new RegExp(`another public key for Alice.*${publicKeyText(impostor).slice(0, 20).replace(/[+/]/g, '.')}`),
     )
     const bob = cluster!.member('Bob')
-    await expect(TcpNetwork.start({ identity: bob.identity, map: cluster!.map, listen: { host: '127.0.0.1', port: alice.address.port }, logger: recordingLogger() })).rejects.toThrow(
-      /Bob cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); free the port/,
-    )
+    await expect(
+      TcpNetwork.start({ identity: bob.identity, map: cluster!.map, listen: { host: '127.0.0.1', port: alice.address.port }, logger: recordingLogger() }),
+    ).rejects.toThrow(/Bob cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\); free the port/)
   })
 
   it('listens on a free port when asked for port 0 and reports it', async () => {

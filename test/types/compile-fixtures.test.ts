@@ -79,12 +79,16 @@ const passFixtures = loadFixtures('pass')
 const failFixtures = loadFixtures('fail')
 
 function compilerOptions(): ts.CompilerOptions {
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(`tsconfig.json: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)
+      },
     },
-  })
+  )
   if (!parsed) throw new Error('tsconfig.json could not be read')
   return { ...parsed.options, noEmit: true }
 }
@@ -144,7 +148,9 @@ describe('compile-time protocol safety fixtures', () => {
   })
 
   it('has a compile-pass fixture importing every generated protocol module', () => {
-    const modules = readdirSync(path.join(root, 'generated')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
+    const modules = readdirSync(path.join(root, 'generated'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
     const missing = modules.filter((m) => !passFixtures.some((f) => f.text.includes(`generated/${m}.js'`)))
     expect(missing, `generated modules without a pass fixture under test/types/fixtures/pass: ${missing.join(', ')}`).toEqual([])
   })

@@ -34,7 +34,12 @@ describe('two node processes, killed at random moments', () => {
       dirs.push(dir)
       const flowId = `ping-pong-${seed}`
       const cluster = await ProcessCluster.create(dir, [
-        { name: 'Caller', app: 'examples/echo-node.ts', start: [{ flow: 'ping-pong', id: flowId, args: { peer: 'Echoer', rounds, tag: `s${seed}` } }], settings: { redeliverAfterMs: 100 } },
+        {
+          name: 'Caller',
+          app: 'examples/echo-node.ts',
+          start: [{ flow: 'ping-pong', id: flowId, args: { peer: 'Echoer', rounds, tag: `s${seed}` } }],
+          settings: { redeliverAfterMs: 100 },
+        },
         { name: 'Echoer', app: 'examples/echo-node.ts', settings: { redeliverAfterMs: 100 } },
       ])
       try {
@@ -56,7 +61,10 @@ describe('two node processes, killed at random moments', () => {
           await cluster.start(victim)
         }
         totalKills += kills
-        await eventually(() => cluster.node('Caller').events.some((e) => e.event === 'flow-end') || callerFlowStatus(cluster.node('Caller').database) === 'done', 60_000)
+        await eventually(
+          () => cluster.node('Caller').events.some((e) => e.event === 'flow-end') || callerFlowStatus(cluster.node('Caller').database) === 'done',
+          60_000,
+        )
         // The last acknowledgements clear the outboxes; then nothing may remain in flight.
         await cluster.quiesce(30_000)
         await cluster.stopAll()

@@ -12,7 +12,8 @@ import type { NodeEvent } from '../../runtime/process/node-events.js'
 import { ProcessCluster } from '../../scripts/lib/process-cluster.js'
 
 const repository = path.resolve(import.meta.dirname, '..', '..')
-const colloquy = (...args: string[]) => spawnSync(process.execPath, [path.join(repository, 'bin', 'colloquy.js'), ...args], { cwd: repository, encoding: 'utf8', timeout: 60_000 })
+const colloquy = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(repository, 'bin', 'colloquy.js'), ...args], { cwd: repository, encoding: 'utf8', timeout: 60_000 })
 const app = (build: string) => `test/xproc/apps/demo-${build}.ts`
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-xproc-retire-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

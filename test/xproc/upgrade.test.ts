@@ -34,10 +34,16 @@ it('old, new and changed builds of Demo in separate processes', async () => {
     { name: 'Upgraded', app: app('old') },
   ])
   const ended = (node: string, flowId?: string) =>
-    cluster.waitFor((n, e) => n.name === node && e.event === 'flow-end' && (flowId === undefined || e.flowId === flowId), 60_000, true) as Promise<Extract<NodeEvent, { event: 'flow-end' }>>
+    cluster.waitFor((n, e) => n.name === node && e.event === 'flow-end' && (flowId === undefined || e.flowId === flowId), 60_000, true) as Promise<
+      Extract<NodeEvent, { event: 'flow-end' }>
+    >
   try {
     for (const name of ['NewB', 'OldB', 'Changed', 'Upgraded']) await cluster.start(name)
-    const upgradedGreeted = cluster.waitFor((n, e) => n.name === 'Upgraded' && e.event === 'action' && e.action === 'send' && e.label === 'greeting', 60_000, true)
+    const upgradedGreeted = cluster.waitFor(
+      (n, e) => n.name === 'Upgraded' && e.event === 'action' && e.action === 'send' && e.label === 'greeting',
+      60_000,
+      true,
+    )
     await Promise.all([cluster.start('NewA'), cluster.start('OldA')])
 
     expect((await ended('NewA', 'new-to-new')).result).toEqual({ version: 2, name: 'Hello, you sent 5, Bob', count: 5 })
@@ -61,7 +67,12 @@ it('old, new and changed builds of Demo in separate processes', async () => {
     expect((await ended('Upgraded')).result).toEqual({ version: 1, amount: 7 })
 
     const responderResults = (node: string) => cluster.node(node).events.flatMap((e) => (e.event === 'flow-end' && e.kind === 'responder' ? [e.result] : []))
-    expect(responderResults('NewB')).toEqual(expect.arrayContaining([{ version: 2, amount: 5 }, { version: 1, amount: 3 }]))
+    expect(responderResults('NewB')).toEqual(
+      expect.arrayContaining([
+        { version: 2, amount: 5 },
+        { version: 1, amount: 3 },
+      ]),
+    )
     expect(responderResults('NewB')).toHaveLength(2)
     expect(responderResults('OldB')).toEqual([{ version: 1, amount: 4 }])
     expect(responderResults('Changed')).toEqual([])

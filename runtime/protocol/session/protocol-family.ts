@@ -53,15 +53,16 @@ export interface ProtocolFamily {
 export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
   const { name, versions } = spec
   const byVersion = new Map(versions.map((v) => [v.table.version, v]))
-  const offers = (keys: Iterable<number>): VersionOffer[] =>
-    [...keys].sort((a, b) => a - b).map((version) => ({ version, hash: byVersion.get(version)!.hash }))
+  const offers = (keys: Iterable<number>): VersionOffer[] => [...keys].sort((a, b) => a - b).map((version) => ({ version, hash: byVersion.get(version)!.hash }))
 
   const handlersFor = (handlers: Handlers, role: string): Map<number, Handler> => {
     const found = new Map<number, Handler>()
     for (const version of byVersion.keys()) {
       const handler = handlers[`v${version}`]
       if (typeof handler !== 'function') {
-        throw new ProtocolUsageError(`${name}: the ${role} handlers miss v${version}; give one handler per declared version (${[...byVersion.keys()].map((v) => `v${v}`).join(', ')}).`)
+        throw new ProtocolUsageError(
+          `${name}: the ${role} handlers miss v${version}; give one handler per declared version (${[...byVersion.keys()].map((v) => `v${v}`).join(', ')}).`,
+        )
       }
       found.set(version, handler)
     }
@@ -105,7 +106,9 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
       const missing = kept.filter((v) => !byVersion.has(v))
       if (kept.length === 0 || missing.length > 0) {
         const declared = [...byVersion.keys()].map((v) => `v${v}`).join(', ')
-        throw new ProtocolUsageError(`${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`)
+        throw new ProtocolUsageError(
+          `${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`,
+        )
       }
       return protocolFamily<Subset>({ name, versions: versions.filter((v) => kept.includes(v.table.version)) })
     },

@@ -98,7 +98,9 @@ export class ProtocolState {
     if (entry.op !== 'choice' || entry.by !== this.run.role) return this.wrongMethod('choose', entry)
     const target = entry.branches[branch]
     if (target === undefined) {
-      throw new InvalidPayloadError(`${this.where(entry)}: '${branch}' is not a branch of '${entry.label}'; choose one of ${Object.keys(entry.branches).join(', ')}.`)
+      throw new InvalidPayloadError(
+        `${this.where(entry)}: '${branch}' is not a branch of '${entry.label}'; choose one of ${Object.keys(entry.branches).join(', ')}.`,
+      )
     }
     await this.peerErrorsChecked(this.run.channel.send({ kind: 'choice', label: this.run.prefix + entry.label, branch }))
     return this.next(target)
@@ -132,7 +134,8 @@ export class ProtocolState {
     const entry = this.take('inline')
     if (entry.op !== 'inline') return this.wrongMethod('inline', entry)
     const spec = this.run.spec.inlines[entry.label]
-    if (!spec) throw new StaleGeneratedCodeError(`${this.where(entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
+    if (!spec)
+      throw new StaleGeneratedCodeError(`${this.where(entry)}: the generated spec has no inlined ${entry.protocol} v${entry.version}; run colloquy generate.`)
     const subRole = Object.keys(entry.roles).find((r) => entry.roles[r] === this.run.role)!
     const subRun: RoleRun = { ...this.run, spec, role: subRole, prefix: `${this.run.prefix}${entry.label}.` }
     const completion = await impl(new ProtocolState(subRun, spec.table.start), this.run.context)
@@ -163,7 +166,8 @@ export class ProtocolState {
 
   private schemaOf(label: string) {
     const schema = this.run.spec.definition.messages.get(label)
-    if (!schema) throw new StaleGeneratedCodeError(`${this.protocolName()}: no schema for message '${label}'; the generated code is stale, run colloquy generate.`)
+    if (!schema)
+      throw new StaleGeneratedCodeError(`${this.protocolName()}: no schema for message '${label}'; the generated code is stale, run colloquy generate.`)
     return schema
   }
 
@@ -220,7 +224,9 @@ function checkedPeerError(error: unknown, run: RoleRun): unknown {
   }
   const parsed = schema.safeParse(error.details)
   if (!parsed.success) {
-    return new ProtocolViolationError(`${error.peer} raised ${error.errorType} with details that do not match ${error.protocol}'s schema for it: ${issueText(parsed.error)}.`)
+    return new ProtocolViolationError(
+      `${error.peer} raised ${error.errorType} with details that do not match ${error.protocol}'s schema for it: ${issueText(parsed.error)}.`,
+    )
   }
   const checked = new FlowException(error.protocol, error.errorType, parsed.data, error.message)
   checked.peer = error.peer

@@ -11,10 +11,7 @@ export const Rounds = protocol('Rounds', { version: 1, initiator: 'Asker', respo
   .receive('a2', z.number().int())
   .end()
 
-export const PingV1 = protocol('Ping', { version: 1, initiator: 'Pinger', responder: 'Ponger' })
-  .send('ping', z.string())
-  .receive('pong', z.string())
-  .end()
+export const PingV1 = protocol('Ping', { version: 1, initiator: 'Pinger', responder: 'Ponger' }).send('ping', z.string()).receive('pong', z.string()).end()
 
 export const PingV2 = protocol('Ping', { version: 2, initiator: 'Pinger', responder: 'Ponger' })
   .send('ping', z.string())
@@ -22,10 +19,7 @@ export const PingV2 = protocol('Ping', { version: 2, initiator: 'Pinger', respon
   .send('thanks', z.string())
   .end()
 
-export const PingV3 = protocol('Ping', { version: 3, initiator: 'Pinger', responder: 'Ponger' })
-  .send('ping', z.number())
-  .receive('pong', z.number())
-  .end()
+export const PingV3 = protocol('Ping', { version: 3, initiator: 'Pinger', responder: 'Ponger' }).send('ping', z.number()).receive('pong', z.number()).end()
 
 /** Same name and version number as PingV1, different definition. */
 export const PingV1Changed = protocol('Ping', { version: 1, initiator: 'Pinger', responder: 'Ponger' })

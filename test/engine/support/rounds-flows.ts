@@ -21,7 +21,7 @@ export const asker = flow('asker', async (ctx, start: number) => {
       const doubled = await c.step('double', () => (bump(`asker-double-${start}`), first * 2))
       const d = await b.send(doubled)
       const { payload: p2, next: e } = await d.receive()
-      const total = await c.step('total', () => (bump(`asker-total-${start}`), (p2.unwrap((v) => v as number)) + doubled))
+      const total = await c.step('total', () => (bump(`asker-total-${start}`), p2.unwrap((v) => v as number) + doubled))
       return e.end(total)
     },
   })
