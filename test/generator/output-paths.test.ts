@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { outputPathFor } from '../../generator/emit/emit-protocol-module.js'
+import { outputPathFor } from '../../generator/emit/output-path.js'
 import { type TempProject, tempProject } from './support/temp-project.js'
 
 describe('output paths', () => {
