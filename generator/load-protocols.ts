@@ -2,7 +2,7 @@
  * Finds `protocols/**\/*.protocol.ts` and imports each one. A file that fails to load (syntax error, a
  * throw while defining a protocol) becomes a GeneratorError with its location, never a bare stack.
  */
-import { type Dirent, readdirSync } from 'node:fs'
+import { type Dirent, existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../runtime/protocol/index.js'
@@ -50,6 +50,15 @@ function loadError(error: unknown, root: string, file: string): GeneratorError {
     })
   }
   if (isColloquyError(error) && error.code === 'PROTOCOL_DEFINITION') return GeneratorError.from(error, file)
+  const scope = commonJsScope(absolute)
+  if (scope) {
+    // Node loads a .ts file under a package without "type": "module" as CommonJS, which cannot import colloquy/protocol.
+    const pkg = path.relative(root, scope) || scope
+    return new GeneratorError(
+      `this protocol file is loaded as CommonJS because ${pkg} does not declare "type": "module", and it failed (${message.split('\n')[0]}). Protocol files are ES modules: add "type": "module" to ${pkg} and run colloquy generate again.`,
+      { file },
+    )
+  }
   const frame = error instanceof Error ? firstFrameIn(error.stack ?? '', absolute) : null
   const kind = error instanceof Error ? error.name : 'a value'
   return new GeneratorError(
@@ -64,4 +73,19 @@ function firstFrameIn(stack: string, absolute: string): { file: string; line: nu
     if (match && path.resolve(match[1]!) === absolute) return { file: absolute, line: Number(match[2]), column: Number(match[3]) }
   }
   return null
+}
+
+/** The package.json that makes `file` CommonJS (its nearest one, without "type": "module"), or null. */
+function commonJsScope(file: string): string | null {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'package.json')
+    if (existsSync(candidate)) {
+      try {
+        return (JSON.parse(readFileSync(candidate, 'utf8')) as { type?: unknown }).type === 'module' ? null : candidate
+      } catch {
+        return null
+      }
+    }
+    if (path.dirname(dir) === dir) return null
+  }
 }

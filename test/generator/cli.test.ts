@@ -96,3 +96,18 @@ describe('colloquy generate and check', () => {
     expect(help.stdout).toContain('Exit codes:')
   })
 })
+
+describe('colloquy generate in a CommonJS package', () => {
+  it('says the package needs "type": "module" instead of a require() cycle alone', () => {
+    const project = tempProject()
+    try {
+      project.write('package.json', JSON.stringify({ name: 'commonjs-project', private: true }))
+      const result = project.cli('generate')
+      expect(result.status).toBe(3)
+      expect(result.stderr).toContain('is loaded as CommonJS because package.json does not declare "type": "module"')
+      expect(result.stderr).toContain('add "type": "module" to package.json and run colloquy generate again')
+    } finally {
+      project.dispose()
+    }
+  })
+})
