@@ -7,12 +7,11 @@
  * A message for a session in memory is handled without awaiting anything but the commit; only a session
  * that is not in memory is looked up in the store (awaited) and its flow rehydrated.
  */
-import { P, match } from 'ts-pattern'
 import type { Envelope, WireMessage } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
-import { FlowParkedError, NodeStoppedError } from './engine-errors.js'
+import { EngineInvariantError, FlowParkedError, NodeStoppedError } from './engine-errors.js'
 import type { FlowSession } from './flow-session.js'
 import type { HandshakeAnswer } from './handshake-answer.js'
 import type { InboxEvent } from './inbox-event.js'
@@ -39,12 +38,6 @@ export interface InboundParts {
 
 type SessionMessage = Extract<WireMessage, { t: 'data' | 'end' | 'error' }>
 type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' }>
-type Init = Extract<WireMessage, { t: 'init' }>
-
-// Patterns built once: `deliver` runs for every message. Session messages, the most frequent, come first.
-const sessionMessage = { body: { t: P.union('data', 'end', 'error') } } as const
-const answer = { body: { t: P.union('confirm', 'reject') } } as const
-const init = { body: { t: 'init' } } as const
 
 export class Inbound {
   constructor(private readonly parts: InboundParts) {}
@@ -53,23 +46,41 @@ export class Inbound {
     const parts = this.parts
     if (parts.stopped()) throw new NodeStoppedError(`${parts.node} is stopped`)
     // Handlers return a Promise only when they had to read the store (a session or init not in memory).
-    const reading = match(envelope).with(sessionMessage, this.onSessionMessage).with(answer, this.onAnswer).with(init, this.onInit).exhaustive()
+    const reading = this.dispatch(envelope)
     if (reading) await reading
     await parts.store.commits.commit()
   }
 
-  private readonly onInit = (envelope: Envelope & { readonly body: Init }): Promise<void> | undefined => this.parts.handshake.answer(envelope, envelope.body)
-
-  /** The peer answered an init this node sent. */
-  private readonly onAnswer = (envelope: Envelope & { readonly body: Answer }): Promise<void> | undefined => {
-    const key = initiatorKey(envelope.body.session)
-    const session = this.parts.loaded.sessions.get(key)
-    if (session) return this.answered(envelope, session)
-    return this.findStored(key).then((found) => this.answered(envelope, found))
+  /**
+   * By message kind, session messages (the most frequent) first. A plain switch rather than ts-pattern: this
+   * runs for every message, and the `never` default still makes a new wire kind a compile error here.
+   */
+  private dispatch(envelope: Envelope): Promise<void> | undefined {
+    const body = envelope.body
+    switch (body.t) {
+      case 'data':
+      case 'end':
+      case 'error':
+        return this.onSessionMessage(envelope, body)
+      case 'confirm':
+      case 'reject':
+        return this.onAnswer(envelope, body)
+      case 'init':
+        return this.parts.handshake.answer(envelope, body)
+      default:
+        return unhandled(body)
+    }
   }
 
-  private answered(envelope: Envelope & { readonly body: Answer }, session: FlowSession | undefined): undefined {
-    const body = envelope.body
+  /** The peer answered an init this node sent. */
+  private onAnswer(envelope: Envelope, body: Answer): Promise<void> | undefined {
+    const key = initiatorKey(body.session)
+    const session = this.parts.loaded.sessions.get(key)
+    if (session) return this.answered(envelope, body, session)
+    return this.findStored(key).then((found) => this.answered(envelope, body, found))
+  }
+
+  private answered(envelope: Envelope, body: Answer, session: FlowSession | undefined): undefined {
     const { outbox } = this.parts
     if (session && session.counterparty !== envelope.from) {
       this.refuseForeign(envelope, session)
@@ -89,16 +100,14 @@ export class Inbound {
     return undefined
   }
 
-  private readonly onSessionMessage = (envelope: Envelope & { readonly body: SessionMessage }): Promise<void> | undefined => {
-    const body = envelope.body
+  private onSessionMessage(envelope: Envelope, body: SessionMessage): Promise<void> | undefined {
     const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
-    if (session) return this.toSession(envelope, session)
-    return this.findStored(key).then((found) => this.toSession(envelope, found))
+    if (session) return this.toSession(envelope, body, session)
+    return this.findStored(key).then((found) => this.toSession(envelope, body, found))
   }
 
-  private toSession(envelope: Envelope & { readonly body: SessionMessage }, session: FlowSession | undefined): undefined {
-    const body = envelope.body
+  private toSession(envelope: Envelope, body: SessionMessage, session: FlowSession | undefined): undefined {
     if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
     else if (session?.live && session.status !== 'closed') {
       session.deliver(body.seq, toEvent(body))
@@ -139,4 +148,8 @@ function toEvent(body: SessionMessage): InboxEvent {
   if (body.t === 'data') return { t: 'data', frame: body.frame }
   if (body.t === 'end') return { t: 'end' }
   return { t: 'error', exception: body.exception }
+}
+
+function unhandled(body: never): never {
+  throw new EngineInvariantError(`Inbound got a wire message of unknown kind ${JSON.stringify((body as { t?: unknown }).t)}; this is a bug in the engine.`)
 }
