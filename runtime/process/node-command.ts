@@ -9,18 +9,25 @@ import { startNodeProcess } from './node-process.js'
 
 export async function runNodeCommand(config: NodeConfig, options: { readonly json: boolean }): Promise<number> {
   const write = (line: string): void => void process.stdout.write(line)
-  const running = await startNodeProcess(config, options.json ? jsonLines(write) : readableLines(write))
-  return new Promise<number>((resolve) => {
-    const shutdown = (): void => {
-      running.stop().then(
-        () => resolve(exitCodes.ok),
-        (error: unknown) => {
-          process.stderr.write(`colloquy node: stopping failed: ${(error as Error)?.message ?? String(error)}\n`)
-          resolve(exitCodes.internal)
-        },
-      )
+  // Listen before starting: a supervisor may send SIGTERM as soon as it reads `ready`, and a signal that
+  // arrives while the node starts stops it once it is up, cleanly, instead of killing it half-open.
+  let requestStop!: () => void
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve))
+  const onSignal = (): void => requestStop()
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  try {
+    const running = await startNodeProcess(config, options.json ? jsonLines(write) : readableLines(write))
+    await stopRequested
+    try {
+      await running.stop()
+      return exitCodes.ok
+    } catch (error) {
+      process.stderr.write(`colloquy node: stopping failed: ${(error as Error)?.message ?? String(error)}\n`)
+      return exitCodes.internal
     }
-    process.once('SIGTERM', shutdown)
-    process.once('SIGINT', shutdown)
-  })
+  } finally {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  }
 }
