@@ -8,6 +8,7 @@ import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import type { DeclaredVersions } from './declared-versions.js'
 import { NonDeterminismError } from './engine-errors.js'
+import type { KnownParties } from './known-parties.js'
 import type { SessionActionSink } from './flow-events.js'
 import type { FlowSession } from './flow-session.js'
 import { FlowJournal } from './journal.js'
@@ -34,6 +35,8 @@ export interface RunEnvironment {
   readonly timers: { add(item: TimerItem): void }
   /** The protocol versions the node's code declares; sessions may only be opened with those. */
   readonly declared: Pick<DeclaredVersions, 'assertInitiates'>
+  /** The network's members; sessions may only be opened with another one of them. */
+  readonly parties: Pick<KnownParties, 'assertCounterparty'>
   /** Live session actions, reported once durable. */
   readonly events: SessionActionSink
   /** A run may have become idle: consider it for eviction. */

@@ -27,6 +27,7 @@ import { FlowResults } from './flow-results.js'
 import type { RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
+import { KnownParties } from './known-parties.js'
 import { Inbound } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
@@ -73,6 +74,7 @@ class EngineNode implements Node {
   private readonly env: RunEnvironment
   private readonly killParts: KillParts
   private readonly declared: DeclaredVersions
+  private readonly parties: KnownParties
   private readonly inbound: Inbound
   private port: NetworkPort | undefined
   private stopped = false
@@ -93,6 +95,7 @@ class EngineNode implements Node {
     store.onCommitFailure((error) => this.failStop(error))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
     this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000)
+    const parties = (this.parties = new KnownParties(name, logger))
     this.hub = new EventHub(name, store.commits, options)
     this.events = this.hub.events
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
@@ -109,6 +112,7 @@ class EngineNode implements Node {
       sessions: this.loaded,
       timers: this.timers,
       declared,
+      parties,
       events: this.hub,
       eviction: this.eviction,
     }
@@ -169,6 +173,8 @@ class EngineNode implements Node {
     }
     this.port = options.network.attach(this.name, endpoint)
     this.outbox.connect(this.port)
+    this.parties.connect(this.port)
+    this.parties.warnUnknownPeers(stored.sessions)
     for (const row of outboxRows) {
       if (parkedSessions.has(row.session_key)) continue // parked: nothing leaves
       this.outbox.transmit(decode<Envelope>(row.envelope), this.loaded.sessions.get(row.session_key))

@@ -110,6 +110,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
     session.attach(new ScopeContext(run, scope), request)
     if (!entry) {
       run.env.declared.assertInitiates(request, run.name)
+      run.env.parties.assertCounterparty(request, run.name)
       // With one version on offer the session row holds it (and its hash) from the start; only a choice of
       // versions needs recording for the check at start while the handshake is pending.
       const offers = request.versions.length > 1 ? { offers: request.versions } : {}

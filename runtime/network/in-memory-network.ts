@@ -4,6 +4,9 @@
  * event loop; in 'manual' mode nothing moves until the test calls `step()` or `settle()`, so a scenario
  * runs in the same order every time. Faults come from a seeded plan or a per-envelope rule: drop,
  * duplicate, reorder, delay, and lost acknowledgements. A detached (crashed) party loses what is sent to it.
+ * The network knows every party that attached at any time and every party declared up front (the `parties`
+ * option, `declare`): a session with any other party is refused by the engine, a known one that is not
+ * attached is waited for.
  */
 import type { Endpoint, Network, NetworkPort } from './network.js'
 import { NetworkEndpointError, NetworkUnsettledError } from './network-errors.js'
@@ -33,6 +36,8 @@ export interface FaultPlan {
 export interface InMemoryNetworkOptions {
   readonly mode?: 'auto' | 'manual'
   readonly faults?: FaultPlan
+  /** Parties known before their nodes attach: flows may open sessions with them and wait until they do. */
+  readonly parties?: readonly string[]
 }
 
 type Item =
@@ -51,6 +56,8 @@ export class InMemoryNetwork implements Network {
   readonly mode: 'auto' | 'manual'
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, acked: 0 }
   private readonly endpoints = new Map<string, Endpoint>()
+  /** Parties declared or attached at any time. */
+  private readonly members = new Set<string>()
   private queue: Item[] = []
   private held: Envelope[] = []
   private faults: FaultPlan
@@ -62,6 +69,17 @@ export class InMemoryNetwork implements Network {
     this.mode = options.mode ?? 'auto'
     this.faults = options.faults ?? {}
     this.random = seededRandom(this.faults.seed ?? 1)
+    this.declare(...(options.parties ?? []))
+  }
+
+  /** Makes parties known before their nodes attach, so sessions opened with them wait instead of failing. */
+  declare(...parties: string[]): void {
+    for (const party of parties) this.members.add(party)
+  }
+
+  /** Whether `party` was declared or has attached at some time (it may be detached now). */
+  knows(party: string): boolean {
+    return this.members.has(party)
   }
 
   /** Replaces the fault plan (e.g. switch faults off to let a scenario finish). */
@@ -73,6 +91,7 @@ export class InMemoryNetwork implements Network {
   attach(party: string, endpoint: Endpoint): NetworkPort {
     if (this.endpoints.has(party)) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoints.set(party, endpoint)
+    this.members.add(party)
     for (const [other, peer] of this.endpoints) if (other !== party) queueMicrotask(() => peer.peerAvailable(party))
     let attached = true
     return {
@@ -84,6 +103,12 @@ export class InMemoryNetwork implements Network {
         attached = false
         if (this.endpoints.get(party) === endpoint) this.endpoints.delete(party)
       },
+      knows: (other) => this.members.has(other),
+      roster: () => ({
+        parties: [...this.members].sort(),
+        source: 'the in-memory network',
+        remedy: 'declare a party whose node attaches later with network.declare(name) or the parties option of InMemoryNetwork',
+      }),
     }
   }
 

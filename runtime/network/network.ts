@@ -22,6 +22,14 @@ export interface Endpoint {
 export interface NetworkPort {
   /** Sends without waiting; delivery is confirmed by `acknowledged` on the sender's endpoint. */
   send(envelope: Envelope): void
+  /**
+   * Whether `party` is a member of this network, reachable now or not. The engine refuses to open a session
+   * with a party the network does not know (a typo would otherwise be re-sent forever); a member that is
+   * down is waited for.
+   */
+  knows(party: string): boolean
+  /** Who the network knows and where that list comes from, for the error that refuses an unknown party. */
+  roster(): PartyRoster
   /** Leaves the network; envelopes for this party are dropped until it attaches again. */
   detach(): void
 }
@@ -29,4 +37,14 @@ export interface NetworkPort {
 export interface Network {
   /** Joins the network as `party`; fails if that party is already attached. */
   attach(party: string, endpoint: Endpoint): NetworkPort
+}
+
+/** The members of a network as an error message names them. */
+export interface PartyRoster {
+  /** Every party the network knows, sorted. */
+  readonly parties: readonly string[]
+  /** Where the list comes from, as a noun phrase: "the in-memory network", "the network map /etc/colloquy/network.json". */
+  readonly source: string
+  /** How a missing party becomes known, as a verb phrase: "add the party to the network map". */
+  readonly remedy: string
 }

@@ -15,7 +15,9 @@
  *   'duplicate', 'hold' (kept in `onHold` until `release(filter)`) or `{ delayMs }`; `setFaults(plan)` changes
  *   the plan mid-test (e.g. `setFaults({})` to let a scenario finish), and `stats` counts what happened. A
  *   lost message or acknowledgement is sent again by its node after `redeliverAfterMs` (on the cluster's clock).
- *   The network's own `delayMs` counts real time, not the cluster's clock.
+ *   The network's own `delayMs` counts real time, not the cluster's clock. Sessions can be opened only with
+ *   parties the network knows: every node of a cluster; on a network built directly, a party that attached
+ *   once or was declared (`parties: ['Bob']`, `network.declare('Bob')`) for a node that attaches later.
  */
 export { send, receive, choose, offer, raise, abort, type ScriptStep, type PayloadCheck } from './script-steps.js'
 export { testResponder, testInitiator, type RoleTestOptions } from './test-role.js'

@@ -93,6 +93,8 @@ class NodeCluster implements TestCluster {
     this.directory = options.store === 'memory' ? undefined : mkdtempSync(join(tmpdir(), 'colloquy-test-cluster-'))
     this.#logger = options.logger ?? silent
     for (const [name, spec] of Object.entries(options.nodes)) this.#specs.set(name, spec)
+    // Every node of the cluster is a party the network knows, also while it is crashed or not yet opened.
+    this.network.declare(...this.#specs.keys())
   }
 
   node(name: string): Node {

@@ -37,7 +37,11 @@ export class NetworkMap {
   readonly parties: readonly PartyEntry[]
   private readonly byName: ReadonlyMap<string, PartyEntry>
 
-  constructor(parties: readonly PartyEntry[]) {
+  constructor(
+    parties: readonly PartyEntry[],
+    /** The file the map was read from (`loadNetworkMap`), named in errors; undefined for a map given as data. */
+    readonly file?: string,
+  ) {
     this.parties = parties
     this.byName = new Map(parties.map((p) => [p.name, p]))
   }
@@ -68,7 +72,7 @@ export function loadNetworkMap(file: string): NetworkMap {
   } catch (error) {
     throw new NetworkMapError(`The network map ${file} is not valid JSON (${(error as Error).message}); fix the syntax.`)
   }
-  return parseNetworkMap(json, file)
+  return new NetworkMap(parseNetworkMap(json, file).parties, file)
 }
 
 /** Checks a map given as data; `source` names it in errors (a file path, or a description). */

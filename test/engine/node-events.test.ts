@@ -80,11 +80,11 @@ it('feeds the onSessionAction and onFlowEnd options from the same source as node
 })
 
 it('reports a flow that fails, and a flow killed by an operator, as ended and not ok', async () => {
-  cluster = new Cluster()
+  cluster = new Cluster({ parties: ['Bob'] })
   const alice = await cluster.add('Alice', { flows: [asker] })
   const events: FlowEvent[] = []
   alice.events.subscribe((event) => events.push(event))
-  // No Bob on the network: the flow waits for its session to be answered until it is killed.
+  // Bob is declared but never attaches: the flow waits for its session to be answered until it is killed.
   const { flowId, result } = alice.startFlow(asker, 1)
   await eventually(() => events.some((e) => e.type === 'flow-started'))
   await expect(alice.killFlow(flowId)).resolves.toBe(true)

@@ -24,7 +24,7 @@ const double = flow('double', async (ctx, n: number) => ctx.step('double', () =>
 const fail = flow('fail', async () => {
   throw new Error('no luck')
 })
-// Two versions on offer: the open waits for a handshake nobody answers.
+// Two versions on offer: the open waits for a handshake nobody answers (Nobody is declared and never attaches).
 const waitForever = flow('wait-forever', async (ctx) => {
   await ctx.openSession({
     protocol: 'Nobody',
@@ -41,7 +41,7 @@ it('runs on a FlowStore instance and answers flow status, outcomes and row count
   const node = await createNode({
     name: 'Alice',
     store,
-    network: new InMemoryNetwork(),
+    network: new InMemoryNetwork({ parties: ['Nobody'] }),
     logger: silent,
     keepFinishedFlows: true,
     flows: [double, fail, waitForever],
@@ -85,7 +85,14 @@ it('runs on a FlowStore instance and answers flow status, outcomes and row count
 it('records start times from the clock it is given', async () => {
   const start = Date.UTC(2030, 0, 1)
   const clock: Clock = { ...systemClock, now: () => start }
-  const node = await createNode({ name: 'Alice', store: join(dir, 'clock.db'), network: new InMemoryNetwork(), logger: silent, clock, flows: [waitForever] })
+  const node = await createNode({
+    name: 'Alice',
+    store: join(dir, 'clock.db'),
+    network: new InMemoryNetwork({ parties: ['Nobody'] }),
+    logger: silent,
+    clock,
+    flows: [waitForever],
+  })
   opened.push(node)
   const { flowId, started } = node.startFlow(waitForever, undefined)
   await started

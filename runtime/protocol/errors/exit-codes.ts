@@ -39,6 +39,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,
   FLOW_START: failed,
+  UNKNOWN_PARTY: failed,
+  SESSION_WITH_SELF: failed,
   NODE_STOPPED: failed,
   NODE_DRAINING: failed,
   FLOW_KILLED: failed,
