@@ -111,6 +111,8 @@ const label = (e: Envelope) => (e.body.t === 'data' ? e.body.frame.label : e.bod
 
 beforeEach(() => {
   mode = 'none'
+  cluster = new Cluster()
+  cluster.net.setFaults({ rule: (e) => void carried.push(label(e)) })
   bobSeen = fresh()
   aliceSeen = fresh()
   carried = []
@@ -124,7 +126,7 @@ const specs = {
   Alice: { flows: [caller], protocols: [KillTalkFamily] },
   Bob: { responders: [callee] },
 }
-async function deploy(node: 'Alice' | 'Bob', extra: { evictIdleAfterMs?: number; responders?: [] } = {}) {
+async function deploy(node: 'Alice' | 'Bob', extra: { evictIdleAfterMs?: number; responders?: []; drain?: boolean } = {}) {
   const seen = ends.get(node) ?? []
   ends.set(node, seen)
   return cluster.add(node, { ...specs[node], onFlowEnd: (e) => seen.push(e), ...extra })
@@ -132,7 +134,6 @@ async function deploy(node: 'Alice' | 'Bob', extra: { evictIdleAfterMs?: number;
 
 /** Starts Alice's caller with Bob's responder in `bobMode`; envelopes labelled `held` stay on the network. */
 async function talk(bobMode: Mode, held?: string, bobExtra: { evictIdleAfterMs?: number } = {}) {
-  cluster = new Cluster()
   mode = bobMode
   cluster.net.setFaults({
     rule: (e) => {
@@ -222,7 +223,7 @@ describe('a kill reaches the flow in memory', () => {
     expect(await bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, outbox: 0 })
   })
 
-  it("waiting on a peer whose node stopped: it ends within 5 s and the peer is told once it runs again", async () => {
+  it('waiting on a peer whose node stopped: it ends within 5 s and the peer is told once it runs again', async () => {
     const { bob, alice, handle, bobFlowId } = await talk('none', 'second')
     await eventually(() => carried.includes('second'))
     void handle.result.catch(() => undefined)
@@ -239,10 +240,25 @@ describe('a kill reaches the flow in memory', () => {
 
   it('an initiator waiting on a receive: its catch and finally run', async () => {
     const { alice, handle } = await talk('sleep')
-    await eventually(() => carried.includes('first'))
+    await eventually(() => carried.includes('confirm'))
     const error = await killWithin5s(alice, handle.flowId)
     await eventually(() => aliceSeen.finallyRuns === 1)
     expect(aliceSeen.caught).toEqual([error])
+  })
+
+  it('an initiator waiting on the confirm of a peer whose node stopped: its catch and finally run, and the late init starts nothing', async () => {
+    const alice = await deploy('Alice')
+    const bob = await deploy('Bob')
+    await bob.stop()
+    const handle = alice.startFlow(caller, undefined)
+    await eventually(() => carried.includes('init'))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const error = await killWithin5s(alice, handle.flowId)
+    await eventually(() => aliceSeen.finallyRuns === 1)
+    expect(aliceSeen.caught).toEqual([error])
+    const restarted = await deploy('Bob')
+    await eventually(async () => alice.stats.unacknowledged === 0 && (await restarted.tableCounts()).processed === 1)
+    expect((await restarted.tableCounts()).flows).toBe(0)
   })
 })
 
@@ -261,7 +277,7 @@ describe('a kill of a flow not in memory ends it without running its code', () =
     const { handle, bobFlowId } = await talk('none', 'second')
     await eventually(() => carried.includes('second'))
     cluster.node('Bob').crash()
-    const bob = await deploy('Bob', { responders: [] })
+    const bob = await deploy('Bob', { responders: [], drain: true })
     expect(bob.parkedFlows().map((p) => p.flowId)).toEqual([bobFlowId])
     await killWithin5s(bob, bobFlowId)
     await aliceIsTold(handle)
