@@ -21,7 +21,7 @@ const KillTalk = protocol('KillTalk', { version: 1, initiator: 'Caller', respond
 const KillTalkFamily = familyOf(KillTalk)
 
 /** What Bob's responder does between receiving 'first' and sending 'note'. */
-type Mode = 'none' | 'sleep' | 'crunch' | 'swallow'
+type Mode = 'none' | 'sleep' | 'crunch' | 'commit' | 'swallow'
 
 interface Seen {
   caught: unknown[]
@@ -30,10 +30,21 @@ interface Seen {
   cleanupError: unknown
   sawKilled: boolean
   swallowedSendError: unknown
+  stepError: unknown
 }
-const fresh = (): Seen => ({ caught: [], finallyRuns: 0, cleanupRan: false, cleanupError: undefined, sawKilled: false, swallowedSendError: undefined })
+const fresh = (): Seen => ({
+  caught: [],
+  finallyRuns: 0,
+  cleanupRan: false,
+  cleanupError: undefined,
+  sawKilled: false,
+  swallowedSendError: undefined,
+  stepError: undefined,
+})
 
 let mode: Mode = 'none'
+/** Called by the 'commit' mode's step body, with the flow's id, once the step waits for its result to commit. */
+let killer: ((flowId: string) => void) | undefined
 let bobSeen = fresh()
 let aliceSeen = fresh()
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -69,6 +80,17 @@ const callee = KillTalkFamily.responder({
           bobSeen.sawKilled = true
           return 0
         })
+      }
+      if (mode === 'commit') {
+        await ctx
+          .step('commit', () => {
+            process.nextTick(() => killer?.(ctx.flowId))
+            return 0
+          })
+          .catch((error: unknown) => {
+            bobSeen.stepError = error
+            throw error
+          })
       }
       if (mode === 'swallow') {
         try {
@@ -111,6 +133,7 @@ const label = (e: Envelope) => (e.body.t === 'data' ? e.body.frame.label : e.bod
 
 beforeEach(() => {
   mode = 'none'
+  killer = undefined
   cluster = new Cluster()
   cluster.net.setFaults({ rule: (e) => void carried.push(label(e)) })
   bobSeen = fresh()
@@ -206,6 +229,20 @@ describe('a kill reaches the flow in memory', () => {
     await eventually(() => bobSeen.finallyRuns === 1)
     expect(bobSeen.sawKilled).toBe(true)
     expect(bobSeen.caught).toEqual([error])
+    await aliceIsTold(handle)
+  })
+
+  it("waiting on a step's commit: the step throws the kill once its result committed", async () => {
+    let killed: Promise<boolean> | undefined
+    killer = (flowId) => (killed = cluster.node('Bob').killFlow(flowId))
+    mode = 'commit'
+    const alice = await deploy('Alice')
+    await deploy('Bob')
+    const handle = alice.startFlow(caller, undefined)
+    await eventually(() => bobSeen.finallyRuns === 1)
+    await expect(killed).resolves.toBe(true)
+    expect(bobSeen.caught).toEqual([expect.any(FlowKilledError)])
+    expect(bobSeen.stepError).toBe(bobSeen.caught[0])
     await aliceIsTold(handle)
   })
 
