@@ -7,7 +7,7 @@ import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import type { DeclaredVersions } from './declared-versions.js'
-import { NonDeterminismError } from './engine-errors.js'
+import { type FlowKilledError, NonDeterminismError } from './engine-errors.js'
 import type { KnownParties } from './known-parties.js'
 import type { SessionActionSink } from './flow-events.js'
 import type { FlowSession } from './flow-session.js'
@@ -16,7 +16,12 @@ import { type JournalEntry, type RequestedAction, describeAction, matches } from
 import type { MessageQueue } from './outbox.js'
 import type { TimerItem } from './timer-queue.js'
 
-export type RunState = 'running' | 'finishing' | 'done' | 'dead'
+/**
+ * 'dead': the run left memory because the node stopped or crashed, or it was evicted; its code must never
+ * resume (a later run replays the flow). 'killed': an operator killed the flow; its code learns it through
+ * FlowKilledError so its catch and finally run, but nothing it does reaches the store or the network.
+ */
+export type RunState = 'running' | 'finishing' | 'done' | 'dead' | 'killed'
 
 /** The store writes a run, its scopes and its sessions make themselves. */
 export type RunStore = Pick<FlowStore, 'putJournal' | 'putSession' | 'updateSession' | 'putInbox' | 'putTimer' | 'deleteTimer' | 'commits'>
@@ -52,6 +57,10 @@ export class FlowRun {
   readonly sessions = new Map<string, FlowSession>()
   /** Durable timers this run waits for, by journal key. */
   readonly timerWaiters = new Map<string, () => void>()
+  /** Set when the flow was killed: every engine call of the run throws it from then on. */
+  killed: FlowKilledError | undefined
+  /** Rejects the waits in progress: a kill ends them with its error. */
+  private readonly waiting = new Set<(error: unknown) => void>()
   /** Set when replay detected a deviation: the flow fails with it even if user code catches it. */
   fatal: Error | undefined
   /** Operations in progress that are not waits (step bodies, commits). */
@@ -97,9 +106,24 @@ export class FlowRun {
     return this.journal.replaying
   }
 
-  /** A promise that never settles: what a dead (crashed or evicted) run's calls return. */
+  /**
+   * What an engine call of a run that is no longer alive returns: for a dead (crashed or evicted) run a
+   * promise that never settles, so its code never goes on; for a killed run its FlowKilledError, so the
+   * flow's catch and finally run.
+   */
   hang<T>(): Promise<T> {
-    return never
+    return this.killed ? Promise.reject(this.killed) : never
+  }
+
+  /**
+   * Kills the run where it stands: the waits in progress (a receive, a confirm, a timer) reject with
+   * `error`, and every later engine call throws it without recording anything.
+   */
+  kill(error: FlowKilledError): void {
+    this.state = 'killed'
+    this.killed = error
+    for (const reject of this.waiting) reject(error)
+    this.waiting.clear()
   }
 
   /**
@@ -125,8 +149,9 @@ export class FlowRun {
     return entry
   }
 
-  /** Records a live action in the journal, in the current batch. */
+  /** Records a live action in the journal, in the current batch; a killed run records nothing. */
   record(key: string, entry: JournalEntry): void {
+    if (this.killed) throw this.killed
     this.lastBatch = this.journal.record(key, entry)
   }
 
@@ -154,20 +179,21 @@ export class FlowRun {
     this.waits++
     let settled = false
     const promise = new Promise<T>((resolve, reject) => {
-      executor(
-        (value) => {
-          if (settled) return
-          settled = true
-          this.waits--
-          resolve(value)
-        },
-        (error) => {
-          if (settled) return
-          settled = true
-          this.waits--
-          reject(error)
-        },
-      )
+      const fail = (error: unknown) => {
+        if (settled) return
+        settled = true
+        this.waits--
+        this.waiting.delete(fail)
+        reject(error)
+      }
+      this.waiting.add(fail)
+      executor((value) => {
+        if (settled) return
+        settled = true
+        this.waits--
+        this.waiting.delete(fail)
+        resolve(value)
+      }, fail)
     })
     if (this.busy === 0) this.env.eviction.noteIdle(this)
     return promise

@@ -1,8 +1,16 @@
 /**
  * Killing a flow as an operator would (Corda's killFlow), whether it is in memory, evicted or parked: its
  * run dies where it stands, its counterparties get the error frames it owes them (flow-farewell.ts), the
- * outcome policy decides what stays of it, and its result rejects with FlowKilledError. A run in memory
- * dies before anything is awaited; while the store is read, the flow is not rehydrated (recovery.ts).
+ * outcome policy decides what stays of it, and its result rejects with FlowKilledError. While the store is
+ * read, the flow is not rehydrated (recovery.ts).
+ *
+ * A run in memory is killed before anything is awaited (FlowRun.kill): the engine call it waits in (a
+ * receive, a confirm, a sleep, a step's commit) rejects with FlowKilledError, or its next one does if it is
+ * running its own code (which can poll ctx.isKilled), so its catch and finally run. From then on every
+ * engine call throws FlowKilledError again without running or recording anything: nothing the flow does
+ * after the kill reaches the store or the network, and its outcome is "killed" whatever its body returns.
+ * An evicted or parked flow has no code in memory and is simply ended: it is not rehydrated, so its catch
+ * and finally do not run (a parked flow's code may not even exist in this build).
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
@@ -41,15 +49,21 @@ export async function killFlow(parts: KillParts, flowId: string): Promise<boolea
   const run = loaded.runs.get(flowId)
   if (run?.state === 'finishing') return false
   if (run) {
-    // A loaded run is a running flow. It dies before any await: its code hangs at its next engine call, and
-    // nothing it does after this reaches the store, so what is committed below is all its peers can have seen.
-    run.state = 'dead'
+    // A loaded run is a running flow. It is killed before any await: its code gets FlowKilledError where it
+    // waits or at its next engine call, and nothing it does after this reaches the store, so what is
+    // committed below is all its peers can have seen.
+    run.kill(killedError(flowId, run.name, parts.node))
     loaded.unload(run)
   }
-  return parts.recovery.whileEnding(flowId, () => end(parts, flowId))
+  return parts.recovery.whileEnding(flowId, () => end(parts, flowId, run?.killed))
 }
 
-async function end(parts: KillParts, flowId: string): Promise<boolean> {
+function killedError(flowId: string, name: string, node: string): FlowKilledError {
+  return new FlowKilledError(`The flow ${flowId} ('${name}') was killed on ${node}.`)
+}
+
+/** `killed`: the error the flow's code saw, when it was in memory; the result rejects with the same. */
+async function end(parts: KillParts, flowId: string, killed: FlowKilledError | undefined): Promise<boolean> {
   const { node, store, outbox } = parts
   // What the flow did so far is what its counterparties may have seen: commit it, then read it back.
   store.commits.flush()
@@ -59,7 +73,7 @@ async function end(parts: KillParts, flowId: string): Promise<boolean> {
   const { errors, discard, owed } = await farewell(store, node, flowId)
   if (parts.stopped()) throw new NodeStoppedError(`Node ${node} stopped while killing flow ${flowId}; open it again and kill the flow there.`)
   parts.parking.release(flowId)
-  const error = new FlowKilledError(`The flow ${flowId} ('${row.name}') was killed on ${node}.`)
+  const error = killed ?? killedError(flowId, row.name, node)
   for (const id of discard) outbox.discard(id)
   for (const { envelope, sessionKey } of errors) outbox.write(envelope, sessionKey)
   store.finishFlow(flowId, parts.policy.retention(row.kind, { ok: false, error }), { inbox: true, timers: true })

@@ -34,6 +34,10 @@ export class ScopeContext extends JournalScope implements FlowContext {
     return this.run.log
   }
 
+  get isKilled(): boolean {
+    return this.run.killed !== undefined
+  }
+
   async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
     const run = this.run
     if (!run.alive) return run.hang()
@@ -89,6 +93,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
     if (until > env.clock.now()) {
       await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve))
       run.timerWaiters.delete(key)
+      if (!run.alive) return run.hang()
     }
     run.touchedTimers = true
     run.lastBatch = env.store.deleteTimer(run.flowId, key)

@@ -2,7 +2,8 @@
  * The flow context a handler runs with in a unit test (no node, no store): `ctx.step` runs its function,
  * `ctx.sleep` resolves at once (time does not pass in a handler test; use the test cluster's simulated
  * clock for timing), `ctx.subFlow` runs the sub-flow in place, `ctx.log` is silent unless a logger is given,
- * and `ctx.openSession` is whatever the test connects.
+ * `ctx.isKilled` stays false (nothing kills a handler under test), and `ctx.openSession` is whatever the
+ * test connects.
  */
 import type { FlowContext, FlowLogger, SessionChannel, SessionRequest } from '../protocol/index.js'
 
@@ -25,6 +26,7 @@ export function unitFlowContext(options: UnitFlowContextOptions): FlowContext {
     step: async (_name, fn) => fn(),
     sleep: async () => {},
     log: options.logger ?? silentLogger,
+    isKilled: false,
     subFlow: (flow, args) => flow.run(unitFlowContext({ ...options, flowId: `${options.flowId}/sub-${++subFlows}` }), args),
     openSession: (request) => options.openSession(request),
   }

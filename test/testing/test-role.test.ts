@@ -94,6 +94,14 @@ describe('testResponder', () => {
     await expect(run).rejects.toThrow("Script step 2 of 2, receive('greeting'): the handler's 'greeting' does not match the protocol's schema")
   })
 
+  it('gives the handler a context no one kills: ctx.isKilled stays false', async () => {
+    const bob = rawBob(async (channel, ctx) => {
+      await channel.receive()
+      return ctx.isKilled
+    })
+    await expect(testResponder(Demo, bob, { version: 1, script: [send('amount', 1)] })).resolves.toBe(false)
+  })
+
   it('fails when the handler finishes without sending what the script expects', async () => {
     const bob = rawBob(async (channel) => {
       await channel.receive()

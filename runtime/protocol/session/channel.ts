@@ -61,6 +61,12 @@ export interface FlowContext extends SessionOpener {
   sleep(ms: number): Promise<void>
   readonly log: FlowLogger
   /**
+   * True once an operator killed the flow (node.killFlow). A kill rejects the engine call the flow waits
+   * in, or its next one, with FlowKilledError; code that computes for long without engine calls polls this
+   * to stop early.
+   */
+  readonly isKilled: boolean
+  /**
    * Runs another flow inside this one, with its own journal scope: its sessions, steps and timers are
    * journaled under this flow's id. Errors it throws (including a counterparty's FlowException) are
    * catchable here.

@@ -66,6 +66,7 @@ export function scriptedContext(channel: ScriptedChannel): ScriptedContext {
     step: async (_name, fn) => fn(),
     sleep: async () => {},
     log: { info: () => {}, warn: () => {}, error: () => {} },
+    isKilled: false,
     subFlow: async (definition, args) => definition.run(undefined as never, args),
   }
 }
