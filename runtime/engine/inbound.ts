@@ -87,14 +87,13 @@ export class Inbound {
       return
     }
     if (session && session.status === 'opening') {
-      if (body.t === 'confirm') {
-        session.onConfirm(body.version)
-        outbox.release(session)
-      } else {
-        session.onReject(body.reason)
-        outbox.discardHeld(session)
-      }
+      if (body.t === 'confirm') session.onConfirm(body.version)
+      else session.onReject(body.reason)
     }
+    // The frames held for this answer leave or are dropped, also when their flow ended meanwhile.
+    const key = initiatorKey(body.session)
+    if (body.t === 'confirm') outbox.release(key)
+    else outbox.discardHeld(key)
     // The peer answered the init: it no longer needs re-sending.
     outbox.answered(messageIds.init(body.session))
     return undefined

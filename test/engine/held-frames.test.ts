@@ -1,0 +1,78 @@
+/**
+ * Frames an initiator sends before the peer confirmed its session wait for the confirm. They must not
+ * depend on the flow staying in memory: an evicted flow's held frames leave when the confirm arrives (no
+ * restart needed), and a rejected session's frames leave the outbox and the store.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { UnexpectedFlowEndError } from '../../runtime/protocol/index.js'
+import { type TestCluster, createTestCluster } from '../../runtime/testing/index.js'
+import { adder, expectedTotal, giver } from './support/pair-flows.js'
+
+let cluster: TestCluster | undefined
+afterEach(async () => {
+  await cluster?.stop()
+  cluster = undefined
+})
+
+/** What `promise` settled with by now, or 'pending' (a hung flow fails the test at once instead of timing out). */
+async function settledWith(promise: Promise<unknown>): Promise<unknown> {
+  let outcome: unknown = 'pending'
+  void promise.then(
+    (value) => (outcome = value),
+    (error: unknown) => (outcome = error),
+  )
+  await new Promise((resolve) => setImmediate(resolve))
+  return outcome
+}
+
+describe('frames held for the confirm', () => {
+  it('leave when the confirm reaches an evicted flow: sent twice before the first receive, peer down, no restart', async () => {
+    cluster = await createTestCluster({
+      nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: { responders: [adder] } },
+    })
+    const alice = cluster.node('Alice')
+    cluster.crash('Bob')
+    const handle = alice.startFlow(giver, 7)
+    await cluster.advanceTime(3000)
+    // The flow waits for the confirm in its first receive, out of memory; both frames are in the outbox.
+    expect(alice.stats).toMatchObject({ loaded: 0, evictions: 1 })
+    expect((await alice.tableCounts()).outbox).toBe(2)
+    await cluster.restart('Bob')
+    await cluster.advanceTime(5000)
+    expect(await settledWith(handle.result)).toBe(expectedTotal(7))
+    expect(cluster.node('Alice')).toBe(alice)
+    await cluster.advanceTime(1000)
+    await alice.committed() // acknowledged rows leave with the next commit
+    expect((await alice.tableCounts()).outbox).toBe(0)
+  })
+
+  it('leave the outbox and the store when the peer rejects the session of an evicted flow', async () => {
+    cluster = await createTestCluster({
+      nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: {} },
+    })
+    const alice = cluster.node('Alice')
+    cluster.crash('Bob')
+    const handle = alice.startFlow(giver, 7)
+    const outcome = handle.result.catch((error: unknown) => error)
+    await cluster.advanceTime(3000)
+    expect(alice.stats).toMatchObject({ loaded: 0, evictions: 1 })
+    await cluster.restart('Bob')
+    await cluster.advanceTime(5000)
+    expect(await settledWith(outcome)).toBeInstanceOf(UnexpectedFlowEndError)
+    await cluster.advanceTime(1000)
+    await alice.committed()
+    expect(await alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, outbox: 0 })
+    expect(alice.stats.unacknowledged).toBe(0)
+  })
+
+  it('leave the outbox and the store when the peer rejects the session of a flow in memory', async () => {
+    cluster = await createTestCluster({
+      nodes: { Alice: { flows: [giver], redeliverAfterMs: 1000 }, Bob: {} },
+    })
+    const alice = cluster.node('Alice')
+    const outcome = alice.startFlow(giver, 7).result.catch((error: unknown) => error)
+    await cluster.advanceTime(3000)
+    expect(await settledWith(outcome)).toBeInstanceOf(UnexpectedFlowEndError)
+    expect(await alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, outbox: 0 })
+  })
+})
