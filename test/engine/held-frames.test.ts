@@ -4,6 +4,8 @@
  * restart needed), and a rejected session's frames leave the outbox and the store.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import type { FlowEndEvent } from '../../runtime/engine/index.js'
+import type { Envelope } from '../../runtime/network/index.js'
 import { UnexpectedFlowEndError } from '../../runtime/protocol/index.js'
 import { type TestCluster, createTestCluster } from '../../runtime/testing/index.js'
 import { adder, expectedTotal, giver } from './support/pair-flows.js'
@@ -74,5 +76,34 @@ describe('frames held for the confirm', () => {
     await cluster.advanceTime(3000)
     expect(await settledWith(outcome)).toBeInstanceOf(UnexpectedFlowEndError)
     expect(await alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, outbox: 0 })
+  })
+
+  it('never leave once their flow was killed, even when the confirm arrives afterwards', async () => {
+    const bobEnds: FlowEndEvent[] = []
+    const sent: Envelope[] = []
+    const rule = (envelope: Envelope) => {
+      sent.push(envelope)
+      return envelope.body.t === 'confirm' ? 'hold' : undefined
+    }
+    cluster = await createTestCluster({
+      network: { faults: { rule } },
+      nodes: { Alice: { flows: [giver], redeliverAfterMs: 1000 }, Bob: { responders: [adder], onFlowEnd: (e) => bobEnds.push(e) } },
+    })
+    const alice = cluster.node('Alice')
+    const handle = alice.startFlow(giver, 7)
+    void handle.result.catch(() => undefined)
+    await cluster.settle()
+    expect(cluster.network.onHold).toHaveLength(1)
+    expect(await alice.killFlow(handle.flowId)).toBe(true)
+    cluster.network.release()
+    await cluster.advanceTime(5000)
+    // Bob's responder got the first frame with the init, then the error of the kill: never the held second frame.
+    expect(bobEnds).toHaveLength(1)
+    expect(bobEnds[0]!.ok).toBe(false)
+    expect(bobEnds[0]!.error).toBeInstanceOf(UnexpectedFlowEndError)
+    // Frame 0 went with the init; the held frame 1 never went out, not even after the kill's error frame.
+    expect(sent.filter((e) => e.body.t === 'data')).toEqual([])
+    await alice.committed()
+    expect((await alice.tableCounts()).outbox).toBe(0)
   })
 })
