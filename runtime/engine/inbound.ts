@@ -86,14 +86,17 @@ export class Inbound {
       this.refuseForeign(envelope, session)
       return
     }
+    // Held frames are the outbox's (by session key), so they leave or are dropped also when the flow was
+    // evicted since. A flow not found (killed, being killed) keeps none: its kill discards them.
     if (session && session.status === 'opening') {
-      if (body.t === 'confirm') session.onConfirm(body.version)
-      else session.onReject(body.reason)
+      if (body.t === 'confirm') {
+        session.onConfirm(body.version)
+        outbox.release(session.key)
+      } else {
+        session.onReject(body.reason)
+        outbox.discardHeld(session.key)
+      }
     }
-    // The frames held for this answer leave or are dropped, also when their flow ended meanwhile.
-    const key = initiatorKey(body.session)
-    if (body.t === 'confirm') outbox.release(key)
-    else outbox.discardHeld(key)
     // The peer answered the init: it no longer needs re-sending.
     outbox.answered(messageIds.init(body.session))
     return undefined

@@ -78,7 +78,7 @@ describe('frames held for the confirm', () => {
     expect(await alice.tableCounts()).toMatchObject({ flows: 0, sessions: 0, outbox: 0 })
   })
 
-  it('never leave once their flow was killed, even when the confirm arrives afterwards', async () => {
+  it.each(['after', 'while'] as const)('never leave once their flow is killed, also when the confirm arrives %s the kill completes', async (when) => {
     const bobEnds: FlowEndEvent[] = []
     const sent: Envelope[] = []
     const rule = (envelope: Envelope) => {
@@ -94,9 +94,11 @@ describe('frames held for the confirm', () => {
     void handle.result.catch(() => undefined)
     await cluster.settle()
     expect(cluster.network.onHold).toHaveLength(1)
-    expect(await alice.killFlow(handle.flowId)).toBe(true)
+    if (when === 'after') expect(await alice.killFlow(handle.flowId)).toBe(true)
+    const killing = when === 'while' ? alice.killFlow(handle.flowId) : undefined
     cluster.network.release()
     await cluster.advanceTime(5000)
+    if (killing) expect(await killing).toBe(true)
     // Bob's responder got the first frame with the init, then the error of the kill: never the held second frame.
     expect(bobEnds).toHaveLength(1)
     expect(bobEnds[0]!.ok).toBe(false)
