@@ -2,9 +2,10 @@
  * The outbox: messages leave a node only through here. A message is written to the outbox in the same
  * batch as the journal entry that produced it and transmitted once that batch commits; it is sent again
  * until its receiver acknowledges it (after the receiver's own commit), on a timer and at once when the
- * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave; they wait
- * here, by session key, not with the session, so that they leave when the confirm arrives also after the
- * flow was evicted (the rebuilt session is another object) or ended, with no restart needed.
+ * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave. Both kinds
+ * wait here, not with their flow: an evicted flow's messages are re-sent on the timer, and its frames held
+ * for the confirm (by session key, as the rebuilt session is another object) leave when the confirm comes,
+ * with no restart needed.
  */
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'

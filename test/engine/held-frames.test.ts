@@ -48,6 +48,23 @@ describe('frames held for the confirm', () => {
     expect((await alice.tableCounts()).outbox).toBe(0)
   })
 
+  it('are re-sent on the re-delivery timer, like every message of an evicted flow, when the first copies are lost', async () => {
+    const seen = new Set<string>()
+    // Every message's first copy is lost; both nodes stay up, so only the re-delivery timer sends again.
+    const rule = (envelope: Envelope) => (seen.has(envelope.id) ? undefined : (seen.add(envelope.id), 'drop' as const))
+    cluster = await createTestCluster({
+      network: { faults: { rule } },
+      nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: { responders: [adder], evictIdleAfterMs: 0 } },
+    })
+    const alice = cluster.node('Alice')
+    const handle = alice.startFlow(giver, 7)
+    await cluster.advanceTime(20_000)
+    expect(await settledWith(handle.result)).toBe(expectedTotal(7))
+    expect(alice.stats.evictions).toBeGreaterThanOrEqual(3)
+    expect(alice.stats.rehydrations).toBeGreaterThanOrEqual(3)
+    expect(cluster.node('Alice')).toBe(alice)
+  })
+
   it('leave the outbox and the store when the peer rejects the session of an evicted flow', async () => {
     cluster = await createTestCluster({
       nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: {} },
