@@ -40,7 +40,6 @@ export class EngineSession implements FlowSession {
   readonly inbox = new Map<number, InboxEvent>()
   /** The peer's end or error arrived: no end or error is sent back to it. */
   peerGone = false
-  held: Envelope[] = []
   /** The wire code of `direction`, computed once: it is in every frame this side sends. */
   private readonly dir: DirectionCode
   private receiver: { seq: number; resolve: (event: InboxEvent) => void } | undefined

@@ -3,7 +3,7 @@
  * engine-session.ts implements it. Declared apart so that a run can hold its sessions without knowing
  * their class.
  */
-import type { Envelope, WireException } from '../network/wire.js'
+import type { WireException } from '../network/wire.js'
 import type { SessionChannel, SessionFrame, SessionRequest } from '../protocol/session/channel.js'
 import type { FlowContext } from '../protocol/session/flow-context.js'
 import type { InboxEvent } from './inbox-event.js'
@@ -24,8 +24,6 @@ export interface FlowSession extends SessionChannel {
   readonly status: SessionStatus
   /** Whether the init left (or is in the outbox); only meaningful on the initiating side. */
   readonly initSent: boolean
-  /** Messages after the init wait here until the peer confirms (sent in order on confirm). */
-  readonly held: Envelope[]
   /** Whether the flow it belongs to still runs here (not ended, crashed or evicted). */
   readonly live: boolean
   attach(context: SessionScope, request?: SessionRequest): void

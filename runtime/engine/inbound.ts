@@ -86,13 +86,15 @@ export class Inbound {
       this.refuseForeign(envelope, session)
       return
     }
+    // Held frames are the outbox's (by session key), so they leave or are dropped also when the flow was
+    // evicted since. A flow not found (killed, being killed) keeps none: its kill discards them.
     if (session && session.status === 'opening') {
       if (body.t === 'confirm') {
         session.onConfirm(body.version)
-        outbox.release(session)
+        outbox.release(session.key)
       } else {
         session.onReject(body.reason)
-        outbox.discardHeld(session)
+        outbox.discardHeld(session.key)
       }
     }
     // The peer answered the init: it no longer needs re-sending.

@@ -2,7 +2,10 @@
  * The outbox: messages leave a node only through here. A message is written to the outbox in the same
  * batch as the journal entry that produced it and transmitted once that batch commits; it is sent again
  * until its receiver acknowledges it (after the receiver's own commit), on a timer and at once when the
- * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave.
+ * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave. Both kinds
+ * wait here, not with their flow: an evicted flow's messages are re-sent on the timer, and its frames held
+ * for the confirm (by session key, as the rebuilt session is another object) leave when the confirm comes,
+ * with no restart needed.
  */
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
@@ -24,6 +27,8 @@ interface Pending {
 
 export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'peerAvailable'> {
   private readonly unacked = new Map<string, Pending>()
+  /** Committed frames of initiating sessions waiting for the peer's confirm, by session key, in send order. */
+  private readonly held = new Map<string, Envelope[]>()
   private port: NetworkPort | undefined
   private retryTimer: ClockTimer | undefined
   private stopped = false
@@ -60,7 +65,9 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     if (this.stopped) return
     if (session && session.direction === 'initiator' && envelope.body.t !== 'init') {
       if (session.status === 'opening') {
-        session.held.push(envelope)
+        const waiting = this.held.get(session.key)
+        if (waiting) waiting.push(envelope)
+        else this.held.set(session.key, [envelope])
         return
       }
       if (session.status === 'rejected') {
@@ -78,19 +85,26 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     if (!this.unacked.has(envelope.id)) this.transmit(envelope, undefined)
   }
 
-  /** The peer confirmed: the frames held for the confirm leave, in order. */
-  release(session: FlowSession): void {
-    for (const held of session.held.splice(0)) this.transmit(held, session)
+  /** The peer confirmed the session: the frames held for the confirm leave, in order. */
+  release(sessionKey: string): void {
+    const waiting = this.held.get(sessionKey)
+    if (!waiting) return
+    this.held.delete(sessionKey)
+    for (const envelope of waiting) this.transmit(envelope, undefined)
   }
 
-  /** The peer rejected: the frames held for the confirm never leave. */
-  discardHeld(session: FlowSession): void {
-    for (const held of session.held.splice(0)) this.store.deleteOutbox(held.id)
+  /** The peer rejected the session: the frames held for the confirm never leave (out of memory and the store). */
+  discardHeld(sessionKey: string): void {
+    const waiting = this.held.get(sessionKey)
+    if (!waiting) return
+    this.held.delete(sessionKey)
+    for (const envelope of waiting) this.store.deleteOutbox(envelope.id)
   }
 
   /** A message that must not be sent (again): out of memory and out of the store. */
   discard(id: string): void {
     this.unacked.delete(id)
+    if (this.held.size > 0) this.unhold(id)
     this.store.deleteOutbox(id)
   }
 
@@ -117,6 +131,17 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
   stop(): void {
     this.stopped = true
     if (this.retryTimer) this.clock.clearTimeout(this.retryTimer)
+  }
+
+  /** Forgets a held frame (its flow was killed before the confirm). */
+  private unhold(id: string): void {
+    for (const [key, waiting] of this.held) {
+      const index = waiting.findIndex((envelope) => envelope.id === id)
+      if (index < 0) continue
+      waiting.splice(index, 1)
+      if (waiting.length === 0) this.held.delete(key)
+      return
+    }
   }
 
   private armRetry(): void {
