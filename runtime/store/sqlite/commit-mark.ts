@@ -5,7 +5,8 @@
  * older copy was put back, the file was emptied, replaced or deleted. Resuming such a store would re-run
  * or lose steps its peers already acknowledged, and its flows would hang.
  *
- * The database keeps a matching counter (the `commits` row of `meta`). About once a second after commits
+ * The database keeps a matching counter in its header (`PRAGMA user_version`, 0 in a new or older store; no
+ * table holds it, so dumps of the tables do not see it change). About once a second after commits
  * (and when the store closes), the counter is raised inside the next group-commit batch; once that batch
  * committed, the mark is rewritten with the new value, atomically (temporary file, fsync, rename, fsync of
  * the directory) and off the event loop. The mark never runs ahead of what is durable: with durability
@@ -33,9 +34,7 @@ const markFile = (path: string) => `${path}-commits`
 
 /** The counter the database holds, read before anything is written (0 for a new, empty or foreign file). */
 export function storedCommit(db: Database.Database): number {
-  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() === undefined) return 0
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'commits'`).get() as { value: string } | undefined
-  return row ? Number(row.value) : 0
+  return db.pragma('user_version', { simple: true }) as number
 }
 
 /** Throws StoreRolledBackError when the mark beside `path` records more commits than the database holds. */
@@ -73,18 +72,16 @@ export class CommitStamp {
   private marked: number
   private writing: Promise<void> = Promise.resolve()
   private writes = 0
-  private readonly update: Database.Statement
 
   constructor(
     private readonly path: string,
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly commits: GroupCommit,
     private counter: number,
     /** With synchronous=NORMAL a commit is not durable until the WAL is synced: sync it before marking. */
     private readonly syncWal: boolean,
   ) {
     this.marked = counter
-    this.update = db.prepare(`UPDATE meta SET value = ? WHERE key = 'commits'`)
   }
 
   /** Called after every transaction that wrote something: raises the counter within about a second. */
@@ -115,7 +112,7 @@ export class CommitStamp {
     this.dirty = false
     this.bumping = true
     const next = this.counter + 1
-    this.commits.add(this.update, [String(next)])
+    this.commits.add(this.db.prepare(`PRAGMA user_version = ${next}`), []) // a pragma takes no parameters; prepared once a second
     this.commits.afterCommit(() => {
       this.counter = next
       this.bumping = false

@@ -31,10 +31,3 @@ export function migrate(db: Database.Database, path: string): void {
   })()
 }
 
-/**
- * The commit counter (commit-mark.ts): a `commits` row in `meta`, which every schema version has. Added at
- * every open when missing, outside the versioned steps above, so stores of any version gain it unchanged.
- */
-export function ensureCommitCounter(db: Database.Database): void {
-  db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('commits', '0')`).run()
-}

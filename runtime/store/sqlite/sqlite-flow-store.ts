@@ -14,7 +14,7 @@ import type { CommitFaultListener, Durability, FlowRetention, FlowStore } from '
 import type { SessionRow } from '../store-rows.js'
 import { CommitStamp, refuseIfBehind, storedCommit } from './commit-mark.js'
 import { type CommitRetry, GroupCommit } from './group-commit.js'
-import { ensureCommitCounter, migrate } from './migrate.js'
+import { migrate } from './migrate.js'
 import { SqliteReads } from './sqlite-reads.js'
 import { asStoreDamage } from './store-damage.js'
 import { StoreLock } from './store-lock.js'
@@ -61,7 +61,6 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
       this.db.pragma('journal_mode = WAL')
       this.db.pragma(`synchronous = ${options.durability === 'fast' ? 'NORMAL' : 'FULL'}`)
       migrate(this.db, path)
-      ensureCommitCounter(this.db)
     } catch (error) {
       this.db.close()
       lock?.release()
