@@ -43,6 +43,7 @@ export interface FlowRetention {
 
 /** A commit that failed (see `FlowStore.onCommitFailure`). */
 export interface CommitFailure {
+  /** What the backend threw (SQLite: a SqliteError with its `code`, e.g. SQLITE_FULL). */
   readonly error: unknown
   /** Failed attempts in a row, 1 for the first. */
   readonly attempts: number
@@ -56,6 +57,7 @@ export interface CommitFailure {
 
 /** Hears of failed commits and of the first commit that succeeds after them. */
 export interface CommitFaultListener {
+  /** A commit failed; called for every attempt (the listener rate-limits what it logs). */
   failed(failure: CommitFailure): void
   /** A commit succeeded after `attempts` failed ones, the first of them `ms` milliseconds ago. */
   recovered(attempts: number, ms: number): void

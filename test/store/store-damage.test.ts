@@ -108,7 +108,11 @@ describe('a store that went backwards', () => {
 
     const error = await refused(file)
     expect(error.code).toBe('STORE_ROLLED_BACK')
-    expect(error.message).toMatch(new RegExp(`^The store ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} went backwards: it is at commit \\d+ but had reached at least commit ${reached} at \\S+Z`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The store ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} went backwards: it is at commit \\d+ but had reached at least commit ${reached} at \\S+Z`,
+      ),
+    )
     expect(error.message).toContain(markOf(file))
     expect(error.message).toContain('Restore the store')
     expect(exitCodeOf(error, 99)).toBe(exitCodes.storeDamaged)

@@ -5,12 +5,12 @@
  * and the way out, and an emptied one does not re-run the config's start list.
  */
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exitCodes } from '../../runtime/protocol/errors/exit-codes.js'
-import { ProcessCluster } from '../../scripts/lib/process-cluster.js'
+import { freePort, ProcessCluster } from '../../scripts/lib/process-cluster.js'
 
 const repository = path.resolve(import.meta.dirname, '..', '..')
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-store-xproc-'))
@@ -27,12 +27,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** `colloquy node` for `name`'s config, run to its exit. */
-function runNode(name: string) {
-  const run = spawnSync(process.execPath, [path.join(repository, 'bin', 'colloquy.js'), 'node', '--config', cluster.node(name).config, '--json'], {
+/** `colloquy node` for `name`'s config (or the config file given), run to its exit. */
+function runNode(name: string, config = cluster.node(name).config) {
+  const run = spawnSync(process.execPath, [path.join(repository, 'bin', 'colloquy.js'), 'node', '--config', config, '--json'], {
     cwd: repository,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 30_000,
   })
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }
@@ -44,7 +44,10 @@ describe('colloquy node: one process per store', () => {
     await cluster.waitFor((n, e) => n.name === 'Caller' && e.event === 'flow-end', 30_000, true)
     const first = cluster.node('Caller').events.find((e) => e.event === 'ready') as { pid: number }
 
-    const second = runNode('Caller')
+    // The same database and key, listening elsewhere: only the store can tell the two apart.
+    const again = path.join(dir, 'Caller-again.node.json')
+    writeFileSync(again, JSON.stringify({ ...JSON.parse(readFileSync(cluster.node('Caller').config, 'utf8')), listen: `127.0.0.1:${await freePort()}` }))
+    const second = runNode('Caller', again)
     expect(second.code).toBe(exitCodes.failed)
     expect(second.stderr).toContain(`The store ${cluster.node('Caller').database} is in use by pid ${first.pid} on host ${hostname()} since `)
     expect(second.stderr).toContain('Stop that node first')

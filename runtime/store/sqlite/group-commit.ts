@@ -176,7 +176,9 @@ export class GroupCommit {
 
 /** Back-off of a failed commit: the first retry after `firstMs`, doubling up to `maxMs`. */
 export interface CommitRetry {
+  /** Delay before the first retry. */
   readonly firstMs: number
+  /** Longest delay between retries. */
   readonly maxMs: number
 }
 

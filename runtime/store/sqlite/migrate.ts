@@ -30,4 +30,3 @@ export function migrate(db: Database.Database, path: string): void {
     db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION))
   })()
 }
-

@@ -71,7 +71,9 @@ function readHolder(file: string): StoreHolder | undefined {
 }
 
 function inUseMessage(path: string, holder: StoreHolder | undefined): string {
-  const who = holder ? `pid ${holder.pid} on host ${holder.host} since ${holder.since}` : `another process (its owner record ${path}-owner is missing or unreadable)`
+  const who = holder
+    ? `pid ${holder.pid} on host ${holder.host} since ${holder.since}`
+    : `another process (its owner record ${path}-owner is missing or unreadable)`
   return (
     `The store ${path} is in use by ${who}; a store belongs to one node at a time, and two nodes on it would both resume its flows. ` +
     'Stop that node first, or give this one a database of its own.'
