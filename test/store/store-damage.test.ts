@@ -30,8 +30,16 @@ const park = flow('park', async (ctx, ms: number) => {
   return 'woke'
 })
 
-async function open(file: string): Promise<Node> {
-  const node = await createNode({ name: 'Alice', store: file, network: new InMemoryNetwork(), flows: [double, park], logger: silent, keepFinishedFlows: true })
+async function open(file: string, durability: 'full' | 'fast' = 'full'): Promise<Node> {
+  const node = await createNode({
+    name: 'Alice',
+    store: file,
+    durability,
+    network: new InMemoryNetwork(),
+    flows: [double, park],
+    logger: silent,
+    keepFinishedFlows: true,
+  })
   opened.push(node)
   return node
 }
@@ -89,34 +97,50 @@ describe('a damaged store file', () => {
   })
 })
 
-describe('a store that went backwards', () => {
-  it('after its write-ahead log was lost is refused with the commit it is at and the one it had reached', async () => {
-    const file = join(dir, 'lost-wal.db')
-    await busyStore(file, 3)
-    const before = markValue(file)
-    const node = await open(file)
-    for (let i = 0; i < 20; i++) await node.startFlow(double, i).result
-    await markReaches(file, before + 1)
-    const reached = markValue(file)
-    // The database file alone, as the commits since the node opened are still in its -wal file only.
-    copyFileSync(file, `${file}.main-only`)
-    node.crash()
-    opened.splice(opened.indexOf(node), 1)
-    copyFileSync(`${file}.main-only`, file)
-    rmSync(`${file}-wal`, { force: true })
-    rmSync(`${file}-shm`, { force: true })
+it('keeps its commit mark within about a second of its commits, and an idle store writes nothing more', async () => {
+  const file = join(dir, 'idle.db')
+  const node = await open(file)
+  for (let i = 0; i < 10; i++) await node.startFlow(double, i).result
+  await markReaches(file, 1)
+  await new Promise((resolve) => setTimeout(resolve, 1200)) // any raise still due has happened
+  const transactions = node.stats.transactions
+  const mark = markValue(file)
+  await new Promise((resolve) => setTimeout(resolve, 2500))
+  expect(node.stats.transactions).toBe(transactions)
+  expect(markValue(file)).toBe(mark)
+})
 
-    const error = await refused(file)
-    expect(error.code).toBe('STORE_ROLLED_BACK')
-    expect(error.message).toMatch(
-      new RegExp(
-        `^The store ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} went backwards: it is at commit \\d+ but had reached at least commit ${reached} at \\S+Z`,
-      ),
-    )
-    expect(error.message).toContain(markOf(file))
-    expect(error.message).toContain('Restore the store')
-    expect(exitCodeOf(error, 99)).toBe(exitCodes.storeDamaged)
-  })
+describe('a store that went backwards', () => {
+  it.each(['full', 'fast'] as const)(
+    'after its write-ahead log was lost is refused with the commit it is at and the one it had reached (durability %s)',
+    async (durability) => {
+      const file = join(dir, `lost-wal-${durability}.db`)
+      await busyStore(file, 3)
+      const before = markValue(file)
+      const node = await open(file, durability)
+      for (let i = 0; i < 20; i++) await node.startFlow(double, i).result
+      await markReaches(file, before + 1)
+      const reached = markValue(file)
+      // The database file alone, as the commits since the node opened are still in its -wal file only.
+      copyFileSync(file, `${file}.main-only`)
+      node.crash()
+      opened.splice(opened.indexOf(node), 1)
+      copyFileSync(`${file}.main-only`, file)
+      rmSync(`${file}-wal`, { force: true })
+      rmSync(`${file}-shm`, { force: true })
+
+      const error = await refused(file)
+      expect(error.code).toBe('STORE_ROLLED_BACK')
+      expect(error.message).toMatch(
+        new RegExp(
+          `^The store ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} went backwards: it is at commit \\d+ but had reached at least commit ${reached} at \\S+Z`,
+        ),
+      )
+      expect(error.message).toContain(markOf(file))
+      expect(error.message).toContain('Restore the store')
+      expect(exitCodeOf(error, 99)).toBe(exitCodes.storeDamaged)
+    },
+  )
 
   it('when an older copy was put back is refused; deleting the mark, as the message says, opens it', async () => {
     const file = join(dir, 'restored.db')
@@ -153,6 +177,7 @@ describe('a store that went backwards', () => {
     await busyStore(file, 1)
     rmSync(file)
     expect((await refused(file)).code).toBe('STORE_ROLLED_BACK')
+    expect(existsSync(file), 'no empty database is created in its place').toBe(false)
     const fresh = await open(join(dir, 'fresh.db'))
     await expect(fresh.startFlow(double, 4).result).resolves.toBe(8)
   })

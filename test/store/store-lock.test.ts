@@ -49,6 +49,8 @@ it('refuses a second node on a store in use, naming the process, its host and si
   await expect(first.startFlow(double, 2).result).resolves.toBe(4)
   const second = await open(file).catch((error: unknown) => error)
   refusal(second, file)
+  // The refused attempt did not loosen the first node's hold.
+  refusal(await open(file).catch((error: unknown) => error), file)
   // The refused opener changed nothing: the first node goes on.
   await expect(first.startFlow(double, 5).result).resolves.toBe(10)
 })

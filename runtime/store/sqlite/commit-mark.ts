@@ -103,6 +103,12 @@ export class CommitStamp {
     if (this.dirty && !this.bumping) this.bump()
   }
 
+  /** The store crashed (closed without committing): nothing more is raised or marked. */
+  stop(): void {
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+  }
+
   /** After the database closed (everything checkpointed into the file): the mark catches up. */
   afterClose(): void {
     if (this.counter > this.marked) this.writeSync(this.counter)

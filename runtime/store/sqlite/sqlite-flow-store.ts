@@ -9,6 +9,7 @@
  * written, the checks that refuse a damaged store (store-damage.ts) or one that went backwards
  * (commit-mark.ts); then WAL mode and the schema. ':memory:' has neither lock nor mark.
  */
+import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { CommitFaultListener, Durability, FlowRetention, FlowStore } from '../flow-store.js'
 import type { SessionRow } from '../store-rows.js'
@@ -32,6 +33,7 @@ const unheard: CommitFaultListener = { failed: () => {}, recovered: () => {} }
 function openChecked(path: string, lock: StoreLock | undefined): { db: Database.Database; commit: number } {
   let db: Database.Database | undefined
   try {
+    if (lock && !existsSync(path)) refuseIfBehind(path, 0) // deleted, with its mark left: refused before SQLite creates a file
     db = new Database(path)
     const commit = storedCommit(db)
     if (lock) refuseIfBehind(path, commit)
@@ -181,6 +183,7 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
   }
 
   crash(): void {
+    this.stamp?.stop()
     this.commits.abandon()
     if (this.db.open) this.db.close()
     this.lock?.drop()
