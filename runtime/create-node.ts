@@ -7,6 +7,7 @@ import type { Node, NodeOptions } from './engine/index.js'
 import { openNode } from './engine/node.js'
 import type { FlowStore } from './store/flow-store.js'
 import { SqliteFlowStore } from './store/sqlite/sqlite-flow-store.js'
+import { asStoreDamage } from './store/sqlite/store-damage.js'
 
 /** Opens (or reopens) a node and resumes every unfinished flow by replay before it resolves. */
 export async function createNode(options: NodeOptions): Promise<Node> {
@@ -16,6 +17,7 @@ export async function createNode(options: NodeOptions): Promise<Node> {
     return await openNode({ ...options, store })
   } catch (error) {
     if (opened) store.close() // a store the caller gave stays the caller's to close when the node did not open
-    throw error
+    // A damaged page met while reading the store at open names the file and the way out.
+    throw store instanceof SqliteFlowStore ? asStoreDamage(store.path, error) : error
   }
 }

@@ -15,6 +15,7 @@ import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import { type Clock, systemClock } from './clock.js'
+import { CommitFaultReport } from './commit-fault-report.js'
 import { DeclaredVersions } from './declared-versions.js'
 import { Drain } from './drain.js'
 import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
@@ -92,7 +93,7 @@ class EngineNode implements Node {
     const declared = (this.declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols))
     const parking = (this.parking = new Parking(name, logger))
     this.drain = new Drain(name, options.drain ?? false, store, parking)
-    store.onCommitFailure((error) => this.failStop(error))
+    store.onCommitFailure(new CommitFaultReport(name, store.location, logger, clock, () => this.crash()))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
     this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000)
     const parties = (this.parties = new KnownParties(name, logger))
@@ -276,12 +277,5 @@ class EngineNode implements Node {
     this.eviction.stop()
     this.loaded.clear()
     this.hub.complete()
-  }
-
-  private failStop(error: unknown): void {
-    this.logger.error(
-      `Node ${this.name} could not commit to ${this.#store.location} and stops: ${(error as Error)?.message ?? String(error)}. Fix the storage and open the node again; unfinished flows resume.`,
-    )
-    queueMicrotask(() => this.crash())
   }
 }

@@ -21,5 +21,6 @@ node.json fields (paths relative to the file):
             redeliverAfterMs, evictIdleAfterMs, start ([{ "flow", "id", "args" }])
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config, key, network map or app,
-4 stopping failed or an internal error (please report it).
+4 stopping failed or an internal error (please report it), 6 the database is damaged or went backwards
+(restore it from a backup; the message says how).
 `

@@ -6,6 +6,7 @@
 import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
 import { TcpNetwork } from '../transport/tcp-network.js'
@@ -42,24 +43,32 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     warn: (message, fields) => sink({ event: 'log', node: config.name, level: 'warn', message, ...(fields ? { fields } : {}) }),
     error: (message, fields) => sink({ event: 'log', node: config.name, level: 'error', message, ...(fields ? { fields } : {}) }),
   }
-  const network = await TcpNetwork.start({
-    identity,
-    map,
-    listen: config.listen,
-    logger,
-    ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
-  })
+  // The store before the listener: a store in use by another node, damaged or behind its commit mark is
+  // refused before this process takes a port or shows itself to a peer.
+  const store = new SqliteFlowStore(config.database, { durability: config.durability })
+  let network: TcpNetwork
+  try {
+    network = await TcpNetwork.start({
+      identity,
+      map,
+      listen: config.listen,
+      logger,
+      ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+    })
+  } catch (error) {
+    store.close()
+    throw error
+  }
   let node: Node
   try {
     node = await createNode({
       name: config.name,
-      store: config.database,
+      store,
       network,
       flows: app.flows,
       responders: app.responders,
       ...(app.protocols ? { protocols: app.protocols } : {}),
       drain: config.drain,
-      durability: config.durability,
       keepFinishedFlows: 'started',
       logger,
       ...(config.redeliverAfterMs ? { redeliverAfterMs: config.redeliverAfterMs } : {}),
@@ -77,6 +86,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
         }),
     })
   } catch (error) {
+    store.close() // given to createNode, so still ours to close when the node did not open
     await network.close()
     throw error
   }

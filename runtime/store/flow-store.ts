@@ -41,6 +41,28 @@ export interface FlowRetention {
   readonly keepJournal: boolean
 }
 
+/** A commit that failed (see `FlowStore.onCommitFailure`). */
+export interface CommitFailure {
+  /** What the backend threw (SQLite: a SqliteError with its `code`, e.g. SQLITE_FULL). */
+  readonly error: unknown
+  /** Failed attempts in a row, 1 for the first. */
+  readonly attempts: number
+  /**
+   * When the store tries the batch again: it keeps the batch (nothing in it was acknowledged or reported)
+   * and retries on a fault that may clear (disk full, I/O error, busy). Undefined when waiting cannot help
+   * (a broken constraint, a damaged file): the store then takes no more writes.
+   */
+  readonly retryInMs: number | undefined
+}
+
+/** Hears of failed commits and of the first commit that succeeds after them. */
+export interface CommitFaultListener {
+  /** A commit failed; called for every attempt (the listener rate-limits what it logs). */
+  failed(failure: CommitFailure): void
+  /** A commit succeeded after `attempts` failed ones, the first of them `ms` milliseconds ago. */
+  recovered(attempts: number, ms: number): void
+}
+
 /** Group commit as the engine drives it: batches of writes that become durable together. */
 export interface Commits {
   /** Number of the batch being filled; batches commit in order. */
@@ -60,8 +82,8 @@ export interface FlowStore {
   readonly commits: Commits
   /** Where the store lives (a file path, a connection), for messages. */
   readonly location: string
-  /** What to do when a commit fails; the store refuses further writes afterwards. */
-  onCommitFailure(handler: (error: unknown) => void): void
+  /** Who hears of failed commits (the node logs them, and stops when the store gives up). */
+  onCommitFailure(listener: CommitFaultListener): void
 
   // ---- writes (queued into the current batch; each returns the batch number) ----
   insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number): number

@@ -7,10 +7,13 @@
  */
 import { isColloquyError } from './colloquy-error.js'
 
-/** Exit codes by outcome. 1 means "stale" to `check` and "refused to start or failed" to `node`. */
-export const exitCodes = { ok: 0, stale: 1, failed: 1, usage: 2, invalidProtocol: 3, internal: 4, incompatible: 5 } as const
+/**
+ * Exit codes by outcome. 1 means "stale" to `check` and "refused to start or failed" to `node`; 6 is a node's
+ * store that cannot be trusted (damaged, or behind what it had committed): restore it from a backup.
+ */
+export const exitCodes = { ok: 0, stale: 1, failed: 1, usage: 2, invalidProtocol: 3, internal: 4, incompatible: 5, storeDamaged: 6 } as const
 
-const { failed, usage, invalidProtocol, internal } = exitCodes
+const { failed, usage, invalidProtocol, internal, storeDamaged } = exitCodes
 
 export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.freeze({
   // The command line, or a setup the operator must fix before anything runs.
@@ -34,6 +37,10 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STORE_SCHEMA_NEWER: failed,
   STORE_SCHEMA_UNKNOWN: failed,
   STORE_INCONSISTENT: failed,
+  STORE_IN_USE: failed,
+  // The node's store cannot be trusted: restore it from a backup.
+  STORE_CORRUPT: storeDamaged,
+  STORE_ROLLED_BACK: storeDamaged,
   TRANSPORT_LISTEN: failed,
   NETWORK_ENDPOINT: failed,
   NETWORK_UNSETTLED: failed,

@@ -4,35 +4,75 @@
  * kill -9 and power loss: WAL with synchronous=FULL fsyncs every commit. `durability: 'fast'` uses
  * synchronous=NORMAL: still safe against a process crash, but the last commits before a power loss or
  * OS crash may be lost.
+ *
+ * Opening a file store: its lock first (one node per store, store-lock.ts), then, before anything is
+ * written, the checks that refuse a damaged store (store-damage.ts) or one that went backwards
+ * (commit-mark.ts); then WAL mode and the schema. ':memory:' has neither lock nor mark.
  */
+import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import type { Durability, FlowRetention, FlowStore } from '../flow-store.js'
+import type { CommitFaultListener, Durability, FlowRetention, FlowStore } from '../flow-store.js'
 import type { SessionRow } from '../store-rows.js'
-import { GroupCommit } from './group-commit.js'
+import { CommitStamp, refuseIfBehind, storedCommit } from './commit-mark.js'
+import { type CommitRetry, GroupCommit } from './group-commit.js'
 import { migrate } from './migrate.js'
 import { SqliteReads } from './sqlite-reads.js'
+import { asStoreDamage } from './store-damage.js'
+import { StoreLock } from './store-lock.js'
 
 export interface StoreOptions {
   /** 'full' (default): synchronous=FULL; 'fast': synchronous=NORMAL, may lose the last commits on power loss. */
   readonly durability?: Durability
-  /** Called when a commit fails; the store refuses further writes afterwards. */
-  readonly onFailure?: (error: unknown) => void
+  /** Back-off of a commit that failed on a fault that may clear (default: 50 ms, doubling up to 5 s). */
+  readonly commitRetry?: CommitRetry
+}
+
+const unheard: CommitFaultListener = { failed: () => {}, recovered: () => {} }
+
+/** Opens the database of a file store, its lock taken: refuses it when damaged or behind its commit mark. */
+function openChecked(path: string, lock: StoreLock | undefined): { db: Database.Database; commit: number } {
+  let db: Database.Database | undefined
+  try {
+    if (lock && !existsSync(path)) refuseIfBehind(path, 0) // deleted, with its mark left: refused before SQLite creates a file
+    db = new Database(path)
+    const commit = storedCommit(db)
+    if (lock) refuseIfBehind(path, commit)
+    return { db, commit }
+  } catch (error) {
+    db?.close()
+    lock?.release()
+    throw asStoreDamage(path, error)
+  }
 }
 
 export class SqliteFlowStore extends SqliteReads implements FlowStore {
   readonly commits: GroupCommit
   readonly path: string
-  private failureHandler: (error: unknown) => void
+  private listener = unheard
+  private readonly lock: StoreLock | undefined
+  private readonly stamp: CommitStamp | undefined
   private readonly s
 
   constructor(path: string, options: StoreOptions = {}) {
-    super(new Database(path))
+    const lock = path === ':memory:' || path === '' ? undefined : StoreLock.acquire(path)
+    const { db, commit } = openChecked(path, lock)
+    super(db)
     this.path = path
-    this.failureHandler = options.onFailure ?? (() => {})
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma(`synchronous = ${options.durability === 'fast' ? 'NORMAL' : 'FULL'}`)
-    migrate(this.db, path)
-    this.commits = new GroupCommit(this.db, (error) => this.failureHandler(error))
+    this.lock = lock
+    try {
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma(`synchronous = ${options.durability === 'fast' ? 'NORMAL' : 'FULL'}`)
+      migrate(this.db, path)
+    } catch (error) {
+      this.db.close()
+      lock?.release()
+      throw asStoreDamage(path, error)
+    }
+    this.commits = new GroupCommit(this.db, () => this.listener, options.commitRetry)
+    if (lock) {
+      const stamp = (this.stamp = new CommitStamp(path, this.db, this.commits, commit, options.durability === 'fast'))
+      this.commits.onCommitted = () => stamp.committed()
+    }
     const p = (sql: string) => this.db.prepare(sql)
     this.s = {
       insertFlow: p(`INSERT INTO flows (id, name, kind, args, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`),
@@ -59,8 +99,16 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     return this.path
   }
 
-  onCommitFailure(handler: (error: unknown) => void): void {
-    this.failureHandler = handler
+  onCommitFailure(listener: CommitFaultListener): void {
+    this.listener = listener
+  }
+
+  /**
+   * For tests: `fault` runs inside every commit's transaction, before COMMIT; a throw (e.g. a SqliteError
+   * with code SQLITE_FULL) fails that commit as the storage would. Undefined clears it.
+   */
+  injectCommitFault(fault: (() => void) | undefined): void {
+    this.commits.fault = fault
   }
 
   // ---- writes (queued into the current group-commit batch) ----
@@ -126,13 +174,18 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
 
   override close(): void {
     if (!this.db.open) return
+    this.stamp?.closing()
     this.commits.flush()
     this.commits.abandon()
     this.db.close()
+    this.stamp?.afterClose()
+    this.lock?.release()
   }
 
   crash(): void {
+    this.stamp?.stop()
     this.commits.abandon()
     if (this.db.open) this.db.close()
+    this.lock?.drop()
   }
 }
