@@ -2,38 +2,15 @@
  * Killing a flow as an operator would (Corda's killFlow), whether it is in memory, evicted or parked: its
  * run dies where it stands, its counterparties get the error frames it owes them (flow-farewell.ts), the
  * outcome policy decides what stays of it, and its result rejects with FlowKilledError. A run in memory
- * dies before anything is awaited; while the store is read, the flow is not rehydrated (recovery.ts).
+ * dies before anything is awaited; while the store is read, the flow is not rehydrated (recovery.ts). It is
+ * ended as a failing flow is (flow-failure.ts); a kill the store fails leaves the flow parked, to be killed again.
  */
-import type { FlowLogger } from '../protocol/session/flow-context.js'
-import { decode } from '../store/codec.js'
-import type { FlowStore } from '../store/flow-store.js'
-import type { Envelope } from '../network/wire.js'
-import type { Drain } from './drain.js'
-import { FlowKilledError, NodeStoppedError } from './engine-errors.js'
-import type { EventHub } from './event-hub.js'
-import { farewell } from './flow-farewell.js'
-import type { FlowResults } from './flow-results.js'
-import type { LoadedFlows } from './loaded-flows.js'
-import type { Outbox } from './outbox.js'
-import type { OutcomePolicy } from './outcome-policy.js'
-import type { Parking } from './parking.js'
-import type { Recovery } from './recovery.js'
+import { describeError } from './describe-error.js'
+import { FlowKilledError } from './engine-errors.js'
+import { type FailureParts, endFromStore } from './flow-failure.js'
+import type { FlowRun } from './flow-run.js'
 
-export interface KillParts {
-  readonly node: string
-  readonly logger: FlowLogger
-  readonly store: FlowStore
-  readonly loaded: LoadedFlows
-  readonly parking: Parking
-  readonly outbox: Outbox
-  readonly policy: OutcomePolicy
-  readonly results: FlowResults
-  readonly events: EventHub
-  readonly drain: Drain
-  readonly recovery: Pick<Recovery, 'whileEnding'>
-  /** Whether the node stopped while the store was read: then nothing is written. */
-  readonly stopped: () => boolean
-}
+export type KillParts = FailureParts
 
 /** Resolves false when no unfinished flow has that id, or the flow is already ending. */
 export async function killFlow(parts: KillParts, flowId: string): Promise<boolean> {
@@ -46,31 +23,26 @@ export async function killFlow(parts: KillParts, flowId: string): Promise<boolea
     run.state = 'dead'
     loaded.unload(run)
   }
-  return parts.recovery.whileEnding(flowId, () => end(parts, flowId))
+  return parts.recovery.whileEnding(flowId, () => end(parts, flowId, run))
 }
 
-async function end(parts: KillParts, flowId: string): Promise<boolean> {
-  const { node, store, outbox } = parts
-  // What the flow did so far is what its counterparties may have seen: commit it, then read it back.
-  store.commits.flush()
-  await store.commits.commit()
-  const row = await store.flow(flowId)
-  if (row?.status !== 'running') return false
-  const { errors, discard, owed } = await farewell(store, node, flowId)
-  if (parts.stopped()) throw new NodeStoppedError(`Node ${node} stopped while killing flow ${flowId}; open it again and kill the flow there.`)
-  parts.parking.release(flowId)
-  const error = new FlowKilledError(`The flow ${flowId} ('${row.name}') was killed on ${node}.`)
-  for (const id of discard) outbox.discard(id)
-  for (const { envelope, sessionKey } of errors) outbox.write(envelope, sessionKey)
-  store.finishFlow(flowId, parts.policy.retention(row.kind, { ok: false, error }), { inbox: true, timers: true })
-  store.commits.afterCommit(() => {
-    for (const pending of owed) outbox.transmitUnlessPending(decode<Envelope>(pending.envelope))
-    for (const { envelope } of errors) outbox.transmit(envelope, undefined)
-  })
-  await store.commits.commit()
-  parts.logger.warn(`Flow ${flowId} ('${row.name}') on ${node} was killed; ${errors.length} counterparty session(s) are told it ended.`)
-  parts.results.settle(flowId, { ok: false, error })
-  parts.events.flowEnded({ flowId, name: row.name, kind: row.kind, ok: false, error })
-  void parts.drain.check()
-  return true
+async function end(parts: KillParts, flowId: string, run: FlowRun | undefined): Promise<boolean> {
+  const { node } = parts
+  try {
+    return await endFromStore(parts, flowId, {
+      doing: `killing flow ${flowId}`,
+      error: (row) => new FlowKilledError(`The flow ${flowId} ('${row.name}') was killed on ${node}.`),
+      ended: (row, told) => parts.logger.warn(`Flow ${flowId} ('${row.name}') on ${node} was killed; ${told} counterparty session(s) are told it ended.`),
+    })
+  } catch (error) {
+    // Half-killed: its run is gone from memory. Parked, it is not rehydrated meanwhile and can be killed again.
+    if (!parts.stopped())
+      parts.parking.park({
+        flowId,
+        flowName: run?.name ?? '?',
+        kind: run?.kind ?? 'started',
+        reason: `killing it failed (${describeError(error)}); call killFlow('${flowId}') again`,
+      })
+    throw error
+  }
 }

@@ -22,9 +22,10 @@ import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
 import type { FlowEvent } from './flow-events.js'
+import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
 import { FlowResults } from './flow-results.js'
-import type { RunEnvironment } from './flow-run.js'
+import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
 import { Inbound } from './inbound.js'
@@ -35,7 +36,7 @@ import type { NodeOptions } from './node-options.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
 import { Parking } from './parking.js'
-import { Recovery } from './recovery.js'
+import { type FailRebuild, Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
 import { TimerQueue } from './timer-queue.js'
 
@@ -72,6 +73,8 @@ class EngineNode implements Node {
   private readonly recovery: Recovery
   private readonly env: RunEnvironment
   private readonly killParts: KillParts
+  /** Where every asynchronous path hands a fault that concerns one flow (flow-failure.ts). */
+  private readonly failure: FlowFailure
   private readonly declared: DeclaredVersions
   private readonly inbound: Inbound
   private port: NetworkPort | undefined
@@ -92,12 +95,13 @@ class EngineNode implements Node {
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure((error) => this.failStop(error))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
-    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000)
-    this.hub = new EventHub(name, store.commits, options)
+    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000, (envelope, error) => this.failure.unsendable(envelope, error))
+    this.hub = new EventHub(name, store.commits, options, logger)
     this.events = this.hub.events
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
     const policy = new OutcomePolicy(options.keepFinishedFlows)
-    const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain }
+    const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
+    const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
     this.env = {
@@ -114,8 +118,10 @@ class EngineNode implements Node {
     }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
-    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped)
+    const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
+    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
+    this.failure = new FlowFailure(this.killParts)
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -136,6 +142,7 @@ class EngineNode implements Node {
       recovery: this.recovery,
       outbox: this.outbox,
       handshake,
+      failure: this.failure,
       stopped,
     })
   }

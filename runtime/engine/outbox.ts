@@ -2,7 +2,8 @@
  * The outbox: messages leave a node only through here. A message is written to the outbox in the same
  * batch as the journal entry that produced it and transmitted once that batch commits; it is sent again
  * until its receiver acknowledges it (after the receiver's own commit), on a timer and at once when the
- * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave.
+ * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave. A send
+ * the network throws on is not retried: it goes to `unsendable`, which fails the flow that sent it.
  */
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
@@ -32,6 +33,8 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     private readonly store: Pick<FlowStore, 'putOutbox' | 'deleteOutbox' | 'deleteAcknowledged' | 'commits'>,
     private readonly clock: Clock,
     private readonly redeliverAfter: number,
+    /** A message the network refused (its send threw): it is not sent again, and the flow that sent it fails (flow-failure.ts). */
+    private readonly unsendable: (envelope: Envelope, error: unknown) => void,
   ) {}
 
   /** Sent messages not yet acknowledged by their receiver. */
@@ -69,7 +72,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
       }
     }
     this.unacked.set(envelope.id, { envelope, sentAt: this.clock.now() })
-    this.port!.send(envelope)
+    this.send(envelope)
     this.armRetry()
   }
 
@@ -110,13 +113,22 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     for (const pending of this.unacked.values()) {
       if (pending.envelope.to !== party) continue
       pending.sentAt = this.clock.now()
-      this.port!.send(pending.envelope)
+      this.send(pending.envelope)
     }
   }
 
   stop(): void {
     this.stopped = true
     if (this.retryTimer) this.clock.clearTimeout(this.retryTimer)
+  }
+
+  private send(envelope: Envelope): void {
+    try {
+      this.port!.send(envelope)
+    } catch (error) {
+      this.unacked.delete(envelope.id)
+      this.unsendable(envelope, error)
+    }
   }
 
   private armRetry(): void {
@@ -127,7 +139,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
       for (const pending of this.unacked.values()) {
         if (pending.sentAt > due) continue
         pending.sentAt = this.clock.now()
-        this.port!.send(pending.envelope)
+        this.send(pending.envelope)
       }
       this.armRetry()
     }, this.redeliverAfter)
