@@ -2,7 +2,7 @@
  * A node: one party with its store, its network endpoint, and the flows and responders it runs. The node
  * only composes its parts: the outbox (what leaves), the inbound path (what arrives), the handshake
  * answer, recovery and eviction (runs rebuilt from the store), parking and drain (upgrades), killFlow,
- * the outcome policy, the results callers wait for, and the event hub. `openNode` reads the store
+ * the outcome policy, the results callers wait for, the event hub, flow failures. `openNode` reads the store
  * (awaited), rebuilds every unfinished flow before joining the network and resolves once they replayed;
  * `createNode` (runtime/create-node.ts) opens the store for a path. Store reads are awaited only off the
  * hot paths (see runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
