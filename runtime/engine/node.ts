@@ -171,7 +171,14 @@ class EngineNode implements Node {
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
     const endpoint: Endpoint = {
       deliver: (envelope) => this.inbound.deliver(envelope),
-      acknowledged: (id) => this.outbox.acknowledged(id),
+      acknowledged: (id) => {
+        try {
+          this.outbox.acknowledged(id)
+        } catch (error) {
+          // The row stays: sent again after a restart, the receiver drops the duplicate.
+          this.failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
+        }
+      },
       peerAvailable: (party) => this.outbox.peerAvailable(party),
     }
     this.port = options.network.attach(this.name, endpoint)

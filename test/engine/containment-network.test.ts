@@ -71,4 +71,19 @@ describe('containment of network faults', () => {
     expect(await alice.startFlow(asking, { n: 2 }).result).toBe(answerTo(2))
     expect(watch.errors).toEqual([])
   })
+
+  it('an acknowledgement whose outbox delete throws is logged, and the flows finish', async () => {
+    cluster = new Cluster()
+    const errors: string[] = []
+    const alice = await addFaulty(cluster, 'Alice', {
+      flows: [asking],
+      logger: { info() {}, warn() {}, error: (message: string) => errors.push(message) },
+      store: { fail: (method) => method === 'deleteAcknowledged' },
+    })
+    await addFaulty(cluster, 'Bob', { responders: [answering] })
+    expect(await alice.startFlow(asking, { n: 1 }).result).toBe(answerTo(1))
+    expect(await alice.startFlow(asking, { n: 2 }).result).toBe(answerTo(2))
+    await eventually(() => errors.some((m) => m.includes('injected deleteAcknowledged failure')))
+    expect(watch.errors).toEqual([])
+  })
 })
