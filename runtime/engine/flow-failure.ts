@@ -23,6 +23,7 @@ import { FlowFailedError } from './flow-failed-error.js'
 import type { FlowResults } from './flow-results.js'
 import type { FlowRun } from './flow-run.js'
 import type { LoadedFlows } from './loaded-flows.js'
+import { messageIds } from './message-ids.js'
 import type { Outbox } from './outbox.js'
 import type { OutcomePolicy } from './outcome-policy.js'
 import type { Parking } from './parking.js'
@@ -148,8 +149,8 @@ export class FlowFailure {
 
   /**
    * The network would not take a message: it is not sent again. A frame the peer waits for is replaced by
-   * an error frame with its sequence number (so the peer's flow ends instead of waiting), and the flow that
-   * sent it fails.
+   * an error frame with its sequence number, a confirm by a reject (so the peer's flow ends instead of
+   * waiting), and the flow that sent it fails.
    */
   unsendable(envelope: Envelope, cause: unknown): void {
     const { outbox, loaded, store } = this.parts
@@ -158,11 +159,20 @@ export class FlowFailure {
     const key = senderKey(envelope)
     const doing = `sending message ${envelope.id} to ${envelope.to}`
     try {
+      let replacement: Envelope | undefined
       if (body.t === 'data' || body.t === 'end') {
-        const replacement: Envelope = { ...envelope, body: { t: 'error', session: body.session, dir: body.dir, seq: body.seq, exception: null } }
-        outbox.write(replacement, key)
-        store.commits.afterCommit(() => outbox.transmit(replacement, undefined))
+        replacement = { ...envelope, body: { t: 'error', session: body.session, dir: body.dir, seq: body.seq, exception: null } }
+      } else if (body.t === 'confirm') {
+        // The initiator waits for an answer: a reject saying why ends its session.
+        const reason = `${envelope.from} could not send its confirm (${describeError(cause)})`
+        replacement = { ...envelope, id: messageIds.reject(body.session), body: { t: 'reject', session: body.session, reason } }
+        outbox.discard(envelope.id)
       } else outbox.discard(envelope.id)
+      if (replacement) {
+        const sent = replacement
+        outbox.write(sent, key)
+        store.commits.afterCommit(() => outbox.transmit(sent, undefined))
+      }
     } catch (error) {
       this.contained(`replacing message ${envelope.id} that could not be sent`, error)
     }

@@ -86,4 +86,23 @@ describe('containment of network faults', () => {
     await eventually(() => errors.some((m) => m.includes('injected deleteAcknowledged failure')))
     expect(watch.errors).toEqual([])
   })
+
+  it('a confirm that cannot be sent is replaced by a reject saying why, and the responder flow fails', async () => {
+    cluster = new Cluster()
+    const ended: FlowEndEvent[] = []
+    let first: string | undefined
+    const alice = await addFaulty(cluster, 'Alice', { flows: [asking] })
+    await addFaulty(cluster, 'Bob', {
+      responders: [answering],
+      onFlowEnd: (e) => ended.push(e),
+      network: { send: (envelope) => envelope.body.t === 'confirm' && envelope.body.session === (first ??= envelope.body.session) },
+    })
+    const result = alice.startFlow(asking, { n: 1 }).result
+    await expect(result).rejects.toBeInstanceOf(UnexpectedFlowEndError)
+    await expect(result).rejects.toThrow(/could not send its confirm \(injected send failure/)
+    await eventually(() => ended.length > 0)
+    expect((ended[0]!.error as Error).message).toMatch(/injected send failure/)
+    expect(await alice.startFlow(asking, { n: 2 }).result).toBe(answerTo(2))
+    expect(watch.errors).toEqual([])
+  })
 })
