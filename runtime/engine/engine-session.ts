@@ -18,12 +18,10 @@ import { messageIds } from './message-ids.js'
 import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
 import { peerEndError } from './wire-exceptions.js'
 
-interface Waiter {
-  resolve(): void
-  reject(error: unknown): void
-}
+type Waiter = { resolve(): void; reject(error: unknown): void }
 
 export class EngineSession implements FlowSession {
+  readonly flowId: string
   version: number
   /** Definition hash of the negotiated version as this side runs it (null until the handshake completed). */
   hash: string | null = null
@@ -55,6 +53,7 @@ export class EngineSession implements FlowSession {
     version: number,
     status: SessionStatus,
   ) {
+    this.flowId = run.flowId
     this.version = version
     this.status = status
     this.dir = directionCode(direction)
@@ -129,7 +128,6 @@ export class EngineSession implements FlowSession {
     // one, also when it resumes under code that declares more.
     const offered = this.request?.versions ?? []
     const versions = this.version ? offered.filter((v) => v.version === this.version) : offered
-    this.initSent = true
     const init: Envelope = {
       id: messageIds.init(this.id),
       from: env.node,
@@ -137,6 +135,7 @@ export class EngineSession implements FlowSession {
       body: { t: 'init', session: this.id, protocol: this.protocol, versions, first },
     }
     this.run.lastBatch = env.outbox.queue(init, this.key, this)
+    this.initSent = true
   }
 
   async send(frame: SessionFrame): Promise<void> {
@@ -152,10 +151,11 @@ export class EngineSession implements FlowSession {
     this.assertUsable('send')
     const head = this.inbox.get(this.recvSeq)
     if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
-    const seq = this.sendSeq++
+    const seq = this.sendSeq // taken once queued: if queueing throws, the flow's error frame gets this number
     run.record(key, { k: 'send', label: frame.label, seq })
     if (!this.initSent) this.sendInit(frame)
     else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
+    this.sendSeq = seq + 1
     run.env.events.sessionAction(run, this, 'send', frame.label)
     await run.commit()
   }
@@ -202,9 +202,10 @@ export class EngineSession implements FlowSession {
     }
     if (this.status === 'closed') return
     if (this.direction === 'initiator') await this.confirmed()
-    const seq = this.sendSeq++
+    const seq = this.sendSeq
     run.record(key, { k: 'close', seq })
     if (!this.peerGone) this.queueFrame({ t: 'end', session: this.id, dir: this.dir, seq })
+    this.sendSeq = seq + 1
     this.status = 'closed'
     run.env.events.sessionAction(run, this, 'end', null)
     await run.commit()

@@ -1,11 +1,15 @@
 /**
  * The node's event source: one rxjs Subject per kind of event, merged into `node.events`; the onFlowEnd
  * and onSessionAction options subscribe to the same subjects. An event is built only while someone
- * listens to its kind, so a node nobody observes pays nothing per message.
+ * listens to its kind, so a node nobody observes pays nothing per message. Subscribers that throw are
+ * logged and the node carries on (guarded-events.ts).
  */
 import { type Observable, Subject, map, merge } from 'rxjs'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { Commits } from '../store/flow-store.js'
+import { describeError } from './describe-error.js'
 import type { FlowEndEvent, FlowEvent, FlowStartedEvent, ObservedSession, SessionAction, SessionActionSink } from './flow-events.js'
+import { GuardedObservable, guarded } from './guarded-events.js'
 
 export class EventHub implements SessionActionSink {
   private readonly started = new Subject<FlowStartedEvent>()
@@ -17,14 +21,19 @@ export class EventHub implements SessionActionSink {
     private readonly node: string,
     private readonly commits: Commits,
     listeners: { readonly onFlowEnd?: (event: FlowEndEvent) => void; readonly onSessionAction?: (event: SessionAction) => void },
+    logger: FlowLogger,
   ) {
-    this.events = merge(
+    // A subscriber that throws is logged; the event still reaches the others and the node carries on.
+    const report = (who: string) => (error: unknown) =>
+      logger.error(`Node ${node}: ${who} threw (${describeError(error)}); the other subscribers got the event and the node carries on.`)
+    const merged = merge(
       this.started.pipe(map((flow): FlowEvent => ({ type: 'flow-started', flow }))),
       this.actions.pipe(map((action): FlowEvent => ({ type: 'session-action', action }))),
       this.ended.pipe(map((end): FlowEvent => ({ type: 'flow-ended', end }))),
     )
-    if (listeners.onFlowEnd) this.ended.subscribe(listeners.onFlowEnd)
-    if (listeners.onSessionAction) this.actions.subscribe(listeners.onSessionAction)
+    this.events = new GuardedObservable(merged, report('a subscriber to node.events'))
+    if (listeners.onFlowEnd) this.ended.subscribe(guarded(listeners.onFlowEnd, report('the onFlowEnd listener')))
+    if (listeners.onSessionAction) this.actions.subscribe(guarded(listeners.onSessionAction, report('the onSessionAction listener')))
   }
 
   /** A flow's start was queued: reported once it is durable. */

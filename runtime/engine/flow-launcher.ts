@@ -2,7 +2,8 @@
  * Runs a flow's body and ends it: the outcome is checked against the journal (a replay that left
  * recorded actions unreached means the code changed), the peers get their final end or error frame, the
  * outcome policy decides what stays in the store, and once that is durable the result, the flow-ended
- * event and the drain check follow.
+ * event and the drain check follow. A fault while it ends (an error frame or outcome that cannot be
+ * encoded, a write the store refuses) fails that flow alone (flow-failure.ts).
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { FlowException } from '../protocol/session/session-errors.js'
@@ -26,6 +27,8 @@ export interface LauncherParts {
   readonly results: FlowResults
   readonly events: EventHub
   readonly drain: Drain
+  /** Where a fault while the flow ends goes (flow-failure.ts): it fails that flow alone. */
+  readonly fail: (run: FlowRun, doing: string, cause: unknown) => void
 }
 
 export class FlowLauncher {
@@ -33,26 +36,29 @@ export class FlowLauncher {
 
   launch(run: FlowRun, body: () => Promise<unknown>): void {
     this.parts.loaded.add(run)
-    void (async () => {
-      let outcome: Outcome
-      try {
-        const value = await body()
-        if (run.fatal) throw run.fatal
-        const left = run.journal.unconsumed()
-        if (left.length > 0) {
-          const [key, entry] = left[0]!
-          throw new NonDeterminismError(
-            `Flow '${run.name}' (${run.flowId}) on ${this.parts.node} finished its replay without reaching ${left.length} journaled action(s), first ${describeAction(entry)} at ${key}; ` +
-              `the flow's code changed while it was in flight. Run the code the flow started with.`,
-          )
-        }
-        outcome = { ok: true, value }
-      } catch (error) {
-        outcome = { ok: false, error: run.fatal ?? error }
+    this.settle(run, body).catch((error: unknown) => this.parts.fail(run, 'ending', error))
+  }
+
+  /** Runs the body and ends the flow; rejects only when ending it failed inside the engine. */
+  private async settle(run: FlowRun, body: () => Promise<unknown>): Promise<void> {
+    let outcome: Outcome
+    try {
+      const value = await body()
+      if (run.fatal) throw run.fatal
+      const left = run.journal.unconsumed()
+      if (left.length > 0) {
+        const [key, entry] = left[0]!
+        throw new NonDeterminismError(
+          `Flow '${run.name}' (${run.flowId}) on ${this.parts.node} finished its replay without reaching ${left.length} journaled action(s), first ${describeAction(entry)} at ${key}; ` +
+            `the flow's code changed while it was in flight. Run the code the flow started with.`,
+        )
       }
-      if (!run.alive) return
-      await this.finish(run, outcome)
-    })()
+      outcome = { ok: true, value }
+    } catch (error) {
+      outcome = { ok: false, error: run.fatal ?? error }
+    }
+    if (!run.alive) return
+    await this.finish(run, outcome)
   }
 
   private async finish(run: FlowRun, initial: Outcome): Promise<void> {

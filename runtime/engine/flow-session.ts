@@ -20,6 +20,10 @@ export interface FlowSession extends SessionChannel {
   readonly key: string
   /** The session id on the wire (the initiator's). */
   readonly id: string
+  /** The flow the session belongs to. */
+  readonly flowId: string
+  /** The protocol's name. */
+  readonly protocol: string
   readonly direction: SessionDirection
   readonly status: SessionStatus
   /** Whether the init left (or is in the outbox); only meaningful on the initiating side. */

@@ -4,7 +4,8 @@
  * (handshake.ts) and answered with a reject, or with a confirm and a responder flow started in the same
  * batch. A draining node rejects every init, saying why. Whether an init was answered before is read
  * from the store (awaited); an init being answered is remembered in memory from before that read until
- * its batch commits, so a second copy arriving meanwhile waits for the first and starts nothing.
+ * its batch commits, so a second copy arriving meanwhile waits for the first and starts nothing. A start
+ * that fails (a write the store refuses) is answered with a reject saying why, and that flow fails alone.
  */
 import { randomUUID } from 'node:crypto'
 import type { Envelope, WireMessage } from '../network/wire.js'
@@ -12,6 +13,7 @@ import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { encode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
+import { describeError } from './describe-error.js'
 import { NodeStoppedError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import type { EventHub } from './event-hub.js'
@@ -40,6 +42,8 @@ export interface HandshakeParts {
   readonly registrations: Registrations
   readonly launcher: FlowLauncher
   readonly events: EventHub
+  /** Fails a responder flow whose start failed (flow-failure.ts). */
+  readonly fail: (run: FlowRun, doing: string, cause: unknown) => void
   /** Whether the node stopped: nothing is answered any more. */
   readonly stopped: () => boolean
 }
@@ -104,21 +108,42 @@ export class HandshakeAnswer {
       outbox.queue(reject, key, undefined)
       return
     }
-    const flowId = randomUUID()
-    store.insertFlow(flowId, body.protocol, 'responder', encode(key), this.parts.clock.now())
-    const run = new FlowRun(env, flowId, body.protocol, 'responder', new Map())
-    const hash = registration!.versions.find((v) => v.version === outcome.version)!.hash
-    const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)
-    session.attach(new ScopeContext(run, RESPONDER_SCOPE))
-    session.persist()
-    outbox.queue(
-      { id: messageIds.confirm(body.session), from: node, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } },
-      key,
-      session,
-    )
-    if (body.first) session.deliver(0, { t: 'data', frame: body.first })
-    this.parts.events.flowStarted(flowId, body.protocol, 'responder')
-    const root = new ScopeContext(run, ROOT_SCOPE)
-    this.parts.launcher.launch(run, () => registration!.run(session, root))
+    let run: FlowRun | undefined
+    try {
+      const flowId = randomUUID()
+      store.insertFlow(flowId, body.protocol, 'responder', encode(key), this.parts.clock.now())
+      run = new FlowRun(env, flowId, body.protocol, 'responder', new Map())
+      const hash = registration!.versions.find((v) => v.version === outcome.version)!.hash
+      const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)
+      session.attach(new ScopeContext(run, RESPONDER_SCOPE))
+      session.persist()
+      outbox.queue(
+        { id: messageIds.confirm(body.session), from: node, to: envelope.from, body: { t: 'confirm', session: body.session, version: outcome.version } },
+        key,
+        session,
+      )
+      if (body.first) session.deliver(0, { t: 'data', frame: body.first })
+      this.parts.events.flowStarted(flowId, body.protocol, 'responder')
+      const root = new ScopeContext(run, ROOT_SCOPE)
+      this.parts.launcher.launch(run, () => registration!.run(session, root))
+    } catch (error) {
+      this.refuse(envelope, body, key, run, error)
+    }
+  }
+
+  /**
+   * The responder could not be started (a write the store refused): the initiator gets a reject saying why
+   * (unless a confirm already went into the outbox, then the failed flow's error frame ends its session),
+   * and the flow begun for it is failed like any other (flow-failure.ts).
+   */
+  private refuse(envelope: Envelope, body: Init, key: string, run: FlowRun | undefined, cause: unknown): void {
+    const { node, outbox, logger } = this.parts
+    const reason = `${node} could not start its ${body.protocol} responder: ${describeError(cause)}`
+    try {
+      outbox.queue({ id: messageIds.reject(body.session), from: node, to: envelope.from, body: { t: 'reject', session: body.session, reason } }, key, undefined)
+    } catch (error) {
+      logger.error(`${reason}; the reject for ${envelope.from} could not be queued either (${describeError(error)}).`)
+    }
+    if (run) this.parts.fail(run, `answering ${envelope.from}'s ${body.protocol} session`, cause)
   }
 }

@@ -5,13 +5,16 @@
  * flow first). A message from a party that is not the session's counterparty is dropped and logged.
  * `deliver` resolves once what it recorded is committed: only then does the transport acknowledge.
  * A message for a session in memory is handled without awaiting anything but the commit; only a session
- * that is not in memory is looked up in the store (awaited) and its flow rehydrated.
+ * that is not in memory is looked up in the store (awaited) and its flow rehydrated. A message its session
+ * cannot take (its inbox write throws) fails that flow alone and is then acknowledged like any message for
+ * a flow that ended.
  */
 import type { Envelope, WireMessage } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import { EngineInvariantError, FlowParkedError, NodeStoppedError } from './engine-errors.js'
+import type { FlowFailure } from './flow-failure.js'
 import type { FlowSession } from './flow-session.js'
 import type { HandshakeAnswer } from './handshake-answer.js'
 import type { InboxEvent } from './inbox-event.js'
@@ -32,6 +35,8 @@ export interface InboundParts {
   readonly recovery: Recovery
   readonly outbox: Outbox
   readonly handshake: HandshakeAnswer
+  /** A message its session could not take fails that session's flow (flow-failure.ts); the message is then done with. */
+  readonly failure: Pick<FlowFailure, 'failFlow'>
   /** Whether the node stopped: nothing is taken any more. */
   readonly stopped: () => boolean
 }
@@ -89,12 +94,16 @@ export class Inbound {
     // Held frames are the outbox's (by session key), so they leave or are dropped also when the flow was
     // evicted since. A flow not found (killed, being killed) keeps none: its kill discards them.
     if (session && session.status === 'opening') {
-      if (body.t === 'confirm') {
-        session.onConfirm(body.version)
-        outbox.release(session.key)
-      } else {
-        session.onReject(body.reason)
-        outbox.discardHeld(session.key)
+      try {
+        if (body.t === 'confirm') {
+          session.onConfirm(body.version)
+          outbox.release(session.key)
+        } else {
+          session.onReject(body.reason)
+          outbox.discardHeld(session.key)
+        }
+      } catch (error) {
+        this.parts.failure.failFlow(session.flowId, `taking ${envelope.from}'s answer to its ${session.protocol} session`, error)
       }
     }
     // The peer answered the init: it no longer needs re-sending.
@@ -112,7 +121,11 @@ export class Inbound {
   private toSession(envelope: Envelope, body: SessionMessage, session: FlowSession | undefined): undefined {
     if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
     else if (session?.live && session.status !== 'closed') {
-      session.deliver(body.seq, toEvent(body))
+      try {
+        session.deliver(body.seq, toEvent(body))
+      } catch (error) {
+        this.parts.failure.failFlow(session.flowId, `taking a ${body.t} message from ${envelope.from}`, error)
+      }
     } else if (!session && body.t === 'error' && body.dir === 'i') {
       // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
       this.parts.store.putProcessed(messageIds.init(body.session), this.parts.clock.now())

@@ -17,6 +17,7 @@ export {
   ReplayedStepError,
 } from './engine-errors.js'
 export { UnknownPartyError, SessionWithSelfError } from './counterparty-errors.js'
+export { FlowFailedError } from './flow-failed-error.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'
 export { type Clock, type ClockTimer, systemClock } from './clock.js'

@@ -2,7 +2,8 @@
  * Killing a flow as an operator would (Corda's killFlow), whether it is in memory, evicted or parked: its
  * run dies where it stands, its counterparties get the error frames it owes them (flow-farewell.ts), the
  * outcome policy decides what stays of it, and its result rejects with FlowKilledError. While the store is
- * read, the flow is not rehydrated (recovery.ts).
+ * read, the flow is not rehydrated (recovery.ts). It is ended as a failing flow is (flow-failure.ts); a kill
+ * the store fails leaves the flow parked, to be killed again.
  *
  * A run in memory is killed before anything is awaited (FlowRun.kill): the engine call it waits in (a
  * receive, a confirm, a sleep, a step's commit) rejects with FlowKilledError, or its next one does if it is
@@ -12,36 +13,12 @@
  * An evicted or parked flow has no code in memory and is simply ended: it is not rehydrated, so its catch
  * and finally do not run (a parked flow's code may not even exist in this build).
  */
-import type { FlowLogger } from '../protocol/session/flow-context.js'
-import { decode } from '../store/codec.js'
-import type { FlowStore } from '../store/flow-store.js'
-import type { Envelope } from '../network/wire.js'
-import type { Drain } from './drain.js'
-import { FlowKilledError, NodeStoppedError } from './engine-errors.js'
-import type { EventHub } from './event-hub.js'
-import { farewell } from './flow-farewell.js'
-import type { FlowResults } from './flow-results.js'
-import type { LoadedFlows } from './loaded-flows.js'
-import type { Outbox } from './outbox.js'
-import type { OutcomePolicy } from './outcome-policy.js'
-import type { Parking } from './parking.js'
-import type { Recovery } from './recovery.js'
+import { describeError } from './describe-error.js'
+import { FlowKilledError } from './engine-errors.js'
+import { type FailureParts, endFromStore } from './flow-failure.js'
+import type { FlowRun } from './flow-run.js'
 
-export interface KillParts {
-  readonly node: string
-  readonly logger: FlowLogger
-  readonly store: FlowStore
-  readonly loaded: LoadedFlows
-  readonly parking: Parking
-  readonly outbox: Outbox
-  readonly policy: OutcomePolicy
-  readonly results: FlowResults
-  readonly events: EventHub
-  readonly drain: Drain
-  readonly recovery: Pick<Recovery, 'whileEnding'>
-  /** Whether the node stopped while the store was read: then nothing is written. */
-  readonly stopped: () => boolean
-}
+export type KillParts = FailureParts
 
 /** Resolves false when no unfinished flow has that id, or the flow is already ending. */
 export async function killFlow(parts: KillParts, flowId: string): Promise<boolean> {
@@ -55,36 +32,31 @@ export async function killFlow(parts: KillParts, flowId: string): Promise<boolea
     run.kill(killedError(flowId, run.name, parts.node))
     loaded.unload(run)
   }
-  return parts.recovery.whileEnding(flowId, () => end(parts, flowId, run?.killed))
+  return parts.recovery.whileEnding(flowId, () => end(parts, flowId, run))
 }
 
 function killedError(flowId: string, name: string, node: string): FlowKilledError {
   return new FlowKilledError(`The flow ${flowId} ('${name}') was killed on ${node}.`)
 }
 
-/** `killed`: the error the flow's code saw, when it was in memory; the result rejects with the same. */
-async function end(parts: KillParts, flowId: string, killed: FlowKilledError | undefined): Promise<boolean> {
-  const { node, store, outbox } = parts
-  // What the flow did so far is what its counterparties may have seen: commit it, then read it back.
-  store.commits.flush()
-  await store.commits.commit()
-  const row = await store.flow(flowId)
-  if (row?.status !== 'running') return false
-  const { errors, discard, owed } = await farewell(store, node, flowId)
-  if (parts.stopped()) throw new NodeStoppedError(`Node ${node} stopped while killing flow ${flowId}; open it again and kill the flow there.`)
-  parts.parking.release(flowId)
-  const error = killed ?? killedError(flowId, row.name, node)
-  for (const id of discard) outbox.discard(id)
-  for (const { envelope, sessionKey } of errors) outbox.write(envelope, sessionKey)
-  store.finishFlow(flowId, parts.policy.retention(row.kind, { ok: false, error }), { inbox: true, timers: true })
-  store.commits.afterCommit(() => {
-    for (const pending of owed) outbox.transmitUnlessPending(decode<Envelope>(pending.envelope))
-    for (const { envelope } of errors) outbox.transmit(envelope, undefined)
-  })
-  await store.commits.commit()
-  parts.logger.warn(`Flow ${flowId} ('${row.name}') on ${node} was killed; ${errors.length} counterparty session(s) are told it ended.`)
-  parts.results.settle(flowId, { ok: false, error })
-  parts.events.flowEnded({ flowId, name: row.name, kind: row.kind, ok: false, error })
-  void parts.drain.check()
-  return true
+/** `run`: the flow in memory, if it was; its result rejects with the error its code saw. */
+async function end(parts: KillParts, flowId: string, run: FlowRun | undefined): Promise<boolean> {
+  const { node } = parts
+  try {
+    return await endFromStore(parts, flowId, {
+      doing: `killing flow ${flowId}`,
+      error: (row) => run?.killed ?? killedError(flowId, row.name, node),
+      ended: (row, told) => parts.logger.warn(`Flow ${flowId} ('${row.name}') on ${node} was killed; ${told} counterparty session(s) are told it ended.`),
+    })
+  } catch (error) {
+    // Half-killed: its run is gone from memory. Parked, it is not rehydrated meanwhile and can be killed again.
+    if (!parts.stopped())
+      parts.parking.park({
+        flowId,
+        flowName: run?.name ?? '?',
+        kind: run?.kind ?? 'started',
+        reason: `killing it failed (${describeError(error)}); call killFlow('${flowId}') again`,
+      })
+    throw error
+  }
 }

@@ -2,7 +2,7 @@
  * A node: one party with its store, its network endpoint, and the flows and responders it runs. The node
  * only composes its parts: the outbox (what leaves), the inbound path (what arrives), the handshake
  * answer, recovery and eviction (runs rebuilt from the store), parking and drain (upgrades), killFlow,
- * the outcome policy, the results callers wait for, and the event hub. `openNode` reads the store
+ * the outcome policy, the results callers wait for, the event hub, flow failures. `openNode` reads the store
  * (awaited), rebuilds every unfinished flow before joining the network and resolves once they replayed;
  * `createNode` (runtime/create-node.ts) opens the store for a path. Store reads are awaited only off the
  * hot paths (see runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
@@ -23,9 +23,10 @@ import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
 import type { FlowEvent } from './flow-events.js'
+import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
 import { FlowResults } from './flow-results.js'
-import type { RunEnvironment } from './flow-run.js'
+import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
 import { KnownParties } from './known-parties.js'
@@ -37,7 +38,7 @@ import type { NodeOptions } from './node-options.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
 import { Parking } from './parking.js'
-import { Recovery } from './recovery.js'
+import { type FailRebuild, Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
 import { TimerQueue } from './timer-queue.js'
 
@@ -74,6 +75,8 @@ class EngineNode implements Node {
   private readonly recovery: Recovery
   private readonly env: RunEnvironment
   private readonly killParts: KillParts
+  /** Where every asynchronous path hands a fault that concerns one flow (flow-failure.ts). */
+  private readonly failure: FlowFailure
   private readonly declared: DeclaredVersions
   private readonly parties: KnownParties
   private readonly inbound: Inbound
@@ -95,13 +98,14 @@ class EngineNode implements Node {
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure(new CommitFaultReport(name, store.location, logger, clock, () => this.crash()))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
-    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000)
+    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000, (envelope, error) => this.failure.unsendable(envelope, error))
     const parties = (this.parties = new KnownParties(name, logger))
-    this.hub = new EventHub(name, store.commits, options)
+    this.hub = new EventHub(name, store.commits, options, logger)
     this.events = this.hub.events
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
     const policy = new OutcomePolicy(options.keepFinishedFlows)
-    const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain }
+    const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
+    const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
     this.env = {
@@ -119,8 +123,10 @@ class EngineNode implements Node {
     }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
-    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped)
+    const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
+    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
+    this.failure = new FlowFailure(this.killParts)
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -141,6 +147,7 @@ class EngineNode implements Node {
       recovery: this.recovery,
       outbox: this.outbox,
       handshake,
+      failure: this.failure,
       stopped,
     })
   }
@@ -169,7 +176,14 @@ class EngineNode implements Node {
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
     const endpoint: Endpoint = {
       deliver: (envelope) => this.inbound.deliver(envelope),
-      acknowledged: (id) => this.outbox.acknowledged(id),
+      acknowledged: (id) => {
+        try {
+          this.outbox.acknowledged(id)
+        } catch (error) {
+          // The row stays: sent again after a restart, the receiver drops the duplicate.
+          this.failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
+        }
+      },
       peerAvailable: (party) => this.outbox.peerAvailable(party),
     }
     this.port = options.network.attach(this.name, endpoint)

@@ -5,7 +5,8 @@
  * peer re-joins. An initiating session's frames wait for the peer's confirm before they leave. Both kinds
  * wait here, not with their flow: an evicted flow's messages are re-sent on the timer, and its frames held
  * for the confirm (by session key, as the rebuilt session is another object) leave when the confirm comes,
- * with no restart needed.
+ * with no restart needed. A send the network throws on is not retried: it goes to `unsendable`, which
+ * fails the flow that sent it.
  */
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
@@ -37,6 +38,8 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     private readonly store: Pick<FlowStore, 'putOutbox' | 'deleteOutbox' | 'deleteAcknowledged' | 'commits'>,
     private readonly clock: Clock,
     private readonly redeliverAfter: number,
+    /** A message the network refused (its send threw): it is not sent again, and the flow that sent it fails (flow-failure.ts). */
+    private readonly unsendable: (envelope: Envelope, error: unknown) => void,
   ) {}
 
   /** Sent messages not yet acknowledged by their receiver. */
@@ -76,7 +79,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
       }
     }
     this.unacked.set(envelope.id, { envelope, sentAt: this.clock.now() })
-    this.port!.send(envelope)
+    this.send(envelope)
     this.armRetry()
   }
 
@@ -124,7 +127,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     for (const pending of this.unacked.values()) {
       if (pending.envelope.to !== party) continue
       pending.sentAt = this.clock.now()
-      this.port!.send(pending.envelope)
+      this.send(pending.envelope)
     }
   }
 
@@ -144,6 +147,15 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     }
   }
 
+  private send(envelope: Envelope): void {
+    try {
+      this.port!.send(envelope)
+    } catch (error) {
+      this.unacked.delete(envelope.id)
+      this.unsendable(envelope, error)
+    }
+  }
+
   private armRetry(): void {
     if (this.retryTimer || this.unacked.size === 0 || this.stopped) return
     this.retryTimer = this.clock.setTimeout(() => {
@@ -152,7 +164,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
       for (const pending of this.unacked.values()) {
         if (pending.sentAt > due) continue
         pending.sentAt = this.clock.now()
-        this.port!.send(pending.envelope)
+        this.send(pending.envelope)
       }
       this.armRetry()
     }, this.redeliverAfter)

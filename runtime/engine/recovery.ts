@@ -3,7 +3,8 @@
  * with its sessions, inbox and timers; later, one evicted flow when something arrives for it. A rebuilt
  * run replays its journal from the start. Store reads are awaited, so two deliveries for one evicted flow
  * share one rehydration (one in flight per flow id), and a flow being killed (`ending`) is not rehydrated:
- * both are decided in memory before and after the reads.
+ * both are decided in memory before and after the reads. A flow whose rows cannot be read or replayed
+ * fails alone (flow-failure.ts), at open and on rehydration alike; the other flows are rebuilt.
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
@@ -30,6 +31,9 @@ export interface StoredFlows {
   readonly timers: TimerRow[]
 }
 
+/** Fails a flow that could not be rebuilt (flow-failure.ts); `known` names it when its row was read. */
+export type FailRebuild = (flowId: string, doing: string, cause: unknown, known?: FlowRow) => void
+
 /** A run rebuilt from the store and the body that replays it. */
 export type RestoredRun = readonly [FlowRun, () => Promise<unknown>]
 
@@ -50,6 +54,8 @@ export class Recovery {
     private readonly logger: FlowLogger,
     /** Whether the node stopped: nothing is loaded any more. */
     private readonly stopped: () => boolean,
+    /** A flow whose rows cannot be read or replayed fails alone; the others are rebuilt. */
+    private readonly fail: FailRebuild,
   ) {}
 
   /** What recovery needs from the store, read in one go before anything is rebuilt. */
@@ -70,8 +76,13 @@ export class Recovery {
     const restored: RestoredRun[] = []
     for (const row of flows) {
       if (this.parking.has(row.id)) continue
-      const built = this.restore(row, journals.get(row.id) ?? [], sessions.get(row.id) ?? [], inboxes.get(row.id) ?? [])
-      if (built) restored.push(built)
+      try {
+        const built = this.restore(row, journals.get(row.id) ?? [], sessions.get(row.id) ?? [], inboxes.get(row.id) ?? [])
+        if (built) restored.push(built)
+      } catch (error) {
+        // Ended once the node is on the network (failing awaits the store): its peers are told then.
+        this.fail(row.id, 'rebuilding it from the store when the node opened', error, row)
+      }
     }
     for (const timer of timers) this.env.timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
     return restored
@@ -105,16 +116,25 @@ export class Recovery {
     }
   }
 
+  /** A flow whose rows cannot be read or replayed is failed (not retried for every message) and undefined returned. */
   private async load(flowId: string): Promise<FlowRun | undefined> {
     const store = this.store
-    const row = await store.flow(flowId)
-    if (row?.status !== 'running') return undefined
-    const [journal, sessions, inbox] = await Promise.all([store.journalOf(flowId), store.sessionsOf(flowId), store.inboxOf(flowId)])
-    // What changed in memory while the store was read wins.
-    const loaded = this.loaded.runs.get(flowId)
-    if (loaded) return loaded
-    if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return undefined
-    const built = this.restore(row, journal, sessions, inbox)
+    let row: FlowRow | undefined
+    let built: RestoredRun | undefined
+    try {
+      row = await store.flow(flowId)
+      if (row?.status !== 'running') return undefined
+      const [journal, sessions, inbox] = await Promise.all([store.journalOf(flowId), store.sessionsOf(flowId), store.inboxOf(flowId)])
+      // What changed in memory while the store was read wins.
+      const loaded = this.loaded.runs.get(flowId)
+      if (loaded) return loaded
+      if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return undefined
+      built = this.restore(row, journal, sessions, inbox)
+    } catch (error) {
+      if (this.stopped()) throw error
+      this.fail(flowId, 'loading it from the store', error, row)
+      return undefined
+    }
     if (!built) return undefined
     this.rehydrations++
     this.launcher.launch(...built)
@@ -137,11 +157,18 @@ export class Recovery {
     const replay = new Map(journal.map((j) => [j.key, decode<JournalEntry>(j.entry)]))
     const run = new FlowRun(this.env, row.id, row.name, row.kind, replay)
     run.touchedInbox = run.touchedTimers = true
-    for (const sessionRow of sessionRows) {
-      const session = EngineSession.fromRow(run, sessionRow)
-      if (session.direction === 'responder') session.attach(new ScopeContext(run, RESPONDER_SCOPE))
+    try {
+      for (const sessionRow of sessionRows) {
+        const session = EngineSession.fromRow(run, sessionRow)
+        if (session.direction === 'responder') session.attach(new ScopeContext(run, RESPONDER_SCOPE))
+      }
+      for (const item of inbox) run.sessions.get(item.session_key)?.restore(item.seq, decode<InboxEvent>(item.event))
+    } catch (error) {
+      // Its sessions registered themselves: a half-built run must not take messages.
+      run.state = 'dead'
+      this.loaded.unload(run)
+      throw error
     }
-    for (const item of inbox) run.sessions.get(item.session_key)?.restore(item.seq, decode<InboxEvent>(item.event))
     const root = new ScopeContext(run, ROOT_SCOPE)
     if (flowDef) return [run, () => flowDef.run(root, args)]
     const session = run.sessions.get(args as string)

@@ -4,6 +4,7 @@
  * In memory a session's side is a word (`'initiator'`); the one-letter codes exist only in the stored
  * keys and on the wire (`dir: 'i' | 'r'`), where they are part of the format and never change.
  */
+import type { Envelope } from '../network/wire.js'
 import { EngineInvariantError } from './engine-errors.js'
 
 export type SessionDirection = 'initiator' | 'responder'
@@ -63,4 +64,18 @@ export function initiatedSessionId(flowId: string, scope: string): string {
 /** The journal scope of a session this node initiated, from its wire id. */
 export function scopeOfInitiatedSession(id: string, flowId: string): string {
   return id.slice(flowId.length)
+}
+
+/** The key, on the sending node, of the session an envelope this node sends belongs to. */
+export function senderKey(envelope: Envelope): string {
+  const body = envelope.body
+  switch (body.t) {
+    case 'init':
+      return initiatorKey(body.session)
+    case 'confirm':
+    case 'reject':
+      return responderKey(envelope.to, body.session)
+    default:
+      return body.dir === 'i' ? initiatorKey(body.session) : responderKey(envelope.to, body.session)
+  }
 }

@@ -51,6 +51,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NODE_STOPPED: failed,
   NODE_DRAINING: failed,
   FLOW_KILLED: failed,
+  FLOW_FAILED: failed,
   FLOW_PARKED: failed,
   STEP_FAILED: failed,
   FLOW_EXCEPTION: failed,
