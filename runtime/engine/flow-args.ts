@@ -9,7 +9,9 @@ import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
 /** One thing wrong with the arguments: where (e.g. `legs[1].qty`) and what was expected there. */
 export interface FlowArgsIssue {
+  /** The field, e.g. `peer` or `legs[1].qty`; `(the arguments)` for the arguments as a whole. */
   readonly path: string
+  /** What was expected there, as the schema says it, e.g. `Invalid input: expected string, received undefined`. */
   readonly message: string
 }
 
@@ -19,7 +21,9 @@ export class InvalidFlowArgsError extends ColloquyError {
   readonly code = 'INVALID_FLOW_ARGS'
 
   constructor(
+    /** The flow's name. */
     readonly flow: string,
+    /** Each field at fault. */
     readonly issues: readonly FlowArgsIssue[],
   ) {
     const problems = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')

@@ -20,6 +20,10 @@ export interface Flow<Args = any, Result = unknown> extends FlowDefinition<Args,
  * the arguments checked before the flow starts (a node config's `start` arguments are JSON from a file).
  */
 export function flow<Args = void, Result = unknown>(name: string, run: (context: FlowContext, args: Args) => Promise<Result>): Flow<Args, Result>
+/**
+ * Declares a flow whose arguments are checked against `argsSchema` (zod) before it starts: callers pass the
+ * schema's input, the body gets its output; arguments it refuses throw InvalidFlowArgsError and start nothing.
+ */
 export function flow<Schema extends z.ZodType, Result = unknown>(
   name: string,
   argsSchema: Schema,
