@@ -88,6 +88,7 @@ export class FlowStarter {
     launcher.launch(run, () => flow.run(root, args))
     const result = results.resultOf(flowId) as Promise<R>
     const started = store.commits.commit()
+    started.catch(() => {}) // a failed commit stops the node, which logs it; the caller may never look
     return { flowId, result, started }
   }
 }
