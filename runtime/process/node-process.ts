@@ -90,9 +90,29 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   // The node stops on its own only after a fatal error it logged (e.g. its store failed to commit): the
   // process then closes its listener and reports `failed` instead of staying half alive.
   let stopRequested = false
+  let haltedItself = false
   let failedItself!: () => void
   const failed = new Promise<void>((resolve) => (failedItself = resolve))
-  node.events.subscribe({ complete: () => void (stopRequested || network.close().then(failedItself, failedItself)) })
+  node.events.subscribe({
+    complete: () => {
+      if (stopRequested) return
+      haltedItself = true
+      network.close().then(failedItself, failedItself)
+    },
+  })
+  let stopping: Promise<void> | undefined
+  const running: RunningNode = {
+    node,
+    network,
+    failed,
+    stop: () =>
+      (stopping ??= (async () => {
+        stopRequested = true
+        await node.stop()
+        await network.close()
+        sink({ event: 'stopped', node: config.name })
+      })()),
+  }
   let resumed: number
   try {
     resumed = (await node.unfinishedFlows()).length
@@ -104,6 +124,9 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       await handle.started
     }
   } catch (error) {
+    // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
+    await new Promise((resolve) => setImmediate(resolve))
+    if (haltedItself) return running // it logged why; `failed` ends the process
     stopRequested = true
     await node.stop()
     await network.close()
@@ -116,17 +139,5 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     )
   }
   sink({ event: 'ready', node: config.name, address: `${network.address.host}:${network.address.port}`, pid: process.pid, resumed })
-  let stopping: Promise<void> | undefined
-  return {
-    node,
-    network,
-    failed,
-    stop: () =>
-      (stopping ??= (async () => {
-        stopRequested = true
-        await node.stop()
-        await network.close()
-        sink({ event: 'stopped', node: config.name })
-      })()),
-  }
+  return running
 }
