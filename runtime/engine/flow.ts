@@ -40,5 +40,5 @@ export function flow(
   if (typeof body !== 'function')
     throw new InvalidOptionError(`flow '${name}' has a schema but no function; declare it as flow(name, argsSchema, async (ctx, args) => ...).`)
   const argsSchema = schemaOrRun
-  return Object.freeze({ name, argsSchema, run: (context: FlowContext, args: unknown) => body(context, parseFlowArgs(name, argsSchema, args)) })
+  return Object.freeze({ name, argsSchema, run: async (context: FlowContext, args: unknown) => body(context, parseFlowArgs(name, argsSchema, args)) })
 }
