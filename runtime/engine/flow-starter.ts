@@ -4,6 +4,7 @@
  * with the store's one synchronous read (`flowIdTaken`, see runtime/store/flow-store.ts); a store that
  * cannot tell without I/O is read asynchronously while the id stays reserved in memory, and a taken id
  * then rejects `started` and `result` with the same FlowStartError. A fresh UUID is never looked up.
+ * Arguments a flow's schema refuses throw InvalidFlowArgsError before any of that (flow-args.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { encode } from '../store/codec.js'
@@ -12,6 +13,7 @@ import type { Clock } from './clock.js'
 import { FlowStartError } from './engine-errors.js'
 import type { EventHub } from './event-hub.js'
 import type { Flow } from './flow.js'
+import { parseFlowArgs } from './flow-args.js'
 import type { FlowLauncher } from './flow-launcher.js'
 import type { FlowResults } from './flow-results.js'
 import { FlowRun, type RunEnvironment } from './flow-run.js'
@@ -41,6 +43,8 @@ export class FlowStarter {
 
   start<A, R>(flow: Flow<A, R>, args: A, options: StartOptions): FlowHandle<R> {
     const { loaded, store, node } = this.parts
+    // Before the id is looked at or anything written: a refused start leaves no trace.
+    if (flow.argsSchema) parseFlowArgs(flow.name, flow.argsSchema, args)
     const flowId = options.flowId ?? randomUUID()
     const taken = () => new FlowStartError(`A flow with id ${flowId} already exists on ${node}; use a new id.`)
     const given = options.flowId !== undefined
@@ -84,6 +88,7 @@ export class FlowStarter {
     launcher.launch(run, () => flow.run(root, args))
     const result = results.resultOf(flowId) as Promise<R>
     const started = store.commits.commit()
+    started.catch(() => {}) // a failed commit stops the node, which logs it; the caller may never look
     return { flowId, result, started }
   }
 }

@@ -4,6 +4,7 @@ export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction } from '.
 export type { DeclaredProtocol } from './declared-versions.js'
 export type { StrandedFlow } from './stranded-flow.js'
 export { flow, type Flow } from './flow.js'
+export { InvalidFlowArgsError, type FlowArgsIssue } from './flow-args.js'
 export {
   NonDeterminismError,
   FlowStartError,

@@ -103,6 +103,10 @@ export class ScopeContext extends JournalScope implements FlowContext {
     const run = this.run
     if (!run.alive) return run.hang()
     if (request.versions.length === 0) throw new InvalidOptionError(`Opening a ${request.protocol} session needs at least one version to offer.`)
+    if (typeof request.counterparty !== 'string' || request.counterparty === '')
+      throw new InvalidOptionError(
+        `Opening a ${request.protocol} session needs a counterparty, the name of a party (a non-empty string), but got ${JSON.stringify(request.counterparty) ?? String(request.counterparty)}; pass the party's name.`,
+      )
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'open', what: `${request.protocol} with ${request.counterparty}` }, where)
     const scope = childScope(this.scope, index)

@@ -2,7 +2,9 @@
 export const nodeCommandHelp = `Usage:
   colloquy node --config <node.json> [--json] [--drain]
       Runs a node: opens its database, resumes unfinished flows, joins the network and starts the
-      config's \`start\` flows that never ran. Stops cleanly on SIGTERM or SIGINT.
+      config's \`start\` flows that never ran, once all of them name a flow of the app and their args
+      match its schema. Stops cleanly on SIGTERM or SIGINT; a fatal error (e.g. its store failing to
+      commit) is logged once and ends the process with exit code 1.
       --json   prints one JSON event per line instead of readable lines
       --drain  drain mode for upgrades: finishes the flows in flight, takes no new work, reports when
                drained (same as "drain": true in node.json)
@@ -18,9 +20,10 @@ node.json fields (paths relative to the file):
   name, database, listen ("host:port"), networkMap,
   app (a module default-exporting nodeApp({ flows, responders, protocols }))
   optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
-            redeliverAfterMs, evictIdleAfterMs, start ([{ "flow", "id", "args" }])
+            redeliverAfterMs, evictIdleAfterMs, start ([{ "flow", "id", "args" }], args as the flow's
+            schema declares them; a typo is refused by field name before anything is written)
 
-Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config, key, network map or app,
-4 stopping failed or an internal error (please report it), 6 the database is damaged or went backwards
-(restore it from a backup; the message says how).
+Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),
+key, network map or app, 4 stopping failed or an internal error (please report it), 6 the database is damaged
+or went backwards (restore it from a backup; the message says how).
 `

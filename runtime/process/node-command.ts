@@ -1,6 +1,6 @@
 /**
  * `colloquy node --config node.json [--json] [--drain]`: runs a node until SIGTERM or SIGINT, printing its
- * events as readable lines or JSON lines.
+ * events as readable lines or JSON lines, or until a fatal error stops the node (exit 1).
  */
 import { exitCodes } from '../protocol/errors/exit-codes.js'
 import type { NodeConfig } from './node-config.js'
@@ -18,7 +18,8 @@ export async function runNodeCommand(config: NodeConfig, options: { readonly jso
   process.once('SIGINT', onSignal)
   try {
     const running = await startNodeProcess(config, options.json ? jsonLines(write) : readableLines(write))
-    await stopRequested
+    // A node that stopped on its own logged why (once); the process ends instead of listening half alive.
+    if ((await Promise.race([stopRequested.then(() => 'stop'), running.failed.then(() => 'failed')])) === 'failed') return exitCodes.failed
     try {
       await running.stop()
       return exitCodes.ok

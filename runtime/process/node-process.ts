@@ -1,7 +1,8 @@
 /**
  * One node as an OS process: its identity, its TCP endpoint, its store and its app. Starting resumes every
- * unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran;
- * a flow id listed there runs once however often the process is started or killed.
+ * unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran
+ * (all checked first, start-list.ts); a flow id listed there runs once however often the process is
+ * started or killed. A start that fails stops the node and closes the listener before the error is thrown.
  */
 import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
@@ -14,10 +15,16 @@ import { loadNodeApp } from './node-app.js'
 import type { NodeConfig } from './node-config.js'
 import { NodeConfigError } from './node-config.js'
 import type { EventSink } from './node-events.js'
+import { pendingStarts } from './start-list.js'
 
 export interface RunningNode {
   readonly node: Node
   readonly network: TcpNetwork
+  /**
+   * Resolves when the node stopped on its own after a fatal error it logged (its store failed to commit),
+   * once the listener is closed; never after `stop()`.
+   */
+  readonly failed: Promise<void>
   /** Commits what is pending, closes the store and the listener. */
   stop(): Promise<void>
 }
@@ -90,21 +97,50 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     await network.close()
     throw error
   }
-  const resumed = (await node.unfinishedFlows()).length
-  // A draining node takes no new work.
-  for (const request of config.drain ? [] : config.start) {
-    if (await node.flowStatus(request.id)) continue // ran (or runs) already: never twice
-    const flow = app.flows.find((f) => f.name === request.flow)
-    if (!flow) {
-      await node.stop()
-      await network.close()
-      throw new NodeConfigError(
-        `${config.file}: start lists flow '${request.flow}', which ${config.app} does not register; its flows are ${app.flows.map((f) => f.name).join(', ') || 'none'}.`,
-      )
+  // The node stops on its own only after a fatal error it logged (e.g. its store failed to commit): the
+  // process then closes its listener and reports `failed` instead of staying half alive.
+  let stopRequested = false
+  let haltedItself = false
+  let failedItself!: () => void
+  const failed = new Promise<void>((resolve) => (failedItself = resolve))
+  node.events.subscribe({
+    complete: () => {
+      if (stopRequested) return
+      haltedItself = true
+      network.close().then(failedItself, failedItself)
+    },
+  })
+  let stopping: Promise<void> | undefined
+  const running: RunningNode = {
+    node,
+    network,
+    failed,
+    stop: () =>
+      (stopping ??= (async () => {
+        stopRequested = true
+        await node.stop()
+        await network.close()
+        sink({ event: 'stopped', node: config.name })
+      })()),
+  }
+  let resumed: number
+  try {
+    resumed = (await node.unfinishedFlows()).length
+    // A draining node takes no new work.
+    const pending = config.drain ? [] : await pendingStarts(config, app.flows, async (id) => (await node.flowStatus(id)) !== undefined)
+    for (const { request, flow } of pending) {
+      const handle = node.startFlow(flow, request.args, { flowId: request.id })
+      sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
+      await handle.started
     }
-    const handle = node.startFlow(flow, request.args, { flowId: request.id })
-    sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
-    await handle.started
+  } catch (error) {
+    // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
+    await new Promise((resolve) => setImmediate(resolve))
+    if (haltedItself) return running // it logged why; `failed` ends the process
+    stopRequested = true
+    await node.stop()
+    await network.close()
+    throw error
   }
   if (config.drain) {
     node.drained.then(
@@ -113,15 +149,5 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     )
   }
   sink({ event: 'ready', node: config.name, address: `${network.address.host}:${network.address.port}`, pid: process.pid, resumed })
-  let stopping: Promise<void> | undefined
-  return {
-    node,
-    network,
-    stop: () =>
-      (stopping ??= (async () => {
-        await node.stop()
-        await network.close()
-        sink({ event: 'stopped', node: config.name })
-      })()),
-  }
+  return running
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { NonDeterminismError, flow } from '../../runtime/engine/index.js'
-import { Cluster } from './support/cluster.js'
+import { Cluster, eventually } from './support/cluster.js'
 
 let cluster: Cluster
 afterEach(async () => cluster?.stopAll())
@@ -21,7 +21,7 @@ describe('non-determinism detection', () => {
     const node = await cluster.add('Alice', { flows: [original] })
     const { flowId, started } = node.startFlow(original, undefined)
     await started
-    await new Promise((r) => setTimeout(r, 20))
+    await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
     const reopened = await cluster.crashAndRestart('Alice', { flows: [changed] })
     const error = (await reopened.resultOf(flowId).catch((e: unknown) => e)) as Error
     expect(error).toBeInstanceOf(NonDeterminismError)
@@ -42,7 +42,7 @@ describe('non-determinism detection', () => {
     cluster = new Cluster()
     const node = await cluster.add('Alice', { flows: [original] })
     const { flowId } = node.startFlow(original, undefined)
-    await new Promise((r) => setTimeout(r, 20))
+    await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
     const reopened = await cluster.crashAndRestart('Alice', { flows: [shorter] })
     await expect(reopened.resultOf(flowId)).rejects.toThrow(/finished its replay without reaching 2 journaled action\(s\), first step 'b' at #1/)
   })

@@ -23,6 +23,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   GENERATOR_UNKNOWN_PROTOCOL: usage,
   NODE_CONFIG: usage,
   NODE_APP: usage,
+  INVALID_FLOW_ARGS: usage,
   IDENTITY: usage,
   NETWORK_MAP: usage,
   // A protocol (or the lockfile) is invalid or failed to load.
