@@ -16,6 +16,7 @@ export {
   EngineInvariantError,
   ReplayedStepError,
 } from './engine-errors.js'
+export { FlowFailedError, FlowRunningError } from './outcome-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'
 export { type Clock, type ClockTimer, systemClock } from './clock.js'

@@ -34,6 +34,7 @@ import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions
 import type { NodeOptions } from './node-options.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
+import { OutcomeRemoval } from './outcome-removal.js'
 import { Parking } from './parking.js'
 import { Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
@@ -77,6 +78,7 @@ class EngineNode implements Node {
   private port: NetworkPort | undefined
   private stopped = false
   private readonly starter: FlowStarter
+  private readonly removal: OutcomeRemoval
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -116,6 +118,7 @@ class EngineNode implements Node {
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
+    this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -229,6 +232,10 @@ class EngineNode implements Node {
   async killFlow(flowId: string): Promise<boolean> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
     return killFlow(this.killParts, flowId)
+  }
+
+  removeOutcome(flowId: string): Promise<boolean> {
+    return this.removal.remove(flowId)
   }
 
   private onTimer(item: { flowId: string; key: string }): void {
