@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FlowFailedError, FlowKilledError, FlowStartError, type Node, NonDeterminismError, flow } from '../../runtime/engine/index.js'
+import { type Flow, FlowFailedError, FlowKilledError, FlowStartError, type Node, NonDeterminismError, flow } from '../../runtime/engine/index.js'
 import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
 import { FlowException, type ProtocolState, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { Cluster, turns } from './support/cluster.js'
@@ -85,7 +85,7 @@ async function start(): Promise<Node> {
 }
 
 /** Stops Alice and opens her store again: what resultOf answers now comes from the kept outcome. */
-async function reopen(alice: Node, replacing: readonly ReturnType<typeof flow<never, unknown>>[] = []): Promise<Node> {
+async function reopen(alice: Node, replacing: readonly Flow[] = []): Promise<Node> {
   await alice.stop()
   const names = new Set(replacing.map((f) => f.name))
   return cluster.add('Alice', { flows: [...flows.filter((f) => !names.has(f.name)), ...replacing], keepFinishedFlows: true })

@@ -43,6 +43,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NODE_DRAINING: failed,
   FLOW_KILLED: failed,
   FLOW_PARKED: failed,
+  FLOW_FAILED: failed,
+  FLOW_RUNNING: failed,
   STEP_FAILED: failed,
   FLOW_EXCEPTION: failed,
   UNEXPECTED_FLOW_END: failed,
