@@ -73,14 +73,17 @@ const rebuilders: Readonly<Record<string, Rebuild>> = {
   INVALID_OPTION: byMessage(InvalidOptionError),
 }
 
-/** The text to keep for `outcome`; a result that cannot be written as JSON is kept as a failure saying so. */
-export function keptOutcomeText(outcome: Outcome): string {
-  if (!outcome.ok) return writeStoredOutcome({ ok: false, error: storedError(outcome.error) })
+/**
+ * What to keep for `outcome`: its text, and whether it is a failure. A result that cannot be written as JSON
+ * (a cycle) is kept as a failure saying so; the caller waiting on the live flow still gets the result itself.
+ */
+export function keptOutcomeText(outcome: Outcome): { readonly failed: boolean; readonly text: string } {
+  if (!outcome.ok) return { failed: true, text: writeStoredOutcome({ ok: false, error: storedError(outcome.error) }) }
   try {
-    return writeStoredOutcome(outcome)
+    return { failed: false, text: writeStoredOutcome(outcome) }
   } catch (error) {
-    const message = `The flow's result could not be kept (${(error as Error)?.message ?? String(error)}); return plain data (no cycles) from flows whose outcome is kept.`
-    return writeStoredOutcome({ ok: false, error: { code: 'FLOW_FAILED', name: 'FlowFailedError', message } })
+    const message = `The flow's result could not be kept (${firstLine(error)}); return plain data (no cycles) from flows whose outcome is kept.`
+    return { failed: true, text: writeStoredOutcome({ ok: false, error: { code: 'FLOW_FAILED', name: 'FlowFailedError', message } }) }
   }
 }
 
@@ -113,4 +116,9 @@ function rebuiltError(stored: StoredError): Error {
   if (stored.code === undefined) return new FlowFailedError(stored.name, stored.message)
   const rebuild = rebuilders[stored.code]
   return rebuild ? rebuild(stored) : new FlowFailedError(stored.name, stored.message, stored.code)
+}
+
+/** JSON.stringify explains a cycle over several lines; the first says what it is. */
+function firstLine(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).split('\n')[0]!
 }

@@ -19,6 +19,7 @@ export class OutcomePolicy {
   retention(kind: 'started' | 'responder', outcome: Outcome): FlowRetention | null {
     const keep = this.keep
     if (!(keep === true || (keep === 'started' && kind === 'started'))) return null
-    return { status: outcome.ok ? 'done' : 'failed', outcome: keptOutcomeText(outcome), keepJournal: keep === true }
+    const kept = keptOutcomeText(outcome)
+    return { status: kept.failed ? 'failed' : 'done', outcome: kept.text, keepJournal: keep === true }
   }
 }

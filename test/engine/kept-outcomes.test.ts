@@ -61,6 +61,12 @@ const sleepsLong = flow('sleeps-long', async (ctx) => {
   return 'woke'
 })
 
+const returnsCycle = flow('returns-cycle', async () => {
+  const node: { name: string; self?: unknown } = { name: 'loop' }
+  node.self = node
+  return node
+})
+
 const throwsTypeError = flow('throws-type-error', async () => {
   throw new TypeError('the input is not a number')
 })
@@ -76,7 +82,7 @@ const driftsAfter = flow('drifts', async (ctx) => {
   return 'done'
 })
 
-const flows = [returnsValue, returnsNothing, raisesDeclared, asksBob, sleepsLong, throwsTypeError, driftsBefore]
+const flows = [returnsValue, returnsNothing, returnsCycle, raisesDeclared, asksBob, sleepsLong, throwsTypeError, driftsBefore]
 
 async function start(): Promise<Node> {
   cluster = new Cluster()
@@ -225,6 +231,18 @@ describe('kept outcomes read back after a restart', () => {
     expect(error).toMatchObject({ code: 'FLOW_FAILED', name: 'TypeError', message: 'the input is not a number' })
     await alice.stop()
     expect(storedOutcome(handle.flowId).json).toEqual({ v: 1, ok: false, error: { name: 'TypeError', message: 'the input is not a number' } })
+  })
+
+  it('a result JSON cannot hold (a cycle) is returned to the waiting caller and kept as a failure saying so', async () => {
+    let alice = await start()
+    const handle = alice.startFlow(returnsCycle, undefined)
+    const live = (await handle.result) as { self: unknown }
+    expect(live.self).toBe(live)
+    alice = await reopen(alice)
+    expect(await alice.flowStatus(handle.flowId)).toMatchObject({ status: 'failed' })
+    const error = await failureOf(alice, handle.flowId)
+    expect(error).toBeInstanceOf(FlowFailedError)
+    expect((error as Error).message).toMatch(/^The flow's result could not be kept \(.*circular.*\); return plain data/)
   })
 
   it('an outcome in a format this runtime does not know is reported, not guessed at', async () => {

@@ -55,12 +55,15 @@ function outcomes(file: string): Record<string, { type: string; json: unknown }>
 it('converts the V8 outcomes of a schema 2 store to versioned JSON text, and they read back as their classes', async () => {
   const file = path.join(dir, 'v2.db')
   const at = new Date(Date.UTC(2025, 5, 1))
+  const cycle: { self?: unknown } = {}
+  cycle.self = cycle
   schemaTwoStore(file, {
     value: { ok: true, value: { total: 10n, at, lots: new Map([['a', 1n]]) } },
     killed: { ok: false, error: { name: 'FlowKilledError', message: 'The flow killed (old) was killed on Alice.' } },
     ended: { ok: false, error: { name: 'UnexpectedFlowEndError', message: 'Bob ended early.' } },
     declared: { ok: false, error: { name: 'FlowException', message: 'Bob refuses', errorType: 'Refused', details: { why: 'too small', n: 3n } } },
     plain: { ok: false, error: { name: 'RangeError', message: 'out of range' } },
+    cyclic: { ok: true, value: cycle },
   })
   new SqliteFlowStore(file).close()
   const converted = outcomes(file)
@@ -91,6 +94,11 @@ it('converts the V8 outcomes of a schema 2 store to versioned JSON text, and the
   const plain = await node.resultOf('plain').catch((e: unknown) => e)
   expect(plain).toBeInstanceOf(FlowFailedError)
   expect(plain).toMatchObject({ name: 'RangeError', message: 'out of range' })
+  // V8 kept a cycle, JSON cannot: the row says so and counts as failed.
+  expect(await node.flowStatus('cyclic')).toMatchObject({ status: 'failed' })
+  await expect(node.resultOf('cyclic')).rejects.toThrow(
+    /^The flow's kept result could not be converted to JSON when its store was upgraded \(Converting circular structure to JSON\)\.$/,
+  )
   await expect(node.removeOutcome('killed')).resolves.toBe(true)
 })
 

@@ -37,16 +37,20 @@ interface LegacyOutcome {
 export function outcomesToJson(db: Database.Database): void {
   const rows = db.prepare(`SELECT id, outcome FROM flows WHERE outcome IS NOT NULL AND typeof(outcome) = 'blob'`).all() as { id: string; outcome: Buffer }[]
   const update = db.prepare(`UPDATE flows SET outcome = ? WHERE id = ?`)
-  for (const row of rows) update.run(jsonOf(deserialize(row.outcome) as LegacyOutcome), row.id)
-}
-
-function jsonOf(legacy: LegacyOutcome): string {
-  if (!legacy.ok) return writeStoredOutcome({ ok: false, error: errorOf(legacy.error ?? {}) })
-  try {
-    return writeStoredOutcome({ ok: true, value: legacy.value })
-  } catch (error) {
-    const message = `The flow's kept result could not be converted to JSON when its store was upgraded (${(error as Error).message}).`
-    return writeStoredOutcome({ ok: false, error: { code: 'FLOW_FAILED', name: 'FlowFailedError', message } })
+  const failed = db.prepare(`UPDATE flows SET outcome = ?, status = 'failed' WHERE id = ?`)
+  for (const row of rows) {
+    const legacy = deserialize(row.outcome) as LegacyOutcome
+    if (!legacy.ok) {
+      update.run(writeStoredOutcome({ ok: false, error: errorOf(legacy.error ?? {}) }), row.id)
+      continue
+    }
+    try {
+      update.run(writeStoredOutcome({ ok: true, value: legacy.value }), row.id)
+    } catch (error) {
+      // V8 kept cycles; JSON cannot. The row says so instead of failing the upgrade.
+      const message = `The flow's kept result could not be converted to JSON when its store was upgraded (${(error as Error).message.split('\n')[0]}).`
+      failed.run(writeStoredOutcome({ ok: false, error: { code: 'FLOW_FAILED', name: 'FlowFailedError', message } }), row.id)
+    }
   }
 }
 
