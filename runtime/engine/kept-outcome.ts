@@ -5,7 +5,7 @@
  * with its protocol, declared type, details and peer (the protocol family's `X.errors.Foo.is(e)` holds),
  * a Colloquy error by its stable code, and any other error as a FlowFailedError with its name and message.
  */
-import { ColloquyError } from '../protocol/errors/colloquy-error.js'
+import { isColloquyError } from '../protocol/errors/colloquy-error.js'
 import { InternalError } from '../protocol/errors/internal-error.js'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import { UsageError } from '../protocol/errors/usage-error.js'
@@ -74,15 +74,17 @@ const rebuilders: Readonly<Record<string, Rebuild>> = {
 }
 
 /**
- * What to keep for `outcome`: its text, and whether it is a failure. A result that cannot be written as JSON
- * (a cycle) is kept as a failure saying so; the caller waiting on the live flow still gets the result itself.
+ * What to keep for `outcome`: its text, and whether it is a failure. A result (or an error's details) that
+ * cannot be written as JSON (a cycle) is kept as a failure saying so; the caller waiting on the live flow
+ * still gets the outcome itself.
  */
 export function keptOutcomeText(outcome: Outcome): { readonly failed: boolean; readonly text: string } {
-  if (!outcome.ok) return { failed: true, text: writeStoredOutcome({ ok: false, error: storedError(outcome.error) }) }
   try {
-    return { failed: false, text: writeStoredOutcome(outcome) }
+    if (outcome.ok) return { failed: false, text: writeStoredOutcome(outcome) }
+    return { failed: true, text: writeStoredOutcome({ ok: false, error: storedError(outcome.error) }) }
   } catch (error) {
-    const message = `The flow's result could not be kept (${firstLine(error)}); return plain data (no cycles) from flows whose outcome is kept.`
+    const what = outcome.ok ? "The flow's result" : `The details of the error the flow failed with (${(outcome.error as Error)?.message})`
+    const message = `${what} could not be kept (${firstLine(error)}); use plain data (no cycles) in flows whose outcome is kept.`
     return { failed: true, text: writeStoredOutcome({ ok: false, error: { code: 'FLOW_FAILED', name: 'FlowFailedError', message } }) }
   }
 }
@@ -107,7 +109,7 @@ function storedError(error: unknown): StoredError {
   if (error instanceof FlowFailedError && error.originalCode !== undefined) {
     return { code: error.originalCode, name: error.name, message: error.message }
   }
-  if (error instanceof ColloquyError) return { code: error.code, name: error.name, message: error.message }
+  if (isColloquyError(error)) return { code: error.code, name: error.name, message: error.message }
   if (error instanceof Error) return { name: error.name, message: error.message }
   return { name: 'Error', message: String(error) }
 }

@@ -67,6 +67,12 @@ const returnsCycle = flow('returns-cycle', async () => {
   return node
 })
 
+const raisesCyclicDetails = flow('raises-cyclic-details', async () => {
+  const details: { why: string; again?: unknown } = { why: 'loops' }
+  details.again = details
+  throw RoundsFamily.errors.Refused!.create(details, 'Alice refuses in circles')
+})
+
 const throwsTypeError = flow('throws-type-error', async () => {
   throw new TypeError('the input is not a number')
 })
@@ -82,7 +88,7 @@ const driftsAfter = flow('drifts', async (ctx) => {
   return 'done'
 })
 
-const flows = [returnsValue, returnsNothing, returnsCycle, raisesDeclared, asksBob, sleepsLong, throwsTypeError, driftsBefore]
+const flows = [returnsValue, returnsNothing, returnsCycle, raisesCyclicDetails, raisesDeclared, asksBob, sleepsLong, throwsTypeError, driftsBefore]
 
 async function start(): Promise<Node> {
   cluster = new Cluster()
@@ -242,7 +248,21 @@ describe('kept outcomes read back after a restart', () => {
     expect(await alice.flowStatus(handle.flowId)).toMatchObject({ status: 'failed' })
     const error = await failureOf(alice, handle.flowId)
     expect(error).toBeInstanceOf(FlowFailedError)
-    expect((error as Error).message).toMatch(/^The flow's result could not be kept \(.*circular.*\); return plain data/)
+    expect((error as Error).message).toBe(
+      "The flow's result could not be kept (Converting circular structure to JSON); use plain data (no cycles) in flows whose outcome is kept.",
+    )
+  })
+
+  it('an error whose details JSON cannot hold is kept as a failure naming it', async () => {
+    let alice = await start()
+    const handle = alice.startFlow(raisesCyclicDetails, undefined)
+    await expect(handle.result).rejects.toBeInstanceOf(FlowException)
+    alice = await reopen(alice)
+    const error = await failureOf(alice, handle.flowId)
+    expect(error).toBeInstanceOf(FlowFailedError)
+    expect((error as Error).message).toBe(
+      'The details of the error the flow failed with (Alice refuses in circles) could not be kept (Converting circular structure to JSON); use plain data (no cycles) in flows whose outcome is kept.',
+    )
   })
 
   it('an outcome in a format this runtime does not know is reported, not guessed at', async () => {
