@@ -43,6 +43,13 @@ module.exports = {
       to: { path: ['^runtime/(transport|store|engine|process)/', 'node_modules/better-sqlite3/', '^net$', '^node:net$'] },
     },
     {
+      name: 'codec-is-pure',
+      severity: 'error',
+      comment: 'runtime/codec (tagged JSON, used by the transport, the store and the engine) imports nothing else of runtime/ and no package.',
+      from: { path: '^runtime/codec/' },
+      to: { path: ['^runtime/(?!codec/)', 'node_modules/'] },
+    },
+    {
       name: 'generator-reads-protocol-only',
       severity: 'error',
       comment: 'generator/ imports runtime/ only through runtime/protocol.',

@@ -5,7 +5,8 @@
  */
 import type { FlowStore } from '../store/flow-store.js'
 import { FlowStartError } from './engine-errors.js'
-import { type Outcome, decodeOutcome } from './outcome-policy.js'
+import { keptOutcome } from './kept-outcome.js'
+import type { Outcome } from './outcome-policy.js'
 
 interface Deferred {
   promise: Promise<unknown>
@@ -18,7 +19,7 @@ export class FlowResults {
 
   constructor(
     private readonly node: string,
-    private readonly store: Pick<FlowStore, 'flow' | 'outcomeOf'>,
+    private readonly store: Pick<FlowStore, 'flow' | 'outcomeOf' | 'location'>,
     private readonly isLoaded: (flowId: string) => boolean,
   ) {}
 
@@ -41,7 +42,7 @@ export class FlowResults {
           `No flow ${flowId} on ${this.node}: it never ran here, or it finished and was removed (set keepFinishedFlows to keep outcomes).`,
         )
         outcome = { ok: false, error }
-      } else if (row.status !== 'running') outcome = decodeOutcome((await this.store.outcomeOf(flowId))!)
+      } else if (row.status !== 'running') outcome = keptOutcome((await this.store.outcomeOf(flowId))!, flowId, this.store.location)
     } catch (error) {
       outcome = { ok: false, error }
     }

@@ -19,6 +19,7 @@ export {
 } from './engine-errors.js'
 export { UnknownPartyError, SessionWithSelfError } from './counterparty-errors.js'
 export { FlowFailedError } from './flow-failed-error.js'
+export { FlowRunningError, RecordedError } from './outcome-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'
 export { type Clock, type ClockTimer, systemClock } from './clock.js'

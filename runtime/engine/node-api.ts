@@ -70,6 +70,12 @@ export interface Node {
    * no unfinished flow has that id, or the flow is already ending.
    */
   killFlow(flowId: string): Promise<boolean>
+  /**
+   * Removes the outcome kept for a finished flow (keepFinishedFlows), with its row and journal: resultOf then
+   * answers as for a flow that never ran here, and the id may be used again. Resolves false when no outcome
+   * is kept for that id; rejects with FlowRunningError for a flow that has not finished.
+   */
+  removeOutcome(flowId: string): Promise<boolean>
   /** Flows in the store this build cannot run (see ParkedFlow); they stay until a build that can runs them, or killFlow. */
   parkedFlows(): ParkedFlow[]
   readonly stats: NodeStats

@@ -52,7 +52,8 @@ export interface NodeOptions {
    * Keep finished flows instead of deleting them: true keeps every flow's row with its outcome and its
    * journal; 'started' keeps only the outcome rows of flows started on this node (so a flow id given by a
    * client runs once and its result can be asked for later), and removes responder flows entirely.
-   * Default false.
+   * A kept outcome reads back as the value or error class it was (resultOf, also after a restart) and stays
+   * until `node.removeOutcome(flowId)` removes it. Default false.
    */
   readonly keepFinishedFlows?: boolean | 'started'
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */

@@ -37,6 +37,7 @@ import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions
 import type { NodeOptions } from './node-options.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
+import { OutcomeRemoval } from './outcome-removal.js'
 import { Parking } from './parking.js'
 import { type FailRebuild, Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
@@ -83,6 +84,7 @@ class EngineNode implements Node {
   private port: NetworkPort | undefined
   private stopped = false
   private readonly starter: FlowStarter
+  private readonly removal: OutcomeRemoval
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -127,6 +129,7 @@ class EngineNode implements Node {
     this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     this.failure = new FlowFailure(this.killParts)
+    this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -250,6 +253,10 @@ class EngineNode implements Node {
   async killFlow(flowId: string): Promise<boolean> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
     return killFlow(this.killParts, flowId)
+  }
+
+  removeOutcome(flowId: string): Promise<boolean> {
+    return this.removal.remove(flowId)
   }
 
   private onTimer(item: { flowId: string; key: string }): void {

@@ -5,7 +5,8 @@
  * evicted only once the batch holding its last write committed); the batch becomes durable
  * asynchronously (`commits.commit()`). Reads see committed state only and return Promises, so a backend
  * that reads over a network (pg) implements them as they are; SQLite answers with resolved values.
- * Payloads are opaque bytes (store/codec.ts): the engine encodes, the store keeps them byte for byte.
+ * Payloads are opaque bytes (store/codec.ts): the engine encodes, the store keeps them byte for byte;
+ * kept outcomes are versioned JSON text (store/stored-outcome.ts), kept as given.
  *
  * Why reads may be asynchronous: the engine reads the store only off its hot paths (opening, rehydrating
  * an evicted flow, answering a session init, a result or status asked for a flow not in memory, kill,
@@ -37,7 +38,8 @@ export type Durability = 'full' | 'fast'
 /** What a finished flow leaves behind when outcomes are kept (see the node's keepFinishedFlows). */
 export interface FlowRetention {
   readonly status: 'done' | 'failed'
-  readonly outcome: Buffer
+  /** Versioned JSON text (store/stored-outcome.ts), kept as text so any program can read it. */
+  readonly outcome: string
   readonly keepJournal: boolean
 }
 
@@ -103,6 +105,11 @@ export interface FlowStore {
    * its status and encoded outcome (and the journal stays too, for inspection).
    */
   finishFlow(flowId: string, retain: FlowRetention | null, touched: { inbox: boolean; timers: boolean }): number
+  /**
+   * Removes what a finished flow kept (its row, outcome and journal); a running flow's row is left alone.
+   * The engine checks first that the flow is finished and not in memory (node.removeOutcome).
+   */
+  removeOutcome(flowId: string): number
   /** Forgets answered session inits older than `before` (the dedup window), at once (at open, before any batch). */
   purgeProcessed(before: number): Promise<void>
 
@@ -116,8 +123,8 @@ export interface FlowStore {
   // ---- reads (committed state only; never on the engine's hot paths) ----
   runningFlows(): Promise<FlowRow[]>
   flow(id: string): Promise<FlowRow | undefined>
-  /** The encoded outcome a finished, retained flow left; undefined when there is none. */
-  outcomeOf(id: string): Promise<Buffer | undefined>
+  /** The outcome a finished, retained flow left (versioned JSON text, store/stored-outcome.ts); undefined when there is none. */
+  outcomeOf(id: string): Promise<string | undefined>
   flowStatus(id: string): Promise<FlowStatus | undefined>
   journalOf(flowId: string): Promise<JournalRow[]>
   /** Every running flow's journal, grouped by flow id (one query, for recovery). */

@@ -3,3 +3,4 @@ export type { FlowRow, SessionRow, JournalRow, InboxRow, OutboxRow, TimerRow, Ta
 export { StoreSchemaNewerError, StoreSchemaUnknownError, StoreInUseError, StoreCorruptError, StoreRolledBackError } from './store-errors.js'
 export { SqliteFlowStore, type StoreOptions } from './sqlite/index.js'
 export { encode, decode } from './codec.js'
+export { STORED_OUTCOME_VERSION, type StoredOutcome, type StoredError } from './stored-outcome.js'

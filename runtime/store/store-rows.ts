@@ -1,7 +1,8 @@
 /**
  * The rows a flow store holds, as the engine reads them back. Payloads (arguments, journal entries, inbox
- * events, envelopes, outcomes) are opaque bytes encoded by store/codec.ts; every backend keeps them
- * byte for byte, so a store written by one runtime version replays under the next.
+ * events, envelopes) are opaque bytes encoded by store/codec.ts (kept outcomes are versioned JSON text,
+ * store/stored-outcome.ts); every backend keeps them byte for byte, so a store written by one runtime
+ * version replays under the next.
  */
 
 export interface FlowRow {

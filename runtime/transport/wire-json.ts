@@ -1,16 +1,12 @@
 /**
- * JSON for envelopes, extended so flow payloads keep the values the in-memory network (structured clone)
- * keeps: bigint, Date, Map, Set, Uint8Array and undefined. Such a value travels as a one-key object whose
- * key starts with '$' ({"$bigint":"12"}); a payload object that happens to look like that is escaped as
- * {"$obj": {...}}. Decoding walks top-down, so an escaped object is never read as a tag.
- *
- * Byte arrays of BLOB_MIN_BYTES or more are not put into the text at all when the caller collects them:
- * they become {"$blob": index} and travel as raw bytes beside the JSON (see envelope-codec.ts).
+ * JSON for envelopes: the tagged JSON of runtime/codec/tagged-json.ts, so flow payloads keep the values
+ * the in-memory network (structured clone) keeps: bigint, Date, Map, Set, Uint8Array and undefined. Byte
+ * arrays of BLOB_MIN_BYTES or more travel as raw bytes beside the JSON (see envelope-codec.ts).
  */
+import { decodeTaggedJson, encodeTaggedJson } from '../codec/tagged-json.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
-const TAGGED = /^\$/
-export const BLOB_MIN_BYTES = 256
+export { BLOB_MIN_BYTES } from '../codec/tagged-json.js'
 
 /** Bytes from a peer that are not wire JSON as `encodeWireJson` writes it; the frame is refused, never trusted. */
 export class WireJsonError extends ColloquyError {
@@ -18,112 +14,14 @@ export class WireJsonError extends ColloquyError {
   readonly code = 'WIRE_JSON'
 }
 
+const malformed = (reason: string): WireJsonError => new WireJsonError(reason)
+
 /** Encodes `value`; large byte arrays are appended to `blobs` when it is given, else written as base64. */
 export function encodeWireJson(value: unknown, blobs?: Uint8Array[]): string {
-  const escaped = new WeakSet<object>()
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, converted: unknown) {
-    const raw = this[key] // before toJSON: a Date is still a Date here
-    switch (typeof raw) {
-      case 'bigint':
-        return { $bigint: raw.toString() }
-      case 'undefined':
-        return Array.isArray(this) ? { $undefined: 0 } : undefined
-      case 'object': {
-        if (raw === null) return null
-        if (raw instanceof Date) return { $date: Number.isNaN(raw.getTime()) ? null : raw.toISOString() }
-        if (raw instanceof Map) return { $map: [...raw.entries()] }
-        if (raw instanceof Set) return { $set: [...raw.values()] }
-        if (raw instanceof Uint8Array) {
-          if (blobs && raw.byteLength >= BLOB_MIN_BYTES) return { $blob: blobs.push(raw) - 1 }
-          return { $bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') }
-        }
-        if (!Array.isArray(raw) && !escaped.has(raw)) {
-          const keys = Object.keys(raw)
-          if (keys.length === 1 && TAGGED.test(keys[0]!)) {
-            escaped.add(raw)
-            return { $obj: raw }
-          }
-        }
-        return converted
-      }
-      default:
-        return converted
-    }
-  })
+  return encodeTaggedJson(value, blobs)
 }
 
 /** Parses text written by `encodeWireJson` (with the blobs sent beside it); throws WireJsonError when it is malformed. */
 export function decodeWireJson(text: string, blobs: readonly Uint8Array[] = []): unknown {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (error) {
-    throw new WireJsonError(`not JSON (${(error as Error).message})`)
-  }
-  return revive(parsed, 0, blobs)
-}
-
-const MAX_DEPTH = 200
-
-function revive(node: unknown, depth: number, blobs: readonly Uint8Array[]): unknown {
-  if (typeof node !== 'object' || node === null) return node
-  if (depth > MAX_DEPTH) throw new WireJsonError(`nested deeper than ${MAX_DEPTH} levels`)
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = revive(node[i], depth + 1, blobs)
-    return node
-  }
-  const record = node as Record<string, unknown>
-  const keys = Object.keys(record)
-  if (keys.length === 1 && TAGGED.test(keys[0]!)) return untag(keys[0]!, record[keys[0]!], depth, blobs)
-  reviveFields(record, keys, depth, blobs)
-  return record
-}
-
-function reviveFields(record: Record<string, unknown>, keys: readonly string[], depth: number, blobs: readonly Uint8Array[]): void {
-  for (const key of keys) {
-    const value = record[key]
-    const revived = revive(value, depth + 1, blobs)
-    // defineProperty, not assignment: a key named __proto__ must stay a plain field.
-    if (revived !== value) Object.defineProperty(record, key, { value: revived, writable: true, enumerable: true, configurable: true })
-  }
-}
-
-function untag(tag: string, value: unknown, depth: number, blobs: readonly Uint8Array[]): unknown {
-  switch (tag) {
-    case '$bigint':
-      if (typeof value !== 'string' || !/^-?\d+$/.test(value)) throw new WireJsonError('a $bigint tag without a decimal string')
-      return BigInt(value)
-    case '$date':
-      if (value === null) return new Date(Number.NaN)
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new WireJsonError('a $date tag without an ISO date')
-      return new Date(value)
-    case '$undefined':
-      return undefined
-    case '$bytes':
-      if (typeof value !== 'string') throw new WireJsonError('a $bytes tag without base64 text')
-      return new Uint8Array(Buffer.from(value, 'base64'))
-    case '$blob': {
-      const blob = typeof value === 'number' && Number.isInteger(value) ? blobs[value] : undefined
-      if (!blob) throw new WireJsonError(`a $blob tag naming attachment ${JSON.stringify(value)}, which the envelope does not carry`)
-      return new Uint8Array(blob) // a copy: the frame's buffer is not kept alive
-    }
-    case '$map': {
-      const entries = revive(value, depth + 1, blobs)
-      if (!Array.isArray(entries) || !entries.every((e) => Array.isArray(e) && e.length === 2)) throw new WireJsonError('a $map tag without [key, value] pairs')
-      return new Map(entries as [unknown, unknown][])
-    }
-    case '$set': {
-      const values = revive(value, depth + 1, blobs)
-      if (!Array.isArray(values)) throw new WireJsonError('a $set tag without an array')
-      return new Set(values)
-    }
-    case '$obj': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WireJsonError('an $obj tag without an object')
-      const record = value as Record<string, unknown>
-      reviveFields(record, Object.keys(record), depth + 1, blobs)
-      return record
-    }
-    default:
-      throw new WireJsonError(`unknown tag ${JSON.stringify(tag)}`)
-  }
+  return decodeTaggedJson(text, blobs, malformed)
 }

@@ -54,6 +54,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   FLOW_KILLED: failed,
   FLOW_FAILED: failed,
   FLOW_PARKED: failed,
+  RECORDED_ERROR: failed,
+  FLOW_RUNNING: failed,
   STEP_FAILED: failed,
   FLOW_EXCEPTION: failed,
   UNEXPECTED_FLOW_END: failed,

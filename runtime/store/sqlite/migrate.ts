@@ -1,7 +1,14 @@
 /** Creates the tables of a new SQLite store, or brings one written by an earlier runtime up to date in one transaction. */
 import type Database from 'better-sqlite3'
 import { StoreSchemaNewerError, StoreSchemaUnknownError } from '../store-errors.js'
+import { outcomesToJson } from './outcomes-to-json.js'
 import { SCHEMA_VERSION, migrations, schemaSql } from './schema.js'
+
+/** Steps that rewrite rows in code, by the version they upgrade from; they run after that version's SQL, if any. */
+const codeSteps: Readonly<Record<number, (db: Database.Database) => void>> = {
+  // 2 -> 3: kept outcomes from V8 serializer bytes to versioned JSON text.
+  2: outcomesToJson,
+}
 
 export function migrate(db: Database.Database, path: string): void {
   const read = () => (db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get() as { value: string } | undefined)?.value
@@ -21,11 +28,13 @@ export function migrate(db: Database.Database, path: string): void {
   db.transaction(() => {
     for (; version < SCHEMA_VERSION; version++) {
       const step = migrations[version]
-      if (!step)
+      const code = codeSteps[version]
+      if (step === undefined && code === undefined)
         throw new StoreSchemaUnknownError(
           `The store ${path} has schema version ${version}, which this runtime cannot upgrade; open it with a matching Colloquy version.`,
         )
-      db.exec(step)
+      if (step !== undefined) db.exec(step)
+      code?.(db)
     }
     db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(SCHEMA_VERSION))
   })()

@@ -3,9 +3,12 @@
  * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
  * Finished flows delete their rows, so the tables hold in-flight work only.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
-/** Statements that bring a store of the version given as key to the next version. */
+/**
+ * Statements that bring a store of the version given as key to the next version; steps that rewrite rows
+ * in code are in migrate.ts (2 -> 3 has no statement: kept outcomes become JSON text there).
+ */
 export const migrations: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
 }
@@ -18,7 +21,7 @@ CREATE TABLE IF NOT EXISTS flows (
   kind TEXT NOT NULL,            -- 'started' | 'responder'
   args BLOB,
   status TEXT NOT NULL,          -- 'running' | 'done' | 'failed' (the last two only with retention)
-  outcome BLOB,
+  outcome BLOB,                  -- kept outcome: versioned JSON text (store/stored-outcome.ts), when kept
   started_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal (

@@ -92,6 +92,8 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
       deleteTimer: p(`DELETE FROM timers WHERE flow_id = ? AND key = ?`),
       deleteTimers: p(`DELETE FROM timers WHERE flow_id = ?`),
       purgeProcessed: p(`DELETE FROM processed WHERE at < ?`),
+      removeKeptJournal: p(`DELETE FROM journal WHERE flow_id = ? AND EXISTS (SELECT 1 FROM flows WHERE id = ? AND status <> 'running')`),
+      removeKeptFlow: p(`DELETE FROM flows WHERE id = ? AND status <> 'running'`),
     }
   }
 
@@ -164,6 +166,11 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     if (touched.timers) this.commits.add(this.s.deleteTimers, [flowId])
     if (retain) return this.commits.add(this.s.finishFlow, [retain.status, retain.outcome, flowId])
     return this.commits.add(this.s.deleteFlow, [flowId])
+  }
+
+  removeOutcome(flowId: string): number {
+    this.commits.add(this.s.removeKeptJournal, [flowId, flowId])
+    return this.commits.add(this.s.removeKeptFlow, [flowId])
   }
 
   async purgeProcessed(before: number): Promise<void> {

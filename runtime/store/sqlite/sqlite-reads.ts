@@ -48,8 +48,8 @@ export class SqliteReads {
     return (this.flowQuery ??= this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE id = ?`)).get(id) as FlowRow | undefined
   }
 
-  async outcomeOf(id: string): Promise<Buffer | undefined> {
-    return (this.db.prepare('SELECT outcome FROM flows WHERE id = ?').get(id) as { outcome: Buffer | null } | undefined)?.outcome ?? undefined
+  async outcomeOf(id: string): Promise<string | undefined> {
+    return (this.db.prepare('SELECT outcome FROM flows WHERE id = ?').get(id) as { outcome: string | null } | undefined)?.outcome ?? undefined
   }
 
   async flowStatus(id: string): Promise<FlowStatus | undefined> {
