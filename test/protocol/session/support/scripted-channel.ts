@@ -65,6 +65,9 @@ export function scriptedContext(channel: ScriptedChannel): ScriptedContext {
     },
     step: async (_name, fn) => fn(),
     sleep: async () => {},
+    now: async () => 0,
+    random: async () => 0.5,
+    uuid: async () => '00000000-0000-4000-8000-000000000000',
     log: { info: () => {}, warn: () => {}, error: () => {} },
     subFlow: async (definition, args) => definition.run(undefined as never, args),
   }
