@@ -25,27 +25,34 @@ export function encodingError(value: unknown, root: string, sentence: (problem: 
 
 /**
  * The first part of `value` that cannot be encoded, as `<path> is <what>` (`details.callback is a
- * function`), with `root` naming the value itself; undefined when all of it can be encoded.
+ * function`), with `root` naming the value itself; undefined when all of it can be encoded. It runs for
+ * every payload sent, so it builds no path text unless it finds something.
  */
 export function findUnencodable(value: unknown, root: string): string | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-    case 'undefined':
-      return undefined
-    default:
-      return visit(value, root, [])
-  }
+  if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') return undefined
+  const walk: Walk = { objects: [], steps: [] }
+  const problem = visit(value, walk)
+  return problem === undefined ? undefined : `${pathText(root, walk.steps, walk.steps.length)} ${problem(root, walk)}`
 }
 
-interface Ancestor {
-  readonly object: object
-  readonly path: string
+/** How a value is reached from its container: a property, an array index, a Map key or value, a Set element. */
+type Step =
+  | { readonly key: string }
+  | { readonly index: number }
+  | { readonly mapKey: number }
+  | { readonly mapValue: unknown; readonly at: number }
+  | { readonly element: number }
+
+/** The containers entered and the steps taken to reach the current value (`steps` is one longer, or equal at the root). */
+interface Walk {
+  readonly objects: object[]
+  readonly steps: Step[]
 }
 
-function visit(value: unknown, path: string, ancestors: Ancestor[]): string | undefined {
+/** What is wrong at the current path, given the root name and the walk (to name the target of a cycle). */
+type Problem = (root: string, walk: Walk) => string
+
+function visit(value: unknown, walk: Walk): Problem | undefined {
   switch (typeof value) {
     case 'string':
     case 'number':
@@ -54,35 +61,45 @@ function visit(value: unknown, path: string, ancestors: Ancestor[]): string | un
     case 'undefined':
       return undefined
     case 'function':
-      return `${path} is a function`
+      return () => 'is a function'
     case 'symbol':
-      return `${path} is a symbol`
+      return () => 'is a symbol'
   }
   if (value === null) return undefined
   const object = value as object
   if (object instanceof Date || object instanceof Uint8Array) return undefined
-  const ancestor = ancestors.find((a) => a.object === object)
-  if (ancestor) return `${path} refers back to ${ancestor.path} (a cycle)`
-  ancestors.push({ object, path })
-  const found = visitContainer(object, path, ancestors)
-  ancestors.pop()
+  const depth = walk.objects.indexOf(object)
+  if (depth >= 0) return (root) => `refers back to ${pathText(root, walk.steps, depth)} (a cycle)`
+  walk.objects.push(object)
+  const found = visitContainer(object, walk)
+  if (found === undefined) walk.objects.pop()
   return found
 }
 
-function visitContainer(object: object, path: string, ancestors: Ancestor[]): string | undefined {
+/** Visits the parts of `object`; on a problem the walk is left at its path. */
+function visitContainer(object: object, walk: Walk): Problem | undefined {
+  const { steps } = walk
   if (Array.isArray(object)) {
-    if (Object.getPrototypeOf(object) !== Array.prototype) return `${path} is an instance of ${className(object)}, not a plain array`
+    if (Object.getPrototypeOf(object) !== Array.prototype) return () => `is an instance of ${className(object)}, not a plain array`
     for (let i = 0; i < object.length; i++) {
-      const found = visit(object[i], `${path}[${i}]`, ancestors)
+      steps.push({ index: i })
+      const found = visit(object[i], walk)
       if (found) return found
+      steps.pop()
     }
     return undefined
   }
   if (object instanceof Map) {
     let i = 0
     for (const [key, entry] of object) {
-      const found = visit(key, `${path} key #${i}`, ancestors) ?? visit(entry, `${path}.get(${keyText(key, i)})`, ancestors)
+      steps.push({ mapKey: i })
+      const badKey = visit(key, walk)
+      if (badKey) return badKey
+      steps.pop()
+      steps.push({ mapValue: key, at: i })
+      const found = visit(entry, walk)
       if (found) return found
+      steps.pop()
       i++
     }
     return undefined
@@ -90,19 +107,24 @@ function visitContainer(object: object, path: string, ancestors: Ancestor[]): st
   if (object instanceof Set) {
     let i = 0
     for (const element of object) {
-      const found = visit(element, `${path} element #${i}`, ancestors)
+      steps.push({ element: i })
+      const found = visit(element, walk)
       if (found) return found
+      steps.pop()
       i++
     }
     return undefined
   }
   const prototype = Object.getPrototypeOf(object)
   if (prototype !== Object.prototype && prototype !== null) {
-    return `${path} is an instance of ${className(object)}, which would arrive as a plain object without its class`
+    return () => `is an instance of ${className(object)}, which would arrive as a plain object without its class`
   }
-  for (const key of Object.keys(object)) {
-    const found = visit((object as Record<string, unknown>)[key], `${path}${propertyText(key)}`, ancestors)
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue
+    steps.push({ key })
+    const found = visit((object as Record<string, unknown>)[key], walk)
     if (found) return found
+    steps.pop()
   }
   return undefined
 }
@@ -114,8 +136,17 @@ function className(object: object): string {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 
-function propertyText(key: string): string {
-  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
+/** The path of the first `count` steps: `details.items[2].price`, `payload.prices.get("EUR")`. */
+function pathText(root: string, steps: readonly Step[], count: number): string {
+  let text = root
+  for (const step of steps.slice(0, count)) {
+    if ('key' in step) text += IDENTIFIER.test(step.key) ? `.${step.key}` : `[${JSON.stringify(step.key)}]`
+    else if ('index' in step) text += `[${step.index}]`
+    else if ('mapKey' in step) text += ` key #${step.mapKey}`
+    else if ('mapValue' in step) text += `.get(${keyText(step.mapValue, step.at)})`
+    else text += ` element #${step.element}`
+  }
+  return text
 }
 
 function keyText(key: unknown, index: number): string {
