@@ -1,6 +1,6 @@
 /**
  * What a send journals about its payload, so that a replay notices a flow that sends something else the
- * second time (a value computed outside ctx.step, from the clock or Math.random()): a 64-bit digest of the
+ * second time (a value computed outside ctx.step, from the clock or Math.random()): a 53-bit digest of the
  * frame (kind, label, payload or branch). The peer already has the first value; sending another one on
  * replay would go unnoticed, so the replay compares digests (send-checks.ts).
  *
@@ -137,8 +137,11 @@ function finish(h: number): number {
   return h >>> 0
 }
 
-/** The digest of a frame as the journal records it: 64 bits in base 36, e.g. `1x8k2m0.3jd9q1a`. */
-export function frameDigest(frame: SessionFrame): string {
+/**
+ * The digest of a frame as the journal records it: 53 bits (32 from one hash, 21 from the other) as a
+ * number, which the journal stores in 9 bytes; `digestText` shows it.
+ */
+export function frameDigest(frame: SessionFrame): number {
   a = 0x811c9dc5
   b = 0x9747b28c
   mixString(frame.label)
@@ -146,5 +149,10 @@ export function frameDigest(frame: SessionFrame): string {
     mix(Tag.Other)
     mixString(frame.branch)
   } else mixValue(frame.payload)
-  return `${finish(a).toString(36)}.${finish(b).toString(36)}`
+  return finish(a) * 2 ** 21 + (finish(b) >>> 11)
+}
+
+/** A digest as error messages show it: 14 hex digits. */
+export function digestText(digest: number): string {
+  return digest.toString(16).padStart(14, '0')
 }

@@ -8,7 +8,7 @@ import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { preview } from '../protocol/session/payload-text.js'
 import { NonDeterminismError } from './engine-errors.js'
 import type { FlowRun } from './flow-run.js'
-import { frameDigest } from './payload-digest.js'
+import { digestText, frameDigest } from './payload-digest.js'
 
 export { frameDigest }
 
@@ -28,14 +28,14 @@ export function assertSendable(flow: string, session: { readonly protocol: strin
  * On replay: a send whose journal entry has a digest must send the same frame again. A different one is
  * non-determinism; the flow fails with it even if its code catches it.
  */
-export function assertSameSend(run: FlowRun, recorded: string | undefined, frame: SessionFrame, where: string): void {
+export function assertSameSend(run: FlowRun, recorded: number | undefined, frame: SessionFrame, where: string): void {
   if (recorded === undefined) return
   const now = frameDigest(frame)
   if (now === recorded) return
   const sent = frame.kind === 'choice' ? `branch '${frame.branch}'` : `payload ${preview(frame.payload)}`
   const error = new NonDeterminismError(
     `Flow '${run.name}' (${run.flowId}) on ${run.env.node} deviated from its journal at ${where}: the journal recorded send '${frame.label}' with ` +
-      `payload digest ${recorded} but the replay sent ${sent} with digest ${now}. A flow must send the same values when it is replayed: ` +
+      `payload digest ${digestText(recorded)} but the replay sent ${sent} with digest ${digestText(now)}. A flow must send the same values when it is replayed: ` +
       `take time, randomness and ids from ctx.now(), ctx.random() and ctx.uuid(), and anything else from outside the flow through ctx.step.`,
   )
   run.fatal ??= error
