@@ -18,6 +18,9 @@ const Loose = protocol('Loose', { version: 1, initiator: 'Asker', responder: 'An
   .end()
 const LooseFamily = familyOf(Loose)
 
+const Twice = protocol('Twice', { version: 1, initiator: 'Teller', responder: 'Listener' }).send('hello', z.string()).send('blob', z.unknown()).end()
+const TwiceFamily = familyOf(Twice)
+
 const raw = [{ version: 1, hash: 'sha256:raw' }]
 
 /** Receives the frames it is sent, then waits (for a frame that never comes). */
@@ -88,25 +91,26 @@ describe('values that cannot be encoded are refused where they are given', () =>
     expect(received.slice(0, 2)).toEqual([1, 2])
   }, 5000)
 
-  it('a flow failing on an unencodable send through a protocol state ends its peer with UnexpectedFlowEnd', async () => {
-    const responder = LooseFamily.responder({
+  it('a flow failing on an unencodable send through a protocol state ends its waiting peer with UnexpectedFlowEnd', async () => {
+    const responder = TwiceFamily.responder({
       v1: async (s: S) => {
         const { next } = await s.receive()
-        return (await next.send('never')).end()
+        return (await next.receive()).next.end()
       },
     })
     const { alice, ended } = await setup({ responders: [responder] })
-    const ask = flow('ask', async (ctx) =>
-      LooseFamily.initiate(ctx, 'Bob', {
-        v1: async (s: S) => (await (await s.send({ when: new Date(0), fn: Symbol('x') })).receive()).next.end(),
+    const tell = flow('tell', async (ctx) =>
+      TwiceFamily.initiate(ctx, 'Bob', {
+        v1: async (s: S) => (await (await s.send('hi')).send({ when: new Date(0), fn: Symbol('x') })).end(),
       }),
     )
-    const error = (await alice.startFlow(ask, undefined).result.catch((e: unknown) => e)) as Error
+    const error = (await alice.startFlow(tell, undefined).result.catch((e: unknown) => e)) as Error
     expect(error).toBeInstanceOf(InvalidPayloadError)
-    expect(error.message).toContain('Loose')
-    expect(error.message).toContain("'hello'")
+    expect(error.message).toContain('Twice v1 Teller')
+    expect(error.message).toContain("'blob'")
     expect(error.message).toContain('payload.fn is a symbol')
-    expect(ended.filter((e) => e.kind === 'responder')).toEqual([])
+    await eventually(() => ended.some((e) => e.kind === 'responder'))
+    expect(ended.find((e) => e.kind === 'responder')!.error).toBeInstanceOf(UnexpectedFlowEndError)
   }, 5000)
 
   it('a step result that would lose its class is refused with the step name and path', async () => {
