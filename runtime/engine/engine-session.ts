@@ -1,9 +1,8 @@
 /**
- * A durable session: the SessionChannel the engine gives protocol states. What a flow sends goes one way:
- * the session records it in the run's journal, queues the envelope in the outbox with the same batch, and
- * the outbox transmits it once the batch commits. Received frames wait in the inbox (written when they
- * arrive) and a receive journals which sequence number it consumed. On replay, recorded sends and
- * receives return without touching the network.
+ * A durable session: the SessionChannel the engine gives protocol states. What a flow sends goes one way: the session records it
+ * in the run's journal, queues the envelope in the outbox with the same batch, and the outbox transmits it once the batch commits.
+ * Received frames wait in the inbox (written when they arrive) and a receive journals which sequence number it consumed. On
+ * replay, recorded sends and receives return without touching the network (a send checks that it sends the same payload).
  */
 import type { Envelope, WireException } from '../network/wire.js'
 import type { SessionFrame, SessionRequest } from '../protocol/session/channel.js'
@@ -15,6 +14,7 @@ import type { FlowRun } from './flow-run.js'
 import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js'
 import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
+import { assertSameSend, assertSendable, frameDigest } from './send-checks.js'
 import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
 import { peerEndError } from './wire-exceptions.js'
 
@@ -141,9 +141,11 @@ export class EngineSession implements FlowSession {
   async send(frame: SessionFrame): Promise<void> {
     const run = this.run
     if (!run.alive) return run.hang()
+    assertSendable(run.name, this, frame)
     const { key, where } = this.scope().nextKey()
     const entry = run.recorded(key, { k: 'send', what: frame.label }, where)
     if (entry?.k === 'send') {
+      assertSameSend(run, entry.d, frame, where)
       this.sendSeq = entry.seq + 1
       this.initSent = true
       return
@@ -152,7 +154,7 @@ export class EngineSession implements FlowSession {
     const head = this.inbox.get(this.recvSeq)
     if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
     const seq = this.sendSeq // taken once queued: if queueing throws, the flow's error frame gets this number
-    run.record(key, { k: 'send', label: frame.label, seq })
+    run.record(key, { k: 'send', label: frame.label, seq, d: frameDigest(frame) })
     if (!this.initSent) this.sendInit(frame)
     else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
     this.sendSeq = seq + 1

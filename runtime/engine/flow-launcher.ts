@@ -6,6 +6,7 @@
  * encoded, a write the store refuses) fails that flow alone (flow-failure.ts).
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { FlowException } from '../protocol/session/session-errors.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Drain } from './drain.js'
@@ -57,6 +58,7 @@ export class FlowLauncher {
     } catch (error) {
       outcome = { ok: false, error: run.fatal ?? error }
     }
+    outcome = encodableOutcome(run, outcome)
     if (!run.alive) return
     await this.finish(run, outcome)
   }
@@ -99,4 +101,25 @@ export class FlowLauncher {
     })
     void drain.check()
   }
+}
+
+/**
+ * The outcome as it can be stored and sent: a result, or the details of a FlowException the flow raised
+ * itself (built without create(), which checks them), that cannot be encoded fail the flow with an
+ * InvalidPayloadError naming the path, instead of failing the engine while it writes them.
+ */
+function encodableOutcome(run: FlowRun, outcome: Outcome): Outcome {
+  const flow = `Flow '${run.name}' (${run.flowId})`
+  let refused: Error | undefined
+  if (outcome.ok) {
+    refused = encodingError(outcome.value, 'result', (problem) => `${flow} returned a result that cannot be stored: ${problem}. Return ${PLAIN_DATA}.`)
+  } else if (outcome.error instanceof FlowException && outcome.error.peer === undefined) {
+    const { errorType, details } = outcome.error
+    refused = encodingError(
+      details,
+      'details',
+      (problem) => `${flow} raised ${errorType} with details that cannot be sent: ${problem}. Raise it with ${PLAIN_DATA}.`,
+    )
+  }
+  return refused ? { ok: false, error: refused } : outcome
 }

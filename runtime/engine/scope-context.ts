@@ -3,11 +3,11 @@
  * number is the journal key (journal-key.ts), so a replay finds each recorded result where the code asks
  * for it again.
  */
+import { randomUUID } from 'node:crypto'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { SessionChannel, SessionRequest } from '../protocol/session/channel.js'
 import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
-import { InvalidPayloadError } from '../protocol/session/session-errors.js'
-import { encode } from '../store/codec.js'
+import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowRun } from './flow-run.js'
@@ -61,17 +61,29 @@ export class ScopeContext extends JournalScope implements FlowContext {
     }
     run.busy--
     if (!run.alive) return run.hang()
-    try {
-      encode(value)
-    } catch (error) {
-      throw new InvalidPayloadError(
-        `Step '${name}' of flow '${run.name}' returned a value that cannot be journaled (${(error as Error).message}); return plain data (objects, arrays, strings, numbers, Date, Map, Set, bigint).`,
-        { cause: error },
-      )
-    }
+    const refused = encodingError(
+      value,
+      'result',
+      (problem) => `Step '${name}' of flow '${run.name}' returned a value that cannot be journaled: ${problem}. Return ${PLAIN_DATA}.`,
+    )
+    if (refused) throw refused
     run.record(key, { k: 'step', name, ok: true, value })
     await run.commit()
     return value
+  }
+
+  // The sources of values that differ from run to run, journaled as steps named after them: a replay
+  // returns the recorded value.
+  now(): Promise<number> {
+    return this.step('ctx.now', () => this.run.env.clock.now())
+  }
+
+  random(): Promise<number> {
+    return this.step('ctx.random', Math.random)
+  }
+
+  uuid(): Promise<string> {
+    return this.step('ctx.uuid', randomUUID)
   }
 
   async sleep(ms: number): Promise<void> {

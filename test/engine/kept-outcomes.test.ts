@@ -8,9 +8,11 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Flow, FlowFailedError, FlowKilledError, FlowStartError, type Node, NonDeterminismError, RecordedError, flow } from '../../runtime/engine/index.js'
+import { type Flow, FlowKilledError, FlowStartError, type Node, NonDeterminismError, RecordedError, flow } from '../../runtime/engine/index.js'
 import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
-import { FlowException, type ProtocolState, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
+import { FlowException, InvalidPayloadError, type ProtocolState, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
+import { FlowFailedError } from '../../runtime/engine/flow-failed-error.js'
+import { keptOutcome, keptOutcomeText } from '../../runtime/engine/kept-outcome.js'
 import { Cluster, turns } from './support/cluster.js'
 import { RoundsFamily } from './support/rounds-flows.js'
 
@@ -239,29 +241,42 @@ describe('kept outcomes read back after a restart', () => {
     expect(storedOutcome(handle.flowId).json).toEqual({ v: 1, ok: false, error: { name: 'TypeError', message: 'the input is not a number' } })
   })
 
-  it('a result JSON cannot hold (a cycle) is returned to the waiting caller and kept as a failure saying so', async () => {
+  it('a result with a cycle fails the flow where it is returned, and that refusal is what is kept', async () => {
     let alice = await start()
     const handle = alice.startFlow(returnsCycle, undefined)
-    const live = (await handle.result) as { self: unknown }
-    expect(live.self).toBe(live)
+    const live = await handle.result.catch((e: unknown) => e)
+    expect(live).toBeInstanceOf(InvalidPayloadError)
+    expect((live as Error).message).toMatch(/cycle/)
     alice = await reopen(alice)
     expect(await alice.flowStatus(handle.flowId)).toMatchObject({ status: 'failed' })
     const error = await failureOf(alice, handle.flowId)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as Error).message).toBe((live as Error).message)
+  })
+
+  it('declared-error details with a cycle are refused at create(), and that refusal is what is kept', async () => {
+    let alice = await start()
+    const handle = alice.startFlow(raisesCyclicDetails, undefined)
+    const live = await handle.result.catch((e: unknown) => e)
+    expect(live).toBeInstanceOf(InvalidPayloadError)
+    expect((live as Error).message).toMatch(/Refused/)
+    alice = await reopen(alice)
+    const error = await failureOf(alice, handle.flowId)
+    expect(error).toBeInstanceOf(InvalidPayloadError)
+    expect((error as Error).message).toBe((live as Error).message)
+  })
+
+  it('a result that slipped past the checks and JSON cannot hold is kept as a failure saying so', () => {
+    const loop: { self?: unknown } = {}
+    loop.self = loop
+    const kept = keptOutcomeText({ ok: true, value: loop })
+    expect(kept.failed).toBe(true)
+    const back = keptOutcome(kept.text, 'f-1', 'memory')
+    expect(back.ok).toBe(false)
+    const error = (back as { error: unknown }).error
     expect(error).toBeInstanceOf(FlowFailedError)
     expect((error as Error).message).toBe(
       "The flow's result could not be kept (Converting circular structure to JSON); use plain data (no cycles) in flows whose outcome is kept.",
-    )
-  })
-
-  it('an error whose details JSON cannot hold is kept as a failure naming it', async () => {
-    let alice = await start()
-    const handle = alice.startFlow(raisesCyclicDetails, undefined)
-    await expect(handle.result).rejects.toBeInstanceOf(FlowException)
-    alice = await reopen(alice)
-    const error = await failureOf(alice, handle.flowId)
-    expect(error).toBeInstanceOf(FlowFailedError)
-    expect((error as Error).message).toBe(
-      'The details of the error the flow failed with (Alice refuses in circles) could not be kept (Converting circular structure to JSON); use plain data (no cycles) in flows whose outcome is kept.',
     )
   })
 

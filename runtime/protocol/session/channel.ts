@@ -57,6 +57,15 @@ export interface FlowContext extends SessionOpener {
   readonly flowId: string
   /** Runs a side effect once; on replay the recorded result is returned without running `fn` again. */
   step<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /**
+   * The current time in epoch milliseconds (the node's clock; simulated in test clusters), journaled like
+   * a step: a replay returns the time recorded when the flow first asked. Use it instead of Date.now().
+   */
+  now(): Promise<number>
+  /** A random number in [0, 1), journaled like a step (a replay returns the same number). Use it instead of Math.random(). */
+  random(): Promise<number>
+  /** A random UUID (v4), journaled like a step (a replay returns the same id): for ids and idempotency keys. */
+  uuid(): Promise<string>
   /** A durable timer: survives restarts, counting from when it was first started. */
   sleep(ms: number): Promise<void>
   readonly log: FlowLogger

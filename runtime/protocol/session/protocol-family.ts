@@ -7,6 +7,7 @@ import type { SessionChannel, VersionOffer } from './channel.js'
 import type { FlowContext } from './flow-context.js'
 import { type RoleRun, ProtocolState, type VersionSpec, completionResult } from './protocol-state.js'
 import { InternalError } from '../errors/internal-error.js'
+import { PLAIN_DATA, encodingError } from './payload-check.js'
 import { FlowException, ProtocolUsageError } from './session-errors.js'
 
 export interface ProtocolFamilySpec {
@@ -123,7 +124,15 @@ function declaredErrors(protocol: string, versions: readonly VersionSpec[]): Rec
     errors[type] = {
       protocol,
       type,
-      create: (details, message) => new FlowException(protocol, type, details, message),
+      create: (details, message) => {
+        const refused = encodingError(
+          details,
+          'details',
+          (problem) => `${protocol} error ${type}: the details given to create() cannot be sent to the counterparty: ${problem}. Raise it with ${PLAIN_DATA}.`,
+        )
+        if (refused) throw refused
+        return new FlowException(protocol, type, details, message)
+      },
       is: (error): error is FlowException<string, unknown> => error instanceof FlowException && error.protocol === protocol && error.errorType === type,
     }
   }

@@ -10,6 +10,7 @@ import type { FlowContext } from './flow-context.js'
 import type { Schema } from '../dsl/session-type.js'
 import { FlowException, InvalidPayloadError, ProtocolUsageError, ProtocolViolationError, StaleGeneratedCodeError, StaleStateError } from './session-errors.js'
 import { Untrustworthy } from './untrustworthy.js'
+import { PLAIN_DATA, encodingError } from './payload-check.js'
 import { issueText, preview } from './payload-text.js'
 
 /** One version of one protocol as the runtime needs it: definition, hash, state table, inlined sub-protocols. */
@@ -69,6 +70,12 @@ export class ProtocolState {
         `${this.where(entry)}: the payload for '${entry.label}' does not match the protocol's schema: ${issueText(parsed.error)}. Fix the value before sending it.`,
       )
     }
+    const refused = encodingError(
+      parsed.data,
+      'payload',
+      (problem) => `${this.where(entry)}: the payload for '${entry.label}' cannot be journaled or sent: ${problem}. Send ${PLAIN_DATA}.`,
+    )
+    if (refused) throw refused
     await this.peerErrorsChecked(this.run.channel.send({ kind: 'data', label: this.run.prefix + entry.label, payload: parsed.data }))
     return this.next(entry.next)
   }
