@@ -11,7 +11,8 @@
  * committed, the mark is rewritten with the new value, atomically (temporary file, fsync, rename, fsync of
  * the directory) and off the event loop. The mark never runs ahead of what is durable: with durability
  * 'fast' the write-ahead log is fsynced before the mark is written. So the cost is one row update and one
- * small file write per second on a busy node, and nothing on an idle one.
+ * small file write per second on a busy node, and nothing on an idle one. Opening a store raises the counter
+ * and writes the mark at once (synchronously), so a store is marked from its first open.
  *
  * At open, a counter below the mark refuses the store (StoreRolledBackError) with both numbers; the way
  * out for an operator who restored a backup on purpose is to delete the mark. Not detected: commits of the
@@ -82,6 +83,20 @@ export class CommitStamp {
     private readonly syncWal: boolean,
   ) {
     this.marked = counter
+  }
+
+  /**
+   * At open, once the store passed the check: the counter is raised and marked at once, synchronously, so a
+   * store is marked from its first open even when its node dies within the second (kill -9 right after a
+   * first burst of commits would otherwise leave no mark, and an emptied file would go unnoticed).
+   */
+  opened(): void {
+    const next = this.counter + 1
+    this.db.pragma(`user_version = ${next}`)
+    // synchronous=NORMAL: the raise is durable once checkpointed into the (synced) database file.
+    if (this.syncWal) this.db.pragma('wal_checkpoint(FULL)')
+    this.counter = next
+    this.writeSync(next)
   }
 
   /** Called after every transaction that wrote something: raises the counter within about a second. */

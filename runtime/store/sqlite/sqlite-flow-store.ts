@@ -71,6 +71,13 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     this.commits = new GroupCommit(this.db, () => this.listener, options.commitRetry)
     if (lock) {
       const stamp = (this.stamp = new CommitStamp(path, this.db, this.commits, commit, options.durability === 'fast'))
+      try {
+        stamp.opened()
+      } catch (error) {
+        this.db.close()
+        lock.release()
+        throw asStoreDamage(path, error)
+      }
       this.commits.onCommitted = () => stamp.committed()
     }
     const p = (sql: string) => this.db.prepare(sql)
