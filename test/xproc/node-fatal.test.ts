@@ -81,40 +81,40 @@ describe('colloquy node: fatal errors end the process', () => {
 
   it('a node whose store fails to commit while it runs logs that once and exits 1 instead of staying half alive', async () => {
     const dir = tempDir()
-    const database = path.join(dir, 'Locker.db')
+    const database = path.join(dir, 'Damaged.db')
     const cluster = await ProcessCluster.create(dir, [
       {
-        name: 'Locker',
-        app: path.join(repository, 'test/xproc/apps/lock-store.ts'),
-        start: [{ flow: 'lock-store', id: 'lock', args: { database, sleepMs: 50 } }],
+        name: 'Damaged',
+        app: path.join(repository, 'test/xproc/apps/damage-store.ts'),
+        start: [{ flow: 'damage-store', id: 'damage', args: { database, sleepMs: 50 } }],
       },
     ])
-    const run = runNode(cluster.node('Locker').config)
+    const run = runNode(cluster.node('Damaged').config)
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1)
     expect(run.events.some((e) => e.event === 'ready')).toBe(true)
     const errors = run.events.filter((e) => e.event === 'log' && e.level === 'error')
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatchObject({ event: 'log', node: 'Locker', level: 'error', message: expect.stringMatching(/commit|locked/i) })
+    expect(errors[0]).toMatchObject({ event: 'log', node: 'Damaged', level: 'error', message: expect.stringMatching(/commit|locked/i) })
     expect(run.events.filter((e) => e.event === 'stopped')).toEqual([])
     expect(run.stderr).toBe('')
   })
 
   it('a node whose store fails to commit while it starts its start list logs that once and exits 1', async () => {
     const dir = tempDir()
-    const database = path.join(dir, 'Locker.db')
+    const database = path.join(dir, 'Damaged.db')
     const cluster = await ProcessCluster.create(dir, [
       {
-        name: 'Locker',
-        app: path.join(repository, 'test/xproc/apps/lock-store.ts'),
-        start: [{ flow: 'lock-store', id: 'lock', args: { database, sleepMs: 0 } }],
+        name: 'Damaged',
+        app: path.join(repository, 'test/xproc/apps/damage-store.ts'),
+        start: [{ flow: 'damage-store', id: 'damage', args: { database, sleepMs: 0 } }],
       },
     ])
-    const run = runNode(cluster.node('Locker').config)
+    const run = runNode(cluster.node('Damaged').config)
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(1)
     expect(run.events.some((e) => e.event === 'ready')).toBe(false)
     const errors = run.events.filter((e) => e.event === 'log' && e.level === 'error')
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatchObject({ event: 'log', node: 'Locker', level: 'error', message: expect.stringMatching(/commit|locked/i) })
+    expect(errors[0]).toMatchObject({ event: 'log', node: 'Damaged', level: 'error', message: expect.stringMatching(/commit|locked/i) })
     expect(run.stderr).toBe('')
   })
 })
