@@ -17,6 +17,7 @@ import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-row
 import { type Clock, systemClock } from './clock.js'
 import { CommitFaultReport } from './commit-fault-report.js'
 import { DeclaredVersions } from './declared-versions.js'
+import { defaultLogger } from './default-logger.js'
 import { Drain } from './drain.js'
 import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
 import { EventHub } from './event-hub.js'
@@ -49,12 +50,6 @@ export async function openNode(options: NodeOptions & { readonly store: FlowStor
   await node.open(options)
   await node.recovered
   return node
-}
-
-const quietLogger: FlowLogger = {
-  info: () => {},
-  warn: (message, fields) => console.warn(`[colloquy] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[colloquy] ${message}`, fields ?? ''),
 }
 
 class EngineNode implements Node {
@@ -92,7 +87,7 @@ class EngineNode implements Node {
   constructor(options: NodeOptions, store: FlowStore) {
     this.#store = store
     const name = (this.name = options.name)
-    const logger = (this.logger = options.logger ?? quietLogger)
+    const logger = (this.logger = options.logger ?? defaultLogger)
     const clock = (this.clock = options.clock ?? systemClock)
     this.registrations = new Registrations(name, options.flows ?? [], options.responders ?? [])
     const declared = (this.declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols))

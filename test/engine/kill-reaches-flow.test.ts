@@ -4,126 +4,11 @@
  * Evicted and parked flows are simply ended; a crashed run never resumes its code.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
-import { type FlowEndEvent, FlowKilledError, flow } from '../../runtime/engine/index.js'
+import { type FlowEndEvent, FlowKilledError } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
-import { protocol } from '../../runtime/protocol/index.js'
-import { type ProtocolState, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
+import { UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
-import { familyOf } from './support/family.js'
-
-const KillTalk = protocol('KillTalk', { version: 1, initiator: 'Caller', responder: 'Callee' })
-  .send('first', z.string())
-  .receive('note', z.string())
-  .send('second', z.string())
-  .receive('answer', z.string())
-  .end()
-const KillTalkFamily = familyOf(KillTalk)
-
-/** What Bob's responder does between receiving 'first' and sending 'note'. */
-type Mode = 'none' | 'sleep' | 'crunch' | 'commit' | 'swallow'
-
-interface Seen {
-  caught: unknown[]
-  finallyRuns: number
-  cleanupRan: boolean
-  cleanupError: unknown
-  sawKilled: boolean
-  swallowedSendError: unknown
-  stepError: unknown
-}
-const fresh = (): Seen => ({
-  caught: [],
-  finallyRuns: 0,
-  cleanupRan: false,
-  cleanupError: undefined,
-  sawKilled: false,
-  swallowedSendError: undefined,
-  stepError: undefined,
-})
-
-let mode: Mode = 'none'
-/** Called by the 'commit' mode's step body, with the flow's id, once the step waits for its result to commit. */
-let killer: ((flowId: string) => void) | undefined
-let bobSeen = fresh()
-let aliceSeen = fresh()
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-type S = ProtocolState
-
-const caller = flow('kill.caller', async (ctx) => {
-  try {
-    return await KillTalkFamily.initiate(ctx, 'Bob', {
-      v1: async (s: S) => {
-        const a = await s.send('hi')
-        const { next: b } = await a.receive()
-        const c = await b.send('more')
-        const { payload, next } = await c.receive()
-        return next.end(payload.unwrap((v) => v as string))
-      },
-    })
-  } catch (error) {
-    aliceSeen.caught.push(error)
-    throw error
-  } finally {
-    aliceSeen.finallyRuns++
-  }
-})
-
-const callee = KillTalkFamily.responder({
-  v1: async (s: S, ctx) => {
-    try {
-      const { next: a } = await s.receive()
-      if (mode === 'sleep') await ctx.sleep(60_000)
-      if (mode === 'crunch') {
-        await ctx.step('crunch', async () => {
-          while (!ctx.isKilled) await delay(5)
-          bobSeen.sawKilled = true
-          return 0
-        })
-      }
-      if (mode === 'commit') {
-        await ctx
-          .step('commit', () => {
-            process.nextTick(() => killer?.(ctx.flowId))
-            return 0
-          })
-          .catch((error: unknown) => {
-            bobSeen.stepError = error
-            throw error
-          })
-      }
-      if (mode === 'swallow') {
-        try {
-          await ctx.sleep(60_000)
-        } catch (error) {
-          bobSeen.caught.push(error)
-        }
-        try {
-          await a.send('after the kill')
-        } catch (error) {
-          bobSeen.swallowedSendError = error
-        }
-        return 'carried on'
-      }
-      const b = await a.send('noted')
-      const { next: c } = await b.receive()
-      const d = await c.send('done')
-      return d.end()
-    } catch (error) {
-      bobSeen.caught.push(error)
-      throw error
-    } finally {
-      bobSeen.finallyRuns++
-      try {
-        await ctx.step('cleanup', () => {
-          bobSeen.cleanupRan = true
-        })
-      } catch (error) {
-        bobSeen.cleanupError = error
-      }
-    }
-  },
-})
+import { KillTalkFamily, type Mode, callee, caller, fresh, resetScene, scene } from './support/kill-flows.js'
 
 let cluster: Cluster
 const ends = new Map<string, FlowEndEvent[]>()
@@ -132,12 +17,9 @@ let carried: string[] = []
 const label = (e: Envelope) => (e.body.t === 'data' ? e.body.frame.label : e.body.t)
 
 beforeEach(() => {
-  mode = 'none'
-  killer = undefined
+  resetScene()
   cluster = new Cluster()
   cluster.net.setFaults({ rule: (e) => void carried.push(label(e)) })
-  bobSeen = fresh()
-  aliceSeen = fresh()
   carried = []
 })
 afterEach(async () => {
@@ -157,7 +39,7 @@ async function deploy(node: 'Alice' | 'Bob', extra: { evictIdleAfterMs?: number;
 
 /** Starts Alice's caller with Bob's responder in `bobMode`; envelopes labelled `held` stay on the network. */
 async function talk(bobMode: Mode, held?: string, bobExtra: { evictIdleAfterMs?: number } = {}) {
-  mode = bobMode
+  scene.mode = bobMode
   cluster.net.setFaults({
     rule: (e) => {
       carried.push(label(e))
@@ -201,12 +83,12 @@ describe('a kill reaches the flow in memory', () => {
     const { bob, handle, bobFlowId } = await talk('none', 'second')
     await eventually(() => carried.includes('second'))
     const error = await killWithin5s(bob, bobFlowId)
-    await eventually(() => bobSeen.finallyRuns === 1)
-    expect(bobSeen.caught).toEqual([error])
+    await eventually(() => scene.bob.finallyRuns === 1)
+    expect(scene.bob.caught).toEqual([error])
     expect(error!.message).toBe(`The flow ${bobFlowId} ('KillTalk') was killed on Bob.`)
     // A step in the finally throws the kill again without running.
-    expect(bobSeen.cleanupRan).toBe(false)
-    expect(bobSeen.cleanupError).toBe(error)
+    expect(scene.bob.cleanupRan).toBe(false)
+    expect(scene.bob.cleanupError).toBe(error)
     expect(ends.get('Bob')).toEqual([expect.objectContaining({ flowId: bobFlowId, ok: false, error })])
     await aliceIsTold(handle)
     expect(await bob.tableCounts()).toMatchObject({ flows: 0, journal: 0, sessions: 0 })
@@ -216,8 +98,8 @@ describe('a kill reaches the flow in memory', () => {
     const { bob, handle, bobFlowId } = await talk('sleep')
     await eventually(async () => (await bob.tableCounts()).timers === 1)
     const error = await killWithin5s(bob, bobFlowId)
-    await eventually(() => bobSeen.finallyRuns === 1)
-    expect(bobSeen.caught).toEqual([error])
+    await eventually(() => scene.bob.finallyRuns === 1)
+    expect(scene.bob.caught).toEqual([error])
     await aliceIsTold(handle)
     expect(await bob.tableCounts()).toMatchObject({ flows: 0, timers: 0 })
   })
@@ -226,23 +108,23 @@ describe('a kill reaches the flow in memory', () => {
     const { bob, handle, bobFlowId } = await talk('crunch')
     await new Promise((resolve) => setTimeout(resolve, 50))
     const error = await killWithin5s(bob, bobFlowId)
-    await eventually(() => bobSeen.finallyRuns === 1)
-    expect(bobSeen.sawKilled).toBe(true)
-    expect(bobSeen.caught).toEqual([error])
+    await eventually(() => scene.bob.finallyRuns === 1)
+    expect(scene.bob.sawKilled).toBe(true)
+    expect(scene.bob.caught).toEqual([error])
     await aliceIsTold(handle)
   })
 
   it("waiting on a step's commit: the step throws the kill once its result committed", async () => {
     let killed: Promise<boolean> | undefined
-    killer = (flowId) => (killed = cluster.node('Bob').killFlow(flowId))
-    mode = 'commit'
+    scene.killer = (flowId) => (killed = cluster.node('Bob').killFlow(flowId))
+    scene.mode = 'commit'
     const alice = await deploy('Alice')
     await deploy('Bob')
     const handle = alice.startFlow(caller, undefined)
-    await eventually(() => bobSeen.finallyRuns === 1)
+    await eventually(() => scene.bob.finallyRuns === 1)
     await expect(killed).resolves.toBe(true)
-    expect(bobSeen.caught).toEqual([expect.any(FlowKilledError)])
-    expect(bobSeen.stepError).toBe(bobSeen.caught[0])
+    expect(scene.bob.caught).toEqual([expect.any(FlowKilledError)])
+    expect(scene.bob.stepError).toBe(scene.bob.caught[0])
     await aliceIsTold(handle)
   })
 
@@ -250,9 +132,9 @@ describe('a kill reaches the flow in memory', () => {
     const { bob, handle, bobFlowId } = await talk('swallow')
     await eventually(async () => (await bob.tableCounts()).timers === 1)
     const error = await killWithin5s(bob, bobFlowId)
-    await eventually(() => bobSeen.finallyRuns === 1)
-    expect(bobSeen.caught).toEqual([error])
-    expect(bobSeen.swallowedSendError).toBe(error)
+    await eventually(() => scene.bob.finallyRuns === 1)
+    expect(scene.bob.caught).toEqual([error])
+    expect(scene.bob.swallowedSendError).toBe(error)
     expect(ends.get('Bob')).toEqual([expect.objectContaining({ flowId: bobFlowId, ok: false, error })])
     await aliceIsTold(handle)
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -266,8 +148,8 @@ describe('a kill reaches the flow in memory', () => {
     void handle.result.catch(() => undefined)
     await alice.stop()
     const error = await killWithin5s(bob, bobFlowId)
-    await eventually(() => bobSeen.finallyRuns === 1)
-    expect(bobSeen.caught).toEqual([error])
+    await eventually(() => scene.bob.finallyRuns === 1)
+    expect(scene.bob.caught).toEqual([error])
     const restarted = await deploy('Alice')
     cluster.net.setFaults({})
     cluster.net.release()
@@ -279,8 +161,8 @@ describe('a kill reaches the flow in memory', () => {
     const { alice, handle } = await talk('sleep')
     await eventually(() => carried.includes('confirm'))
     const error = await killWithin5s(alice, handle.flowId)
-    await eventually(() => aliceSeen.finallyRuns === 1)
-    expect(aliceSeen.caught).toEqual([error])
+    await eventually(() => scene.alice.finallyRuns === 1)
+    expect(scene.alice.caught).toEqual([error])
   })
 
   it('an initiator waiting on the confirm of a peer whose node stopped: its catch and finally run, and the late init starts nothing', async () => {
@@ -291,8 +173,8 @@ describe('a kill reaches the flow in memory', () => {
     await eventually(() => carried.includes('init'))
     await new Promise((resolve) => setTimeout(resolve, 50))
     const error = await killWithin5s(alice, handle.flowId)
-    await eventually(() => aliceSeen.finallyRuns === 1)
-    expect(aliceSeen.caught).toEqual([error])
+    await eventually(() => scene.alice.finallyRuns === 1)
+    expect(scene.alice.caught).toEqual([error])
     const restarted = await deploy('Bob')
     await eventually(async () => alice.stats.unacknowledged === 0 && (await restarted.tableCounts()).processed === 1)
     expect((await restarted.tableCounts()).flows).toBe(0)
@@ -307,7 +189,7 @@ describe('a kill of a flow not in memory ends it without running its code', () =
     await killWithin5s(bob, bobFlowId)
     expect(bob.stats.rehydrations).toBe(rehydrations)
     await aliceIsTold(handle)
-    expect(bobSeen).toEqual(fresh())
+    expect(scene.bob).toEqual(fresh())
   })
 
   it('parked: its finally does not run, and the peer is told; the run that crashed never resumed', async () => {
@@ -319,7 +201,7 @@ describe('a kill of a flow not in memory ends it without running its code', () =
     await killWithin5s(bob, bobFlowId)
     await aliceIsTold(handle)
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(bobSeen).toEqual(fresh())
+    expect(scene.bob).toEqual(fresh())
   })
 
   it('a crashed run never resumes its code: no catch, no finally, and the flow finishes after the restart', async () => {
@@ -327,11 +209,11 @@ describe('a kill of a flow not in memory ends it without running its code', () =
     await eventually(() => carried.includes('second'))
     cluster.node('Bob').crash()
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(bobSeen).toEqual(fresh())
+    expect(scene.bob).toEqual(fresh())
     await deploy('Bob')
     cluster.net.setFaults({})
     cluster.net.release()
     await expect(handle.result).resolves.toBe('done')
-    expect(bobSeen.caught).toEqual([])
+    expect(scene.bob.caught).toEqual([])
   })
 })
