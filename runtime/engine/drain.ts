@@ -30,8 +30,12 @@ export class Drain {
   }
 
   /** A flow ended (or recovery finished): resolves `drained` when nothing runnable is left (a store read, off the hot path). */
-  async check(): Promise<void> {
-    if (!this.enabled || this.stopped) return
+  check(): void {
+    // Not draining (the usual case): nothing to read, and no promise made for every flow that ends.
+    if (this.enabled && !this.stopped) void this.checkStore()
+  }
+
+  private async checkStore(): Promise<void> {
     let running: number
     try {
       running = await this.store.runningFlowCount()

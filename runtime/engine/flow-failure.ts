@@ -90,7 +90,7 @@ export async function endFromStore(parts: EndParts, flowId: string, ending: Endi
   ending.ended(row, errors.length)
   parts.results.settle(flowId, { ok: false, error })
   parts.events.flowEnded({ flowId, name: row.name, kind: row.kind, ok: false, error })
-  void parts.drain.check()
+  parts.drain.check()
   return true
 }
 

@@ -37,10 +37,10 @@ export class FlowLauncher {
 
   launch(run: FlowRun, body: () => Promise<unknown>): void {
     this.parts.loaded.add(run)
-    this.settle(run, body).catch((error: unknown) => this.parts.fail(run, 'ending', error))
+    void this.settle(run, body)
   }
 
-  /** Runs the body and ends the flow; rejects only when ending it failed inside the engine. */
+  /** Runs the body and ends the flow; a fault while ending it fails that flow alone (flow-failure.ts). Never rejects. */
   private async settle(run: FlowRun, body: () => Promise<unknown>): Promise<void> {
     let outcome: Outcome
     try {
@@ -58,9 +58,13 @@ export class FlowLauncher {
     } catch (error) {
       outcome = { ok: false, error: run.fatal ?? error }
     }
-    outcome = encodableOutcome(run, outcome)
-    if (!run.alive) return
-    await this.finish(run, outcome)
+    try {
+      outcome = encodableOutcome(run, outcome)
+      if (!run.alive) return
+      await this.finish(run, outcome)
+    } catch (error) {
+      this.parts.fail(run, 'ending', error)
+    }
   }
 
   private async finish(run: FlowRun, initial: Outcome): Promise<void> {
@@ -99,7 +103,7 @@ export class FlowLauncher {
       ok: outcome.ok,
       ...(outcome.ok ? { result: outcome.value } : { error: outcome.error }),
     })
-    void drain.check()
+    drain.check()
   }
 }
 

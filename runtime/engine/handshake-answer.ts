@@ -3,8 +3,9 @@
  * (late duplicates are dropped for the dedup window), negotiated against the registered responder
  * (handshake.ts) and answered with a reject, or with a confirm and a responder flow started in the same
  * batch. A draining node rejects every init, saying why. Whether an init was answered before is read
- * from the store (awaited); an init being answered is remembered in memory from before that read until
- * its batch commits, so a second copy arriving meanwhile waits for the first and starts nothing. A start
+ * from the store: at once where it can tell on this turn (SQLite, `initAnswered`), else awaited; an init
+ * being answered is remembered in memory from before that read until its batch commits, so a second copy
+ * arriving meanwhile waits for the first and starts nothing. A start
  * that fails (a write the store refuses) is answered with a reject saying why, and that flow fails alone.
  */
 import { randomUUID } from 'node:crypto'
@@ -30,13 +31,16 @@ import { responderKey } from './session-key.js'
 
 type Init = Extract<WireMessage, { t: 'init' }>
 
+/** What a copy of an init answered on this turn waits for: its answer is queued, the copy's commit follows. */
+const queued: Promise<void> = Promise.resolve()
+
 export interface HandshakeParts {
   readonly node: string
   readonly draining: boolean
   readonly env: RunEnvironment
   readonly clock: Clock
   readonly logger: FlowLogger
-  readonly store: Pick<FlowStore, 'isProcessed' | 'sessionFlow' | 'putProcessed' | 'insertFlow' | 'commits'>
+  readonly store: Pick<FlowStore, 'initAnswered' | 'isProcessed' | 'sessionFlow' | 'putProcessed' | 'insertFlow' | 'commits'>
   readonly loaded: LoadedFlows
   readonly outbox: Outbox
   readonly registrations: Registrations
@@ -63,6 +67,13 @@ export class HandshakeAnswer {
     if (this.parts.loaded.sessions.has(key)) return undefined
     const inFlight = this.pending.get(envelope.id)
     if (inFlight) return inFlight
+    const answered = this.parts.store.initAnswered(envelope.id, key)
+    if (answered === true) return undefined
+    if (answered === false) {
+      this.pending.set(envelope.id, queued) // until its batch commits (answerNew)
+      this.answerNew(envelope, body, key)
+      return undefined
+    }
     const answering = this.answerUnlessKnown(envelope, body, key)
     this.pending.set(envelope.id, answering)
     return answering

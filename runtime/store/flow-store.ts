@@ -17,7 +17,7 @@
  * flow being killed is not rehydrated meanwhile (recovery.ts, kill-flow.ts); a result asked for is
  * registered before the store is read, so a flow ending during the read still settles it.
  *
- * The one synchronous read, `flowIdTaken`: `node.startFlow` is synchronous (it returns the handle) and
+ * The synchronous reads. `flowIdTaken`: `node.startFlow` is synchronous (it returns the handle) and
  * throws FlowStartError at once for a caller-given flow id that is already used. An id in memory is
  * checked there; `flowIdTaken` answers for the store, and only for a caller-given id (a fresh UUID is never
  * looked up). It must be cheap: one primary-key look-up that does no I/O beyond the local file (SQLite:
@@ -28,7 +28,9 @@
  * one writer (the node): the in-memory reservation covers starts not yet committed, the read covers the
  * rest. When flows are leased between worker processes, the check moves into the start's durable insert
  * (a primary-key conflict at commit rejects `started` and `result` the same way); the engine's contract
- * with the caller does not change.
+ * with the caller does not change. `initAnswered`, by the same rule: every new session init asks whether it
+ * was answered before, so a store that can tell on the caller's turn (two indexed look-ups) spares each
+ * new flow's responder two awaited reads; one that cannot returns `undefined` and the engine awaits them.
  */
 import type { FlowRow, FlowStatus, InboxRow, JournalRow, OutboxRow, SessionRow, TableCounts, TimerRow, UnfinishedFlow } from './store-rows.js'
 
@@ -113,12 +115,18 @@ export interface FlowStore {
   /** Forgets answered session inits older than `before` (the dedup window), at once (at open, before any batch). */
   purgeProcessed(before: number): Promise<void>
 
-  // ---- the one synchronous read (see the header: what it is for, why it must be cheap) ----
+  // ---- the synchronous reads (see the header: what they are for, why they must be cheap) ----
   /**
    * Whether committed state holds a flow with this id: true or false when the store can tell without
    * network I/O (SQLite), undefined when it cannot (PostgreSQL); the engine then awaits `flow(id)` instead.
    */
   flowIdTaken(id: string): boolean | undefined
+  /**
+   * Whether committed state shows a session init answered: its message id processed, or its responder
+   * session stored. True or false when the store can tell without network I/O (SQLite), undefined when it
+   * cannot; the engine then awaits `isProcessed` and `sessionFlow` instead.
+   */
+  initAnswered(messageId: string, sessionKey: string): boolean | undefined
 
   // ---- reads (committed state only; never on the engine's hot paths) ----
   runningFlows(): Promise<FlowRow[]>

@@ -45,12 +45,12 @@ const READS = new Set([
   'purgeProcessed',
 ])
 
-/** SQLite behind reads that answer 3 ms later and an id check that cannot answer synchronously. */
+/** SQLite behind reads that answer 3 ms later, and synchronous checks (flow id, init answered) that cannot answer. */
 function slowStore(file: string): FlowStore {
   const store = new SqliteFlowStore(file)
   return new Proxy(store, {
     get(target, property) {
-      if (property === 'flowIdTaken') return () => undefined
+      if (property === 'flowIdTaken' || property === 'initAnswered') return () => undefined
       const value = Reflect.get(target, property, target)
       if (typeof value !== 'function') return value
       if (typeof property === 'string' && READS.has(property)) {

@@ -44,6 +44,11 @@ export class SqliteReads {
     return this.flowRow(id) !== undefined
   }
 
+  /** Answered synchronously as well: two indexed look-ups in the local file (flow-store.ts, `initAnswered`). */
+  initAnswered(messageId: string, sessionKey: string): boolean {
+    return this.processedNow(messageId) || this.sessionFlowNow(sessionKey) !== undefined
+  }
+
   private flowRow(id: string): FlowRow | undefined {
     return (this.flowQuery ??= this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE id = ?`)).get(id) as FlowRow | undefined
   }
@@ -84,6 +89,10 @@ export class SqliteReads {
   }
 
   async sessionFlow(key: string): Promise<string | undefined> {
+    return this.sessionFlowNow(key)
+  }
+
+  private sessionFlowNow(key: string): string | undefined {
     return ((this.sessionFlowQuery ??= this.db.prepare(`SELECT flow_id FROM sessions WHERE key = ?`)).get(key) as { flow_id: string } | undefined)?.flow_id
   }
 
@@ -117,6 +126,10 @@ export class SqliteReads {
   }
 
   async isProcessed(id: string): Promise<boolean> {
+    return this.processedNow(id)
+  }
+
+  private processedNow(id: string): boolean {
     return (this.processedQuery ??= this.db.prepare(`SELECT 1 FROM processed WHERE id = ?`)).get(id) !== undefined
   }
 
