@@ -119,7 +119,7 @@ describe('a store that went backwards', () => {
       const before = markValue(file)
       const node = await open(file, durability)
       for (let i = 0; i < 20; i++) await node.startFlow(double, i).result
-      // The open raised the mark by one (with 'fast', checkpointed into the file); the commits since, once more.
+      // The open raised the mark by one, the commits since once more: the database file alone is behind it.
       await markReaches(file, before + 2)
       const reached = markValue(file)
       // The database file alone, as the commits since the node opened are still in its -wal file only.
