@@ -21,6 +21,8 @@ interface NodeArguments {
   readonly config: string | undefined
   readonly json: boolean
   readonly drain: boolean
+  /** identity: replace the key (keeping the old one as <keyFile>.old). */
+  readonly rotate: boolean
   /** flows: the action and its flow ids. */
   readonly positional: readonly string[]
 }
@@ -44,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const configPath = args.config!
   try {
     const read = readNodeConfig(configPath)
-    if (command === 'identity') return await (await import('./identity-command.js')).identityCommand(read)
+    if (command === 'identity') return await (await import('./identity-command.js')).identityCommand(read, { rotate: args.rotate })
     await loadTypeScriptFor(read.app)
     if (command === 'flows') return await (await import('./flows-cli.js')).flowsCommand(read, args.positional)
     const config = args.drain ? { ...read, drain: true } : read
@@ -71,7 +73,13 @@ function wayOut(error: unknown, configPath: string): string {
 function parseNodeArguments(command: NodeCommand, argv: readonly string[]): NodeArguments {
   const { tokens } = parseArgs({
     args: [...argv],
-    options: { config: { type: 'string' }, json: { type: 'boolean' }, drain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      drain: { type: 'boolean' },
+      rotate: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: false,
     tokens: true,
@@ -79,6 +87,7 @@ function parseNodeArguments(command: NodeCommand, argv: readonly string[]): Node
   let config: string | undefined
   let json = false
   let drain = false
+  let rotate = false
   const positional: string[] = []
   for (const token of tokens) {
     const written = argv[token.index]!
@@ -86,8 +95,9 @@ function parseNodeArguments(command: NodeCommand, argv: readonly string[]): Node
     else if (token.kind === 'option' && token.name === 'config') config = token.value
     else if (token.kind === 'option' && token.name === 'json' && token.value === undefined) json = true
     else if (token.kind === 'option' && token.name === 'drain' && token.value === undefined && command === 'node') drain = true
-    else if (token.kind === 'option' && token.name === 'help') return { help: true, config, json, drain, positional }
+    else if (token.kind === 'option' && token.name === 'rotate' && token.value === undefined && command === 'identity') rotate = true
+    else if (token.kind === 'option' && token.name === 'help') return { help: true, config, json, drain, rotate, positional }
     else throw new UsageError(`unknown argument '${written}'.`)
   }
-  return { help: false, config, json, drain, positional }
+  return { help: false, config, json, drain, rotate, positional }
 }

@@ -13,8 +13,11 @@ export const nodeCommandHelp = `Usage:
   colloquy flows kill <flowId>... --config <node.json>
       Ends those flows as an operator (run it while the node is stopped): the counterparties see the
       flow end. For flows in flight on a protocol version the build no longer declares.
-  colloquy identity --config <node.json>
-      Creates the node's Ed25519 key pair beside its database if missing and prints its network-map entry.
+  colloquy identity --config <node.json> [--rotate]
+      Creates the node's Ed25519 key pair (mode 0600) beside its database if missing and prints its
+      network-map entry; the only command that creates keys (\`colloquy node\` refuses a missing key file,
+      and one its group or others may read). --rotate writes a new key, keeps the old as <keyFile>.old, and
+      prints the entry to publish. SIGHUP to a running node reloads its network map.
 
 node.json fields (paths relative to the file):
   name, database, listen ("host:port"), networkMap,

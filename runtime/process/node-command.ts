@@ -1,11 +1,13 @@
 /**
  * `colloquy node --config node.json [--json] [--drain]`: runs a node until SIGTERM or SIGINT, printing its
- * events as readable lines or JSON lines, or until a fatal error stops the node (exit 1).
+ * events as readable lines or JSON lines, or until a fatal error stops the node (exit 1). SIGHUP reloads the
+ * network map (map-reload.ts).
  */
 import { exitCodes } from '../protocol/errors/exit-codes.js'
 import type { NodeConfig } from './node-config.js'
 import { jsonLines, readableLines } from './node-events.js'
-import { startNodeProcess } from './node-process.js'
+import { reloadNetworkMap } from './map-reload.js'
+import { type RunningNode, startNodeProcess } from './node-process.js'
 
 export async function runNodeCommand(config: NodeConfig, options: { readonly json: boolean }): Promise<number> {
   const write = (line: string): void => void process.stdout.write(line)
@@ -16,8 +18,13 @@ export async function runNodeCommand(config: NodeConfig, options: { readonly jso
   const onSignal = (): void => requestStop()
   process.once('SIGTERM', onSignal)
   process.once('SIGINT', onSignal)
+  // Handled from the start, so a SIGHUP while the node starts does not end it (the start reads the map anyway).
+  let running: RunningNode | undefined
+  const sink = options.json ? jsonLines(write) : readableLines(write)
+  const onHangup = (): void => void (running && reloadNetworkMap(config, running.network, sink))
+  process.on('SIGHUP', onHangup)
   try {
-    const running = await startNodeProcess(config, options.json ? jsonLines(write) : readableLines(write))
+    running = await startNodeProcess(config, sink)
     // A node that stopped on its own logged why (once); the process ends instead of listening half alive.
     if ((await Promise.race([stopRequested.then(() => 'stop'), running.failed.then(() => 'failed')])) === 'failed') return exitCodes.failed
     try {
@@ -30,5 +37,6 @@ export async function runNodeCommand(config: NodeConfig, options: { readonly jso
   } finally {
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
+    process.off('SIGHUP', onHangup)
   }
 }

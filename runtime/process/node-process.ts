@@ -8,7 +8,7 @@ import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
-import { loadOrCreateIdentity, publicKeyText } from '../transport/identity.js'
+import { loadIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
 import { TcpNetwork } from '../transport/tcp-network.js'
 import { loadNodeApp } from './node-app.js'
@@ -30,7 +30,7 @@ export interface RunningNode {
 }
 
 export async function startNodeProcess(config: NodeConfig, sink: EventSink): Promise<RunningNode> {
-  const identity = loadOrCreateIdentity(config.name, config.keyFile)
+  const identity = loadIdentity(config.name, config.keyFile, config.file)
   const map = loadNetworkMap(config.networkMap)
   const own = map.party(config.name)
   if (!own) {

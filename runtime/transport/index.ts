@@ -1,5 +1,15 @@
 export { TcpNetwork, type TcpNetworkOptions, type TcpNetworkStats } from './tcp-network.js'
-export { type NodeIdentity, IdentityError, generateIdentity, identityFromPem, loadOrCreateIdentity, publicKeyText } from './identity.js'
+export {
+  type NodeIdentity,
+  IdentityError,
+  generateIdentity,
+  identityFromPem,
+  loadIdentity,
+  loadOrCreateIdentity,
+  publicKeyText,
+  rotateIdentity,
+} from './identity.js'
+export { KeyFileMissingError, KeyFilePermissionsError } from './key-file-errors.js'
 export { NetworkMap, NetworkMapError, type PartyEntry, loadNetworkMap, parseNetworkMap } from './network-map.js'
 export type { RejectReason } from './connection.js'
 export type { ReconnectOptions } from './peer-link.js'

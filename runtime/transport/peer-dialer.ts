@@ -59,6 +59,12 @@ export class PeerDialer {
       )
   }
 
+  /** Closes the link to one peer (and its connection); the next send makes a new one from the current map entry. */
+  dropLink(name: string): void {
+    this.links.get(name)?.close()
+    this.links.delete(name)
+  }
+
   /** Closes every link (and its connection); links are made again by the next send. */
   dropLinks(): void {
     for (const link of this.links.values()) link.close()

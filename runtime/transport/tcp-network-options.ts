@@ -38,7 +38,15 @@ export const defaultLogger: FlowLogger = {
 
 /** Throws when the identity is not the map's or the frame limit is out of range. */
 export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
-  const { identity, map } = options
+  checkMapListsIdentity(options.identity, options.map)
+  const maxFrameBytes = options.maxFrameBytes ?? MiB
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
+    throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
+  }
+}
+
+/** Throws when the map does not list the identity's name with its public key (at start, and for a reloaded map). */
+export function checkMapListsIdentity(identity: NodeIdentity, map: NetworkMap): void {
   const own = map.party(identity.name)
   if (!own)
     throw new NetworkMapError(
@@ -48,9 +56,5 @@ export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
     throw new NetworkMapError(
       `The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`,
     )
-  }
-  const maxFrameBytes = options.maxFrameBytes ?? MiB
-  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
-    throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
   }
 }

@@ -31,7 +31,8 @@ import type { LinkHost } from './peer-link.js'
 import { PeerDialer } from './peer-dialer.js'
 import { RejectionLog } from './rejection-log.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
-import { MiB, type TcpNetworkOptions, checkTcpNetworkOptions, defaultLogger } from './tcp-network-options.js'
+import { changedParties, closeChangedConnections } from './map-change.js'
+import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger } from './tcp-network-options.js'
 import type { RejectReason } from './reject-reason.js'
 
 export type { TcpNetworkOptions } from './tcp-network-options.js'
@@ -56,7 +57,8 @@ export interface TcpNetworkStats {
 
 export class TcpNetwork implements Network {
   readonly identity: NodeIdentity
-  readonly map: NetworkMap
+  /** The network map in force: the one given at start, or the last one `replaceMap` took. */
+  map: NetworkMap
   readonly maxFrameBytes: number
   readonly stats: TcpNetworkStats = {
     rejected: {},
@@ -91,9 +93,12 @@ export class TcpNetwork implements Network {
     this.maxFrameBytes = options.maxFrameBytes ?? MiB
     this.logger = options.logger ?? defaultLogger
     this.rejections = new RejectionLog(this.identity.name, this.logger, this.stats.rejected)
+    const network = this
     this.host = {
       identity: this.identity,
-      map: this.map,
+      get map() {
+        return network.map
+      },
       maxFrameBytes: this.maxFrameBytes,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
@@ -172,6 +177,18 @@ export class TcpNetwork implements Network {
       source: file === undefined ? 'the network map' : `the network map ${file}`,
       remedy: 'add the party to the network map',
     }
+  }
+
+  /**
+   * Takes a reloaded network map (key rotation, a moved party): see map-change.ts. Throws, keeping the map
+   * in force, when it does not list this node with its key; returns the parties whose connections closed.
+   */
+  replaceMap(next: NetworkMap): string[] {
+    checkMapListsIdentity(this.identity, next)
+    const changed = changedParties(this.map, next)
+    this.map = next
+    closeChangedConnections(changed, this.dialer, this.connections)
+    return changed
   }
 
   /** Stops listening and closes every connection. */

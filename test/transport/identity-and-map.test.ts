@@ -33,13 +33,13 @@ describe('loadOrCreateIdentity', () => {
 
   it('refuses a key file that is not an Ed25519 private key, naming the file and what to do', () => {
     const file = join(temp(), 'bob.key')
-    writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    writeFileSync(file, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
     expect(() => loadOrCreateIdentity('Bob', file)).toThrow(IdentityError)
     expect(() => loadOrCreateIdentity('Bob', file)).toThrow(
       `${file} holds a key of type ec, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519`,
     )
     writeFileSync(file, 'not a key\n')
-    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(new RegExp(`${file} does not hold a PEM private key .*remove it to let the node create one`))
+    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(new RegExp(`${file} does not hold a PEM private key .*remove it and create one with \`colloquy identity\``))
   })
 
   it('refuses an unreadable key file and a missing directory', () => {

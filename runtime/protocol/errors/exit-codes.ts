@@ -25,6 +25,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NODE_APP: usage,
   INVALID_FLOW_ARGS: usage,
   IDENTITY: usage,
+  KEY_FILE_PERMISSIONS: usage,
+  KEY_FILE_MISSING: usage,
   NETWORK_MAP: usage,
   // A protocol (or the lockfile) is invalid or failed to load.
   PROTOCOL_DEFINITION: invalidProtocol,
