@@ -39,7 +39,9 @@ describe('loadOrCreateIdentity', () => {
       `${file} holds a key of type ec, but nodes sign with Ed25519; create one with \`openssl genpkey -algorithm ed25519`,
     )
     writeFileSync(file, 'not a key\n')
-    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(new RegExp(`${file} does not hold a PEM private key .*remove it and create one with \`colloquy identity\``))
+    expect(() => loadOrCreateIdentity('Bob', file)).toThrow(
+      new RegExp(`${file} does not hold a PEM private key .*remove it and create one with \`colloquy identity\``),
+    )
   })
 
   it('refuses an unreadable key file and a missing directory', () => {

@@ -88,7 +88,7 @@ describe('colloquy node: key rotation', () => {
       writeFileSync(mapFile, JSON.stringify({ parties: map.parties.map((p) => (p.name === 'Echoer' ? entry : p)) }))
       const taken = reloaded('Reloaded the network map')
       caller.process!.kill('SIGHUP')
-      expect((await taken).event === 'log' && (await taken).message).toContain('closed the connections of Echoer')
+      expect(await taken).toMatchObject({ level: 'info', message: expect.stringContaining('closed the connections of Echoer') })
 
       // Echoer restarts with its new key and starts a flow with Caller, which never restarted.
       await cluster.stop('Echoer')
