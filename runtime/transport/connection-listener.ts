@@ -60,6 +60,17 @@ export class ConnectionListener {
     this.handshaking.release(connection)
   }
 
+  /**
+   * An incoming connection did not finish its handshake in time: logged per address, rate-limited, since a
+   * stranger may leave many idle. False for other connections (the caller logs those itself).
+   */
+  timedOut(connection: Connection, detail: string): boolean {
+    const address = this.handshaking.release(connection)
+    if (address === undefined) return false
+    this.refusals.refused('handshake-timeout', address, connection.remoteAddress, detail, connection.claimed)
+    return true
+  }
+
   /** Stops accepting; resolves once the server is closed. */
   close(): Promise<void> {
     this.stopped = true
@@ -80,7 +91,7 @@ export class ConnectionListener {
         admission.refused === 'address'
           ? `${perAddress} connections from that address are still in their handshake`
           : `all ${total} handshake slots are taken, as many by that address as by any other`
-      this.refusals.refused(address, `${socket.remoteAddress}:${socket.remotePort}`, why)
+      this.refusals.refused('busy', address, `${socket.remoteAddress}:${socket.remotePort}`, why)
       socket.destroy()
       return
     }
@@ -88,7 +99,7 @@ export class ConnectionListener {
     if (evicted) {
       const from = this.handshaking.release(evicted)!
       const why = `all ${this.handshaking.total} handshake slots were taken and its address held the most, so its oldest handshake was closed for one from ${address}`
-      this.refusals.refused(from, evicted.remoteAddress, why)
+      this.refusals.refused('busy', from, evicted.remoteAddress, why)
       evicted.close()
     }
     const connection = new Connection(this.host, socket, 'listener')

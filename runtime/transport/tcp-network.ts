@@ -99,7 +99,9 @@ export class TcpNetwork implements Network {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
       reconnect: { initialDelayMs: options.reconnect?.initialDelayMs ?? 50, maxDelayMs: options.reconnect?.maxDelayMs ?? 2000 },
-      reject: (connection, reason, detail) => this.rejections.connection(connection, reason, detail),
+      reject: (connection, reason, detail) => {
+        if (reason !== 'handshake-timeout' || !this.listener.timedOut(connection, detail)) this.rejections.connection(connection, reason, detail)
+      },
       authenticated: (connection) => this.onAuthenticated(connection),
       envelope: (connection, envelope) => this.onEnvelope(connection, envelope),
       acknowledged: (connection, id) => this.onAcknowledged(connection, id),

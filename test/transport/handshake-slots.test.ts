@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { TcpNetworkOptions } from '../../runtime/transport/index.js'
 import { answerer, asker } from '../engine/support/rounds-flows.js'
 import { RawPeer } from './support/raw-peer.js'
-import { TcpCluster, eventually } from './support/tcp-cluster.js'
+import { TcpCluster } from './support/tcp-cluster.js'
 
 let cluster: TcpCluster | undefined
 let stranger: RawPeer[] = []
@@ -63,6 +63,9 @@ describe('handshake slots', () => {
     await Promise.all(held.map((raw) => raw.closed))
     expect(Date.now() - opened).toBeGreaterThanOrEqual(5900)
     expect(c.member('Bob').network!.stats.rejected['handshake-timeout']).toBe(1000)
+    const timeouts = c.member('Bob').log.lines.filter((line) => line.fields?.reason === 'handshake-timeout')
+    expect(timeouts).toHaveLength(100) // one line per address, not one per connection
+    expect(timeouts[0]!.message).toMatch(/^Bob closed a connection from 127\.0\.0\.\d+:\d+: no handshake within 6000 ms \(handshake-timeout; \d+ in all\)/)
     expect(c.member('Bob').network!.stats.rejected.busy ?? 0).toBe(0)
   }, 60_000)
 
