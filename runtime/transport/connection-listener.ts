@@ -1,30 +1,32 @@
 /**
  * The listening side of a TcpNetwork: binds the listen address and accepts incoming connections, each of
- * which must complete its handshake before anything it sends reaches the host. Connections still in their
- * handshake are limited to MAX_PENDING_HANDSHAKES: beyond that a new one is refused unread, so a flood of
- * idle sockets cannot hold the node's memory and file descriptors.
+ * which must complete its handshake (within `handshakeTimeoutMs`) before anything it sends reaches the host.
+ * Connections still in their handshake hold a slot (handshake-slots.ts): per source address and in all, so
+ * a flood of idle sockets can hold neither the node's memory and file descriptors nor a peer's way in. A
+ * connection without a slot is refused unread.
  */
 import { type Server, type Socket, createServer } from 'node:net'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost } from './connection.js'
 import { ListenError } from './listen-error.js'
-import type { RejectionLog } from './rejection-log.js'
-
-/** Connections still in their handshake beyond this many are refused at once (a flood of idle sockets). */
-const MAX_PENDING_HANDSHAKES = 256
+import { addressKey } from './address-key.js'
+import type { HandshakeRefusals } from './handshake-refusals.js'
+import { type HandshakeLimits, HandshakeSlots } from './handshake-slots.js'
 
 export class ConnectionListener {
   readonly server: Server = createServer({ noDelay: true })
   /** Incoming connections not yet authenticated. */
-  private handshaking = 0
+  private readonly handshaking: HandshakeSlots<Connection>
   private stopped = false
 
   constructor(
     private readonly host: ConnectionHost,
-    private readonly rejections: RejectionLog,
+    private readonly refusals: HandshakeRefusals,
+    limits: HandshakeLimits,
     /** Called with every accepted connection. */
     private readonly accepted: (connection: Connection) => void,
   ) {
+    this.handshaking = new HandshakeSlots(limits.perAddress, limits.total)
     this.server.on('connection', (socket) => this.accept(socket))
   }
 
@@ -51,16 +53,28 @@ export class ConnectionListener {
 
   /** An incoming connection authenticated: it no longer counts against the limit. */
   authenticated(connection: Connection): void {
-    if (connection.role === 'listener') this.handshaking--
+    this.handshaking.release(connection)
   }
 
   closed(connection: Connection): void {
-    if (connection.role === 'listener' && connection.openedAt === 0) this.handshaking--
+    this.handshaking.release(connection)
+  }
+
+  /**
+   * An incoming connection did not finish its handshake in time: logged per address, rate-limited, since a
+   * stranger may leave many idle. False for other connections (the caller logs those itself).
+   */
+  timedOut(connection: Connection, detail: string): boolean {
+    const address = this.handshaking.release(connection)
+    if (address === undefined) return false
+    this.refusals.refused('handshake-timeout', address, connection.remoteAddress, detail, connection.claimed)
+    return true
   }
 
   /** Stops accepting; resolves once the server is closed. */
   close(): Promise<void> {
     this.stopped = true
+    this.refusals.close()
     return new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
@@ -69,12 +83,27 @@ export class ConnectionListener {
       socket.destroy()
       return
     }
-    if (this.handshaking >= MAX_PENDING_HANDSHAKES) {
-      this.rejections.busy(socket.remoteAddress, socket.remotePort, MAX_PENDING_HANDSHAKES)
+    const address = addressKey(socket.remoteAddress)
+    const admission = this.handshaking.admit(address)
+    if ('refused' in admission) {
+      const { perAddress, total } = this.handshaking
+      const why =
+        admission.refused === 'address'
+          ? `${perAddress} connections from that address are still in their handshake`
+          : `all ${total} handshake slots are taken, as many by that address as by any other`
+      this.refusals.refused('busy', address, `${socket.remoteAddress}:${socket.remotePort}`, why)
       socket.destroy()
       return
     }
-    this.handshaking++
-    this.accepted(new Connection(this.host, socket, 'listener'))
+    const evicted = admission.evict
+    if (evicted) {
+      const from = this.handshaking.release(evicted)!
+      const why = `all ${this.handshaking.total} handshake slots were taken and its address held the most, so its oldest handshake was closed for one from ${address}`
+      this.refusals.refused('busy', from, evicted.remoteAddress, why)
+      evicted.close()
+    }
+    const connection = new Connection(this.host, socket, 'listener')
+    this.handshaking.hold(address, connection)
+    this.accepted(connection)
   }
 }

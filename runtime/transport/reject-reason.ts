@@ -1,14 +1,17 @@
 /**
  * Why the transport refused something that arrived; the keys of `stats.rejected`. Every refusal is logged
- * with party, remote address and reason (rejection-log.ts), counted, and reaches nothing of the engine;
- * other connections carry on.
+ * with party, remote address and reason (rejection-log.ts; `busy` and an incoming `handshake-timeout` once
+ * per address and interval, handshake-refusals.ts), counted, and reaches nothing of the engine; other
+ * connections carry on.
  *
  *   closes the connection (the stream cannot be trusted or parsed any more):
  *     unknown-party        a hello from a party not in the network map
  *     bad-handshake        a malformed or out-of-order handshake, another protocol version, the wrong party
  *                          answering at a dialled address
- *     handshake-timeout    no complete handshake in time (`handshakeTimeoutMs`)
- *     busy                 a new connection while 256 others are still in their handshake (not even read)
+ *     handshake-timeout    no complete handshake in time (`handshakeTimeoutMs`, 5 s by default)
+ *     busy                 a new connection while its address has `maxHandshakesPerAddress` others in their
+ *                          handshake (not even read), or the oldest of the busiest address when all
+ *                          `maxHandshakes` slots are taken
  *     bad-signature        a handshake or frame not signed with the key the map lists for the party
  *     oversized            a frame longer than `maxFrameBytes` (4 KiB before authentication), refused when
  *                          its length arrives, before its body is buffered

@@ -30,22 +30,4 @@ export class RejectionLog {
       },
     )
   }
-
-  /**
-   * A connection was refused unread because `limit` others are still in their handshake. A flood of idle
-   * sockets would flood the log too: only the first and every thousandth are logged.
-   */
-  busy(remoteAddress: string | undefined, remotePort: number | undefined, limit: number): void {
-    this.rejected.busy = (this.rejected.busy ?? 0) + 1
-    if (this.rejected.busy === 1 || this.rejected.busy % 1000 === 0) {
-      this.logger.warn(
-        `${this.self} refused a connection from ${remoteAddress}:${remotePort}: ${limit} connections are still in their handshake (busy; ${this.rejected.busy} refused so far).`,
-        {
-          party: 'unknown',
-          remoteAddress: `${remoteAddress}:${remotePort}`,
-          reason: 'busy',
-        },
-      )
-    }
-  }
 }

@@ -3,6 +3,7 @@
  * a node whose identity the network map does not list, or lists with another key, could authenticate to
  * no peer, so it fails at start with the fix in the message.
  */
+import type { HandshakeLimits } from './handshake-slots.js'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
@@ -19,8 +20,19 @@ export interface TcpNetworkOptions {
   /** Rejections are logged with warn, lost peers with info. */
   readonly logger?: FlowLogger
   readonly reconnect?: ReconnectOptions
-  /** A connection that has not authenticated after this long is closed. Default 10 s. */
+  /** A connection that has not authenticated after this long is closed. Default 5 s. */
   readonly handshakeTimeoutMs?: number
+  /**
+   * Incoming connections from one source address (an IPv4 address, or an IPv6 /64) that may be in their
+   * handshake at once; beyond that a new one is refused unread. Default 16.
+   */
+  readonly maxHandshakesPerAddress?: number
+  /**
+   * Incoming connections in their handshake at once from all addresses together, a last resort: when all
+   * are taken, the oldest of the address holding the most gives way to one from an address holding fewer.
+   * Default 4096.
+   */
+  readonly maxHandshakes?: number
   /**
    * An outgoing connection whose envelopes get no answer (no frame at all from the peer) for this long is
    * closed and dialled again: the peer's host may have vanished without closing it. Default 15 s.
@@ -29,6 +41,11 @@ export interface TcpNetworkOptions {
 }
 
 export const MiB = 1024 * 1024
+
+/** The handshake slot limits (handshake-slots.ts) with their defaults. */
+export function handshakeLimits(options: TcpNetworkOptions): HandshakeLimits {
+  return { perAddress: options.maxHandshakesPerAddress ?? 16, total: options.maxHandshakes ?? 4096 }
+}
 
 export const defaultLogger: FlowLogger = {
   info: () => {},
@@ -42,6 +59,11 @@ export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
   const maxFrameBytes = options.maxFrameBytes ?? MiB
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
     throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)
+  }
+  const { perAddress, total } = handshakeLimits(options)
+  const counts = { maxHandshakesPerAddress: perAddress, maxHandshakes: total, handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000 }
+  for (const [option, value] of Object.entries(counts)) {
+    if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(`${option} is ${value}; use a whole number of 1 or more.`)
   }
 }
 

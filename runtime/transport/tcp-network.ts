@@ -25,6 +25,7 @@ import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { Connection, ConnectionHost } from './connection.js'
 import { ConnectionListener } from './connection-listener.js'
+import { HandshakeRefusals } from './handshake-refusals.js'
 import type { NodeIdentity } from './identity.js'
 import type { NetworkMap } from './network-map.js'
 import type { LinkHost } from './peer-link.js'
@@ -32,7 +33,7 @@ import { PeerDialer } from './peer-dialer.js'
 import { RejectionLog } from './rejection-log.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { changedParties, closeChangedConnections } from './map-change.js'
-import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger } from './tcp-network-options.js'
+import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger, handshakeLimits } from './tcp-network-options.js'
 import type { RejectReason } from './reject-reason.js'
 
 export type { TcpNetworkOptions } from './tcp-network-options.js'
@@ -100,10 +101,12 @@ export class TcpNetwork implements Network {
         return network.map
       },
       maxFrameBytes: this.maxFrameBytes,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
       reconnect: { initialDelayMs: options.reconnect?.initialDelayMs ?? 50, maxDelayMs: options.reconnect?.maxDelayMs ?? 2000 },
-      reject: (connection, reason, detail) => this.rejections.connection(connection, reason, detail),
+      reject: (connection, reason, detail) => {
+        if (reason !== 'handshake-timeout' || !this.listener.timedOut(connection, detail)) this.rejections.connection(connection, reason, detail)
+      },
       authenticated: (connection) => this.onAuthenticated(connection),
       envelope: (connection, envelope) => this.onEnvelope(connection, envelope),
       acknowledged: (connection, id) => this.onAcknowledged(connection, id),
@@ -122,7 +125,8 @@ export class TcpNetwork implements Network {
       this.connections.add(connection)
     }
     this.dialer = new PeerDialer(this.host, this.stats, this.logger, options.silenceTimeoutMs ?? 15_000, track)
-    this.listener = new ConnectionListener(this.host, this.rejections, track)
+    const refusals = new HandshakeRefusals(this.identity.name, this.logger, this.stats.rejected)
+    this.listener = new ConnectionListener(this.host, refusals, handshakeLimits(options), track)
   }
 
   /** Checks the identity against the map and listens; resolves once the port is bound. */

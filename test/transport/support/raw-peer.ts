@@ -53,8 +53,9 @@ export class RawPeer {
     for (const resolve of waiters) resolve()
   }
 
-  static async connect(port: number): Promise<RawPeer> {
-    const socket = connect({ host: '127.0.0.1', port })
+  /** Connects to a node on 127.0.0.1, from `localAddress` when given (any 127.0.0.x works on Linux). */
+  static async connect(port: number, localAddress?: string): Promise<RawPeer> {
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) })
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)
       socket.once('error', reject)
