@@ -4,3 +4,4 @@ export { NetworkMap, NetworkMapError, type PartyEntry, loadNetworkMap, parseNetw
 export type { RejectReason } from './connection.js'
 export type { ReconnectOptions } from './peer-link.js'
 export { ListenError } from './listen-error.js'
+export { DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-limits.js'

@@ -8,6 +8,7 @@ import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
 import { type NetworkMap, NetworkMapError } from './network-map.js'
 import type { ReconnectOptions } from './peer-link.js'
+import { type WireLimits, wireLimits } from './wire-limits.js'
 
 export interface TcpNetworkOptions {
   readonly identity: NodeIdentity
@@ -16,6 +17,11 @@ export interface TcpNetworkOptions {
   readonly listen: { readonly host: string; readonly port: number }
   /** Largest frame accepted or sent. Default 1 MiB. */
   readonly maxFrameBytes?: number
+  /**
+   * The largest values decoded from a peer's envelope; an envelope holding a larger one is refused as
+   * malformed before the value is built. Defaults in DEFAULT_WIRE_LIMITS (bigints of 4096 digits).
+   */
+  readonly limits?: Partial<WireLimits>
   /** Rejections are logged with warn, lost peers with info. */
   readonly logger?: FlowLogger
   readonly reconnect?: ReconnectOptions
@@ -49,6 +55,7 @@ export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
       `The network map lists another public key for ${identity.name} than its key file holds; set its "publicKey" to "${publicKeyText(identity)}" (or use the key file the map was made with).`,
     )
   }
+  wireLimits(options.limits)
   const maxFrameBytes = options.maxFrameBytes ?? MiB
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
     throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)

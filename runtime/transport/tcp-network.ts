@@ -33,6 +33,7 @@ import { RejectionLog } from './rejection-log.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { MiB, type TcpNetworkOptions, checkTcpNetworkOptions, defaultLogger } from './tcp-network-options.js'
 import type { RejectReason } from './reject-reason.js'
+import { wireLimits } from './wire-limits.js'
 
 export type { TcpNetworkOptions } from './tcp-network-options.js'
 
@@ -95,6 +96,7 @@ export class TcpNetwork implements Network {
       identity: this.identity,
       map: this.map,
       maxFrameBytes: this.maxFrameBytes,
+      limits: wireLimits(options.limits),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
       reconnect: { initialDelayMs: options.reconnect?.initialDelayMs ?? 50, maxDelayMs: options.reconnect?.maxDelayMs ?? 2000 },
