@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
 import { type NetworkMap, NetworkMapError } from './network-map.js'
+import type { LogThrottleOptions } from './log-throttle.js'
 import type { ReconnectOptions } from './peer-link.js'
 import { type WireLimits, wireLimits } from './wire-limits.js'
 
@@ -24,6 +25,11 @@ export interface TcpNetworkOptions {
   readonly limits?: Partial<WireLimits>
   /** Rejections are logged with warn, lost peers with info. */
   readonly logger?: FlowLogger
+  /**
+   * Rejections of the same reason from the same peer beyond `burst` (default 10) in `intervalMs` (default
+   * 30 s) are counted, not logged, and one summary line per interval reports them.
+   */
+  readonly rejectionLog?: LogThrottleOptions
   readonly reconnect?: ReconnectOptions
   /** A connection that has not authenticated after this long is closed. Default 10 s. */
   readonly handshakeTimeoutMs?: number

@@ -91,7 +91,7 @@ export class TcpNetwork implements Network {
     this.map = options.map
     this.maxFrameBytes = options.maxFrameBytes ?? MiB
     this.logger = options.logger ?? defaultLogger
-    this.rejections = new RejectionLog(this.identity.name, this.logger, this.stats.rejected)
+    this.rejections = new RejectionLog(this.identity.name, this.logger, this.stats.rejected, options.rejectionLog)
     this.host = {
       identity: this.identity,
       map: this.map,
@@ -184,6 +184,7 @@ export class TcpNetwork implements Network {
     this.endpoint = undefined
     this.dropConnections()
     await this.listener.close()
+    this.rejections.close()
   }
 
   // ---- sending ----
