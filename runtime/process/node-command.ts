@@ -2,6 +2,7 @@
  * `colloquy node --config node.json [--json] [--drain]`: runs a node until SIGTERM or SIGINT, printing its
  * events as readable lines or JSON lines, or until a fatal error stops the node (exit 1).
  */
+import { escapeLogText } from '../codec/log-text.js'
 import { exitCodes } from '../protocol/errors/exit-codes.js'
 import type { NodeConfig } from './node-config.js'
 import { jsonLines, readableLines } from './node-events.js'
@@ -24,7 +25,7 @@ export async function runNodeCommand(config: NodeConfig, options: { readonly jso
       await running.stop()
       return exitCodes.ok
     } catch (error) {
-      process.stderr.write(`colloquy node: stopping failed: ${(error as Error)?.message ?? String(error)}\n`)
+      process.stderr.write(`colloquy node: stopping failed: ${escapeLogText((error as Error)?.message ?? String(error))}\n`)
       return exitCodes.internal
     }
   } finally {

@@ -1,7 +1,10 @@
 /**
  * What a node process reports as it runs, one event per line: readable text for people, or JSON lines
- * (`--json`) for scripts and tests that drive nodes.
+ * (`--json`) for scripts and tests that drive nodes. A readable line is escaped as a whole (log-text.ts):
+ * names, labels, reasons and messages from peers or files cannot start a line of their own or send
+ * escape codes to the terminal. JSON lines keep the raw values (JSON.stringify escapes them).
  */
+import { escapeLogText } from '../codec/log-text.js'
 import type { SessionAction } from '../engine/flow-events.js'
 
 export type NodeEvent =
@@ -39,7 +42,7 @@ const arrows = { send: '→', receive: '←', end: '■' } as const
 export function readableLines(write: (line: string) => void): EventSink {
   return (event) => {
     const time = new Date().toISOString().slice(11, 23)
-    write(`${time} [${'node' in event ? event.node : '?'}] ${describe(event)}\n`)
+    write(`${time} ${escapeLogText(`[${'node' in event ? event.node : '?'}] ${describe(event)}`)}\n`)
   }
 }
 

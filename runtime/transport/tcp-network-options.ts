@@ -3,6 +3,7 @@
  * a node whose identity the network map does not list, or lists with another key, could authenticate to
  * no peer, so it fails at start with the fix in the message.
  */
+import { escapeLogText } from '../codec/log-text.js'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
@@ -44,8 +45,8 @@ export const MiB = 1024 * 1024
 
 export const defaultLogger: FlowLogger = {
   info: () => {},
-  warn: (message, fields) => console.warn(`[colloquy] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[colloquy] ${message}`, fields ?? ''),
+  warn: (message, fields) => console.warn(`[colloquy] ${escapeLogText(message)}`, fields ?? ''),
+  error: (message, fields) => console.error(`[colloquy] ${escapeLogText(message)}`, fields ?? ''),
 }
 
 /** Throws when the identity is not the map's or the frame limit is out of range. */
