@@ -7,6 +7,7 @@
 import { escapeLogText } from '../codec/log-text.js'
 import type { SessionAction } from '../engine/flow-events.js'
 
+/** One thing a node process reports. */
 export type NodeEvent =
   | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }
   | ({ readonly event: 'action' } & SessionAction)
