@@ -45,7 +45,7 @@ module.exports = {
     {
       name: 'codec-is-pure',
       severity: 'error',
-      comment: 'runtime/codec (tagged JSON, used by the transport, the store and the engine) imports nothing else of runtime/ and no package.',
+      comment: 'runtime/codec (tagged JSON, escaped log text; used by transport, store, engine, process) imports nothing else of runtime/ and no package.',
       from: { path: '^runtime/codec/' },
       to: { path: ['^runtime/(?!codec/)', 'node_modules/'] },
     },

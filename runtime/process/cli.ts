@@ -5,6 +5,7 @@
  * exit code of the error's code (the one table in runtime/protocol/errors/exit-codes.ts).
  */
 import { parseArgs } from 'node:util'
+import { escapeLogLines, escapeLogText } from '../codec/log-text.js'
 import type { RetiredVersionInFlightError } from '../engine/engine-errors.js'
 import { isColloquyError } from '../protocol/errors/colloquy-error.js'
 import { exitCodeOf, exitCodes } from '../protocol/errors/exit-codes.js'
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     args = parseNodeArguments(command, rest)
     if (!args.help && !args.config) throw new UsageError('--config <node.json> is required.')
   } catch (error) {
-    process.stderr.write(`colloquy ${first}: ${(error as Error).message}\n${nodeCommandHelp}`)
+    process.stderr.write(`colloquy ${escapeLogText(String(first))}: ${escapeLogLines((error as Error).message)}\n${nodeCommandHelp}`)
     return exitCodeOf(error, exitCodes.usage)
   }
   if (args.help) {
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const config = args.drain ? { ...read, drain: true } : read
     return await (await import('./node-command.js')).runNodeCommand(config, { json: args.json })
   } catch (error) {
-    process.stderr.write(`colloquy ${command}: ${(error as Error)?.message ?? String(error)}\n${wayOut(error, configPath)}`)
+    process.stderr.write(`colloquy ${command}: ${escapeLogLines((error as Error)?.message ?? String(error))}\n${wayOut(error, configPath)}`)
     // Setup problems (config, key, network map, app module) are the operator's to fix: exit 2; a node that
     // refuses to start (e.g. flows in flight on a retired protocol version) or cannot listen: exit 1.
     return exitCodeOf(error, exitCodes.failed)

@@ -5,6 +5,7 @@
  * counterparties are told, and the node stops again. Run it while the node's own process is stopped.
  */
 import { existsSync } from 'node:fs'
+import { escapeLogText } from '../codec/log-text.js'
 import { SqliteReads } from '../store/sqlite/sqlite-reads.js'
 import type { UnfinishedFlow } from '../store/store-rows.js'
 import type { NodeConfig } from './node-config.js'
@@ -29,7 +30,8 @@ export function formatFlows(flows: readonly UnfinishedFlow[], node: string): str
     const sessions = f.sessions.map((s) => `${s.protocol} ${s.version ? `v${s.version}` : '(handshake pending)'} with ${s.peer}`).join('; ')
     return `  ${f.id}  ${f.name} (${f.kind === 'started' ? 'started here' : 'responder'}, since ${new Date(f.startedAt).toISOString()})${sessions ? `: ${sessions}` : ''}`
   })
-  return `${node} has ${flows.length} unfinished ${flows.length === 1 ? 'flow' : 'flows'}:\n${lines.join('\n')}\n`
+  // Ids, names and peers come from the store, where peers and protocol files put them: one line per flow.
+  return `${node} has ${flows.length} unfinished ${flows.length === 1 ? 'flow' : 'flows'}:\n${lines.map(escapeLogText).join('\n')}\n`
 }
 
 /** Kills `ids`; resolves with the ids that were not found. Waits up to `settleMs` for the peers to take the news. */

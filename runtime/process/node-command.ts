@@ -3,6 +3,7 @@
  * events as readable lines or JSON lines, or until a fatal error stops the node (exit 1). SIGHUP reloads the
  * network map (map-reload.ts).
  */
+import { escapeLogText } from '../codec/log-text.js'
 import { exitCodes } from '../protocol/errors/exit-codes.js'
 import type { NodeConfig } from './node-config.js'
 import { jsonLines, readableLines } from './node-events.js'
@@ -31,7 +32,7 @@ export async function runNodeCommand(config: NodeConfig, options: { readonly jso
       await running.stop()
       return exitCodes.ok
     } catch (error) {
-      process.stderr.write(`colloquy node: stopping failed: ${(error as Error)?.message ?? String(error)}\n`)
+      process.stderr.write(`colloquy node: stopping failed: ${escapeLogText((error as Error)?.message ?? String(error))}\n`)
       return exitCodes.internal
     }
   } finally {

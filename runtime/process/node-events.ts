@@ -1,9 +1,13 @@
 /**
  * What a node process reports as it runs, one event per line: readable text for people, or JSON lines
- * (`--json`) for scripts and tests that drive nodes.
+ * (`--json`) for scripts and tests that drive nodes. A readable line is escaped as a whole (log-text.ts):
+ * names, labels, reasons and messages from peers or files cannot start a line of their own or send
+ * escape codes to the terminal. JSON lines keep the raw values (JSON.stringify escapes them).
  */
+import { escapeLogText } from '../codec/log-text.js'
 import type { SessionAction } from '../engine/flow-events.js'
 
+/** One thing a node process reports. */
 export type NodeEvent =
   | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }
   | ({ readonly event: 'action' } & SessionAction)
@@ -39,7 +43,7 @@ const arrows = { send: '→', receive: '←', end: '■' } as const
 export function readableLines(write: (line: string) => void): EventSink {
   return (event) => {
     const time = new Date().toISOString().slice(11, 23)
-    write(`${time} [${'node' in event ? event.node : '?'}] ${describe(event)}\n`)
+    write(`${time} ${escapeLogText(`[${'node' in event ? event.node : '?'}] ${describe(event)}`)}\n`)
   }
 }
 

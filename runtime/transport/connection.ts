@@ -28,6 +28,7 @@ import type { NodeIdentity } from './identity.js'
 import type { NetworkMap, PartyEntry } from './network-map.js'
 import { receivedEnvelope } from './received-envelope.js'
 import type { RejectReason } from './reject-reason.js'
+import type { WireLimits } from './wire-limits.js'
 
 export type { RejectReason } from './reject-reason.js'
 
@@ -35,6 +36,8 @@ export interface ConnectionHost {
   readonly identity: NodeIdentity
   readonly map: NetworkMap
   readonly maxFrameBytes: number
+  /** The largest values decoded from an envelope. */
+  readonly limits: WireLimits
   readonly handshakeTimeoutMs: number
   /** Bytes queued in a socket beyond which envelopes are not sent (the engine re-sends them). */
   readonly highWaterBytes: number
@@ -226,7 +229,7 @@ export class Connection {
         this.onAck(item.content.toString('utf8'))
         continue
       }
-      const envelope = receivedEnvelope(item, this.handshake.peer!.name, this.host.identity.name)
+      const envelope = receivedEnvelope(item, this.handshake.peer!.name, this.host.identity.name, this.host.limits)
       if ('reason' in envelope) this.host.reject(this, envelope.reason, envelope.detail)
       else this.host.envelope(this, envelope)
     }

@@ -8,6 +8,7 @@ import type { Envelope } from '../network/wire.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { ITEM_HEADER_BYTES, type Item, ItemKind, encodeItem } from './frame-codec.js'
 import { WireJsonError, decodeWireJson, encodeWireJson } from './wire-json.js'
+import type { WireLimits } from './wire-limits.js'
 
 const MAX_BLOBS = 0xffff
 
@@ -36,9 +37,9 @@ export function encodeEnvelopeItem(envelope: Envelope): Buffer {
 export const envelopeContentBytes = (item: Buffer) => item.length - ITEM_HEADER_BYTES
 
 /** Decodes an envelope item into untrusted data (to be checked against the wire schema). */
-export function decodeEnvelopeItem(item: Item): unknown {
+export function decodeEnvelopeItem(item: Item, limits?: WireLimits): unknown {
   const content = item.content
-  if (item.kind === ItemKind.envelope) return decodeWireJson(content.toString('utf8'))
+  if (item.kind === ItemKind.envelope) return decodeWireJson(content.toString('utf8'), [], limits)
   if (content.length < 2) throw new WireJsonError('an envelope with attachments but no attachment table')
   const count = content.readUInt16BE(0)
   let at = 2 + 4 * count
@@ -50,5 +51,5 @@ export function decodeEnvelopeItem(item: Item): unknown {
     blobs.push(content.subarray(at, at + length))
     at += length
   }
-  return decodeWireJson(content.subarray(at).toString('utf8'), blobs)
+  return decodeWireJson(content.subarray(at).toString('utf8'), blobs, limits)
 }

@@ -14,3 +14,5 @@ export { NetworkMap, NetworkMapError, type PartyEntry, loadNetworkMap, parseNetw
 export type { RejectReason } from './connection.js'
 export type { ReconnectOptions } from './peer-link.js'
 export { ListenError } from './listen-error.js'
+export { DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-limits.js'
+export type { LogThrottleOptions } from './log-throttle.js'

@@ -8,13 +8,14 @@ import { decodeEnvelopeItem } from './envelope-codec.js'
 import type { Item } from './frame-codec.js'
 import { type Refusal, refusal } from './reject-reason.js'
 import { WireJsonError } from './wire-json.js'
+import type { WireLimits } from './wire-limits.js'
 import { checkEnvelope } from './wire-schema.js'
 
 /** The envelope an item carries from `peer` to `self`, or why it is refused. */
-export function receivedEnvelope(item: Item, peer: string, self: string): Envelope | Refusal {
+export function receivedEnvelope(item: Item, peer: string, self: string, limits?: WireLimits): Envelope | Refusal {
   let value: unknown
   try {
-    value = decodeEnvelopeItem(item)
+    value = decodeEnvelopeItem(item, limits)
   } catch (error) {
     if (!(error instanceof WireJsonError)) throw error
     return refusal('malformed', `an envelope that is ${error.message}`)

@@ -4,11 +4,14 @@
  * no peer, so it fails at start with the fix in the message.
  */
 import type { HandshakeLimits } from './handshake-slots.js'
+import { escapeLogText } from '../codec/log-text.js'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { type NodeIdentity, publicKeyText } from './identity.js'
 import { type NetworkMap, NetworkMapError } from './network-map.js'
+import type { LogThrottleOptions } from './log-throttle.js'
 import type { ReconnectOptions } from './peer-link.js'
+import { type WireLimits, wireLimits } from './wire-limits.js'
 
 export interface TcpNetworkOptions {
   readonly identity: NodeIdentity
@@ -17,8 +20,18 @@ export interface TcpNetworkOptions {
   readonly listen: { readonly host: string; readonly port: number }
   /** Largest frame accepted or sent. Default 1 MiB. */
   readonly maxFrameBytes?: number
+  /**
+   * The largest values decoded from a peer's envelope; an envelope holding a larger one is refused as
+   * malformed before the value is built. Defaults in DEFAULT_WIRE_LIMITS (bigints of 4096 digits).
+   */
+  readonly limits?: Partial<WireLimits>
   /** Rejections are logged with warn, lost peers with info. */
   readonly logger?: FlowLogger
+  /**
+   * Rejections of the same reason from the same peer beyond `burst` (default 10) in `intervalMs` (default
+   * 30 s) are counted, not logged, and one summary line per interval reports them.
+   */
+  readonly rejectionLog?: LogThrottleOptions
   readonly reconnect?: ReconnectOptions
   /** A connection that has not authenticated after this long is closed. Default 5 s. */
   readonly handshakeTimeoutMs?: number
@@ -49,13 +62,14 @@ export function handshakeLimits(options: TcpNetworkOptions): HandshakeLimits {
 
 export const defaultLogger: FlowLogger = {
   info: () => {},
-  warn: (message, fields) => console.warn(`[colloquy] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[colloquy] ${message}`, fields ?? ''),
+  warn: (message, fields) => console.warn(`[colloquy] ${escapeLogText(message)}`, fields ?? ''),
+  error: (message, fields) => console.error(`[colloquy] ${escapeLogText(message)}`, fields ?? ''),
 }
 
 /** Throws when the identity is not the map's or the frame limit is out of range. */
 export function checkTcpNetworkOptions(options: TcpNetworkOptions): void {
   checkMapListsIdentity(options.identity, options.map)
+  wireLimits(options.limits)
   const maxFrameBytes = options.maxFrameBytes ?? MiB
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 4096 || maxFrameBytes > 0xffffffff) {
     throw new InvalidOptionError(`maxFrameBytes is ${maxFrameBytes}; use a whole number of bytes from 4096 to 4294967295.`)

@@ -35,6 +35,7 @@ import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { changedParties, closeChangedConnections } from './map-change.js'
 import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger, handshakeLimits } from './tcp-network-options.js'
 import type { RejectReason } from './reject-reason.js'
+import { wireLimits } from './wire-limits.js'
 
 export type { TcpNetworkOptions } from './tcp-network-options.js'
 
@@ -93,7 +94,7 @@ export class TcpNetwork implements Network {
     this.map = options.map
     this.maxFrameBytes = options.maxFrameBytes ?? MiB
     this.logger = options.logger ?? defaultLogger
-    this.rejections = new RejectionLog(this.identity.name, this.logger, this.stats.rejected)
+    this.rejections = new RejectionLog(this.identity.name, this.logger, this.stats.rejected, options.rejectionLog)
     const network = this
     this.host = {
       identity: this.identity,
@@ -101,6 +102,7 @@ export class TcpNetwork implements Network {
         return network.map
       },
       maxFrameBytes: this.maxFrameBytes,
+      limits: wireLimits(options.limits),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
       reconnect: { initialDelayMs: options.reconnect?.initialDelayMs ?? 50, maxDelayMs: options.reconnect?.maxDelayMs ?? 2000 },
@@ -203,6 +205,7 @@ export class TcpNetwork implements Network {
     this.endpoint = undefined
     this.dropConnections()
     await this.listener.close()
+    this.rejections.close()
   }
 
   // ---- sending ----

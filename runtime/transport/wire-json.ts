@@ -5,6 +5,7 @@
  */
 import { decodeTaggedJson, encodeTaggedJson } from '../codec/tagged-json.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
+import { DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-limits.js'
 
 export { BLOB_MIN_BYTES } from '../codec/tagged-json.js'
 
@@ -21,7 +22,10 @@ export function encodeWireJson(value: unknown, blobs?: Uint8Array[]): string {
   return encodeTaggedJson(value, blobs)
 }
 
-/** Parses text written by `encodeWireJson` (with the blobs sent beside it); throws WireJsonError when it is malformed. */
-export function decodeWireJson(text: string, blobs: readonly Uint8Array[] = []): unknown {
-  return decodeTaggedJson(text, blobs, malformed)
+/**
+ * Parses text written by `encodeWireJson` (with the blobs sent beside it); throws WireJsonError when it is
+ * malformed or holds a value over `limits`.
+ */
+export function decodeWireJson(text: string, blobs: readonly Uint8Array[] = [], limits: WireLimits = DEFAULT_WIRE_LIMITS): unknown {
+  return decodeTaggedJson(text, blobs, malformed, limits)
 }
