@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   envelope BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS processed (
-  id TEXT PRIMARY KEY,           -- ids of session inits already answered, kept for the dedup window
+  id TEXT PRIMARY KEY,           -- '<sender>:<message id>' of session inits already answered, kept for the dedup window
   at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS timers (
