@@ -10,8 +10,8 @@ import type { FlowStore } from '../store/flow-store.js'
 import type { SessionRow } from '../store/store-rows.js'
 import { FlowStartError } from './engine-errors.js'
 import type { JournalEntry } from './journal-entry.js'
-import { openingKey } from './journal-key.js'
-import { directionOfKey, parseSessionKey, scopeOfInitiatedSession } from './session-key.js'
+import { openingEntry } from './initiated-session.js'
+import { directionOfKey, parseSessionKey } from './session-key.js'
 import type { StrandedFlow } from './stranded-flow.js'
 
 /** A protocol as generated modules export it (`Demo`, `TwoPartyTrade`, or `Demo.only(1)`): its name and versions. */
@@ -91,11 +91,7 @@ export class DeclaredVersions {
 
 /** The versions (with hashes) an initiating session offered when it opened (recorded in its journal entry). */
 async function offeredAtOpen(store: Pick<FlowStore, 'journalOf'>, row: SessionRow): Promise<VersionOffer[]> {
-  // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
-  const scope = scopeOfInitiatedSession(parseSessionKey(row.key, row.peer).id, row.flow_id)
-  const openKey = openingKey(scope)
-  const stored = (await store.journalOf(row.flow_id)).find((j) => j.key === openKey)
-  if (!stored) return []
-  const entry = decode<JournalEntry>(stored.entry)
-  return entry.k === 'open' ? [...(entry.offers ?? [])] : []
+  const journal = (await store.journalOf(row.flow_id)).map((j) => ({ key: j.key, entry: decode<JournalEntry>(j.entry) }))
+  const opening = openingEntry(parseSessionKey(row.key, row.peer).id, row.flow_id, journal)
+  return opening?.entry.k === 'open' ? [...(opening.entry.offers ?? [])] : []
 }

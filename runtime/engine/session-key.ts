@@ -62,19 +62,6 @@ export function parseSessionKey(key: string, peer: string): { readonly direction
   )
 }
 
-/**
- * The wire id of a session a flow opens: the flow id followed by the journal scope of the session
- * (`<flow id><scope>/<index>`), unique across nodes and stable across replays.
- */
-export function initiatedSessionId(flowId: string, scope: string): string {
-  return `${flowId}${scope}`
-}
-
-/** The journal scope of a session this node initiated, from its wire id. */
-export function scopeOfInitiatedSession(id: string, flowId: string): string {
-  return id.slice(flowId.length)
-}
-
 /** The key, on the sending node, of the session an envelope this node sends belongs to. */
 export function senderKey(envelope: Envelope): string {
   const body = envelope.body
