@@ -72,7 +72,8 @@ export class DeclaredVersions {
         if (row.status === 'rejected') continue
         const role = directionOfKey(row.key)
         const negotiated = row.version !== null
-        const offers = role === 'initiator' ? await offeredAtOpen(store, row) : []
+        // The offers recorded at the open matter only while the version is open or its hash was not stored.
+        const offers = role === 'initiator' && (!negotiated || row.hash === null) ? await offeredAtOpen(store, row) : []
         const versions = negotiated ? [row.version!] : offers.map((o) => o.version)
         for (const version of versions) {
           const declared = this.hashOf(role, row.protocol, version)
