@@ -5,12 +5,14 @@
  */
 import type { Node, NodeOptions } from './engine/index.js'
 import { openNode } from './engine/node.js'
+import { checkNodeName } from './protocol/party-name.js'
 import type { FlowStore } from './store/flow-store.js'
 import { SqliteFlowStore } from './store/sqlite/sqlite-flow-store.js'
 import { asStoreDamage } from './store/sqlite/store-damage.js'
 
 /** Opens (or reopens) a node and resumes every unfinished flow by replay before it resolves. */
 export async function createNode(options: NodeOptions): Promise<Node> {
+  checkNodeName(options.name) // before a store file is created under a name the node cannot have
   const opened = typeof options.store === 'string'
   const store: FlowStore = typeof options.store === 'string' ? new SqliteFlowStore(options.store, { durability: options.durability ?? 'full' }) : options.store
   try {

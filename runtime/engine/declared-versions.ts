@@ -10,8 +10,8 @@ import type { FlowStore } from '../store/flow-store.js'
 import type { SessionRow } from '../store/store-rows.js'
 import { FlowStartError } from './engine-errors.js'
 import type { JournalEntry } from './journal-entry.js'
-import { openingKey } from './journal-key.js'
-import { directionOfKey, parseSessionKey, scopeOfInitiatedSession } from './session-key.js'
+import { openingEntry } from './initiated-session.js'
+import { directionOfKey, parseSessionKey } from './session-key.js'
 import type { StrandedFlow } from './stranded-flow.js'
 
 /** A protocol as generated modules export it (`Demo`, `TwoPartyTrade`, or `Demo.only(1)`): its name and versions. */
@@ -72,7 +72,8 @@ export class DeclaredVersions {
         if (row.status === 'rejected') continue
         const role = directionOfKey(row.key)
         const negotiated = row.version !== null
-        const offers = role === 'initiator' ? await offeredAtOpen(store, row) : []
+        // The offers recorded at the open matter only while the version is open or its hash was not stored.
+        const offers = role === 'initiator' && (!negotiated || row.hash === null) ? await offeredAtOpen(store, row) : []
         const versions = negotiated ? [row.version!] : offers.map((o) => o.version)
         for (const version of versions) {
           const declared = this.hashOf(role, row.protocol, version)
@@ -91,11 +92,7 @@ export class DeclaredVersions {
 
 /** The versions (with hashes) an initiating session offered when it opened (recorded in its journal entry). */
 async function offeredAtOpen(store: Pick<FlowStore, 'journalOf'>, row: SessionRow): Promise<VersionOffer[]> {
-  // Session key `i:<flow id><scope>/<index>`, opened by the journal entry `<scope>#<index>`.
-  const scope = scopeOfInitiatedSession(parseSessionKey(row.key, row.peer).id, row.flow_id)
-  const openKey = openingKey(scope)
-  const stored = (await store.journalOf(row.flow_id)).find((j) => j.key === openKey)
-  if (!stored) return []
-  const entry = decode<JournalEntry>(stored.entry)
-  return entry.k === 'open' ? [...(entry.offers ?? [])] : []
+  const journal = (await store.journalOf(row.flow_id)).map((j) => ({ key: j.key, entry: decode<JournalEntry>(j.entry) }))
+  const opening = openingEntry(parseSessionKey(row.key, row.peer).id, row.flow_id, journal)
+  return opening?.entry.k === 'open' ? [...(opening.entry.offers ?? [])] : []
 }

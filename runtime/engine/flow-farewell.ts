@@ -12,7 +12,8 @@ import type { InboxEvent } from './inbox-event.js'
 import type { JournalEntry } from './journal-entry.js'
 import { RESPONDER_SCOPE, isActionOf } from './journal-key.js'
 import { messageIds } from './message-ids.js'
-import { directionCode, parseSessionKey, scopeOfInitiatedSession } from './session-key.js'
+import { scopeOfInitiatedSession } from './initiated-session.js'
+import { directionCode, parseSessionKey } from './session-key.js'
 
 export interface Farewell {
   /** Error frames to queue, one per session whose peer still waits on this flow. */
@@ -37,7 +38,7 @@ export async function farewell(store: Pick<FlowStore, 'journalOf' | 'inboxOf' | 
       continue
     }
     // The session's own actions are journaled under its scope: `<scope>#<n>`.
-    const scope = initiator ? scopeOfInitiatedSession(id, flowId) : RESPONDER_SCOPE
+    const scope = initiator ? scopeOfInitiatedSession(id, flowId, journal) : RESPONDER_SCOPE
     const own = journal.filter((j) => isActionOf(j.key, scope)).map((j) => j.entry)
     const sentSeqs = own.flatMap((e) => (e.k === 'send' || e.k === 'close' ? [e.seq] : []))
     let seq: number

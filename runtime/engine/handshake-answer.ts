@@ -27,7 +27,7 @@ import { messageIds } from './message-ids.js'
 import type { Outbox } from './outbox.js'
 import type { Registrations } from './registrations.js'
 import { ScopeContext } from './scope-context.js'
-import { responderKey } from './session-key.js'
+import { peerMessageKey, responderKey } from './session-key.js'
 
 type Init = Extract<WireMessage, { t: 'init' }>
 
@@ -54,7 +54,7 @@ export interface HandshakeParts {
 
 export class HandshakeAnswer {
   /**
-   * Inits being answered, by envelope id, from before the store is read until the batch answering them
+   * Inits being answered, by sender and envelope id (peerMessageKey), from before the store is read until the batch answering them
    * commits: a copy arriving meanwhile waits for the first (and then for its commit) and starts nothing.
    */
   private readonly pending = new Map<string, Promise<void>>()
@@ -65,49 +65,50 @@ export class HandshakeAnswer {
   answer(envelope: Envelope, body: Init): Promise<void> | undefined {
     const key = responderKey(envelope.from, body.session)
     if (this.parts.loaded.sessions.has(key)) return undefined
-    const inFlight = this.pending.get(envelope.id)
+    const seen = peerMessageKey(envelope.from, envelope.id)
+    const inFlight = this.pending.get(seen)
     if (inFlight) return inFlight
-    const answered = this.parts.store.initAnswered(envelope.id, key)
+    const answered = this.parts.store.initAnswered(seen, key)
     if (answered === true) return undefined
     if (answered === false) {
-      this.pending.set(envelope.id, queued) // until its batch commits (answerNew)
-      this.answerNew(envelope, body, key)
+      this.pending.set(seen, queued) // until its batch commits (answerNew)
+      this.answerNew(envelope, body, key, seen)
       return undefined
     }
-    const answering = this.answerUnlessKnown(envelope, body, key)
-    this.pending.set(envelope.id, answering)
+    const answering = this.answerUnlessKnown(envelope, body, key, seen)
+    this.pending.set(seen, answering)
     return answering
   }
 
-  private async answerUnlessKnown(envelope: Envelope, body: Init, key: string): Promise<void> {
+  private async answerUnlessKnown(envelope: Envelope, body: Init, key: string, seen: string): Promise<void> {
     const { store, loaded } = this.parts
     let known: boolean
     try {
-      const [processed, flowId] = await Promise.all([store.isProcessed(envelope.id), store.sessionFlow(key)])
+      const [processed, flowId] = await Promise.all([store.isProcessed(seen), store.sessionFlow(key)])
       known = processed || flowId !== undefined || loaded.sessions.has(key)
     } catch (error) {
-      this.pending.delete(envelope.id)
+      this.pending.delete(seen)
       throw error
     }
     if (this.parts.stopped()) {
-      this.pending.delete(envelope.id)
+      this.pending.delete(seen)
       throw new NodeStoppedError(`${this.parts.node} is stopped`)
     }
     if (known) {
-      this.pending.delete(envelope.id)
+      this.pending.delete(seen)
       return
     }
-    this.answerNew(envelope, body, key)
+    this.answerNew(envelope, body, key, seen)
   }
 
-  private answerNew(envelope: Envelope, body: Init, key: string): void {
+  private answerNew(envelope: Envelope, body: Init, key: string, seen: string): void {
     const { node, store, outbox, env } = this.parts
     const registration = this.parts.registrations.responders.get(body.protocol)
     const outcome: HandshakeOutcome = this.parts.draining
       ? { ok: false, reason: `${node} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
       : negotiate(body.protocol, node, body.versions, registration?.versions)
-    store.putProcessed(envelope.id, this.parts.clock.now())
-    store.commits.afterCommit(() => this.pending.delete(envelope.id))
+    store.putProcessed(seen, this.parts.clock.now())
+    store.commits.afterCommit(() => this.pending.delete(seen))
     if (!outcome.ok) {
       this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
       const reject: Envelope = {

@@ -23,7 +23,7 @@ import { messageIds } from './message-ids.js'
 import type { Outbox } from './outbox.js'
 import type { Parking } from './parking.js'
 import type { Recovery } from './recovery.js'
-import { initiatorKey, responderKey } from './session-key.js'
+import { initiatorKey, peerMessageKey, responderKey } from './session-key.js'
 
 export interface InboundParts {
   readonly node: string
@@ -128,7 +128,8 @@ export class Inbound {
       }
     } else if (!session && body.t === 'error' && body.dir === 'i') {
       // The initiator ended (e.g. was killed) before its init got here: a late init must not start a responder.
-      this.parts.store.putProcessed(messageIds.init(body.session), this.parts.clock.now())
+      // Remembered for this sender only: another party's error must not stand for the initiator's.
+      this.parts.store.putProcessed(peerMessageKey(envelope.from, messageIds.init(body.session)), this.parts.clock.now())
     }
     // Anything else belongs to a session that ended here: dropped, and acknowledged so it stops.
     return undefined

@@ -7,8 +7,11 @@
 import type { VersionOffer } from '../protocol/session/channel.js'
 
 export type JournalEntry =
-  /** `offers`: the versions offered at the open, so a node can tell at start which versions a session still awaiting its handshake may need. */
-  | { readonly k: 'open'; readonly protocol: string; readonly peer: string; readonly offers?: readonly VersionOffer[] }
+  /**
+   * `offers`: the versions offered at the open, so a node can tell at start which versions a session still awaiting its handshake may need.
+   * `session`: the session's random wire id (initiated-session.ts); absent in entries of sessions opened before ids were random.
+   */
+  | { readonly k: 'open'; readonly protocol: string; readonly peer: string; readonly offers?: readonly VersionOffer[]; readonly session?: string }
   /** `d`: the payload's digest (payload-digest.ts), compared on replay; absent in entries journaled before digests existed. */
   | { readonly k: 'send'; readonly label: string; readonly seq: number; readonly d?: number }
   | { readonly k: 'recv'; readonly seq: number }

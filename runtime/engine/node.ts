@@ -10,6 +10,7 @@
 import type { Observable } from 'rxjs'
 import type { Endpoint, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
+import { checkNodeName } from '../protocol/party-name.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
@@ -85,6 +86,7 @@ class EngineNode implements Node {
   readonly #store: FlowStore
 
   constructor(options: NodeOptions, store: FlowStore) {
+    checkNodeName(options.name)
     this.#store = store
     const name = (this.name = options.name)
     const logger = (this.logger = options.logger ?? defaultLogger)

@@ -11,8 +11,9 @@ import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowRun } from './flow-run.js'
+import { newSessionId, recordedSessionId } from './initiated-session.js'
 import { JournalScope, childScope } from './journal-key.js'
-import { initiatedSessionId, initiatorKey } from './session-key.js'
+import { initiatorKey } from './session-key.js'
 
 export class ScopeContext extends JournalScope implements FlowContext {
   constructor(
@@ -122,7 +123,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'open', what: `${request.protocol} with ${request.counterparty}` }, where)
     const scope = childScope(this.scope, index)
-    const id = initiatedSessionId(run.flowId, scope)
+    const id = entry ? recordedSessionId(entry, run.flowId, scope) : newSessionId()
     let session = run.sessions.get(initiatorKey(id))
     if (!session) {
       const single = request.versions.length === 1 ? request.versions[0]!.version : 0
@@ -135,7 +136,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       // With one version on offer the session row holds it (and its hash) from the start; only a choice of
       // versions needs recording for the check at start while the handshake is pending.
       const offers = request.versions.length > 1 ? { offers: request.versions } : {}
-      run.record(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, ...offers })
+      run.record(key, { k: 'open', protocol: request.protocol, peer: request.counterparty, session: id, ...offers })
       session.persist()
       // With several versions on offer the handler depends on the outcome, so the handshake happens
       // now; with one, the init travels with the first frame (one message instead of a round trip).

@@ -30,6 +30,15 @@ export function responderKey(peer: string, id: string): string {
   return `r:${peer}:${id}`
 }
 
+/**
+ * `<peer>:<message id>`: how this node remembers a message `peer` sent (an answered init). The sender picks
+ * the id, so it is never remembered alone: another party sending the same id must not stand for `peer`.
+ * Party names contain no ':' (party-name.ts), so the key is unambiguous.
+ */
+export function peerMessageKey(peer: string, id: string): string {
+  return `${peer}:${id}`
+}
+
 /** The key of a session seen from this node: its direction, the peer and the wire id. */
 export function sessionKey(direction: SessionDirection, peer: string, id: string): string {
   return direction === 'initiator' ? initiatorKey(id) : responderKey(peer, id)
@@ -41,8 +50,8 @@ export function directionOfKey(key: string): SessionDirection {
 }
 
 /**
- * Splits a stored key into its direction and wire id. The peer comes from the same row: party names may
- * contain ':', so the id of a responder key is what follows `r:<peer>:`.
+ * Splits a stored key into its direction and wire id. The peer comes from the same row: the id of a
+ * responder key is what follows `r:<peer>:` (ids may contain ':', party names may not).
  */
 export function parseSessionKey(key: string, peer: string): { readonly direction: SessionDirection; readonly id: string } {
   if (key.startsWith('i:')) return { direction: 'initiator', id: key.slice(2) }
@@ -51,19 +60,6 @@ export function parseSessionKey(key: string, peer: string): { readonly direction
   throw new EngineInvariantError(
     `The session key '${key}' is neither 'i:<id>' nor 'r:${peer}:<id>'; this is a bug in the engine, or the store was modified outside Colloquy.`,
   )
-}
-
-/**
- * The wire id of a session a flow opens: the flow id followed by the journal scope of the session
- * (`<flow id><scope>/<index>`), unique across nodes and stable across replays.
- */
-export function initiatedSessionId(flowId: string, scope: string): string {
-  return `${flowId}${scope}`
-}
-
-/** The journal scope of a session this node initiated, from its wire id. */
-export function scopeOfInitiatedSession(id: string, flowId: string): string {
-  return id.slice(flowId.length)
 }
 
 /** The key, on the sending node, of the session an envelope this node sends belongs to. */

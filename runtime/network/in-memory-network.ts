@@ -8,6 +8,7 @@
  * option, `declare`): a session with any other party is refused by the engine, a known one that is not
  * attached is waited for.
  */
+import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 import type { Endpoint, Network, NetworkPort } from './network.js'
 import { NetworkEndpointError, NetworkUnsettledError } from './network-errors.js'
 import { seededRandom } from './seeded-random.js'
@@ -74,7 +75,7 @@ export class InMemoryNetwork implements Network {
 
   /** Makes parties known before their nodes attach, so sessions opened with them wait instead of failing. */
   declare(...parties: string[]): void {
-    for (const party of parties) this.members.add(party)
+    for (const party of parties) this.members.add(checkedParty(party))
   }
 
   /** Whether `party` was declared or has attached at some time (it may be detached now). */
@@ -89,6 +90,7 @@ export class InMemoryNetwork implements Network {
   }
 
   attach(party: string, endpoint: Endpoint): NetworkPort {
+    checkedParty(party)
     if (this.endpoints.has(party)) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoints.set(party, endpoint)
     this.members.add(party)
@@ -243,4 +245,11 @@ export class InMemoryNetwork implements Network {
     this.queue.push({ kind: 'ack', id: envelope.id, sender: envelope.from, receiver: envelope.to })
     this.schedule()
   }
+}
+
+/** A party declared or attached must have a valid name (protocol/party-name.ts). */
+function checkedParty(party: string): string {
+  const problem = partyNameProblem(party)
+  if (problem !== undefined) throw new NetworkEndpointError(`The party name ${JSON.stringify(party)} ${problem}; ${PARTY_NAME_RULE}. Use a name of that form.`)
+  return party
 }

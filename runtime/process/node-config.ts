@@ -7,6 +7,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
+import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -17,7 +18,10 @@ const StartEntry = z.strictObject({
 })
 
 const NodeConfigSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().superRefine((name, ctx) => {
+    const problem = partyNameProblem(name)
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} ${problem}; ${PARTY_NAME_RULE}` })
+  }),
   database: z.string().min(1),
   keyFile: z.string().min(1).optional(),
   listen: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7001'),

@@ -99,6 +99,7 @@ export interface FlowStore {
   deleteOutbox(id: string): number
   /** The receiver acknowledged the message: its row goes with the next commit (a crash before that re-sends a duplicate the receiver drops). */
   deleteAcknowledged(id: string): void
+  /** Remembers an answered init by `<sender>:<message id>` (engine/session-key.ts `peerMessageKey`), never by the id alone. */
   putProcessed(id: string, at: number): number
   putTimer(flowId: string, key: string, due: number): number
   deleteTimer(flowId: string, key: string): number
@@ -122,7 +123,7 @@ export interface FlowStore {
    */
   flowIdTaken(id: string): boolean | undefined
   /**
-   * Whether committed state shows a session init answered: its message id processed, or its responder
+   * Whether committed state shows a session init answered: its `<sender>:<message id>` processed, or its responder
    * session stored. True or false when the store can tell without network I/O (SQLite), undefined when it
    * cannot; the engine then awaits `isProcessed` and `sessionFlow` instead.
    */

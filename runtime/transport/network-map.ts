@@ -8,6 +8,7 @@ import { type KeyObject, createPublicKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
+import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 
 export interface PartyEntry {
   readonly name: string
@@ -94,6 +95,9 @@ export function parseNetworkMap(json: unknown, source = 'the network map'): Netw
   const names = new Map<string, number>()
   const keys = new Map<string, number>()
   const parties = parsed.data.parties.map((entry, index): PartyEntry => {
+    const problem = partyNameProblem(entry.name)
+    if (problem !== undefined)
+      throw new NetworkMapError(`${source}: party #${index} field 'name' ${JSON.stringify(entry.name)} ${problem}; ${PARTY_NAME_RULE}. Rename the party.`)
     const at = `${source}: party #${index} ('${entry.name}')`
     const sameName = names.get(entry.name)
     if (sameName !== undefined) throw new NetworkMapError(`${at} has the same name as party #${sameName}; party names must be unique, remove or rename one.`)

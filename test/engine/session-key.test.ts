@@ -1,16 +1,6 @@
 /** Session keys are built and parsed in one module: the stored strings stay as they are, words in memory. */
 import { describe, expect, it } from 'vitest'
-import {
-  directionCode,
-  directionOf,
-  directionOfKey,
-  initiatedSessionId,
-  initiatorKey,
-  parseSessionKey,
-  responderKey,
-  scopeOfInitiatedSession,
-  sessionKey,
-} from '../../runtime/engine/session-key.js'
+import { directionCode, directionOf, directionOfKey, initiatorKey, parseSessionKey, responderKey, sessionKey } from '../../runtime/engine/session-key.js'
 
 describe('session keys', () => {
   it('keep the stored forms i:<id> and r:<initiator>:<id>', () => {
@@ -57,11 +47,5 @@ describe('session keys', () => {
     expect(directionCode('responder')).toBe('r')
     expect(directionOf('i')).toBe('initiator')
     expect(directionOf('r')).toBe('responder')
-  })
-
-  it('derive an initiated session id from the flow id and the journal scope, and back', () => {
-    const id = initiatedSessionId('3f2a', '/0/1')
-    expect(id).toBe('3f2a/0/1')
-    expect(scopeOfInitiatedSession(id, '3f2a')).toBe('/0/1')
   })
 })

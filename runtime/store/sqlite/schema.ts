@@ -3,7 +3,7 @@
  * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
  * Finished flows delete their rows, so the tables hold in-flight work only.
  */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 /**
  * Statements that bring a store of the version given as key to the next version; steps that rewrite rows
@@ -11,6 +11,9 @@ export const SCHEMA_VERSION = 3
  */
 export const migrations: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
+  // Answered inits were remembered by message id alone; now by '<sender>:<message id>'. Rows kept from
+  // before, sender unknown, become ':<message id>' and stand for any sender until the dedup window ends.
+  3: `UPDATE processed SET id = ':' || id`,
 }
 
 export const schemaSql = `
@@ -55,7 +58,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   envelope BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS processed (
-  id TEXT PRIMARY KEY,           -- ids of session inits already answered, kept for the dedup window
+  id TEXT PRIMARY KEY,           -- '<sender>:<message id>' of session inits already answered, kept for the dedup window
+                                 -- (':<message id>': answered before senders were recorded, schema 3 and earlier)
   at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS timers (

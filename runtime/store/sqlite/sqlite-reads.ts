@@ -18,6 +18,8 @@ export class SqliteReads {
   private outboxQuery: Statement | undefined
   private runningCountQuery: Statement | undefined
   private processedQuery: Statement | undefined
+  /** Whether rows of unknown sender (':<message id>', kept from schema 3) remain: read once, on first use. */
+  private unknownSenders: boolean | undefined
 
   constructor(readonly db: Database.Database) {}
 
@@ -129,8 +131,12 @@ export class SqliteReads {
     return this.processedNow(id)
   }
 
+  /** `id` is `<sender>:<message id>`; a row kept from schema 3 (`:<message id>`) answers for any sender. */
   private processedNow(id: string): boolean {
-    return (this.processedQuery ??= this.db.prepare(`SELECT 1 FROM processed WHERE id = ?`)).get(id) !== undefined
+    const query = (this.processedQuery ??= this.db.prepare(`SELECT 1 FROM processed WHERE id = ?`))
+    if (query.get(id) !== undefined) return true
+    this.unknownSenders ??= this.db.prepare(`SELECT 1 FROM processed WHERE id >= ':' AND id < ';' LIMIT 1`).get() !== undefined
+    return this.unknownSenders && query.get(id.slice(id.indexOf(':'))) !== undefined
   }
 
   async counts(): Promise<TableCounts> {
