@@ -2,9 +2,12 @@
  * The listening side of a TcpNetwork: binds the listen address and accepts incoming connections, each of
  * which must complete its handshake before anything it sends reaches the host. Connections still in their
  * handshake are limited to MAX_PENDING_HANDSHAKES: beyond that a new one is refused unread, so a flood of
- * idle sockets cannot hold the node's memory and file descriptors.
+ * idle sockets cannot hold the node's memory and file descriptors. Each accepted socket speaks TLS 1.3 and must
+ * present a certificate (checked against the network map after the handshake, certificate-pin.ts); the TLS
+ * handshake counts as part of the connection's handshake.
  */
 import { type Server, type Socket, createServer } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost } from './connection.js'
 import { ListenError } from './listen-error.js'
@@ -75,6 +78,8 @@ export class ConnectionListener {
       return
     }
     this.handshaking++
-    this.accepted(new Connection(this.host, socket, 'listener'))
+    const { secureContext } = this.host.tls
+    const secure = new TLSSocket(socket, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: false })
+    this.accepted(new Connection(this.host, secure, 'listener'))
   }
 }

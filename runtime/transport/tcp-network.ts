@@ -30,6 +30,7 @@ import type { NetworkMap } from './network-map.js'
 import type { LinkHost } from './peer-link.js'
 import { PeerDialer } from './peer-dialer.js'
 import { RejectionLog } from './rejection-log.js'
+import { tlsCredentials } from './tls-credentials.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { MiB, type TcpNetworkOptions, checkTcpNetworkOptions, defaultLogger } from './tcp-network-options.js'
 import type { RejectReason } from './reject-reason.js'
@@ -94,6 +95,7 @@ export class TcpNetwork implements Network {
     this.host = {
       identity: this.identity,
       map: this.map,
+      tls: tlsCredentials(this.identity),
       maxFrameBytes: this.maxFrameBytes,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
       highWaterBytes: Math.max(16 * MiB, 4 * this.maxFrameBytes),
