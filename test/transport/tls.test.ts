@@ -61,6 +61,26 @@ async function serve(onSocket: (socket: Socket) => void): Promise<number> {
   return (server.address() as { port: number }).port
 }
 
+/** Passes bytes both ways between `client` and `server`, recording each chunk. */
+function pipeBoth(client: Socket, server: Socket, recorded: Buffer[], sockets: Socket[]): void {
+  sockets.push(client, server)
+  for (const [from, to] of [
+    [client, server],
+    [server, client],
+  ] as const) {
+    from.on('data', (chunk: Buffer) => {
+      recorded.push(Buffer.from(chunk))
+      to.write(chunk)
+    })
+    from.on('error', () => to.destroy())
+    from.on('close', () => to.destroy())
+  }
+}
+
+function destroyAll(sockets: Socket[]): void {
+  for (const socket of sockets) socket.destroy()
+}
+
 const envelope = (id: string): Envelope => ({
   id,
   from: 'Alice',
@@ -75,18 +95,10 @@ describe('TLS peer links', () => {
     const { a, b } = await nodes((bobPort) =>
       serve((client) => {
         const server = tcpConnect({ host: '127.0.0.1', port: bobPort })
-        sockets.push(client, server)
-        for (const [from, to] of [
-          [client, server],
-          [server, client],
-        ] as const) {
-          from.on('data', (chunk: Buffer) => (recorded.push(Buffer.from(chunk)), to.write(chunk)))
-          from.on('error', () => to.destroy())
-          from.on('close', () => to.destroy())
-        }
+        pipeBoth(client, server, recorded, sockets)
       }),
     )
-    cleanup.push(() => sockets.forEach((socket) => socket.destroy()))
+    cleanup.push(() => destroyAll(sockets))
     const bobEnd = recordingEndpoint()
     b.network.attach('Bob', bobEnd)
     const aliceEnd = recordingEndpoint()
@@ -111,18 +123,10 @@ describe('TLS peer links', () => {
       serve((raw) => {
         const client = new TLSSocket(raw, { isServer: true, secureContext: relay.secureContext, requestCert: true, rejectUnauthorized: false })
         const server = tlsConnect({ host: '127.0.0.1', port: bobPort, secureContext: relay.secureContext, rejectUnauthorized: false })
-        sockets.push(client, server)
-        for (const [from, to] of [
-          [client, server],
-          [server, client],
-        ] as const) {
-          from.on('data', (chunk: Buffer) => (decrypted.push(Buffer.from(chunk)), to.write(chunk)))
-          from.on('error', () => to.destroy())
-          from.on('close', () => to.destroy())
-        }
+        pipeBoth(client, server, decrypted, sockets)
       }),
     )
-    cleanup.push(() => sockets.forEach((socket) => socket.destroy()))
+    cleanup.push(() => destroyAll(sockets))
     const bobEnd = recordingEndpoint()
     b.network.attach('Bob', bobEnd)
     a.network.attach('Alice', recordingEndpoint()).send(envelope('e1'))
