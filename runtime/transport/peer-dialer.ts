@@ -4,7 +4,8 @@
  * peer sends nothing while envelopes wait for acknowledgement is closed and dialled again: a vanished host
  * leaves no FIN behind, and TCP alone would wait for a very long time.
  */
-import { connect } from 'node:tls'
+import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost } from './connection.js'
 import type { PartyEntry } from './network-map.js'
@@ -49,7 +50,9 @@ export class PeerDialer {
     this.stats.dials++
     // The peer's certificate is checked against the map after its handshake (certificate-pin.ts), not by a CA.
     const { secureContext } = this.host.tls
-    const socket = connect({ host: peer.host, port: peer.port, secureContext, rejectUnauthorized: false, checkServerIdentity: noCheck })
+    // TLS over a TCP socket made with noDelay: set on the TLS socket before it connects, it would be lost.
+    const tcp = connect({ host: peer.host, port: peer.port, noDelay: true })
+    const socket = tlsConnect({ socket: tcp, secureContext, rejectUnauthorized: false, checkServerIdentity: noCheck })
     const connection = new Connection(this.host, socket, 'dialer', peer)
     this.dialled(connection)
     return connection

@@ -40,7 +40,7 @@ export function selfSignedCertificate(identity: NodeIdentity): string {
     new RelativeDistinguishedName([new AttributeTypeAndValue({ type: COMMON_NAME_OID, value: new AttributeValue({ utf8String: identity.name }) })]),
   ])
   const serial = randomBytes(16)
-  serial[0]! &= 0x7f // a positive INTEGER
+  serial[0] = (serial[0]! & 0x3f) | 0x40 // positive, and no leading zero byte (DER wants the shortest form)
   const now = Date.now()
   const tbsCertificate = new TBSCertificate({
     version: Version.v3,
