@@ -3,9 +3,12 @@
  * which must complete its handshake (within `handshakeTimeoutMs`) before anything it sends reaches the host.
  * Connections still in their handshake hold a slot (handshake-slots.ts): per source address and in all, so
  * a flood of idle sockets can hold neither the node's memory and file descriptors nor a peer's way in. A
- * connection without a slot is refused unread.
+ * connection without a slot is refused unread. Each accepted socket speaks TLS 1.3 and must present a
+ * certificate (checked against the network map after the handshake, certificate-pin.ts); the slot is taken
+ * on the raw TCP connection and the TLS handshake counts as part of the connection's handshake (deadline).
  */
 import { type Server, type Socket, createServer } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost } from './connection.js'
 import { ListenError } from './listen-error.js'
@@ -102,7 +105,9 @@ export class ConnectionListener {
       this.refusals.refused('busy', from, evicted.remoteAddress, why)
       evicted.close()
     }
-    const connection = new Connection(this.host, socket, 'listener')
+    const { secureContext } = this.host.tls
+    const secure = new TLSSocket(socket, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: false })
+    const connection = new Connection(this.host, secure, 'listener')
     this.handshaking.hold(address, connection)
     this.accepted(connection)
   }

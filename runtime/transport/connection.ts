@@ -1,17 +1,19 @@
 /**
- * One authenticated TCP connection between two nodes: the handshake (connection-handshake.ts) names and
- * authenticates the peer, then every batch frame is signed (batch-sender.ts) and checked
+ * One authenticated TLS 1.3 connection between two nodes: the handshake (connection-handshake.ts) names and
+ * authenticates the peer, the peer's TLS certificate must be of the key the network map lists for it
+ * (certificate-pin.ts), then every batch frame is signed (batch-sender.ts) and checked
  * (batch-receiver.ts), so a frame cannot be forged, reflected, replayed within the connection or moved to
- * another one.
+ * another one; TLS keeps all of it from being read on the way.
  *
  * What arrives is checked here and handed to the host; every refusal goes through `host.reject`, which
  * logs and counts it. The connection closes itself when the byte stream can no longer be trusted or
  * parsed; it drops single items of an authentic frame that are wrong (see reject-reason.ts).
  */
-import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import type { Envelope } from '../network/wire.js'
 import { BatchReceiver } from './batch-receiver.js'
 import { BatchSender } from './batch-sender.js'
+import { certificateRefusal } from './certificate-pin.js'
 import { ConnectionHandshake } from './connection-handshake.js'
 import {
   BATCH_HEADER_BYTES,
@@ -28,6 +30,7 @@ import type { NodeIdentity } from './identity.js'
 import type { NetworkMap, PartyEntry } from './network-map.js'
 import { receivedEnvelope } from './received-envelope.js'
 import type { RejectReason } from './reject-reason.js'
+import type { TlsCredentials } from './tls-credentials.js'
 import type { WireLimits } from './wire-limits.js'
 
 export type { RejectReason } from './reject-reason.js'
@@ -35,6 +38,8 @@ export type { RejectReason } from './reject-reason.js'
 export interface ConnectionHost {
   readonly identity: NodeIdentity
   readonly map: NetworkMap
+  /** What this node presents on its TLS links. */
+  readonly tls: TlsCredentials
   readonly maxFrameBytes: number
   /** The largest values decoded from an envelope. */
   readonly limits: WireLimits
@@ -68,7 +73,7 @@ export class Connection {
 
   constructor(
     private readonly host: ConnectionHost,
-    private readonly socket: Socket,
+    private readonly socket: TLSSocket,
     readonly role: Role,
     /** The party a dialer expects to answer. */
     expected?: PartyEntry,
@@ -78,7 +83,10 @@ export class Connection {
     socket.setNoDelay(true)
     socket.setKeepAlive(true, 15_000)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('error', () => {}) // 'close' follows; the host decides what a lost connection means
+    // 'close' follows; the host decides what a lost connection means. A failed TLS handshake is refused here.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.state === 'handshake' && (error.code === 'EPROTO' || error.code?.startsWith('ERR_SSL'))) this.refuse('bad-tls', error.message)
+    })
     socket.on('close', () => this.onClose())
     this.handshakeTimer = setTimeout(() => {
       this.refuse('handshake-timeout', `no handshake within ${host.handshakeTimeoutMs} ms`)
@@ -199,6 +207,8 @@ export class Connection {
     const keys = this.handshake.onAuth(body)
     if ('reason' in keys) return this.refuse(keys.reason, keys.detail)
     const peer = this.handshake.peer!
+    const pin = certificateRefusal(this.socket, peer)
+    if (pin) return this.refuse(pin.reason, pin.detail)
     this.sender = new BatchSender(this.socket, this.host.identity.privateKey, keys, this.payloadLimit(), this.host)
     this.receiver = new BatchReceiver(peer, keys)
     this.state = 'open'

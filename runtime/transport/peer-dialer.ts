@@ -5,10 +5,13 @@
  * leaves no FIN behind, and TCP alone would wait for a very long time.
  */
 import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { Connection, type ConnectionHost } from './connection.js'
 import type { PartyEntry } from './network-map.js'
 import { type LinkHost, PeerLink } from './peer-link.js'
+
+const noCheck = (): undefined => undefined
 
 export class PeerDialer {
   private readonly links = new Map<string, PeerLink>()
@@ -45,7 +48,11 @@ export class PeerDialer {
   /** Opens a connection to the peer (for its link, see LinkHost.dial). */
   dial(peer: PartyEntry): Connection {
     this.stats.dials++
-    const socket = connect({ host: peer.host, port: peer.port, noDelay: true })
+    // The peer's certificate is checked against the map after its handshake (certificate-pin.ts), not by a CA.
+    const { secureContext } = this.host.tls
+    // TLS over a TCP socket made with noDelay: set on the TLS socket before it connects, it would be lost.
+    const tcp = connect({ host: peer.host, port: peer.port, noDelay: true })
+    const socket = tlsConnect({ socket: tcp, secureContext, rejectUnauthorized: false, checkServerIdentity: noCheck })
     const connection = new Connection(this.host, socket, 'dialer', peer)
     this.dialled(connection)
     return connection

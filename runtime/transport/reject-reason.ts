@@ -12,6 +12,9 @@
  *     busy                 a new connection while its address has `maxHandshakesPerAddress` others in their
  *                          handshake (not even read), or the oldest of the busiest address when all
  *                          `maxHandshakes` slots are taken
+ *     bad-tls              a TLS handshake that failed: plain TCP, a TLS version before 1.3, a broken record
+ *     bad-certificate      no TLS certificate, or one of another key than the map lists for the party
+ *                          (checked after its handshake signature; certificate-pin.ts)
  *     bad-signature        a handshake or frame not signed with the key the map lists for the party
  *     oversized            a frame longer than `maxFrameBytes` (4 KiB before authentication), refused when
  *                          its length arrives, before its body is buffered
@@ -42,6 +45,8 @@ export type RejectReason =
   | 'replayed-connection'
   | 'unexpected-ack'
   | 'busy'
+  | 'bad-tls'
+  | 'bad-certificate'
 
 /**
  * A check's verdict against what arrived. Only built when something is refused, so the checks of the

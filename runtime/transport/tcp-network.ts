@@ -31,6 +31,7 @@ import type { NetworkMap } from './network-map.js'
 import type { LinkHost } from './peer-link.js'
 import { PeerDialer } from './peer-dialer.js'
 import { RejectionLog } from './rejection-log.js'
+import { tlsCredentials } from './tls-credentials.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { changedParties, closeChangedConnections } from './map-change.js'
 import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger, handshakeLimits } from './tcp-network-options.js'
@@ -101,6 +102,7 @@ export class TcpNetwork implements Network {
       get map() {
         return network.map
       },
+      tls: tlsCredentials(this.identity),
       maxFrameBytes: this.maxFrameBytes,
       limits: wireLimits(options.limits),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5_000,

@@ -39,7 +39,7 @@ async function flowWorks(): Promise<void> {
 /** `count` idle connections to Bob spread over `addresses` source addresses from 127.0.0.2 on. */
 async function idle(count: number, addresses: number, first = 2): Promise<RawPeer[]> {
   const port = cluster!.member('Bob').port
-  const peers = await Promise.all(Array.from({ length: count }, (_, i) => RawPeer.connect(port, `127.0.0.${first + (i % addresses)}`)))
+  const peers = await Promise.all(Array.from({ length: count }, (_, i) => RawPeer.connect(port, undefined, `127.0.0.${first + (i % addresses)}`)))
   stranger.push(...peers)
   return peers
 }

@@ -28,7 +28,7 @@ describe('rejections flooding in', () => {
     const net = bob().network!
     const before = net.stats.rejected.malformed ?? 0
     const from = bob().log.lines.length
-    const raw = await RawPeer.connect(bob().port)
+    const raw = await RawPeer.connect(bob().port, cluster.member('Mallory').identity)
     const mallory = await raw.handshake(cluster.member('Mallory').identity)
     const started = Date.now()
     for (let i = 0; i < 10_000; i += 500) {
@@ -72,7 +72,7 @@ describe('rejections flooding in', () => {
   it('a peer that stops and comes back after the interval is logged again at once', async () => {
     await new Promise((resolve) => setTimeout(resolve, 3 * intervalMs))
     const from = bob().log.lines.length
-    const raw = await RawPeer.connect(bob().port)
+    const raw = await RawPeer.connect(bob().port, cluster.member('Mallory').identity)
     const mallory = await raw.handshake(cluster.member('Mallory').identity)
     mallory.send([envelopeItem('{"not json')])
     await eventually(() => malformedLines(from, 'Mallory').length === 1, 10_000, 'the rejection logged')

@@ -85,7 +85,7 @@ async function expectRejected(reason: RejectReason, party: string, connection: '
 }
 
 async function authenticated(identity: NodeIdentity = mallory): Promise<RawSession> {
-  const raw = await RawPeer.connect(bobPort())
+  const raw = await RawPeer.connect(bobPort(), identity)
   return raw.handshake(identity)
 }
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => cluster?.stopAll())
 
 async function mallory(): Promise<RawSession> {
-  const raw = await RawPeer.connect(cluster.member('Bob').port)
+  const raw = await RawPeer.connect(cluster.member('Bob').port, cluster.member('Mallory').identity)
   return raw.handshake(cluster.member('Mallory').identity)
 }
 

@@ -88,7 +88,7 @@ describe('a member flooding frames with huge bigints', () => {
     await flows(20) // warm up
     const count = 400
     const baseline = Math.min(await flows(count), await flows(count))
-    const raw = await RawPeer.connect(cluster.member('Bob').port)
+    const raw = await RawPeer.connect(cluster.member('Bob').port, cluster.member('Mallory').identity)
     const mallory = await raw.handshake(cluster.member('Mallory').identity)
     const bob = cluster.member('Bob').network!
     const malformed = bob.stats.rejected.malformed ?? 0

@@ -1,9 +1,11 @@
 /**
  * A hand-written client of the node-to-node TCP protocol that can forge what an attacker would: it
- * speaks the handshake and signs batches itself, with any key, name, counter or connection tag.
+ * speaks the handshake and signs batches itself, with any key, name, counter or connection tag, over TLS
+ * with a certificate of any key (by default one of a fresh key no map lists).
  */
 import { type KeyObject, randomBytes, sign } from 'node:crypto'
-import { type Server, type Socket, connect, createServer } from 'node:net'
+import { type Server, type Socket, createServer } from 'node:net'
+import { TLSSocket, connect } from 'node:tls'
 import {
   type Batch,
   FrameKind,
@@ -22,7 +24,11 @@ import {
   encodeItem,
   framePrefix,
 } from '../../../runtime/transport/frame-codec.js'
-import type { NodeIdentity } from '../../../runtime/transport/index.js'
+import { type NodeIdentity, generateIdentity } from '../../../runtime/transport/identity.js'
+import { tlsCredentials } from '../../../runtime/transport/tls-credentials.js'
+
+/** The certificate of a key that no network map lists, made once. */
+const stranger = tlsCredentials(generateIdentity('Stranger'))
 
 export class RawPeer {
   private readonly reader = new FrameReader(64 * 1024 * 1024)
@@ -53,9 +59,13 @@ export class RawPeer {
     for (const resolve of waiters) resolve()
   }
 
-  /** Connects to a node on 127.0.0.1, from `localAddress` when given (any 127.0.0.x works on Linux). */
-  static async connect(port: number, localAddress?: string): Promise<RawPeer> {
-    const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) })
+  /**
+   * Connects over TLS to a node on 127.0.0.1, presenting a certificate of `certificateOf`'s key (default: a key
+   * no map lists), from `localAddress` when given (any 127.0.0.x works on Linux).
+   */
+  static async connect(port: number, certificateOf?: NodeIdentity, localAddress?: string): Promise<RawPeer> {
+    const { secureContext } = certificateOf ? tlsCredentials(certificateOf) : stranger
+    const socket = connect({ host: '127.0.0.1', port, secureContext, rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}) })
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve)
       socket.once('error', reject)
@@ -151,9 +161,10 @@ export class RawSession {
  */
 export async function silentListener(port: number, identity: NodeIdentity): Promise<{ server: Server; connections: () => number }> {
   let connections = 0
+  const { secureContext } = tlsCredentials(identity)
   const server = createServer((socket) => {
     connections++
-    const peer = new RawPeer(socket)
+    const peer = new RawPeer(new TLSSocket(socket, { isServer: true, secureContext, requestCert: true, rejectUnauthorized: false }))
     const nonce = randomBytes(NONCE_BYTES)
     peer.write(encodeHello({ version: 1, maxFrameBytes: 1024 * 1024, nonce, name: identity.name }))
     void peer.nextFrame().then(
