@@ -35,28 +35,11 @@ import { tlsCredentials } from './tls-credentials.js'
 import { encodeEnvelopeItem, envelopeContentBytes } from './envelope-codec.js'
 import { changedParties, closeChangedConnections } from './map-change.js'
 import { MiB, type TcpNetworkOptions, checkMapListsIdentity, checkTcpNetworkOptions, defaultLogger, handshakeLimits } from './tcp-network-options.js'
-import type { RejectReason } from './reject-reason.js'
+import type { TcpNetworkStats } from './tcp-network-stats.js'
 import { wireLimits } from './wire-limits.js'
 
 export type { TcpNetworkOptions } from './tcp-network-options.js'
-
-export interface TcpNetworkStats {
-  /** Refused frames and items, by reason. */
-  readonly rejected: Partial<Record<RejectReason, number>>
-  /** Outgoing connection attempts. */
-  dials: number
-  /** Connections that completed the handshake, both directions. */
-  authenticated: number
-  framesSent: number
-  framesReceived: number
-  bytesSent: number
-  bytesReceived: number
-  envelopesSent: number
-  envelopesDelivered: number
-  acksReceived: number
-  /** `deliver` rejected: no acknowledgement was sent, the sender will send again. */
-  deliverFailures: number
-}
+export type { TcpNetworkStats } from './tcp-network-stats.js'
 
 export class TcpNetwork implements Network {
   readonly identity: NodeIdentity
