@@ -1,0 +1,58 @@
+/**
+ * Quota (a): responder sessions one peer may have open on this node at once. The node counts its running
+ * responder flows by initiating peer, in memory (evicted flows included; rebuilt from the store at open),
+ * and a new init beyond `maxResponderSessionsPerPeer` is rejected with a reason naming the quota, so the
+ * initiator's flow fails saying why instead of this node holding flows without end. The same table keeps
+ * when each responder last heard from its initiator, for the idle deadline (responder-deadline.ts).
+ */
+export interface ResponderEntry {
+  readonly peer: string
+  /** When the initiator last wrote to this flow (its init, or a frame), on the node's clock. */
+  heardAt: number
+}
+
+export class ResponderQuota {
+  /** Running responder flows by flow id. */
+  readonly flows = new Map<string, ResponderEntry>()
+  private readonly perPeer = new Map<string, number>()
+
+  constructor(
+    private readonly node: string,
+    private readonly max: number,
+  ) {}
+
+  /** The reason to reject `peer`'s new init with, or undefined when it is within its quota. */
+  refusal(peer: string): string | undefined {
+    const open = this.perPeer.get(peer) ?? 0
+    if (open < this.max) return undefined
+    return `${this.node} already has ${open} open responder sessions from ${peer}, its quota maxResponderSessionsPerPeer (${this.max}); ${peer} may open more once some of them end`
+  }
+
+  /** A responder flow started (or was found running at open) for `peer`. */
+  opened(flowId: string, peer: string, now: number): void {
+    if (this.flows.has(flowId)) return
+    this.flows.set(flowId, { peer, heardAt: now })
+    this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1)
+  }
+
+  /** The initiator wrote to its responder flow. */
+  heard(flowId: string, now: number): void {
+    const entry = this.flows.get(flowId)
+    if (entry) entry.heardAt = now
+  }
+
+  /** A flow ended (any kind: others are not counted). */
+  ended(flowId: string): void {
+    const entry = this.flows.get(flowId)
+    if (!entry) return
+    this.flows.delete(flowId)
+    const open = (this.perPeer.get(entry.peer) ?? 1) - 1
+    if (open > 0) this.perPeer.set(entry.peer, open)
+    else this.perPeer.delete(entry.peer)
+  }
+
+  /** Open responder sessions of `peer` (for tests and stats). */
+  openFrom(peer: string): number {
+    return this.perPeer.get(peer) ?? 0
+  }
+}
