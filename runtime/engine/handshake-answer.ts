@@ -106,7 +106,7 @@ export class HandshakeAnswer {
   private answerNew(envelope: Envelope, body: Init, key: string): void {
     const { node, store, outbox, env } = this.parts
     const registration = this.parts.registrations.responders.get(body.protocol)
-    const overQuota = this.parts.responders.refusal(envelope.from)
+    const overQuota = this.parts.draining ? undefined : this.parts.responders.refusal(envelope.from)
     const outcome: HandshakeOutcome = this.parts.draining
       ? { ok: false, reason: `${node} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
       : overQuota
@@ -115,7 +115,12 @@ export class HandshakeAnswer {
     store.putProcessed(envelope.id, this.parts.clock.now())
     store.commits.afterCommit(() => this.pending.delete(envelope.id))
     if (!outcome.ok) {
-      this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
+      // Past the quota, a line when the peer reaches it, not one per init it floods.
+      if (!overQuota) this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
+      else if (this.parts.responders.firstRefusal(envelope.from))
+        this.parts.logger.warn(
+          `Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}. Its further inits are rejected without a line each until it is below the quota again.`,
+        )
       const reject: Envelope = {
         id: messageIds.reject(body.session),
         from: node,

@@ -15,6 +15,8 @@ export class ResponderQuota {
   /** Running responder flows by flow id. */
   readonly flows = new Map<string, ResponderEntry>()
   private readonly perPeer = new Map<string, number>()
+  /** Peers refused since they reached the quota: their refusals are logged once, not once per init. */
+  private readonly refusing = new Set<string>()
 
   constructor(
     private readonly node: string,
@@ -26,6 +28,13 @@ export class ResponderQuota {
     const open = this.perPeer.get(peer) ?? 0
     if (open < this.max) return undefined
     return `${this.node} already has ${open} open responder sessions from ${peer}, its quota maxResponderSessionsPerPeer (${this.max}); ${peer} may open more once some of them end`
+  }
+
+  /** True the first time `peer` is refused since it reached the quota (log it then), false after. */
+  firstRefusal(peer: string): boolean {
+    if (this.refusing.has(peer)) return false
+    this.refusing.add(peer)
+    return true
   }
 
   /** A responder flow started (or was found running at open) for `peer`. */
@@ -49,6 +58,7 @@ export class ResponderQuota {
     const open = (this.perPeer.get(entry.peer) ?? 1) - 1
     if (open > 0) this.perPeer.set(entry.peer, open)
     else this.perPeer.delete(entry.peer)
+    if (open < this.max) this.refusing.delete(entry.peer)
   }
 
   /** Open responder sessions of `peer` (for tests and stats). */
