@@ -11,6 +11,7 @@ import type { StoredFlows } from './recovery.js'
 import { ResponderDeadline } from './responder-deadline.js'
 import { ResponderQuota } from './responder-quota.js'
 import { directionOfKey } from './session-key.js'
+import type { TimerQueue } from './timer-queue.js'
 
 export class NodeQuotas {
   readonly limits: ResolvedQuotas
@@ -19,12 +20,18 @@ export class NodeQuotas {
   readonly backlog: PeerBacklog
   private readonly deadline: ResponderDeadline
 
-  constructor(node: string, quotas: PeerQuotas | undefined, clock: Clock, fail: (flowId: string, doing: string, cause: unknown) => void) {
+  constructor(
+    node: string,
+    quotas: PeerQuotas | undefined,
+    clock: Clock,
+    fail: (flowId: string, doing: string, cause: unknown) => void,
+    timers: Pick<TimerQueue, 'flowIds'>,
+  ) {
     const limits = (this.limits = resolveQuotas(quotas))
     this.responders = new ResponderQuota(node, limits.maxResponderSessionsPerPeer)
     this.held = new HeldFramesQuota(limits.maxHeldBytesPerSession)
     this.backlog = new PeerBacklog(node, limits.maxOutboxPerPeer, limits.peerSilenceAfterMs)
-    this.deadline = new ResponderDeadline(node, limits.responderIdleAfterMs, clock, this.responders, fail)
+    this.deadline = new ResponderDeadline(node, limits.responderIdleAfterMs, clock, this.responders, fail, () => timers.flowIds())
   }
 
   /** Responder flows leave the count when their end is reported (whatever ended them). */

@@ -97,7 +97,7 @@ class EngineNode implements Node {
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure(new CommitFaultReport(name, store.location, logger, clock, () => this.crash()))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
-    const quotas = (this.quotas = new NodeQuotas(name, options.quotas, clock, (id, doing, cause) => this.failure.failFlow(id, doing, cause)))
+    const quotas = (this.quotas = new NodeQuotas(name, options.quotas, clock, (id, doing, cause) => this.failure.failFlow(id, doing, cause), this.timers))
     const unsendable = (envelope: Envelope, error: unknown) => this.failure.unsendable(envelope, error)
     this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000, unsendable, quotas.backlog)
     const parties = (this.parties = new KnownParties(name, logger))

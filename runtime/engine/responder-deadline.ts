@@ -2,7 +2,9 @@
  * Quota (b): a responder flow that has heard nothing from its initiator for `responderIdleAfterMs` ends,
  * and the initiator gets an error frame (as for any failed flow, flow-failure.ts): an initiator that opens
  * sessions and goes quiet does not leave flows on this node for ever. The check runs on the node's Clock
- * (simulated in tests) a few times per deadline, never per message.
+ * (simulated in tests) a few times per deadline, never per message. A responder with a durable timer pending
+ * waits for itself, not for its initiator, and is left alone (a responder that sleeps a week before it answers
+ * is legitimate); one that waits on a session with a third party is not told apart and needs a larger deadline.
  */
 import type { Clock, ClockTimer } from './clock.js'
 import { ResponderIdleError } from './quota-errors.js'
@@ -18,6 +20,8 @@ export class ResponderDeadline {
     private readonly responders: ResponderQuota,
     /** Ends the flow, telling its counterparties (FlowFailure.failFlow). */
     private readonly fail: (flowId: string, doing: string, cause: unknown) => void,
+    /** Flows with a durable timer pending: those wait for their own timer, not for their initiator. */
+    private readonly timed: () => ReadonlySet<string>,
   ) {}
 
   start(): void {
@@ -35,8 +39,15 @@ export class ResponderDeadline {
   private sweep(): void {
     const now = this.clock.now()
     const due = now - this.idleAfter
+    let timed: ReadonlySet<string> | undefined
     for (const [flowId, entry] of this.responders.flows) {
       if (entry.heardAt > due) continue
+      timed ??= this.timed()
+      if (timed.has(flowId)) {
+        // Sleeping on its own timer: its initiator gets the whole deadline again from about when it wakes.
+        entry.heardAt = now
+        continue
+      }
       // Failed once: the entry leaves when the flow's end is reported; until then it is not failed again.
       entry.heardAt = Number.POSITIVE_INFINITY
       const minutes = Math.round(this.idleAfter / 60_000)
