@@ -11,7 +11,18 @@ import type { StoredFlows } from './recovery.js'
 import { ResponderDeadline } from './responder-deadline.js'
 import { ResponderQuota } from './responder-quota.js'
 import { directionOfKey } from './session-key.js'
+import type { Parking } from './parking.js'
 import type { TimerQueue } from './timer-queue.js'
+
+/** What the quotas need of the node. */
+export interface QuotaParts {
+  readonly clock: Clock
+  /** Pending durable timers: a responder sleeping on one is not idle. */
+  readonly timers: Pick<TimerQueue, 'flowIds'>
+  readonly parking: Pick<Parking, 'has'>
+  /** Ends a flow, telling its counterparties (FlowFailure.failFlow). */
+  readonly fail: (flowId: string, doing: string, cause: unknown) => void
+}
 
 export class NodeQuotas {
   readonly limits: ResolvedQuotas
@@ -20,18 +31,20 @@ export class NodeQuotas {
   readonly backlog: PeerBacklog
   private readonly deadline: ResponderDeadline
 
-  constructor(
-    node: string,
-    quotas: PeerQuotas | undefined,
-    clock: Clock,
-    fail: (flowId: string, doing: string, cause: unknown) => void,
-    timers: Pick<TimerQueue, 'flowIds'>,
-  ) {
+  constructor(node: string, quotas: PeerQuotas | undefined, parts: QuotaParts) {
     const limits = (this.limits = resolveQuotas(quotas))
     this.responders = new ResponderQuota(node, limits.maxResponderSessionsPerPeer)
     this.held = new HeldFramesQuota(limits.maxHeldBytesPerSession)
     this.backlog = new PeerBacklog(node, limits.maxOutboxPerPeer, limits.peerSilenceAfterMs)
-    this.deadline = new ResponderDeadline(node, limits.responderIdleAfterMs, clock, this.responders, fail, () => timers.flowIds())
+    this.deadline = new ResponderDeadline(
+      node,
+      limits.responderIdleAfterMs,
+      parts.clock,
+      this.responders,
+      parts.fail,
+      () => parts.timers.flowIds(),
+      (flowId) => parts.parking.has(flowId),
+    )
   }
 
   /** Responder flows leave the count when their end is reported (whatever ended them). */

@@ -22,6 +22,8 @@ export class ResponderDeadline {
     private readonly fail: (flowId: string, doing: string, cause: unknown) => void,
     /** Flows with a durable timer pending: those wait for their own timer, not for their initiator. */
     private readonly timed: () => ReadonlySet<string>,
+    /** Flows kept parked (a version this build does not run): left untouched until a build that runs them, or killFlow. */
+    private readonly parked: (flowId: string) => boolean,
   ) {}
 
   start(): void {
@@ -41,7 +43,7 @@ export class ResponderDeadline {
     const due = now - this.idleAfter
     let timed: ReadonlySet<string> | undefined
     for (const [flowId, entry] of this.responders.flows) {
-      if (entry.heardAt > due) continue
+      if (entry.heardAt > due || this.parked(flowId)) continue
       timed ??= this.timed()
       if (timed.has(flowId)) {
         // Sleeping on its own timer: its initiator gets the whole deadline again from about when it wakes.
