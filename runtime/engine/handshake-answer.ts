@@ -68,6 +68,7 @@ export class HandshakeAnswer {
   answer(envelope: Envelope, body: Init): Promise<void> | undefined {
     const key = responderKey(envelope.from, body.session)
     if (this.parts.loaded.sessions.has(key)) return undefined
+    this.parts.responders.throttle(envelope.from, this.parts.clock.now()) // past the quota: throws once a second's rejects are spent
     const inFlight = this.pending.get(envelope.id)
     if (inFlight) return inFlight
     const answered = this.parts.store.initAnswered(envelope.id, key)

@@ -1,6 +1,12 @@
 /** Errors of the per-peer quotas (peer-quotas.ts); each has a stable code. */
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 
+/** A peer past its responder-session quota sent more inits than it is answered rejects a second: the init is not taken (sent again later). */
+export class InitThrottledError extends ColloquyError {
+  override readonly name = 'InitThrottledError'
+  readonly code = 'INIT_THROTTLED'
+}
+
 /** A responder flow heard nothing from its initiator within `responderIdleAfterMs` and was ended. */
 export class ResponderIdleError extends ColloquyError {
   override readonly name = 'ResponderIdleError'

@@ -14,11 +14,11 @@ import { answerer, asker } from './support/rounds-flows.js'
 let cluster: Cluster
 afterEach(async () => cluster?.stopAll())
 
-const WINDOW_MS = 1000
+const WINDOW_MS = 600
 const HONEST_LOOPS = 4
 const FLOOD_IN_FLIGHT = 48
 
-it('honest flows keep at least half their throughput while a member floods inits', { timeout: 60_000 }, async () => {
+it('honest flows keep at least half their throughput while a member floods inits', { timeout: 90_000 }, async () => {
   cluster = new Cluster()
   const alice = await cluster.add('Alice', { flows: [asker] })
   await cluster.add('Bob', { responders: [answerer], quotas: { maxResponderSessionsPerPeer: 100 } })
@@ -50,17 +50,20 @@ it('honest flows keep at least half their throughput while a member floods inits
     return done
   }
   await alice.startFlow(asker, 0).result // warm-up
-  // Windows alone and flooded alternate, so a machine busy with other work weighs on both alike.
-  let alone = 0
-  let flooded = 0
-  for (let round = 0; round < 2; round++) {
-    alone += await window()
+  // Windows alone and flooded alternate, and the median of the rounds' ratios counts, so a machine busy with
+  // other work for a moment weighs on one round only.
+  const ratios: number[] = []
+  const figures: string[] = []
+  for (let round = 0; round < 5; round++) {
+    const alone = await window()
     flooding = true
     for (let i = 0; i < FLOOD_IN_FLIGHT; i++) sendInit()
-    flooded += await window()
+    const flooded = await window()
     flooding = false
+    ratios.push(flooded / Math.max(alone, 1))
+    figures.push(`${flooded}/${alone}`)
   }
+  const median = [...ratios].sort((a, b) => a - b)[2]!
   expect(next).toBeGreaterThan(200) // the flood did run past the quota
-  expect(alone).toBeGreaterThan(0)
-  expect(flooded / alone, `honest flows: ${alone} in the windows alone, ${flooded} while flooded`).toBeGreaterThanOrEqual(0.5)
+  expect(median, `honest flows completed flooded/alone per round: ${figures.join(', ')}`).toBeGreaterThanOrEqual(0.5)
 })

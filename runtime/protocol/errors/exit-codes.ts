@@ -55,6 +55,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   FLOW_FAILED: failed,
   FLOW_PARKED: failed,
   RESPONDER_IDLE: failed,
+  INIT_THROTTLED: failed,
   HELD_FRAMES_QUOTA: failed,
   OUTBOX_QUOTA: failed,
   PEER_SILENT: failed,
