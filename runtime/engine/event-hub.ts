@@ -16,6 +16,8 @@ export class EventHub implements SessionActionSink {
   private readonly actions = new Subject<SessionAction>()
   private readonly ended = new Subject<FlowEndEvent>()
   readonly events: Observable<FlowEvent>
+  /** The node's own watcher of flow ends (the responder quota), called before subscribers. */
+  private endWatcher: ((flowId: string) => void) | undefined
 
   constructor(
     private readonly node: string,
@@ -66,7 +68,12 @@ export class EventHub implements SessionActionSink {
 
   /** A flow ended and its end is durable. */
   flowEnded(end: FlowEndEvent): void {
+    this.endWatcher?.(end.flowId)
     this.ended.next(end)
+  }
+
+  onEnded(watcher: (flowId: string) => void): void {
+    this.endWatcher = watcher
   }
 
   /** No more events: subscribers see the streams complete. */

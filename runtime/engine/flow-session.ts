@@ -26,6 +26,11 @@ export interface FlowSession extends SessionChannel {
   readonly protocol: string
   readonly direction: SessionDirection
   readonly status: SessionStatus
+  /** The party at the other end. */
+  readonly counterparty: string
+  /** Next sequence number the flow consumes; frames received and not yet consumed, by sequence number. */
+  readonly recvSeq: number
+  readonly inbox: ReadonlyMap<number, InboxEvent>
   /** Whether the init left (or is in the outbox); only meaningful on the initiating side. */
   readonly initSent: boolean
   /** Whether the flow it belongs to still runs here (not ended, crashed or evicted). */

@@ -26,6 +26,7 @@ import type { LoadedFlows } from './loaded-flows.js'
 import { messageIds } from './message-ids.js'
 import type { Outbox } from './outbox.js'
 import type { Registrations } from './registrations.js'
+import type { ResponderQuota } from './responder-quota.js'
 import { ScopeContext } from './scope-context.js'
 import { peerMessageKey, responderKey } from './session-key.js'
 
@@ -46,6 +47,8 @@ export interface HandshakeParts {
   readonly registrations: Registrations
   readonly launcher: FlowLauncher
   readonly events: EventHub
+  /** Open responder sessions per peer: an init past the quota is rejected (responder-quota.ts). */
+  readonly responders: ResponderQuota
   /** Fails a responder flow whose start failed (flow-failure.ts). */
   readonly fail: (run: FlowRun, doing: string, cause: unknown) => void
   /** Whether the node stopped: nothing is answered any more. */
@@ -65,6 +68,7 @@ export class HandshakeAnswer {
   answer(envelope: Envelope, body: Init): Promise<void> | undefined {
     const key = responderKey(envelope.from, body.session)
     if (this.parts.loaded.sessions.has(key)) return undefined
+    this.parts.responders.throttle(envelope.from, this.parts.clock.now()) // past the quota: throws once a second's rejects are spent
     const seen = peerMessageKey(envelope.from, envelope.id)
     const inFlight = this.pending.get(seen)
     if (inFlight) return inFlight
@@ -104,13 +108,21 @@ export class HandshakeAnswer {
   private answerNew(envelope: Envelope, body: Init, key: string, seen: string): void {
     const { node, store, outbox, env } = this.parts
     const registration = this.parts.registrations.responders.get(body.protocol)
+    const overQuota = this.parts.draining ? undefined : this.parts.responders.refusal(envelope.from)
     const outcome: HandshakeOutcome = this.parts.draining
       ? { ok: false, reason: `${node} is draining: it finishes its flows in flight and accepts no new ones; try again after its upgrade` }
-      : negotiate(body.protocol, node, body.versions, registration?.versions)
+      : overQuota
+        ? { ok: false, reason: overQuota }
+        : negotiate(body.protocol, node, body.versions, registration?.versions)
     store.putProcessed(seen, this.parts.clock.now())
     store.commits.afterCommit(() => this.pending.delete(seen))
     if (!outcome.ok) {
-      this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
+      // Past the quota, a line when the peer reaches it, not one per init it floods.
+      if (!overQuota) this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)
+      else if (this.parts.responders.firstRefusal(envelope.from))
+        this.parts.logger.warn(
+          `Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}. Its further inits are rejected without a line each until it is below the quota again.`,
+        )
       const reject: Envelope = {
         id: messageIds.reject(body.session),
         from: node,
@@ -124,6 +136,7 @@ export class HandshakeAnswer {
     try {
       const flowId = randomUUID()
       store.insertFlow(flowId, body.protocol, 'responder', encode(key), this.parts.clock.now())
+      this.parts.responders.opened(flowId, envelope.from, this.parts.clock.now())
       run = new FlowRun(env, flowId, body.protocol, 'responder', new Map())
       const hash = registration!.versions.find((v) => v.version === outcome.version)!.hash
       const session = EngineSession.responding(run, envelope.from, body.session, body.protocol, outcome.version, hash)

@@ -17,12 +17,14 @@ import { EngineInvariantError, FlowParkedError, NodeStoppedError } from './engin
 import type { FlowFailure } from './flow-failure.js'
 import type { FlowSession } from './flow-session.js'
 import type { HandshakeAnswer } from './handshake-answer.js'
+import type { HeldFramesQuota } from './held-frames-quota.js'
 import type { InboxEvent } from './inbox-event.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import { messageIds } from './message-ids.js'
 import type { Outbox } from './outbox.js'
 import type { Parking } from './parking.js'
 import type { Recovery } from './recovery.js'
+import type { ResponderQuota } from './responder-quota.js'
 import { initiatorKey, peerMessageKey, responderKey } from './session-key.js'
 
 export interface InboundParts {
@@ -35,6 +37,10 @@ export interface InboundParts {
   readonly recovery: Recovery
   readonly outbox: Outbox
   readonly handshake: HandshakeAnswer
+  /** Frames ahead past the quota are refused, not acknowledged (held-frames-quota.ts). */
+  readonly held: HeldFramesQuota
+  /** When each responder last heard from its initiator (responder-deadline.ts). */
+  readonly responders: ResponderQuota
   /** A message its session could not take fails that session's flow (flow-failure.ts); the message is then done with. */
   readonly failure: Pick<FlowFailure, 'failFlow'>
   /** Whether the node stopped: nothing is taken any more. */
@@ -121,8 +127,12 @@ export class Inbound {
   private toSession(envelope: Envelope, body: SessionMessage, session: FlowSession | undefined): undefined {
     if (session && session.counterparty !== envelope.from) this.refuseForeign(envelope, session)
     else if (session?.live && session.status !== 'closed') {
+      const event = toEvent(body)
+      // Past the quota this throws: nothing stored, nothing acknowledged, the sender sends it again later.
+      if (body.seq > session.recvSeq) this.parts.held.admit(session, body.seq, event)
+      if (body.dir === 'i') this.parts.responders.heard(session.flowId, this.parts.clock.now())
       try {
-        session.deliver(body.seq, toEvent(body))
+        session.deliver(body.seq, event)
       } catch (error) {
         this.parts.failure.failFlow(session.flowId, `taking a ${body.t} message from ${envelope.from}`, error)
       }

@@ -19,6 +19,8 @@ export {
 } from './engine-errors.js'
 export { UnknownPartyError, SessionWithSelfError } from './counterparty-errors.js'
 export { FlowFailedError } from './flow-failed-error.js'
+export { InitThrottledError, ResponderIdleError, HeldFramesQuotaError, OutboxQuotaError, PeerSilentError } from './quota-errors.js'
+export type { PeerQuotas } from './peer-quotas.js'
 export { FlowRunningError, RecordedError } from './outcome-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'

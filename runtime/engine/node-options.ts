@@ -6,6 +6,7 @@ import type { Durability, FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import type { DeclaredProtocol } from './declared-versions.js'
 import type { Flow } from './flow.js'
+import type { PeerQuotas } from './peer-quotas.js'
 import type { FlowEndEvent, SessionAction } from './flow-events.js'
 
 export interface NodeOptions {
@@ -56,6 +57,8 @@ export interface NodeOptions {
    * until `node.removeOutcome(flowId)` removes it. Default false.
    */
   readonly keepFinishedFlows?: boolean | 'started'
+  /** What one peer may make this node hold (responder sessions, idle responders, frames ahead, outbox); safe defaults (peer-quotas.ts). */
+  readonly quotas?: PeerQuotas
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */
   readonly dedupWindowMs?: number
   /** Where the node reads time and schedules its timers (durable timers, re-delivery, eviction). Default: the system clock. */

@@ -37,6 +37,7 @@ import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
 import type { NodeOptions } from './node-options.js'
+import { NodeQuotas } from './node-quotas.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
 import { OutcomeRemoval } from './outcome-removal.js'
@@ -81,6 +82,7 @@ class EngineNode implements Node {
   private stopped = false
   private readonly starter: FlowStarter
   private readonly removal: OutcomeRemoval
+  private readonly quotas: NodeQuotas
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -97,29 +99,22 @@ class EngineNode implements Node {
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure(new CommitFaultReport(name, store.location, logger, clock, () => this.crash()))
     this.timers = new TimerQueue((item) => this.onTimer(item), clock)
-    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000, (envelope, error) => this.failure.unsendable(envelope, error))
+    const failFlow = (flowId: string, doing: string, cause: unknown) => this.failure.failFlow(flowId, doing, cause)
+    const quotas = (this.quotas = new NodeQuotas(name, options.quotas, { clock, timers: this.timers, parking, fail: failFlow }))
+    const unsendable = (envelope: Envelope, error: unknown) => this.failure.unsendable(envelope, error)
+    this.outbox = new Outbox(store, clock, options.redeliverAfterMs ?? 1000, unsendable, quotas.backlog)
     const parties = (this.parties = new KnownParties(name, logger))
     this.hub = new EventHub(name, store.commits, options, logger)
     this.events = this.hub.events
+    quotas.watch(this.hub)
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
     const policy = new OutcomePolicy(options.keepFinishedFlows)
     const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
     const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
-    this.env = {
-      node: name,
-      logger,
-      clock,
-      store,
-      outbox: this.outbox,
-      sessions: this.loaded,
-      timers: this.timers,
-      declared,
-      parties,
-      events: this.hub,
-      eviction: this.eviction,
-    }
+    const { outbox, loaded, timers, hub: events, eviction } = this
+    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
@@ -135,6 +130,7 @@ class EngineNode implements Node {
       outbox: this.outbox,
       registrations: this.registrations,
       launcher: this.launcher,
+      responders: quotas.responders,
       stopped,
     })
     this.inbound = new Inbound({
@@ -147,6 +143,8 @@ class EngineNode implements Node {
       recovery: this.recovery,
       outbox: this.outbox,
       handshake,
+      held: quotas.held,
+      responders: quotas.responders,
       failure: this.failure,
       stopped,
     })
@@ -173,6 +171,7 @@ class EngineNode implements Node {
     // From here on synchronous, as before reads became asynchronous: no delivery or timer comes in between.
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const restored = this.recovery.rebuildAll(stored)
+    this.quotas.start(stored, this.clock.now())
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
     const endpoint: Endpoint = {
       deliver: (envelope) => this.inbound.deliver(envelope),
@@ -292,6 +291,7 @@ class EngineNode implements Node {
     this.port?.detach()
     this.timers.stop()
     this.outbox.stop()
+    this.quotas.stop()
     this.eviction.stop()
     this.loaded.clear()
     this.hub.complete()

@@ -14,6 +14,7 @@ import { encode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock, ClockTimer } from './clock.js'
 import type { FlowSession } from './flow-session.js'
+import type { PeerBacklog } from './peer-backlog.js'
 
 /** What sessions need of the outbox: queue a message with the current batch. */
 export interface MessageQueue {
@@ -24,6 +25,8 @@ export interface MessageQueue {
 interface Pending {
   readonly envelope: Envelope
   sentAt: number
+  /** First transmitted (in this process): the peer's silence is measured from here. */
+  readonly since: number
 }
 
 export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'peerAvailable'> {
@@ -40,6 +43,8 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     private readonly redeliverAfter: number,
     /** A message the network refused (its send threw): it is not sent again, and the flow that sent it fails (flow-failure.ts). */
     private readonly unsendable: (envelope: Envelope, error: unknown) => void,
+    /** Per-peer counts and silence (peer-backlog.ts). */
+    private readonly backlog: PeerBacklog,
   ) {}
 
   /** Sent messages not yet acknowledged by their receiver. */
@@ -78,7 +83,16 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
         return
       }
     }
-    this.unacked.set(envelope.id, { envelope, sentAt: this.clock.now() })
+    const prior = this.unacked.get(envelope.id)
+    if (!prior) {
+      const body = envelope.body
+      // A flow's own messages count against the quota; the engine's answers and error frames always leave.
+      const overflow = body.t === 'data' || body.t === 'init' ? this.backlog.overflow(envelope.to) : undefined
+      if (overflow) return this.unsendable(envelope, overflow)
+      this.backlog.added(envelope.to)
+    }
+    const now = this.clock.now()
+    this.unacked.set(envelope.id, { envelope, sentAt: now, since: prior?.since ?? now })
     this.send(envelope)
     this.armRetry()
   }
@@ -106,19 +120,20 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
 
   /** A message that must not be sent (again): out of memory and out of the store. */
   discard(id: string): void {
-    this.unacked.delete(id)
+    this.forget(id)
     if (this.held.size > 0) this.unhold(id)
     this.store.deleteOutbox(id)
   }
 
   /** The peer answered (a confirm or reject answers the init): the message no longer needs re-sending. */
   answered(id: string): void {
-    if (this.unacked.delete(id)) this.store.deleteOutbox(id)
+    if (this.forget(id)) this.store.deleteOutbox(id)
   }
 
   acknowledged(id: string): void {
     if (this.stopped) return
-    this.unacked.delete(id)
+    const pending = this.forget(id)
+    if (pending) this.backlog.acknowledgedBy(pending.envelope.to, this.clock.now())
     this.store.deleteAcknowledged(id)
   }
 
@@ -136,6 +151,15 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     if (this.retryTimer) this.clock.clearTimeout(this.retryTimer)
   }
 
+  /** No longer waits for an acknowledgement of `id`; the pending message, if it was. */
+  private forget(id: string): Pending | undefined {
+    const pending = this.unacked.get(id)
+    if (!pending) return undefined
+    this.unacked.delete(id)
+    this.backlog.removed(pending.envelope.to)
+    return pending
+  }
+
   /** Forgets a held frame (its flow was killed before the confirm). */
   private unhold(id: string): void {
     for (const [key, waiting] of this.held) {
@@ -151,7 +175,7 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     try {
       this.port!.send(envelope)
     } catch (error) {
-      this.unacked.delete(envelope.id)
+      this.forget(envelope.id)
       this.unsendable(envelope, error)
     }
   }
@@ -161,10 +185,21 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined
       const due = this.clock.now() - this.redeliverAfter
+      const silent = this.clock.now() - this.backlog.silenceAfter
+      let givenUp: Pending[] | undefined
       for (const pending of this.unacked.values()) {
+        if (pending.since <= silent && this.backlog.silentSince(pending.envelope.to, silent)) {
+          ;(givenUp ??= []).push(pending)
+          continue
+        }
         if (pending.sentAt > due) continue
         pending.sentAt = this.clock.now()
         this.send(pending.envelope)
+      }
+      // Given up after the peer's silence: each fails the flow that sent it (an error frame replacing it starts a new wait).
+      for (const { envelope } of givenUp ?? []) {
+        this.forget(envelope.id)
+        this.unsendable(envelope, this.backlog.silence(envelope.to))
       }
       this.armRetry()
     }, this.redeliverAfter)

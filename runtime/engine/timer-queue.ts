@@ -25,6 +25,11 @@ export class TimerQueue {
     return this.heap.length
   }
 
+  /** The flows that have a timer pending (a scan: for occasional checks, not per message). */
+  flowIds(): Set<string> {
+    return new Set(this.heap.map((item) => item.flowId))
+  }
+
   add(item: TimerItem): void {
     if (this.stopped) return
     const heap = this.heap

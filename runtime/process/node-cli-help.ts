@@ -23,7 +23,7 @@ node.json fields (paths relative to the file):
   name, database, listen ("host:port"), networkMap,
   app (a module default-exporting nodeApp({ flows, responders, protocols }))
   optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
-            redeliverAfterMs, evictIdleAfterMs, start ([{ "flow", "id", "args" }], args as the flow's
+            redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
             schema declares them; a typo is refused by field name before anything is written)
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),

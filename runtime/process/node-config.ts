@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import type { PeerQuotas } from '../engine/peer-quotas.js'
 import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
@@ -32,6 +33,16 @@ const NodeConfigSchema = z.strictObject({
   maxFrameBytes: z.number().int().positive().optional(),
   redeliverAfterMs: z.number().int().positive().optional(),
   evictIdleAfterMs: z.number().int().nonnegative().optional(),
+  /** Per-peer quotas (NodeOptions.quotas); each field optional, safe defaults. */
+  quotas: z
+    .strictObject({
+      maxResponderSessionsPerPeer: z.number().int().positive().optional(),
+      responderIdleAfterMs: z.number().int().positive().optional(),
+      maxHeldBytesPerSession: z.number().int().positive().optional(),
+      maxOutboxPerPeer: z.number().int().positive().optional(),
+      peerSilenceAfterMs: z.number().int().positive().optional(),
+    })
+    .optional(),
   start: z.array(StartEntry).optional(),
 })
 
@@ -50,6 +61,7 @@ export interface NodeConfig {
   readonly maxFrameBytes: number | undefined
   readonly redeliverAfterMs: number | undefined
   readonly evictIdleAfterMs: number | undefined
+  readonly quotas: PeerQuotas
   readonly start: readonly StartRequest[]
 }
 
@@ -82,7 +94,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, start.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -104,6 +116,7 @@ export function readNodeConfig(file: string): NodeConfig {
     maxFrameBytes: c.maxFrameBytes,
     redeliverAfterMs: c.redeliverAfterMs,
     evictIdleAfterMs: c.evictIdleAfterMs,
+    quotas: c.quotas ?? {},
     start: c.start ?? [],
   }
 }

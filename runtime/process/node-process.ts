@@ -80,6 +80,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       logger,
       ...(config.redeliverAfterMs ? { redeliverAfterMs: config.redeliverAfterMs } : {}),
       ...(config.evictIdleAfterMs !== undefined ? { evictIdleAfterMs: config.evictIdleAfterMs } : {}),
+      quotas: config.quotas,
       onSessionAction: (action) => sink({ event: 'action', ...action }),
       onFlowEnd: (end) =>
         sink({
