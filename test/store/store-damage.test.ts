@@ -177,6 +177,7 @@ describe('a store that went backwards', () => {
     const file = join(dir, 'killed-early.db')
     const node = await open(file)
     await node.startFlow(double, 1).result
+    await markReaches(file, 1) // written just after the open, not a second later
     node.crash() // as kill -9: no close, and before the once-a-second raise
     opened.splice(opened.indexOf(node), 1)
     writeFileSync(file, '')

@@ -86,18 +86,16 @@ export class CommitStamp {
   }
 
   /**
-   * At open, once the store passed the check: the counter is raised and marked at once, synchronously, so a
-   * store is marked from its first open even when its node dies within the second (kill -9 right after a
-   * first burst of commits would otherwise leave no mark, and an emptied file would go unnoticed).
+   * At open, once the store passed the check: the counter is raised at once (one small commit) and the mark
+   * follows off the event loop, so a store is marked from its first open even when its node dies within the
+   * second (kill -9 right after a first burst of commits would otherwise leave no mark, and an emptied file
+   * would go unnoticed). Writing the mark here synchronously would add its fsyncs to every open.
    */
   opened(): void {
     const next = this.counter + 1
     this.db.pragma(`user_version = ${next}`)
-    // synchronous=NORMAL: the raise is durable once the write-ahead log is synced (a checkpoint would do it
-    // too, but copies the whole log into the file: tens of milliseconds at the open of a busy store).
-    if (this.syncWal) syncFileNow(`${this.path}-wal`)
     this.counter = next
-    this.writeSync(next)
+    this.writing = this.writing.then(() => this.write(next)).catch(() => {}) // a mark behind is safe; the next raise writes it
   }
 
   /** Called after every transaction that wrote something: raises the counter within about a second. */
@@ -181,22 +179,6 @@ export class CommitStamp {
       // a directory cannot be fsynced on every platform; the rename itself is atomic
     }
     this.marked = commit
-  }
-}
-
-/** fsync of a file, on this turn; a file that is gone (a log checkpointed away) has nothing to sync. */
-function syncFileNow(path: string): void {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw error
-  }
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
   }
 }
 
