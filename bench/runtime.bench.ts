@@ -58,7 +58,10 @@ function commitFloor(): number {
 
 async function pair(tag: string, options: { evict?: number } = {}): Promise<{ alice: Node; bob: Node; net: InMemoryNetwork }> {
   const net = new InMemoryNetwork()
-  const common = { network: net, logger: silent, evictIdleAfterMs: options.evict ?? Number.POSITIVE_INFINITY }
+  // One peer's 10,000 sessions at once (the recovery figure) sit at the default per-peer quota, which is meant
+  // for members a node does not trust; this pair trusts each other.
+  const quotas = { maxResponderSessionsPerPeer: 100_000 }
+  const common = { network: net, logger: silent, evictIdleAfterMs: options.evict ?? Number.POSITIVE_INFINITY, quotas }
   const bob = await createNode({ ...common, name: 'Bob', store: file(`${tag}-bob`), responders: [echoResponder, sleepyEcho, pongResponder] })
   const alice = await createNode({ ...common, name: 'Alice', store: file(`${tag}-alice`) })
   return { alice, bob, net }

@@ -5,7 +5,7 @@
  * never acknowledge what it is sent. Every limit has a safe default; `Infinity` turns one off.
  */
 export interface PeerQuotas {
-  /** Responder sessions one peer may have open on this node at once; a further init is rejected, naming this quota. Default 1,000. */
+  /** Responder sessions one peer may have open on this node at once; a further init is rejected, naming this quota. Default 10,000. */
   readonly maxResponderSessionsPerPeer?: number
   /**
    * A responder flow that has heard nothing from its initiator for this long ends; the initiator gets an
@@ -30,7 +30,7 @@ export interface PeerQuotas {
 export type ResolvedQuotas = Required<PeerQuotas>
 
 export const defaultQuotas: ResolvedQuotas = {
-  maxResponderSessionsPerPeer: 1000,
+  maxResponderSessionsPerPeer: 10_000,
   responderIdleAfterMs: 3600_000,
   maxHeldBytesPerSession: 16 * 1024 * 1024,
   maxOutboxPerPeer: 100_000,
