@@ -1,25 +1,17 @@
 /**
  * Containment on a flow's way out: a fault while a flow ends (its error frame or its outcome cannot be
  * encoded) fails that flow with a clear error and tells its peer; a subscriber that throws is logged.
- * Neither strands the flow, nor takes the node down, nor escapes as an unhandled rejection.
+ * Neither strands the flow, nor takes the node down, nor containmentTests as an unhandled rejection.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type FlowEndEvent, flow } from '../../runtime/engine/index.js'
 import { FlowException, UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { answerTo, answering, asking, before } from './support/containment-flows.js'
-import { addFaulty, escapes } from './support/faults.js'
+import { addFaulty, containmentTests } from './support/faults.js'
 
 let cluster: Cluster
-let watch: ReturnType<typeof escapes>
-beforeEach(() => {
-  watch = escapes()
-  before.clear()
-})
-afterEach(async () => {
-  watch.stop()
-  await cluster?.stopAll()
-})
+const watch = containmentTests(() => cluster)
 
 const collecting = () => {
   const errors: string[] = []

@@ -2,23 +2,15 @@
  * Containment of network faults: a send that throws (for one envelope) fails the flow that sent it, the
  * peer gets an error frame in place of the frame that could not leave, and the node keeps serving.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FlowEndEvent } from '../../runtime/engine/index.js'
 import { UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually } from './support/cluster.js'
-import { answerTo, answering, asking, before } from './support/containment-flows.js'
-import { addFaulty, escapes } from './support/faults.js'
+import { answerTo, answering, asking } from './support/containment-flows.js'
+import { addFaulty, containmentTests } from './support/faults.js'
 
 let cluster: Cluster
-let watch: ReturnType<typeof escapes>
-beforeEach(() => {
-  watch = escapes()
-  before.clear()
-})
-afterEach(async () => {
-  watch.stop()
-  await cluster?.stopAll()
-})
+const watch = containmentTests(() => cluster)
 
 describe('containment of network faults', () => {
   it('a send that throws fails the sending flow, and its peer sees the flow end instead of waiting', async () => {

@@ -4,24 +4,16 @@
  * the node opens, fail that flow with a clear error, tell its peer, and leave the node serving the others;
  * the node opens again without failing on that flow. A kill whose store read throws can be repeated.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FlowEndEvent } from '../../runtime/engine/index.js'
 import { UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import type { JournalRow } from '../../runtime/store/index.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { answerTo, answering, asking, before } from './support/containment-flows.js'
-import { type StoreFaults, addFaulty, escapes, flowOf } from './support/faults.js'
+import { type StoreFaults, addFaulty, containmentTests, flowOf } from './support/faults.js'
 
 let cluster: Cluster
-let watch: ReturnType<typeof escapes>
-beforeEach(() => {
-  watch = escapes()
-  before.clear()
-})
-afterEach(async () => {
-  watch.stop()
-  await cluster?.stopAll()
-})
+const watch = containmentTests(() => cluster)
 
 /** Bob's first responder flow, and a switch that makes the next read of its journal throw (once). */
 function journalReadFault(): StoreFaults & { target(): string | undefined; arm(): void } {

@@ -3,25 +3,17 @@
  * outbox or finish) fails that flow with an error naming the write, its peer sees the flow end, and the
  * node keeps serving other flows. A flow the store refuses to end stays parked and is ended after a restart.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FlowEndEvent } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/wire.js'
 import { UnexpectedFlowEndError } from '../../runtime/protocol/session/index.js'
 import { decode } from '../../runtime/store/codec.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { answerTo, answering, asking, before } from './support/containment-flows.js'
-import { type StoreFaults, addFaulty, escapes, flowOf } from './support/faults.js'
+import { type StoreFaults, addFaulty, containmentTests, flowOf } from './support/faults.js'
 
 let cluster: Cluster
-let watch: ReturnType<typeof escapes>
-beforeEach(() => {
-  watch = escapes()
-  before.clear()
-})
-afterEach(async () => {
-  watch.stop()
-  await cluster?.stopAll()
-})
+const watch = containmentTests(() => cluster)
 
 /** Store faults aimed at Bob's first responder flow: `when` decides which of its writes throw. */
 function atFirstResponder(when: (method: string, args: readonly unknown[]) => boolean): StoreFaults & { target(): string | undefined } {

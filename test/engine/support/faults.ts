@@ -4,6 +4,7 @@
  * Nodes made here join a Cluster (its network, its directory) and are stopped with it.
  */
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 import { createNode } from '../../../runtime/create-node.js'
 import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
 import type { Network, NetworkPort } from '../../../runtime/network/index.js'
@@ -11,6 +12,7 @@ import type { Envelope } from '../../../runtime/network/wire.js'
 import type { FlowStore } from '../../../runtime/store/flow-store.js'
 import { SqliteFlowStore } from '../../../runtime/store/sqlite/sqlite-flow-store.js'
 import type { Cluster } from './cluster.js'
+import { before } from './containment-flows.js'
 
 /** The error every injected fault throws: its message names the call. */
 export class InjectedFault extends Error {
@@ -86,19 +88,26 @@ export async function addFaulty(cluster: Cluster, name: string, spec: FaultSpec 
   return node
 }
 
-/** Collects unhandled rejections and uncaught exceptions while a test runs. */
-export function escapes(): { readonly errors: unknown[]; stop(): void } {
+/**
+ * For a file of containment tests: each test runs with unhandled rejections and uncaught exceptions
+ * collected in `errors` (the engine must let none escape), the responder's behaviour table cleared, and the
+ * cluster it made stopped afterwards.
+ */
+export function containmentTests(cluster: () => Cluster | undefined): { readonly errors: unknown[] } {
   const errors: unknown[] = []
   const onError = (error: unknown) => errors.push(error)
-  process.on('unhandledRejection', onError)
-  process.on('uncaughtException', onError)
-  return {
-    errors,
-    stop() {
-      process.off('unhandledRejection', onError)
-      process.off('uncaughtException', onError)
-    },
-  }
+  beforeEach(() => {
+    errors.length = 0
+    before.clear()
+    process.on('unhandledRejection', onError)
+    process.on('uncaughtException', onError)
+  })
+  afterEach(async () => {
+    process.off('unhandledRejection', onError)
+    process.off('uncaughtException', onError)
+    await cluster()?.stopAll()
+  })
+  return { errors }
 }
 
 /** The flow id a store call concerns, where its arguments name one. */
