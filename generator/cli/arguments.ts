@@ -10,10 +10,14 @@ import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
 export const codegenCommands = ['generate', 'check', 'lock', 'versions'] as const
 export type CodegenCommand = (typeof codegenCommands)[number]
 
+export const outputFormats = ['text', 'json', 'github', 'sarif'] as const
+export type OutputFormat = (typeof outputFormats)[number]
+
 export interface CodegenArguments {
   readonly command: CodegenCommand | 'help' | 'version'
   readonly watch: boolean
-  readonly format: 'text' | 'json'
+  /** github and sarif apply to check only. */
+  readonly format: OutputFormat
   readonly root: string
   readonly protocols: string
   readonly out: string
@@ -23,6 +27,9 @@ export interface CodegenArguments {
   readonly prune: boolean
   /** check: a git ref whose protocols are the released side. */
   readonly against: string | undefined
+  /** check: fingerprints of findings to approve, with the reason recorded for them. */
+  readonly approve: readonly string[]
+  readonly reason: string | undefined
   /** versions: show one protocol. */
   readonly protocol: string | undefined
 }
@@ -39,9 +46,11 @@ const options = {
   out: { type: 'string' },
   runtime: { type: 'string' },
   format: { type: 'string' },
+  approve: { type: 'string', multiple: true },
+  reason: { type: 'string' },
 } as const
 
-type StringOption = 'against' | 'root' | 'protocols' | 'out' | 'runtime' | 'format'
+type StringOption = 'against' | 'root' | 'protocols' | 'out' | 'runtime' | 'format' | 'reason'
 
 export function parseArguments(argv: readonly string[]): CodegenArguments {
   const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true })
@@ -49,6 +58,7 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
   let protocol: string | undefined
   const flags = { watch: false, force: false, prune: false }
   const values: Partial<Record<StringOption, string>> = {}
+  const approve: string[] = []
   for (const token of tokens) {
     if (token.kind === 'option-terminator') throw new UsageError(`unknown option '--'`)
     if (token.kind === 'positional') {
@@ -82,17 +92,24 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
       case 'out':
       case 'runtime':
       case 'format':
+      case 'reason':
+      case 'approve':
         // A value that is itself an option means the value was left out.
         if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`)
-        values[token.name] = token.value
+        if (token.name === 'approve') approve.push(token.value)
+        else values[token.name] = token.value
         break
       default:
         throw new UsageError(`unknown option '${token.rawName}'`)
     }
   }
-  const format = values.format ?? 'text'
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`)
+  const format = (values.format ?? 'text') as OutputFormat
+  if (!outputFormats.includes(format)) throw new UsageError(`--format must be text, json, github or sarif, not '${format}'`)
   if (!command) throw new UsageError('no command given')
+  if ((format === 'github' || format === 'sarif') && command !== 'check') throw new UsageError(`--format ${format} only applies to check`)
+  if ((approve.length > 0 || values.reason !== undefined) && command !== 'check') throw new UsageError('--approve and --reason only apply to check')
+  if (approve.length > 0 && !values.reason?.trim()) throw new UsageError('--approve needs --reason "why this break is intended"')
+  if (approve.length === 0 && values.reason !== undefined) throw new UsageError('--reason only applies with --approve <fingerprint>')
   if (flags.watch && command !== 'generate') throw new UsageError('--watch only applies to generate')
   if ((flags.force || flags.prune) && command !== 'lock') throw new UsageError(`${flags.force ? '--force' : '--prune'} only applies to lock`)
   if (values.against !== undefined && command !== 'check') throw new UsageError('--against only applies to check')
@@ -105,6 +122,8 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
     out: values.out ?? 'generated',
     runtime: values.runtime,
     against: values.against,
+    approve,
+    reason: values.reason,
     protocol,
   }
 }

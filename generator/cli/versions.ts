@@ -4,6 +4,7 @@ import { runVersionsCommand } from '../versions/versions-command.js'
 import { type CodegenCommandRun, out } from './command.js'
 
 export const run: CodegenCommandRun = async (layout, { format, protocol }) => {
-  await runVersionsCommand(layout, format, protocol, out)
+  // The arguments refuse github and sarif for versions.
+  await runVersionsCommand(layout, format === 'json' ? 'json' : 'text', protocol, out)
   return exitCodes.ok
 }

@@ -87,7 +87,7 @@ export function compareOrder(locked: StepGraph, current: StepGraph, matching: St
       const where = slotName(source, slot, current.nodes, current.ir)
       const wentTo = targetName(then.id, current.nodes, current.ir)
       const goesTo = targetName(now.id, current.nodes, current.ir)
-      const at = { locked: then.origin, current: now.origin }
+      const at = { locked: then.origin, current: now.origin, detail: key }
       if (lockedBack.has(key) || currentBack.has(key)) {
         const was = lockedBack.has(key) ? `went back to ${wentTo}` : then.id === END ? 'ended the protocol' : `went on to ${wentTo}`
         const is = currentBack.has(key) ? `now goes back to ${goesTo}` : now.id === END ? 'now ends the protocol' : `now goes on to ${goesTo}`

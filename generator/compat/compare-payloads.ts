@@ -46,6 +46,7 @@ export function compareErrorSchemas(locked: ProtocolIR, current: ProtocolIR): Fi
       message: `${versionName(current)} changed the details of its declared error ${name}: ${listPhrase(described)}; either role may raise it, so a peer on one definition may send details a peer on the other rejects`,
       locked: null,
       current: null,
+      detail: name,
     })
   }
   return out
@@ -56,7 +57,7 @@ interface Roles {
   readonly reader: string
 }
 
-type Message = Pick<FindingDraft, 'rule' | 'message'>
+type Message = Pick<FindingDraft, 'rule' | 'message' | 'detail'>
 
 function payloadMessages(locked: JsonSchema, current: JsonSchema, subject: string, roles: Roles): Message[] {
   const oldWriter = schemaGaps(locked, current)
@@ -73,7 +74,7 @@ function payloadMessages(locked: JsonSchema, current: JsonSchema, subject: strin
       change.old ? `${peer(roles.reader, 'current')} rejects what ${peer(roles.writer, 'locked')} sends` : '',
       change.new ? `${peer(roles.reader, 'locked')} rejects what ${peer(roles.writer, 'current')} sends` : '',
     ].filter(Boolean)
-    out.push({ rule: 'PAYLOAD_TYPE_CHANGED', message: `${subject} changed ${fieldPhrase(path)} from ${from} to ${to}: ${who.join(', and ')}` })
+    out.push({ rule: 'PAYLOAD_TYPE_CHANGED', message: `${subject} changed ${fieldPhrase(path)} from ${from} to ${to}: ${who.join(', and ')}`, detail: path })
   }
   for (const gap of oldWriter) if (gap.kind !== 'type') out.push(lockedWriterGap(gap, subject, roles))
   for (const gap of newWriter) if (gap.kind !== 'type') out.push(currentWriterGap(gap, subject, roles))
@@ -83,7 +84,7 @@ function payloadMessages(locked: JsonSchema, current: JsonSchema, subject: strin
 /** The locked writer sends what the current reader rejects. */
 function lockedWriterGap(gap: SchemaGap, subject: string, { writer, reader }: Roles): Message {
   const field = fieldPhrase(gap.path)
-  const rule = (id: RuleId, message: string): Message => ({ rule: id, message })
+  const rule = (id: RuleId, message: string): Message => ({ rule: id, message, detail: gapDetail(gap) })
   switch (gap.kind) {
     case 'field-absent':
       return rule(
@@ -111,7 +112,7 @@ function lockedWriterGap(gap: SchemaGap, subject: string, { writer, reader }: Ro
 /** The current writer sends what the locked reader rejects. */
 function currentWriterGap(gap: SchemaGap, subject: string, { writer, reader }: Roles): Message {
   const field = fieldPhrase(gap.path)
-  const rule = (id: RuleId, message: string): Message => ({ rule: id, message })
+  const rule = (id: RuleId, message: string): Message => ({ rule: id, message, detail: gapDetail(gap) })
   switch (gap.kind) {
     case 'field-absent':
       return rule(
@@ -134,6 +135,11 @@ function currentWriterGap(gap: SchemaGap, subject: string, { writer, reader }: R
         `${subject} widened ${field} from ${gap.reader} to ${gap.writer}: ${peer(writer, 'current')} may send values that ${peer(reader, 'locked')} rejects`,
       )
   }
+}
+
+/** The field, the kind of gap and, for enumerations, the values: what tells two gaps in one payload apart. */
+function gapDetail(gap: SchemaGap): string {
+  return gap.values === undefined ? `${gap.path}|${gap.kind}` : `${gap.path}|${gap.kind}|${JSON.stringify(gap.values)}`
 }
 
 /** For error details: the change as `from A to B`, whichever side wrote. */

@@ -82,6 +82,7 @@ function changesOfKeptStep(
         message: `${subject} added branch ${branch}: ${peer(chooser, 'current')} may choose it, which ${peer(follower, 'locked')} cannot follow`,
         locked: at.locked,
         current: `${at.current}.${branch}.0`,
+        detail: branch,
       })
     }
     for (const branch of Object.keys(a.branches)
@@ -92,6 +93,7 @@ function changesOfKeptStep(
         message: `${subject} removed branch ${branch}: ${peer(chooser, 'locked')} may choose it, which ${peer(follower, 'current')} rejects`,
         locked: `${at.locked}.${branch}.0`,
         current: at.current,
+        detail: branch,
       })
     }
     return out

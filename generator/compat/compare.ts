@@ -49,6 +49,7 @@ export function compareVersions(locked: VersionSnapshot, current: VersionSnapsho
     )
     .map(({ draft }) => ({
       rule: draft.rule,
+      subject: { protocol: now.name, version: now.version, step: draft.locked ?? draft.current, detail: draft.detail ?? null },
       message: draft.message,
       remedy,
       current: locate(current, draft.current),
@@ -78,6 +79,7 @@ function protocolChanges(then: ProtocolIR, now: ProtocolIR): FindingDraft[] {
     out.push({
       rule: 'ERROR_ADDED',
       message: `${name} added the declared error ${error}: a peer on the current definition may raise it, and a peer still on the locked definition has no declaration or handler for it`,
+      detail: error,
       ...at,
     })
   }
@@ -87,6 +89,7 @@ function protocolChanges(then: ProtocolIR, now: ProtocolIR): FindingDraft[] {
     out.push({
       rule: 'ERROR_REMOVED',
       message: `${name} removed the declared error ${error}: a peer still on the locked definition may raise it, and a peer on the current definition has no declaration for it`,
+      detail: error,
       ...at,
     })
   }

@@ -9,4 +9,10 @@ export interface FindingDraft {
   readonly locked: StepPath | null
   /** Where on the current side, or null for the current protocol's declaration. */
   readonly current: StepPath | null
+  /**
+   * What inside the place the finding is about, when one step can have several findings of the same rule:
+   * a field path, a branch, a declared error. Part of the finding's fingerprint, so it names things, never
+   * wording.
+   */
+  readonly detail?: string
 }

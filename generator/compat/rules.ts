@@ -150,6 +150,33 @@ export const rules = [
 
 export type RuleId = (typeof rules)[number]['id']
 
+/**
+ * Rules about a released version as a whole, found by comparing the released side with the tree rather
+ * than two definitions (generator/lock/judge-versions.ts), so they have no fixture pair.
+ */
+export const versionRules = [
+  {
+    id: 'LOCKED_VERSION_REMOVED',
+    kind: 'version',
+    summary: 'A released version is no longer declared: nodes built from the tree refuse peers that still run it.',
+    example: "`protocol('Demo', { version: 1, … })` deleted after it was locked",
+  },
+  {
+    id: 'DEFINITION_CHANGED',
+    kind: 'version',
+    summary:
+      'A released version changed in a way no other rule objects to; its definition hash changed all the same, and peers compare hashes at the handshake.',
+    example: 'an optional field added to a payload of a locked version',
+  },
+] as const satisfies readonly { readonly id: string; readonly kind: 'version'; readonly summary: string; readonly example: string }[]
+
+export type VersionRuleId = (typeof versionRules)[number]['id']
+
+/** Every rule a finding can carry, with its summary: for reports that describe their rules (SARIF). */
+export function ruleById(id: string): { readonly id: string; readonly kind: string; readonly summary: string; readonly example: string } | undefined {
+  return [...rules, ...versionRules].find((rule) => rule.id === id)
+}
+
 /** The README table: one row per rule, in the order above. */
 export function rulesTable(): string {
   const cell = (text: string): string => text.replace(/\|/g, '\\|')

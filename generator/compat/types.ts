@@ -21,10 +21,25 @@ export interface VersionSnapshot {
   readonly locations: Readonly<Record<StepPath | 'protocol', SourceLocation>>
 }
 
+/**
+ * What a finding is about, in terms that survive edits elsewhere: the version, the step (its path on the
+ * locked side when it has one, which cannot change while the lock stands) and what inside it. Line numbers
+ * and wording are left out on purpose: the finding's fingerprint is derived from this and its rule.
+ */
+export interface FindingSubject {
+  readonly protocol: string
+  readonly version: number
+  /** The step path, or null for the version as a whole (roles, declared errors, a removed version). */
+  readonly step: StepPath | null
+  /** A field path, branch, declared error or edge inside the step, or null. */
+  readonly detail: string | null
+}
+
 /** One incompatible difference between a locked version and the version now declared under the same number. */
 export interface CompatFinding {
-  /** Stable rule id, e.g. STEP_REMOVED, FIELD_TYPE_CHANGED (documented in the README's table). */
+  /** Stable rule id from rules.ts, e.g. STEP_REMOVED, PAYLOAD_TYPE_CHANGED (documented in the README). */
   readonly rule: string
+  readonly subject: FindingSubject
   /** Past tense, names the protocol, version and step: "Demo v1 step 2 (receive greeting) changed its payload from integer to string". */
   readonly message: string
   /** The next step for the author: "Bump Demo to version 2 and keep version 1 declared for peers that still run it". */

@@ -8,9 +8,14 @@ import type { ReferenceSide } from './judge-versions.js'
 
 /** `path:line:col: RULE: message. Remedy. (locked at path:line:col)` */
 export function formatFinding(finding: CompatFinding, side: ReferenceSide): string {
+  return `${formatPlace(finding.current)}: ${finding.rule}: ${findingBody(finding, side)}`
+}
+
+/** `Message. Remedy. (locked at path:line:col)`: a finding without its place and rule, for formats that carry those apart. */
+export function findingBody(finding: CompatFinding, side: ReferenceSide): string {
   const where = side.kind === 'lock' ? 'locked at' : `at ${side.ref}:`
   const locked = finding.locked ? ` (${where} ${formatPlace(finding.locked)})` : ''
-  return `${formatPlace(finding.current)}: ${finding.rule}: ${sentence(finding.message)} ${sentence(capitalised(finding.remedy))}${locked}`
+  return `${sentence(finding.message)} ${sentence(capitalised(finding.remedy))}${locked}`
 }
 
 export function formatPlace(at: SourceLocation | null): string {
@@ -19,6 +24,8 @@ export function formatPlace(at: SourceLocation | null): string {
 
 export interface FindingJson {
   readonly rule: string
+  readonly protocol: string
+  readonly version: number
   readonly message: string
   readonly remedy: string
   readonly current: SourceLocation | null
@@ -27,7 +34,8 @@ export interface FindingJson {
 
 export function findingJson(finding: CompatFinding): FindingJson {
   const place = (at: SourceLocation | null): SourceLocation | null => (at ? { file: at.file, line: at.line, column: at.column } : null)
-  return { rule: finding.rule, message: finding.message, remedy: finding.remedy, current: place(finding.current), locked: place(finding.locked) }
+  const { protocol, version } = finding.subject
+  return { rule: finding.rule, protocol, version, message: finding.message, remedy: finding.remedy, current: place(finding.current), locked: place(finding.locked) }
 }
 
 function sentence(text: string): string {

@@ -7,12 +7,13 @@
 import type { SourceLocation } from '../../runtime/protocol/dsl/call-site.js'
 import { compareVersions } from '../compat/compare.js'
 import { remedyFor } from '../compat/describe.js'
+import type { VersionRuleId } from '../compat/rules.js'
 import type { CompatFinding, VersionSnapshot } from '../compat/types.js'
 import type { DeclaredFamily, DeclaredVersion } from './declared-versions.js'
 import { type VersionRef, shortHash, versionLabel } from './lockfile.js'
 
-export const lockedVersionRemovedRule = 'LOCKED_VERSION_REMOVED'
-export const definitionChangedRule = 'DEFINITION_CHANGED'
+export const lockedVersionRemovedRule: VersionRuleId = 'LOCKED_VERSION_REMOVED'
+export const definitionChangedRule: VersionRuleId = 'DEFINITION_CHANGED'
 
 /** What the reference side is, for messages: the lockfile, or a git revision. */
 export type ReferenceSide = { readonly kind: 'lock'; readonly file: string } | { readonly kind: 'ref'; readonly ref: string }
@@ -77,6 +78,7 @@ function removedFinding(locked: ReferenceVersion, current: readonly DeclaredFami
   const prune = side.kind === 'lock' ? ', or run `colloquy lock --prune` once no peer runs it' : ' until no peer runs it'
   return {
     rule: lockedVersionRemovedRule,
+    subject: { protocol: locked.name, version: locked.version, step: null, detail: null },
     message: `${label} ${was} but is no longer declared, so nodes built from this tree refuse peers that still run it`,
     remedy: `Keep ${label} declared beside the newer versions${prune}`,
     current: (family && declarationOf(family.versions.at(-1)!.snapshot)) ?? locked.fallback,
@@ -90,6 +92,8 @@ function definitionChanged(locked: ReferenceVersion, now: DeclaredVersion, famil
   const since = side.kind === 'lock' ? 'since it was locked' : `since ${side.ref}`
   return {
     rule: definitionChangedRule,
+    // The current hash tells one harmless change from the next: approving this one approves no other.
+    subject: { protocol: locked.name, version: locked.version, step: null, detail: now.snapshot.hash },
     message: `${label} changed its definition ${since} (hash ${shortHash(locked.snapshot.hash)} became ${shortHash(now.snapshot.hash)}); peers compare these hashes at the handshake and refuse each other`,
     remedy: remedyFor(now.snapshot.ir, nextVersion(family)),
     current: declarationOf(now.snapshot),
