@@ -2,7 +2,7 @@
  * `colloquy check --format sarif`: one SARIF 2.1.0 log (the OASIS standard code-scanning services read).
  * Each finding is a result with its rule from generator/compat/rules.ts, the current place as its location
  * and the released place as a related location, and its fingerprint as a partial fingerprint, so a scanning
- * service tracks it across commits. Approved findings stay in the log as results with an accepted external
+ * service tracks it across commits. Approved findings stay in the log as results with an external
  * suppression carrying the reason. Stale generated files and notes are notifications of the invocation.
  * Paths are relative to the project root (`%SRCROOT%`).
  */
@@ -39,7 +39,8 @@ export function sarifLog({ report, stale, outDir, summary, exitCode, toolVersion
     ...(finding.locked ? { relatedLocations: [{ id: 0, message: { text: `The released version ${lockedText}.` }, physicalLocation: physical(finding.locked) }] } : {}),
     partialFingerprints: { [fingerprintKey]: fingerprintOf(finding) },
     properties: { protocol: finding.subject.protocol, version: finding.subject.version },
-    ...(suppression ? { suppressions: [{ kind: 'external', status: 'accepted', justification: suppression.reason }] } : {}),
+    // No `status`: absent means accepted, and the schema revisions in use disagree on its name.
+    ...(suppression ? { suppressions: [{ kind: 'external', justification: suppression.reason }] } : {}),
   })
   const notifications = [
     ...stale.map((file) => ({

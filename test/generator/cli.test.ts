@@ -90,7 +90,7 @@ describe('colloquy generate and check', () => {
 
   it('uses exit code 2 for usage errors and prints help', () => {
     expect(project.cli('frobnicate').status).toBe(2)
-    expect(project.cli('check', '--format', 'xml').stderr).toContain('--format must be text or json')
+    expect(project.cli('check', '--format', 'xml').stderr).toContain('--format must be text, json, github or sarif')
     const help = project.cli('--help')
     expect(help.status).toBe(0)
     expect(help.stdout).toContain('Exit codes:')

@@ -28,6 +28,8 @@ describe('codegen arguments', () => {
       out: 'generated',
       runtime: undefined,
       against: 'HEAD~1',
+      approve: [],
+      reason: undefined,
       protocol: undefined,
     })
     expect(parseArguments(['generate', '--watch', '--out=gen', '--protocols', 'p'])).toMatchObject({
@@ -56,9 +58,29 @@ describe('codegen arguments', () => {
     expect(usageError(['check', '-x'])).toBe("unknown option '-x'")
     expect(usageError(['check', '--root'])).toBe('--root needs a value')
     expect(usageError(['check', '--root', '--out', 'x'])).toBe('--root needs a value')
-    expect(usageError(['check', '--format', 'xml'])).toBe("--format must be text or json, not 'xml'")
+    expect(usageError(['check', '--format', 'xml'])).toBe("--format must be text, json, github or sarif, not 'xml'")
     expect(usageError(['check', '--watch'])).toBe('--watch only applies to generate')
     expect(usageError(['generate', '--prune'])).toBe('--prune only applies to lock')
     expect(usageError(['generate', '--against', 'main'])).toBe('--against only applies to check')
+  })
+
+  it('takes github and sarif output for check only', () => {
+    expect(parseArguments(['check', '--format', 'github']).format).toBe('github')
+    expect(parseArguments(['check', '--format=sarif']).format).toBe('sarif')
+    expect(usageError(['versions', '--format', 'sarif'])).toBe('--format sarif only applies to check')
+    expect(usageError(['generate', '--format', 'github'])).toBe('--format github only applies to check')
+  })
+
+  it('takes one or more --approve fingerprints with a --reason, for check only', () => {
+    expect(parseArguments(['check', '--approve', '0123456789abcdef', '--reason', 'all peers upgraded'])).toMatchObject({
+      approve: ['0123456789abcdef'],
+      reason: 'all peers upgraded',
+    })
+    expect(parseArguments(['check', '--approve=aa', '--approve', 'bb', '--reason=why']).approve).toEqual(['aa', 'bb'])
+    expect(usageError(['check', '--approve', '0123456789abcdef'])).toBe('--approve needs --reason "why this break is intended"')
+    expect(usageError(['check', '--approve', 'aa', '--reason', '  '])).toBe('--approve needs --reason "why this break is intended"')
+    expect(usageError(['check', '--reason', 'why'])).toBe('--reason only applies with --approve <fingerprint>')
+    expect(usageError(['check', '--approve'])).toBe('--approve needs a value')
+    expect(usageError(['lock', '--approve', 'aa', '--reason', 'why'])).toBe('--approve and --reason only apply to check')
   })
 })
