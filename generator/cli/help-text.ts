@@ -13,9 +13,16 @@ Commands:
   check --against <ref>
                       The same, with the protocols at git revision <ref> as the released
                       side instead of the lockfile
+  check --format github|sarif|json
+                      The same as GitHub workflow annotations, a SARIF 2.1.0 log or JSON on
+                      stdout, each finding with a fingerprint that unrelated edits keep
+  check --approve <fingerprint> --reason <text>
+                      Record a finding the check reports as an intended break, in
+                      <protocols>/colloquy.approvals.json; approved findings no longer fail
   lock                Record every declared protocol version (IR, hash, step locations)
                       in <protocols>/colloquy.lock.json: adds new versions, keeps
                       unchanged ones, refuses a locked version whose definition changed
+                      (keeps it as locked when each of its changes is approved)
   lock --force        Also overwrite locked versions whose definition changed
   lock --prune        Also drop locked versions no longer declared (kept otherwise)
   versions [protocol] Each protocol's versions: lock state (locked, unlocked, changed since
@@ -34,7 +41,8 @@ Options:
   --out <dir>         Output folder, relative to the root (default: generated)
   --runtime <module>  Module the generated code imports the runtime from
                       (default: colloquy/protocol; ./runtime/protocol/index.ts inside the colloquy repository)
-  --format text|json  Output of check and versions (default: text)
+  --format <format>   Output of check and versions: text or json; check also takes github
+                      or sarif (default: text)
   -h, --help          Show this text
   --version           Print the version
 

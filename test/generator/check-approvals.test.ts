@@ -36,6 +36,11 @@ describe('colloquy check for CI: formats and approvals', () => {
   }
   /** Demo v1's first message changed from an integer to a string. */
   const brokenV1 = (): string => demoSource.replace(".send('amount', z.number().int())", ".send('amount', z.string())")
+  /** Lines added above every step, and a new protocol in the same file: the steps of Demo move down. */
+  const withPing = (source: string): string =>
+    source
+      .replace("import { protocol } from '../runtime/protocol/index.js'\n", "import { protocol } from '../runtime/protocol/index.js'\n\n// Notes for readers.\n// More notes.\n")
+      .concat("\nexport const PingV1 = protocol('Ping', { version: 1, initiator: 'Alice', responder: 'Bob' }).send('ping', z.string()).end()\n")
   const regenerate = (source: string): void => {
     project.write(demoFile, source)
     expect(project.cli('generate').status).toBe(0)
@@ -111,11 +116,7 @@ describe('colloquy check for CI: formats and approvals', () => {
 
   it('keeps the approval after an unrelated edit elsewhere in the protocol file', () => {
     const before = checkJson().json.approved[0]!.current.line
-    // Lines added above every step, and a new protocol in the same file: the approved step moves down.
-    const edited = brokenV1()
-      .replace("import { protocol } from '../runtime/protocol/index.js'\n", "import { protocol } from '../runtime/protocol/index.js'\n\n// Notes for readers.\n// More notes.\n")
-      .concat("\nexport const PingV1 = protocol('Ping', { version: 1, initiator: 'Alice', responder: 'Bob' }).send('ping', z.string()).end()\n")
-    regenerate(edited)
+    regenerate(withPing(brokenV1()))
     const { status, json } = checkJson()
     expect(status).toBe(0)
     expect(json.findings).toEqual([])
@@ -124,8 +125,21 @@ describe('colloquy check for CI: formats and approvals', () => {
     expect(json.notes).toContainEqual(expect.stringContaining('Ping v1 (protocols/demo.protocol.ts) is not locked yet'))
   })
 
+  it('lets colloquy lock add new versions while keeping an approved version as it was locked', () => {
+    const lockfile = (): { protocols: Record<string, Record<string, { hash: string }>> } => JSON.parse(read('protocols/colloquy.lock.json'))
+    const demoV1 = lockfile().protocols.Demo!['1']!.hash
+    const lock = project.cli('lock')
+    expect(lock.stderr).toBe('')
+    expect(lock.status).toBe(0)
+    expect(lock.stdout).toContain('added Ping v1\n')
+    expect(lock.stdout).toContain(`kept Demo v1 as locked: it changed since, and every change is approved in ${approvalsFile}\n`)
+    expect(lock.stdout).toContain('(1 added, 7 kept, 0 replaced, 0 removed)')
+    expect(lockfile().protocols.Demo!['1']!.hash).toBe(demoV1)
+    expect(checkJson().json.approved.map((a) => a.fingerprint)).toEqual([fingerprint])
+  })
+
   it('still fails on a different break, approving only the approved one', () => {
-    regenerate(brokenV1().replace(".receive('greeting', z.string())", ".receive('greeting', z.number())"))
+    regenerate(withPing(brokenV1()).replace(".receive('greeting', z.string())", ".receive('greeting', z.number())"))
     const { status, json } = checkJson()
     expect(status).toBe(5)
     expect(json.findings.map((f) => f.rule)).toEqual(['PAYLOAD_TYPE_CHANGED'])
@@ -135,17 +149,22 @@ describe('colloquy check for CI: formats and approvals', () => {
     expect(text.status).toBe(5)
     expect(text.stderr).toMatch(/^protocols\/demo\.protocol\.ts:\d+:\d+: PAYLOAD_TYPE_CHANGED: Demo v1 step 2 \(receive greeting\) changed/m)
     expect(text.stderr).toContain('colloquy check: 1 incompatible change to released version Demo v1 compared with protocols/colloquy.lock.json;')
+    // lock refuses the break that is not approved, and names only that one.
+    const lock = project.cli('lock')
+    expect(lock.status).toBe(5)
+    expect(lock.stderr).toMatch(/^protocols\/demo\.protocol\.ts:\d+:\d+: PAYLOAD_TYPE_CHANGED: Demo v1 step 2 \(receive greeting\)/)
+    expect(lock.stderr).not.toContain('step 1 (send amount)')
   })
 
   it('names an approval that matches no finding any more, when the protocols are judged', () => {
-    regenerate(demoSource.replace(".receive('greeting', z.string())", ".receive('greeting', z.number())"))
+    regenerate(withPing(demoSource).replace(".receive('greeting', z.string())", ".receive('greeting', z.number())"))
     const { status, json } = checkJson()
     expect(status).toBe(5)
     expect(json.approved).toEqual([])
     expect(json.notes).toContain(`approval ${fingerprint} (PAYLOAD_TYPE_CHANGED in Demo v1) in ${approvalsFile} matches no finding any more: remove it`)
 
     // Everything as locked again: answered from hashes alone, and nothing to approve.
-    regenerate(demoSource)
+    regenerate(withPing(demoSource))
     const clean = checkJson()
     expect(clean.status).toBe(0)
     expect(clean.json.approved).toEqual([])
