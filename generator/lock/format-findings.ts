@@ -35,7 +35,15 @@ export interface FindingJson {
 export function findingJson(finding: CompatFinding): FindingJson {
   const place = (at: SourceLocation | null): SourceLocation | null => (at ? { file: at.file, line: at.line, column: at.column } : null)
   const { protocol, version } = finding.subject
-  return { rule: finding.rule, protocol, version, message: finding.message, remedy: finding.remedy, current: place(finding.current), locked: place(finding.locked) }
+  return {
+    rule: finding.rule,
+    protocol,
+    version,
+    message: finding.message,
+    remedy: finding.remedy,
+    current: place(finding.current),
+    locked: place(finding.locked),
+  }
 }
 
 function sentence(text: string): string {

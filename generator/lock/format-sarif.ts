@@ -36,7 +36,9 @@ export function sarifLog({ report, stale, outDir, summary, exitCode, toolVersion
     level: 'error',
     message: { text: `${sentence(finding.message)} ${sentence(capitalised(finding.remedy))}` },
     locations: finding.current ? [{ physicalLocation: physical(finding.current) }] : [],
-    ...(finding.locked ? { relatedLocations: [{ id: 0, message: { text: `The released version ${lockedText}.` }, physicalLocation: physical(finding.locked) }] } : {}),
+    ...(finding.locked
+      ? { relatedLocations: [{ id: 0, message: { text: `The released version ${lockedText}.` }, physicalLocation: physical(finding.locked) }] }
+      : {}),
     partialFingerprints: { [fingerprintKey]: fingerprintOf(finding) },
     properties: { protocol: finding.subject.protocol, version: finding.subject.version },
     // No `status`: absent means accepted, and the schema revisions in use disagree on its name.

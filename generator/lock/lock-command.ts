@@ -25,7 +25,8 @@ export async function runLockCommand(layout: CheckLayout, options: LockOptions, 
   for (const v of result.added) output.out(`added ${versionLabel(v)}`)
   for (const v of result.replaced) output.out(`replaced ${versionLabel(v)} (--force): peers that run the old definition will refuse nodes built from this tree`)
   for (const v of result.kept) output.out(`kept ${versionLabel(v)}`)
-  for (const v of result.approved) output.out(`kept ${versionLabel(v)} as locked: it changed since, and every change is approved in ${approvalsPath(path.posix.dirname(result.file))}`)
+  for (const v of result.approved)
+    output.out(`kept ${versionLabel(v)} as locked: it changed since, and every change is approved in ${approvalsPath(path.posix.dirname(result.file))}`)
   for (const v of result.retained) output.out(`kept ${versionLabel(v)}, no longer declared (\`colloquy lock --prune\` removes it once no peer runs it)`)
   for (const v of result.pruned) output.out(`removed ${versionLabel(v)} (--prune: no longer declared)`)
   const counts = `${result.added.length} added, ${result.kept.length + result.approved.length + result.retained.length} kept, ${result.replaced.length} replaced, ${result.pruned.length} removed`

@@ -39,7 +39,10 @@ describe('colloquy check for CI: formats and approvals', () => {
   /** Lines added above every step, and a new protocol in the same file: the steps of Demo move down. */
   const withPing = (source: string): string =>
     source
-      .replace("import { protocol } from '../runtime/protocol/index.js'\n", "import { protocol } from '../runtime/protocol/index.js'\n\n// Notes for readers.\n// More notes.\n")
+      .replace(
+        "import { protocol } from '../runtime/protocol/index.js'\n",
+        "import { protocol } from '../runtime/protocol/index.js'\n\n// Notes for readers.\n// More notes.\n",
+      )
       .concat("\nexport const PingV1 = protocol('Ping', { version: 1, initiator: 'Alice', responder: 'Bob' }).send('ping', z.string()).end()\n")
   const regenerate = (source: string): void => {
     project.write(demoFile, source)
@@ -74,7 +77,9 @@ describe('colloquy check for CI: formats and approvals', () => {
     const { line, column } = checkJson().json.findings[0]!.current
     const lines = result.stdout.trimEnd().split('\n')
     expect(lines[0]).toMatch(
-      new RegExp(`^::error file=protocols/demo\\.protocol\\.ts,line=${line},col=${column},title=PAYLOAD_TYPE_CHANGED::Demo v1 step 1 \\(send amount\\) changed .* \\[fingerprint ${fingerprint}\\]$`),
+      new RegExp(
+        `^::error file=protocols/demo\\.protocol\\.ts,line=${line},col=${column},title=PAYLOAD_TYPE_CHANGED::Demo v1 step 1 \\(send amount\\) changed .* \\[fingerprint ${fingerprint}\\]$`,
+      ),
     )
     expect(lines.at(-1)).toMatch(/^colloquy check: 1 incompatible change to released version Demo v1 compared with protocols\/colloquy\.lock\.json;/)
   })
@@ -100,10 +105,20 @@ describe('colloquy check for CI: formats and approvals', () => {
     expect(approve.status).toBe(0)
     expect(approve.stdout).toContain(`approved ${fingerprint}: PAYLOAD_TYPE_CHANGED in Demo v1, recorded in ${approvalsFile}\n`)
     expect(approve.stdout).toContain(`PAYLOAD_TYPE_CHANGED ${fingerprint} is approved: Amounts travel as strings now; every peer runs the new build.\n`)
-    expect(approve.stdout).toMatch(/colloquy check: generated\/ is up to date; 7 locked protocol versions compared with protocols\/colloquy\.lock\.json: 1 approved incompatible change and no other \(\d+ ms\)/)
-    const file = JSON.parse(read(approvalsFile)) as { approvalsVersion: number; approvals: Record<string, { protocol: string; version: number; rule: string; reason: string }> }
+    expect(approve.stdout).toMatch(
+      /colloquy check: generated\/ is up to date; 7 locked protocol versions compared with protocols\/colloquy\.lock\.json: 1 approved incompatible change and no other \(\d+ ms\)/,
+    )
+    const file = JSON.parse(read(approvalsFile)) as {
+      approvalsVersion: number
+      approvals: Record<string, { protocol: string; version: number; rule: string; reason: string }>
+    }
     expect(file.approvalsVersion).toBe(1)
-    expect(file.approvals[fingerprint]).toMatchObject({ protocol: 'Demo', version: 1, rule: 'PAYLOAD_TYPE_CHANGED', reason: expect.stringContaining('strings now') })
+    expect(file.approvals[fingerprint]).toMatchObject({
+      protocol: 'Demo',
+      version: 1,
+      rule: 'PAYLOAD_TYPE_CHANGED',
+      reason: expect.stringContaining('strings now'),
+    })
 
     const { status, json } = checkJson()
     expect(status).toBe(0)

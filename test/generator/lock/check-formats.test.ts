@@ -40,7 +40,10 @@ const base: CompatibilityReport = {
   referenceCount: 7,
   affected: [{ name: 'Demo', version: 1 }],
 }
-const report: ReportWithApprovals = { ...base, approved: [{ finding: removed, fingerprint: fingerprintOf(removed), reason: 'Echo v1 retired:\nno peer runs it' }] }
+const report: ReportWithApprovals = {
+  ...base,
+  approved: [{ finding: removed, fingerprint: fingerprintOf(removed), reason: 'Echo v1 retired:\nno peer runs it' }],
+}
 const stale = [{ file: 'generated/demo.ts', reason: 'is out of date' }]
 
 describe('workflow command escaping', () => {
@@ -66,8 +69,12 @@ describe('check --format github', () => {
   })
 
   it('annotates stale files as errors, approved findings and notes as notices, then prints the summary', () => {
-    expect(lines[1]).toBe('::error file=generated/demo.ts,line=1,col=1,title=stale generated file::generated/demo.ts is out of date; run `npx colloquy generate` and commit generated/.')
-    expect(lines[2]).toMatch(/^::notice title=LOCKED_VERSION_REMOVED \(approved\)::Echo v1 was locked .* \[fingerprint [0-9a-f]{16}\] Approved: Echo v1 retired:%0Ano peer runs it$/)
+    expect(lines[1]).toBe(
+      '::error file=generated/demo.ts,line=1,col=1,title=stale generated file::generated/demo.ts is out of date; run `npx colloquy generate` and commit generated/.',
+    )
+    expect(lines[2]).toMatch(
+      /^::notice title=LOCKED_VERSION_REMOVED \(approved\)::Echo v1 was locked .* \[fingerprint [0-9a-f]{16}\] Approved: Echo v1 retired:%0Ano peer runs it$/,
+    )
     expect(lines[3]).toBe('::notice title=colloquy check::Demo v3 (protocols/demo.protocol.ts) is not locked yet: run `colloquy lock` when you release it.')
     expect(lines.slice(4)).toEqual(['colloquy check: the summary'])
   })

@@ -61,14 +61,20 @@ describe('fingerprintOf', () => {
     expect(fields.map((p) => p.split(' ')[0])).toEqual(['PAYLOAD_REQUIRED_FIELD_ADDED', 'PAYLOAD_REQUIRED_FIELD_ADDED'])
     expect(new Set(fields).size).toBe(2)
 
-    const chooser = (branches: Record<string, (p: never) => never>) => shop().choose('decision', branches as never).end()
+    const chooser = (branches: Record<string, (p: never) => never>) =>
+      shop()
+        .choose('decision', branches as never)
+        .end()
     const pass = (p: never) => p
     const branches = prints(chooser({ yes: pass }), chooser({ yes: pass, no: pass, later: pass }))
     expect(branches.map((p) => p.split(' ')[0])).toEqual(['CHOICE_BRANCH_ADDED', 'CHOICE_BRANCH_ADDED'])
     expect(new Set(branches).size).toBe(2)
 
     const plain = shop().send('a', z.string()).end()
-    const withErrors = shop().errors({ OutOfStock: z.object({}), Closed: z.object({}) }).send('a', z.string()).end()
+    const withErrors = shop()
+      .errors({ OutOfStock: z.object({}), Closed: z.object({}) })
+      .send('a', z.string())
+      .end()
     const errors = prints(plain, withErrors)
     expect(errors.map((p) => p.split(' ')[0])).toEqual(['ERROR_ADDED', 'ERROR_ADDED'])
     expect(new Set(errors).size).toBe(2)
