@@ -212,6 +212,11 @@ export class ProtocolState {
 export function completionResult(value: unknown, run: RoleRun, who: string): unknown {
   if (value instanceof Completion && value.run === run) return value.result
   const { table } = run.spec
+  if (value instanceof Completion) {
+    throw new ProtocolViolationError(
+      `${who} for ${table.protocol} v${table.version} ${run.role} returned the completion of another run (another session, or an earlier inline run of the same sub-protocol); return s.end(result) from the End state this run reached.`,
+    )
+  }
   throw new ProtocolViolationError(
     `${who} for ${table.protocol} v${table.version} ${run.role} returned without reaching the protocol's end; return s.end(result) from the End state.`,
   )
