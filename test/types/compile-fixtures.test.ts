@@ -188,6 +188,18 @@ describe('compile-time protocol safety fixtures', () => {
     })
   })
 
+  // A state from the wrong step, role, version or protocol: short errors that name both places at once.
+  it('reports a state of the wrong place in at most 5 lines, naming both states in the first two', () => {
+    const fixture = failFixtures.find((f) => f.name === 'wrong-place-state')!
+    const found = diagnosticsOf(fixture)
+    expect(found.length).toBe(fixture.expectations.length)
+    for (const d of found) {
+      const lines = d.message.split('\n')
+      expect(lines.length, d.message).toBeLessThanOrEqual(5)
+      expect(fixture.expectations.some((e) => lines.slice(0, 2).join('\n').includes(e.substring)), d.message).toBe(true)
+    }
+  })
+
   describe('fail', () => {
     it.each(failFixtures.map((f) => [f.name, f] as const))('%s fails with exactly the declared errors', (_name, fixture) => {
       const found = diagnosticsOf(fixture)
