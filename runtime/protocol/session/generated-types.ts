@@ -7,6 +7,7 @@
  */
 import type { Untrustworthy } from './untrustworthy.js'
 
+/** The key of `MessageTag`'s optional brand; exists only in the type system. */
 export declare const messageTag: unique symbol
 
 /**
