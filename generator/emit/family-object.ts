@@ -30,6 +30,7 @@ export function familyObject(family: FamilyModel, imports: ImportSet, options: E
   const allKeys = versions.map((v) => `'v${v.definition.version}'`).join(' | ')
   // The handler and key types of the methods, for all versions (`XProtocol`) or versions `V` (`XOnly<V>`).
   const roleMethods = (subset: boolean): OptionalKind<MethodSignatureStructure>[] => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the emitted TypeScript type is the template literal type `v${V}`
     const keys = subset ? '`v${V}`' : allKeys
     const handlersOf = (kind: string): string => (subset ? `Pick<${name}${kind}Handlers, ${keys}>` : `${name}${kind}Handlers`)
     return [

@@ -19,9 +19,7 @@ export function completionType(family: FamilyModel, role: string): StatementStru
     name: completionTypeName(name, role),
     isExported: true,
     typeParameters: ['S', 'R'],
-    docs: [
-      `Proof that ${role} reached the end of a session of ${name}: only an End state's \`end()\` produces it, for that state's session \`S\`.`,
-    ],
+    docs: [`Proof that ${role} reached the end of a session of ${name}: only an End state's \`end()\` produces it, for that state's session \`S\`.`],
     properties: [
       { name: '$completion', isReadonly: true, type: `'${name} ${role}'` },
       { name: '$session', isReadonly: true, type: 'S' },

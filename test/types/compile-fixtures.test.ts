@@ -196,7 +196,10 @@ describe('compile-time protocol safety fixtures', () => {
     for (const d of found) {
       const lines = d.message.split('\n')
       expect(lines.length, d.message).toBeLessThanOrEqual(5)
-      expect(fixture.expectations.some((e) => lines.slice(0, 2).join('\n').includes(e.substring)), d.message).toBe(true)
+      expect(
+        fixture.expectations.some((e) => lines.slice(0, 2).join('\n').includes(e.substring)),
+        d.message,
+      ).toBe(true)
     }
   })
 

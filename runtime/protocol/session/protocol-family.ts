@@ -120,7 +120,11 @@ function familyOf(name: string, versions: readonly VersionSpec[], declared: read
           `${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${list}.`,
         )
       }
-      return familyOf(name, versions.filter((v) => kept.includes(v.table.version)), declared)
+      return familyOf(
+        name,
+        versions.filter((v) => kept.includes(v.table.version)),
+        declared,
+      )
     },
   }
   const perVersion: Record<string, VersionErrors> = {}

@@ -12,7 +12,14 @@
  * declares, so the same builds can run in-process or as separate node processes.
  */
 import { z } from 'zod'
-import { Demo, type DemoOnly, type DemoV1Alice_Handler, type DemoV1Bob_Handler, type DemoV2Alice_Handler, type DemoV2Bob_Handler } from '../../../generated/demo.js'
+import {
+  Demo,
+  type DemoOnly,
+  type DemoV1Alice_Handler,
+  type DemoV1Bob_Handler,
+  type DemoV2Alice_Handler,
+  type DemoV2Bob_Handler,
+} from '../../../generated/demo.js'
 import { CustomType } from '../../../protocols/demo.protocol.js'
 import { protocol } from '../../../runtime/protocol/index.js'
 import { type DeclaredProtocol, type Flow, flow } from '../../../runtime/engine/index.js'
