@@ -187,7 +187,7 @@ export function implementationSource(protocol: SyntheticProtocol, options: Imple
   const params = (role: Role): string =>
     options.annotateReturns ? `<S>(s0: ${startState(protocol, role)}<S>): Promise<${completion(role)}<S, number>>` : '(s0)'
   const typeImports = options.annotateReturns
-    ? [initiator, responder].map((role) => `, type ${completion(role)}, type ${startState(protocol, role)}`).join('')
+    ? ([initiator, responder] as const).map((role: Role) => `, type ${completion(role)}, type ${startState(protocol, role)}`).join('')
     : ''
   return [
     `import type { FlowContext } from '../runtime/index.js'`,
