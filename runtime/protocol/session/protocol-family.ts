@@ -111,7 +111,8 @@ function familyOf(name: string, versions: readonly VersionSpec[], declared: read
         run: (channel, context) => runRole(channel, context, byVer, table.responder),
       }
     },
-    errors: declaredErrors(name, versions),
+    // Every declared version's, also when narrowed by only(): the generated types say so, and recognising an error harms nothing.
+    errors: declaredErrors(name, declared),
     only(...kept: number[]): ProtocolFamily {
       const missing = kept.filter((v) => !byVersion.has(v))
       if (kept.length === 0 || missing.length > 0) {
