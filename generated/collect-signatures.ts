@@ -3,14 +3,14 @@ import { CollectSignaturesV1 } from '../protocols/collect-signatures.protocol.js
 import { type DeclaredError, type FlowContext, type HandlerResult, type MessageTag, type OnlyVersions, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, protocolFamily } from '../runtime/protocol/index.js';
 
 /** Proof that Collector reached the end of a session of CollectSignatures: only an End state's `end()` produces it, for that state's session `S`. */
-export interface CollectSignaturesCollector_Completion<S, R> {
+export interface CollectSignaturesCollector_Completion<out S, out R> {
   readonly $completion: 'CollectSignatures Collector';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Signer reached the end of a session of CollectSignatures: only an End state's `end()` produces it, for that state's session `S`. */
-export interface CollectSignaturesSigner_Completion<S, R> {
+export interface CollectSignaturesSigner_Completion<out S, out R> {
   readonly $completion: 'CollectSignatures Signer';
   readonly $session: S;
   readonly result: R;
@@ -36,7 +36,7 @@ export type CollectSignaturesV1_SignatureRefusedError = { readonly reason: strin
  * CollectSignatures v1 · Collector (initiator) · step 1 of 2: send `proposal` to Signer.
  * Then: step 2 of 2, receive `signature` from Signer.
  */
-export interface CollectSignaturesV1Collector_SendProposal<S> {
+export interface CollectSignaturesV1Collector_SendProposal<out S> {
   readonly $state: 'CollectSignatures v1 Collector step 1 of 2: send proposal';
   readonly $session: S;
   /** Sends `proposal` to Signer; resolves once it is durably queued. */
@@ -47,7 +47,7 @@ export interface CollectSignaturesV1Collector_SendProposal<S> {
  * CollectSignatures v1 · Collector (initiator) · step 2 of 2: receive `signature` from Signer.
  * Then: the end (return s.end(result)).
  */
-export interface CollectSignaturesV1Collector_ReceiveSignature<S> {
+export interface CollectSignaturesV1Collector_ReceiveSignature<out S> {
   readonly $state: 'CollectSignatures v1 Collector step 2 of 2: receive signature';
   readonly $session: S;
   /** Waits for `signature` from Signer; the payload matched its schema and is to be unwrapped. */
@@ -58,7 +58,7 @@ export interface CollectSignaturesV1Collector_ReceiveSignature<S> {
  * CollectSignatures v1 · Collector (initiator) · end (after step 2): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface CollectSignaturesV1Collector_End<S> {
+export interface CollectSignaturesV1Collector_End<out S> {
   readonly $state: 'CollectSignatures v1 Collector end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -74,7 +74,7 @@ export type CollectSignaturesV1Collector_Handler<R> = <S>(s: CollectSignaturesV1
  * CollectSignatures v1 · Signer (responder) · step 1 of 2: receive `proposal` from Collector.
  * Then: step 2 of 2, send `signature`.
  */
-export interface CollectSignaturesV1Signer_ReceiveProposal<S> {
+export interface CollectSignaturesV1Signer_ReceiveProposal<out S> {
   readonly $state: 'CollectSignatures v1 Signer step 1 of 2: receive proposal';
   readonly $session: S;
   /** Waits for `proposal` from Collector; the payload matched its schema and is to be unwrapped. */
@@ -85,7 +85,7 @@ export interface CollectSignaturesV1Signer_ReceiveProposal<S> {
  * CollectSignatures v1 · Signer (responder) · step 2 of 2: send `signature` to Collector.
  * Then: the end (return s.end(result)).
  */
-export interface CollectSignaturesV1Signer_SendSignature<S> {
+export interface CollectSignaturesV1Signer_SendSignature<out S> {
   readonly $state: 'CollectSignatures v1 Signer step 2 of 2: send signature';
   readonly $session: S;
   /** Sends `signature` to Collector; resolves once it is durably queued. */
@@ -96,7 +96,7 @@ export interface CollectSignaturesV1Signer_SendSignature<S> {
  * CollectSignatures v1 · Signer (responder) · end (after step 2): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface CollectSignaturesV1Signer_End<S> {
+export interface CollectSignaturesV1Signer_End<out S> {
   readonly $state: 'CollectSignatures v1 Signer end';
   readonly $session: S;
   /** Finishes the handler with no result. */

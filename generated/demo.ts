@@ -3,14 +3,14 @@ import { DemoV1, DemoV2 } from '../protocols/demo.protocol.js';
 import { type FlowContext, type HandlerResult, type MessageTag, type OnlyVersions, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, protocolFamily } from '../runtime/protocol/index.js';
 
 /** Proof that Alice reached the end of a session of Demo: only an End state's `end()` produces it, for that state's session `S`. */
-export interface DemoAlice_Completion<S, R> {
+export interface DemoAlice_Completion<out S, out R> {
   readonly $completion: 'Demo Alice';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Bob reached the end of a session of Demo: only an End state's `end()` produces it, for that state's session `S`. */
-export interface DemoBob_Completion<S, R> {
+export interface DemoBob_Completion<out S, out R> {
   readonly $completion: 'Demo Bob';
   readonly $session: S;
   readonly result: R;
@@ -29,7 +29,7 @@ export type DemoV1_Result = { readonly name: string; readonly count: number } & 
  * Demo v1 · Alice (initiator) · step 1 of 4: send `amount` to Bob.
  * Then: step 2 of 4, receive `greeting` from Bob.
  */
-export interface DemoV1Alice_SendAmount<S> {
+export interface DemoV1Alice_SendAmount<out S> {
   readonly $state: 'Demo v1 Alice step 1 of 4: send amount';
   readonly $session: S;
   /** Sends `amount` to Bob; resolves once it is durably queued. */
@@ -40,7 +40,7 @@ export interface DemoV1Alice_SendAmount<S> {
  * Demo v1 · Alice (initiator) · step 2 of 4: receive `greeting` from Bob.
  * Then: step 3 of 4, send `reply`.
  */
-export interface DemoV1Alice_ReceiveGreeting<S> {
+export interface DemoV1Alice_ReceiveGreeting<out S> {
   readonly $state: 'Demo v1 Alice step 2 of 4: receive greeting';
   readonly $session: S;
   /** Waits for `greeting` from Bob; the payload matched its schema and is to be unwrapped. */
@@ -51,7 +51,7 @@ export interface DemoV1Alice_ReceiveGreeting<S> {
  * Demo v1 · Alice (initiator) · step 3 of 4: send `reply` to Bob.
  * Then: step 4 of 4, receive `result` from Bob.
  */
-export interface DemoV1Alice_SendReply<S> {
+export interface DemoV1Alice_SendReply<out S> {
   readonly $state: 'Demo v1 Alice step 3 of 4: send reply';
   readonly $session: S;
   /** Sends `reply` to Bob; resolves once it is durably queued. */
@@ -62,7 +62,7 @@ export interface DemoV1Alice_SendReply<S> {
  * Demo v1 · Alice (initiator) · step 4 of 4: receive `result` from Bob.
  * Then: the end (return s.end(result)).
  */
-export interface DemoV1Alice_ReceiveResult<S> {
+export interface DemoV1Alice_ReceiveResult<out S> {
   readonly $state: 'Demo v1 Alice step 4 of 4: receive result';
   readonly $session: S;
   /** Waits for `result` from Bob; the payload matched its schema and is to be unwrapped. */
@@ -73,7 +73,7 @@ export interface DemoV1Alice_ReceiveResult<S> {
  * Demo v1 · Alice (initiator) · end (after step 4): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface DemoV1Alice_End<S> {
+export interface DemoV1Alice_End<out S> {
   readonly $state: 'Demo v1 Alice end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -89,7 +89,7 @@ export type DemoV1Alice_Handler<R> = <S>(s: DemoV1Alice_SendAmount<S>, ctx: Flow
  * Demo v1 · Bob (responder) · step 1 of 4: receive `amount` from Alice.
  * Then: step 2 of 4, send `greeting`.
  */
-export interface DemoV1Bob_ReceiveAmount<S> {
+export interface DemoV1Bob_ReceiveAmount<out S> {
   readonly $state: 'Demo v1 Bob step 1 of 4: receive amount';
   readonly $session: S;
   /** Waits for `amount` from Alice; the payload matched its schema and is to be unwrapped. */
@@ -100,7 +100,7 @@ export interface DemoV1Bob_ReceiveAmount<S> {
  * Demo v1 · Bob (responder) · step 2 of 4: send `greeting` to Alice.
  * Then: step 3 of 4, receive `reply` from Alice.
  */
-export interface DemoV1Bob_SendGreeting<S> {
+export interface DemoV1Bob_SendGreeting<out S> {
   readonly $state: 'Demo v1 Bob step 2 of 4: send greeting';
   readonly $session: S;
   /** Sends `greeting` to Alice; resolves once it is durably queued. */
@@ -111,7 +111,7 @@ export interface DemoV1Bob_SendGreeting<S> {
  * Demo v1 · Bob (responder) · step 3 of 4: receive `reply` from Alice.
  * Then: step 4 of 4, send `result`.
  */
-export interface DemoV1Bob_ReceiveReply<S> {
+export interface DemoV1Bob_ReceiveReply<out S> {
   readonly $state: 'Demo v1 Bob step 3 of 4: receive reply';
   readonly $session: S;
   /** Waits for `reply` from Alice; the payload matched its schema and is to be unwrapped. */
@@ -122,7 +122,7 @@ export interface DemoV1Bob_ReceiveReply<S> {
  * Demo v1 · Bob (responder) · step 4 of 4: send `result` to Alice.
  * Then: the end (return s.end(result)).
  */
-export interface DemoV1Bob_SendResult<S> {
+export interface DemoV1Bob_SendResult<out S> {
   readonly $state: 'Demo v1 Bob step 4 of 4: send result';
   readonly $session: S;
   /** Sends `result` to Alice; resolves once it is durably queued. */
@@ -133,7 +133,7 @@ export interface DemoV1Bob_SendResult<S> {
  * Demo v1 · Bob (responder) · end (after step 4): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface DemoV1Bob_End<S> {
+export interface DemoV1Bob_End<out S> {
   readonly $state: 'Demo v1 Bob end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -181,7 +181,7 @@ export type DemoV2_Result = { readonly name: string; readonly count: number } & 
  * Demo v2 · Alice (initiator) · step 1 of 4: send `amount` to Bob.
  * Then: step 2 of 4, receive `greeting` from Bob.
  */
-export interface DemoV2Alice_SendAmount<S> {
+export interface DemoV2Alice_SendAmount<out S> {
   readonly $state: 'Demo v2 Alice step 1 of 4: send amount';
   readonly $session: S;
   /** Sends `amount` to Bob; resolves once it is durably queued. */
@@ -192,7 +192,7 @@ export interface DemoV2Alice_SendAmount<S> {
  * Demo v2 · Alice (initiator) · step 2 of 4: receive `greeting` from Bob.
  * Then: step 3 of 4, send `reply`.
  */
-export interface DemoV2Alice_ReceiveGreeting<S> {
+export interface DemoV2Alice_ReceiveGreeting<out S> {
   readonly $state: 'Demo v2 Alice step 2 of 4: receive greeting';
   readonly $session: S;
   /** Waits for `greeting` from Bob; the payload matched its schema and is to be unwrapped. */
@@ -203,7 +203,7 @@ export interface DemoV2Alice_ReceiveGreeting<S> {
  * Demo v2 · Alice (initiator) · step 3 of 4: send `reply` to Bob.
  * Then: step 4 of 4, receive `result` from Bob.
  */
-export interface DemoV2Alice_SendReply<S> {
+export interface DemoV2Alice_SendReply<out S> {
   readonly $state: 'Demo v2 Alice step 3 of 4: send reply';
   readonly $session: S;
   /** Sends `reply` to Bob; resolves once it is durably queued. */
@@ -214,7 +214,7 @@ export interface DemoV2Alice_SendReply<S> {
  * Demo v2 · Alice (initiator) · step 4 of 4: receive `result` from Bob.
  * Then: the end (return s.end(result)).
  */
-export interface DemoV2Alice_ReceiveResult<S> {
+export interface DemoV2Alice_ReceiveResult<out S> {
   readonly $state: 'Demo v2 Alice step 4 of 4: receive result';
   readonly $session: S;
   /** Waits for `result` from Bob; the payload matched its schema and is to be unwrapped. */
@@ -225,7 +225,7 @@ export interface DemoV2Alice_ReceiveResult<S> {
  * Demo v2 · Alice (initiator) · end (after step 4): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface DemoV2Alice_End<S> {
+export interface DemoV2Alice_End<out S> {
   readonly $state: 'Demo v2 Alice end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -241,7 +241,7 @@ export type DemoV2Alice_Handler<R> = <S>(s: DemoV2Alice_SendAmount<S>, ctx: Flow
  * Demo v2 · Bob (responder) · step 1 of 4: receive `amount` from Alice.
  * Then: step 2 of 4, send `greeting`.
  */
-export interface DemoV2Bob_ReceiveAmount<S> {
+export interface DemoV2Bob_ReceiveAmount<out S> {
   readonly $state: 'Demo v2 Bob step 1 of 4: receive amount';
   readonly $session: S;
   /** Waits for `amount` from Alice; the payload matched its schema and is to be unwrapped. */
@@ -252,7 +252,7 @@ export interface DemoV2Bob_ReceiveAmount<S> {
  * Demo v2 · Bob (responder) · step 2 of 4: send `greeting` to Alice.
  * Then: step 3 of 4, receive `reply` from Alice.
  */
-export interface DemoV2Bob_SendGreeting<S> {
+export interface DemoV2Bob_SendGreeting<out S> {
   readonly $state: 'Demo v2 Bob step 2 of 4: send greeting';
   readonly $session: S;
   /** Sends `greeting` to Alice; resolves once it is durably queued. */
@@ -263,7 +263,7 @@ export interface DemoV2Bob_SendGreeting<S> {
  * Demo v2 · Bob (responder) · step 3 of 4: receive `reply` from Alice.
  * Then: step 4 of 4, send `result`.
  */
-export interface DemoV2Bob_ReceiveReply<S> {
+export interface DemoV2Bob_ReceiveReply<out S> {
   readonly $state: 'Demo v2 Bob step 3 of 4: receive reply';
   readonly $session: S;
   /** Waits for `reply` from Alice; the payload matched its schema and is to be unwrapped. */
@@ -274,7 +274,7 @@ export interface DemoV2Bob_ReceiveReply<S> {
  * Demo v2 · Bob (responder) · step 4 of 4: send `result` to Alice.
  * Then: the end (return s.end(result)).
  */
-export interface DemoV2Bob_SendResult<S> {
+export interface DemoV2Bob_SendResult<out S> {
   readonly $state: 'Demo v2 Bob step 4 of 4: send result';
   readonly $session: S;
   /** Sends `result` to Alice; resolves once it is durably queued. */
@@ -285,7 +285,7 @@ export interface DemoV2Bob_SendResult<S> {
  * Demo v2 · Bob (responder) · end (after step 4): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface DemoV2Bob_End<S> {
+export interface DemoV2Bob_End<out S> {
   readonly $state: 'Demo v2 Bob end';
   readonly $session: S;
   /** Finishes the handler with no result. */

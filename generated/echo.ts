@@ -3,14 +3,14 @@ import { EchoV1 } from '../protocols/echo.protocol.js';
 import { type FlowContext, type HandlerResult, type MessageTag, type OnlyVersions, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, protocolFamily } from '../runtime/protocol/index.js';
 
 /** Proof that Caller reached the end of a session of Echo: only an End state's `end()` produces it, for that state's session `S`. */
-export interface EchoCaller_Completion<S, R> {
+export interface EchoCaller_Completion<out S, out R> {
   readonly $completion: 'Echo Caller';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Echoer reached the end of a session of Echo: only an End state's `end()` produces it, for that state's session `S`. */
-export interface EchoEchoer_Completion<S, R> {
+export interface EchoEchoer_Completion<out S, out R> {
   readonly $completion: 'Echo Echoer';
   readonly $session: S;
   readonly result: R;
@@ -22,13 +22,13 @@ export type EchoV1_Echo = { readonly round: number; readonly text: string } & Me
 export type EchoV1_Ping = { readonly round: number; readonly text: string } & MessageTag<'Echo v1 ping'>;
 
 /** The branches of `next` and the state each leads to. */
-export interface EchoV1Caller_ChooseNext_Branches<S> {
+export interface EchoV1Caller_ChooseNext_Branches<out S> {
   readonly done: EchoV1Caller_End<S>;
   readonly ping: EchoV1Caller_SendPing<S>;
 }
 
 /** Echo v1 · Caller (initiator) · step 1 of 3: choose a branch of `next` (done | ping); Echoer follows it. */
-export interface EchoV1Caller_ChooseNext<S> {
+export interface EchoV1Caller_ChooseNext<out S> {
   readonly $state: 'Echo v1 Caller step 1 of 3: choose next';
   readonly $session: S;
   /** Tells Echoer which branch of `next` this flow takes. */
@@ -39,7 +39,7 @@ export interface EchoV1Caller_ChooseNext<S> {
  * Echo v1 · Caller (initiator) · step 2 of 3: send `ping` to Echoer.
  * Then: step 3 of 3, receive `echo` from Echoer.
  */
-export interface EchoV1Caller_SendPing<S> {
+export interface EchoV1Caller_SendPing<out S> {
   readonly $state: 'Echo v1 Caller step 2 of 3: send ping';
   readonly $session: S;
   /** Sends `ping` to Echoer; resolves once it is durably queued. */
@@ -50,7 +50,7 @@ export interface EchoV1Caller_SendPing<S> {
  * Echo v1 · Caller (initiator) · step 3 of 3: receive `echo` from Echoer.
  * Then: step 1 of 3, choose at `next`.
  */
-export interface EchoV1Caller_ReceiveEcho<S> {
+export interface EchoV1Caller_ReceiveEcho<out S> {
   readonly $state: 'Echo v1 Caller step 3 of 3: receive echo';
   readonly $session: S;
   /** Waits for `echo` from Echoer; the payload matched its schema and is to be unwrapped. */
@@ -61,7 +61,7 @@ export interface EchoV1Caller_ReceiveEcho<S> {
  * Echo v1 · Caller (initiator) · end (after step 3): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface EchoV1Caller_End<S> {
+export interface EchoV1Caller_End<out S> {
   readonly $state: 'Echo v1 Caller end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -77,13 +77,13 @@ export type EchoV1Echoer_OfferNext_Branch<S> = { readonly branch: 'done'; readon
     | { readonly branch: 'ping'; readonly next: EchoV1Echoer_ReceivePing<S> };
 
 /** One handler per branch of `next`; every branch must be handled, each may return its own type. */
-export interface EchoV1Echoer_OfferNext_Handlers<S> {
+export interface EchoV1Echoer_OfferNext_Handlers<in S> {
   readonly done: (s: EchoV1Echoer_End<S>) => unknown;
   readonly ping: (s: EchoV1Echoer_ReceivePing<S>) => unknown;
 }
 
 /** Echo v1 · Echoer (responder) · step 1 of 3: wait for Caller's choice at `next` (done | ping). */
-export interface EchoV1Echoer_OfferNext<S> {
+export interface EchoV1Echoer_OfferNext<out S> {
   readonly $state: 'Echo v1 Echoer step 1 of 3: offer next';
   readonly $session: S;
   /** Resolves with the branch Caller chose and its state. */
@@ -96,7 +96,7 @@ export interface EchoV1Echoer_OfferNext<S> {
  * Echo v1 · Echoer (responder) · step 2 of 3: receive `ping` from Caller.
  * Then: step 3 of 3, send `echo`.
  */
-export interface EchoV1Echoer_ReceivePing<S> {
+export interface EchoV1Echoer_ReceivePing<out S> {
   readonly $state: 'Echo v1 Echoer step 2 of 3: receive ping';
   readonly $session: S;
   /** Waits for `ping` from Caller; the payload matched its schema and is to be unwrapped. */
@@ -107,7 +107,7 @@ export interface EchoV1Echoer_ReceivePing<S> {
  * Echo v1 · Echoer (responder) · step 3 of 3: send `echo` to Caller.
  * Then: step 1 of 3, Caller chooses at `next`.
  */
-export interface EchoV1Echoer_SendEcho<S> {
+export interface EchoV1Echoer_SendEcho<out S> {
   readonly $state: 'Echo v1 Echoer step 3 of 3: send echo';
   readonly $session: S;
   /** Sends `echo` to Caller; resolves once it is durably queued. */
@@ -118,7 +118,7 @@ export interface EchoV1Echoer_SendEcho<S> {
  * Echo v1 · Echoer (responder) · end (after step 3): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface EchoV1Echoer_End<S> {
+export interface EchoV1Echoer_End<out S> {
   readonly $state: 'Echo v1 Echoer end';
   readonly $session: S;
   /** Finishes the handler with no result. */

@@ -3,14 +3,14 @@ import { IssueRequestV1 } from '../protocols/issue-request.protocol.js';
 import { type FlowContext, type HandlerResult, type MessageTag, type OnlyVersions, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, protocolFamily } from '../runtime/protocol/index.js';
 
 /** Proof that Requester reached the end of a session of IssueRequest: only an End state's `end()` produces it, for that state's session `S`. */
-export interface IssueRequestRequester_Completion<S, R> {
+export interface IssueRequestRequester_Completion<out S, out R> {
   readonly $completion: 'IssueRequest Requester';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Issuer reached the end of a session of IssueRequest: only an End state's `end()` produces it, for that state's session `S`. */
-export interface IssueRequestIssuer_Completion<S, R> {
+export interface IssueRequestIssuer_Completion<out S, out R> {
   readonly $completion: 'IssueRequest Issuer';
   readonly $session: S;
   readonly result: R;
@@ -41,7 +41,7 @@ export type IssueRequestV1_Request = {
  * IssueRequest v1 · Requester (initiator) · step 1 of 5: send `request` to Issuer.
  * Then: step 2 of 5, Issuer chooses at `decision`.
  */
-export interface IssueRequestV1Requester_SendRequest<S> {
+export interface IssueRequestV1Requester_SendRequest<out S> {
   readonly $state: 'IssueRequest v1 Requester step 1 of 5: send request';
   readonly $session: S;
   /** Sends `request` to Issuer; resolves once it is durably queued. */
@@ -53,13 +53,13 @@ export type IssueRequestV1Requester_OfferDecision_Branch<S> = { readonly branch:
     | { readonly branch: 'issue'; readonly next: IssueRequestV1Requester_ReceiveIssuance<S> };
 
 /** One handler per branch of `decision`; every branch must be handled, each may return its own type. */
-export interface IssueRequestV1Requester_OfferDecision_Handlers<S> {
+export interface IssueRequestV1Requester_OfferDecision_Handlers<in S> {
   readonly decline: (s: IssueRequestV1Requester_ReceiveDeclineReason<S>) => unknown;
   readonly issue: (s: IssueRequestV1Requester_ReceiveIssuance<S>) => unknown;
 }
 
 /** IssueRequest v1 · Requester (initiator) · step 2 of 5: wait for Issuer's choice at `decision` (decline | issue). */
-export interface IssueRequestV1Requester_OfferDecision<S> {
+export interface IssueRequestV1Requester_OfferDecision<out S> {
   readonly $state: 'IssueRequest v1 Requester step 2 of 5: offer decision';
   readonly $session: S;
   /** Resolves with the branch Issuer chose and its state. */
@@ -72,7 +72,7 @@ export interface IssueRequestV1Requester_OfferDecision<S> {
  * IssueRequest v1 · Requester (initiator) · step 3 of 5: receive `issuance` from Issuer.
  * Then: step 4 of 5, send `receipt`.
  */
-export interface IssueRequestV1Requester_ReceiveIssuance<S> {
+export interface IssueRequestV1Requester_ReceiveIssuance<out S> {
   readonly $state: 'IssueRequest v1 Requester step 3 of 5: receive issuance';
   readonly $session: S;
   /** Waits for `issuance` from Issuer; the payload matched its schema and is to be unwrapped. */
@@ -83,7 +83,7 @@ export interface IssueRequestV1Requester_ReceiveIssuance<S> {
  * IssueRequest v1 · Requester (initiator) · step 4 of 5: send `receipt` to Issuer.
  * Then: the end (return s.end(result)).
  */
-export interface IssueRequestV1Requester_SendReceipt<S> {
+export interface IssueRequestV1Requester_SendReceipt<out S> {
   readonly $state: 'IssueRequest v1 Requester step 4 of 5: send receipt';
   readonly $session: S;
   /** Sends `receipt` to Issuer; resolves once it is durably queued. */
@@ -94,7 +94,7 @@ export interface IssueRequestV1Requester_SendReceipt<S> {
  * IssueRequest v1 · Requester (initiator) · step 5 of 5: receive `declineReason` from Issuer.
  * Then: the end (return s.end(result)).
  */
-export interface IssueRequestV1Requester_ReceiveDeclineReason<S> {
+export interface IssueRequestV1Requester_ReceiveDeclineReason<out S> {
   readonly $state: 'IssueRequest v1 Requester step 5 of 5: receive declineReason';
   readonly $session: S;
   /** Waits for `declineReason` from Issuer; the payload matched its schema and is to be unwrapped. */
@@ -105,7 +105,7 @@ export interface IssueRequestV1Requester_ReceiveDeclineReason<S> {
  * IssueRequest v1 · Requester (initiator) · end (after step 5): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface IssueRequestV1Requester_End<S> {
+export interface IssueRequestV1Requester_End<out S> {
   readonly $state: 'IssueRequest v1 Requester end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -121,7 +121,7 @@ export type IssueRequestV1Requester_Handler<R> = <S>(s: IssueRequestV1Requester_
  * IssueRequest v1 · Issuer (responder) · step 1 of 5: receive `request` from Requester.
  * Then: step 2 of 5, choose at `decision`.
  */
-export interface IssueRequestV1Issuer_ReceiveRequest<S> {
+export interface IssueRequestV1Issuer_ReceiveRequest<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 1 of 5: receive request';
   readonly $session: S;
   /** Waits for `request` from Requester; the payload matched its schema and is to be unwrapped. */
@@ -129,13 +129,13 @@ export interface IssueRequestV1Issuer_ReceiveRequest<S> {
 }
 
 /** The branches of `decision` and the state each leads to. */
-export interface IssueRequestV1Issuer_ChooseDecision_Branches<S> {
+export interface IssueRequestV1Issuer_ChooseDecision_Branches<out S> {
   readonly decline: IssueRequestV1Issuer_SendDeclineReason<S>;
   readonly issue: IssueRequestV1Issuer_SendIssuance<S>;
 }
 
 /** IssueRequest v1 · Issuer (responder) · step 2 of 5: choose a branch of `decision` (decline | issue); Requester follows it. */
-export interface IssueRequestV1Issuer_ChooseDecision<S> {
+export interface IssueRequestV1Issuer_ChooseDecision<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 2 of 5: choose decision';
   readonly $session: S;
   /** Tells Requester which branch of `decision` this flow takes. */
@@ -146,7 +146,7 @@ export interface IssueRequestV1Issuer_ChooseDecision<S> {
  * IssueRequest v1 · Issuer (responder) · step 3 of 5: send `issuance` to Requester.
  * Then: step 4 of 5, receive `receipt` from Requester.
  */
-export interface IssueRequestV1Issuer_SendIssuance<S> {
+export interface IssueRequestV1Issuer_SendIssuance<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 3 of 5: send issuance';
   readonly $session: S;
   /** Sends `issuance` to Requester; resolves once it is durably queued. */
@@ -157,7 +157,7 @@ export interface IssueRequestV1Issuer_SendIssuance<S> {
  * IssueRequest v1 · Issuer (responder) · step 4 of 5: receive `receipt` from Requester.
  * Then: the end (return s.end(result)).
  */
-export interface IssueRequestV1Issuer_ReceiveReceipt<S> {
+export interface IssueRequestV1Issuer_ReceiveReceipt<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 4 of 5: receive receipt';
   readonly $session: S;
   /** Waits for `receipt` from Requester; the payload matched its schema and is to be unwrapped. */
@@ -168,7 +168,7 @@ export interface IssueRequestV1Issuer_ReceiveReceipt<S> {
  * IssueRequest v1 · Issuer (responder) · step 5 of 5: send `declineReason` to Requester.
  * Then: the end (return s.end(result)).
  */
-export interface IssueRequestV1Issuer_SendDeclineReason<S> {
+export interface IssueRequestV1Issuer_SendDeclineReason<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 5 of 5: send declineReason';
   readonly $session: S;
   /** Sends `declineReason` to Requester; resolves once it is durably queued. */
@@ -179,7 +179,7 @@ export interface IssueRequestV1Issuer_SendDeclineReason<S> {
  * IssueRequest v1 · Issuer (responder) · end (after step 5): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface IssueRequestV1Issuer_End<S> {
+export interface IssueRequestV1Issuer_End<out S> {
   readonly $state: 'IssueRequest v1 Issuer end';
   readonly $session: S;
   /** Finishes the handler with no result. */

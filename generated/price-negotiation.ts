@@ -3,14 +3,14 @@ import { PriceNegotiationV1 } from '../protocols/price-negotiation.protocol.js';
 import { type FlowContext, type HandlerResult, type MessageTag, type OnlyVersions, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, protocolFamily } from '../runtime/protocol/index.js';
 
 /** Proof that Buyer reached the end of a session of PriceNegotiation: only an End state's `end()` produces it, for that state's session `S`. */
-export interface PriceNegotiationBuyer_Completion<S, R> {
+export interface PriceNegotiationBuyer_Completion<out S, out R> {
   readonly $completion: 'PriceNegotiation Buyer';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Seller reached the end of a session of PriceNegotiation: only an End state's `end()` produces it, for that state's session `S`. */
-export interface PriceNegotiationSeller_Completion<S, R> {
+export interface PriceNegotiationSeller_Completion<out S, out R> {
   readonly $completion: 'PriceNegotiation Seller';
   readonly $session: S;
   readonly result: R;
@@ -40,7 +40,7 @@ export type PriceNegotiationV1_WalkAwayReason = { readonly reason: string } & Me
  * PriceNegotiation v1 · Buyer (initiator) · step 1 of 7: send `openingBid` to Seller.
  * Then: step 2 of 7, Seller chooses at `response`.
  */
-export interface PriceNegotiationV1Buyer_SendOpeningBid<S> {
+export interface PriceNegotiationV1Buyer_SendOpeningBid<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 1 of 7: send openingBid';
   readonly $session: S;
   /** Sends `openingBid` to Seller; resolves once it is durably queued. */
@@ -52,13 +52,13 @@ export type PriceNegotiationV1Buyer_OfferResponse_Branch<S> = { readonly branch:
     | { readonly branch: 'counter'; readonly next: PriceNegotiationV1Buyer_ReceiveCounterOffer<S> };
 
 /** One handler per branch of `response`; every branch must be handled, each may return its own type. */
-export interface PriceNegotiationV1Buyer_OfferResponse_Handlers<S> {
+export interface PriceNegotiationV1Buyer_OfferResponse_Handlers<in S> {
   readonly accept: (s: PriceNegotiationV1Buyer_ReceiveAgreedPrice<S>) => unknown;
   readonly counter: (s: PriceNegotiationV1Buyer_ReceiveCounterOffer<S>) => unknown;
 }
 
 /** PriceNegotiation v1 · Buyer (initiator) · step 2 of 7: wait for Seller's choice at `response` (accept | counter). */
-export interface PriceNegotiationV1Buyer_OfferResponse<S> {
+export interface PriceNegotiationV1Buyer_OfferResponse<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 2 of 7: offer response';
   readonly $session: S;
   /** Resolves with the branch Seller chose and its state. */
@@ -71,7 +71,7 @@ export interface PriceNegotiationV1Buyer_OfferResponse<S> {
  * PriceNegotiation v1 · Buyer (initiator) · step 3 of 7: receive `agreedPrice` from Seller.
  * Then: the end (return s.end(result)).
  */
-export interface PriceNegotiationV1Buyer_ReceiveAgreedPrice<S> {
+export interface PriceNegotiationV1Buyer_ReceiveAgreedPrice<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 3 of 7: receive agreedPrice';
   readonly $session: S;
   /** Waits for `agreedPrice` from Seller; the payload matched its schema and is to be unwrapped. */
@@ -82,7 +82,7 @@ export interface PriceNegotiationV1Buyer_ReceiveAgreedPrice<S> {
  * PriceNegotiation v1 · Buyer (initiator) · step 4 of 7: receive `counterOffer` from Seller.
  * Then: step 5 of 7, choose at `reaction`.
  */
-export interface PriceNegotiationV1Buyer_ReceiveCounterOffer<S> {
+export interface PriceNegotiationV1Buyer_ReceiveCounterOffer<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 4 of 7: receive counterOffer';
   readonly $session: S;
   /** Waits for `counterOffer` from Seller; the payload matched its schema and is to be unwrapped. */
@@ -90,13 +90,13 @@ export interface PriceNegotiationV1Buyer_ReceiveCounterOffer<S> {
 }
 
 /** The branches of `reaction` and the state each leads to. */
-export interface PriceNegotiationV1Buyer_ChooseReaction_Branches<S> {
+export interface PriceNegotiationV1Buyer_ChooseReaction_Branches<out S> {
   readonly raise: PriceNegotiationV1Buyer_SendRaisedBid<S>;
   readonly walkAway: PriceNegotiationV1Buyer_SendWalkAwayReason<S>;
 }
 
 /** PriceNegotiation v1 · Buyer (initiator) · step 5 of 7: choose a branch of `reaction` (raise | walkAway); Seller follows it. */
-export interface PriceNegotiationV1Buyer_ChooseReaction<S> {
+export interface PriceNegotiationV1Buyer_ChooseReaction<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 5 of 7: choose reaction';
   readonly $session: S;
   /** Tells Seller which branch of `reaction` this flow takes. */
@@ -107,7 +107,7 @@ export interface PriceNegotiationV1Buyer_ChooseReaction<S> {
  * PriceNegotiation v1 · Buyer (initiator) · step 6 of 7: send `raisedBid` to Seller.
  * Then: step 2 of 7, Seller chooses at `response`.
  */
-export interface PriceNegotiationV1Buyer_SendRaisedBid<S> {
+export interface PriceNegotiationV1Buyer_SendRaisedBid<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 6 of 7: send raisedBid';
   readonly $session: S;
   /** Sends `raisedBid` to Seller; resolves once it is durably queued. */
@@ -118,7 +118,7 @@ export interface PriceNegotiationV1Buyer_SendRaisedBid<S> {
  * PriceNegotiation v1 · Buyer (initiator) · step 7 of 7: send `walkAwayReason` to Seller.
  * Then: the end (return s.end(result)).
  */
-export interface PriceNegotiationV1Buyer_SendWalkAwayReason<S> {
+export interface PriceNegotiationV1Buyer_SendWalkAwayReason<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 7 of 7: send walkAwayReason';
   readonly $session: S;
   /** Sends `walkAwayReason` to Seller; resolves once it is durably queued. */
@@ -129,7 +129,7 @@ export interface PriceNegotiationV1Buyer_SendWalkAwayReason<S> {
  * PriceNegotiation v1 · Buyer (initiator) · end (after step 7): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface PriceNegotiationV1Buyer_End<S> {
+export interface PriceNegotiationV1Buyer_End<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -145,7 +145,7 @@ export type PriceNegotiationV1Buyer_Handler<R> = <S>(s: PriceNegotiationV1Buyer_
  * PriceNegotiation v1 · Seller (responder) · step 1 of 7: receive `openingBid` from Buyer.
  * Then: step 2 of 7, choose at `response`.
  */
-export interface PriceNegotiationV1Seller_ReceiveOpeningBid<S> {
+export interface PriceNegotiationV1Seller_ReceiveOpeningBid<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 1 of 7: receive openingBid';
   readonly $session: S;
   /** Waits for `openingBid` from Buyer; the payload matched its schema and is to be unwrapped. */
@@ -153,13 +153,13 @@ export interface PriceNegotiationV1Seller_ReceiveOpeningBid<S> {
 }
 
 /** The branches of `response` and the state each leads to. */
-export interface PriceNegotiationV1Seller_ChooseResponse_Branches<S> {
+export interface PriceNegotiationV1Seller_ChooseResponse_Branches<out S> {
   readonly accept: PriceNegotiationV1Seller_SendAgreedPrice<S>;
   readonly counter: PriceNegotiationV1Seller_SendCounterOffer<S>;
 }
 
 /** PriceNegotiation v1 · Seller (responder) · step 2 of 7: choose a branch of `response` (accept | counter); Buyer follows it. */
-export interface PriceNegotiationV1Seller_ChooseResponse<S> {
+export interface PriceNegotiationV1Seller_ChooseResponse<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 2 of 7: choose response';
   readonly $session: S;
   /** Tells Buyer which branch of `response` this flow takes. */
@@ -170,7 +170,7 @@ export interface PriceNegotiationV1Seller_ChooseResponse<S> {
  * PriceNegotiation v1 · Seller (responder) · step 3 of 7: send `agreedPrice` to Buyer.
  * Then: the end (return s.end(result)).
  */
-export interface PriceNegotiationV1Seller_SendAgreedPrice<S> {
+export interface PriceNegotiationV1Seller_SendAgreedPrice<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 3 of 7: send agreedPrice';
   readonly $session: S;
   /** Sends `agreedPrice` to Buyer; resolves once it is durably queued. */
@@ -181,7 +181,7 @@ export interface PriceNegotiationV1Seller_SendAgreedPrice<S> {
  * PriceNegotiation v1 · Seller (responder) · step 4 of 7: send `counterOffer` to Buyer.
  * Then: step 5 of 7, Buyer chooses at `reaction`.
  */
-export interface PriceNegotiationV1Seller_SendCounterOffer<S> {
+export interface PriceNegotiationV1Seller_SendCounterOffer<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 4 of 7: send counterOffer';
   readonly $session: S;
   /** Sends `counterOffer` to Buyer; resolves once it is durably queued. */
@@ -193,13 +193,13 @@ export type PriceNegotiationV1Seller_OfferReaction_Branch<S> = { readonly branch
     | { readonly branch: 'walkAway'; readonly next: PriceNegotiationV1Seller_ReceiveWalkAwayReason<S> };
 
 /** One handler per branch of `reaction`; every branch must be handled, each may return its own type. */
-export interface PriceNegotiationV1Seller_OfferReaction_Handlers<S> {
+export interface PriceNegotiationV1Seller_OfferReaction_Handlers<in S> {
   readonly raise: (s: PriceNegotiationV1Seller_ReceiveRaisedBid<S>) => unknown;
   readonly walkAway: (s: PriceNegotiationV1Seller_ReceiveWalkAwayReason<S>) => unknown;
 }
 
 /** PriceNegotiation v1 · Seller (responder) · step 5 of 7: wait for Buyer's choice at `reaction` (raise | walkAway). */
-export interface PriceNegotiationV1Seller_OfferReaction<S> {
+export interface PriceNegotiationV1Seller_OfferReaction<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 5 of 7: offer reaction';
   readonly $session: S;
   /** Resolves with the branch Buyer chose and its state. */
@@ -212,7 +212,7 @@ export interface PriceNegotiationV1Seller_OfferReaction<S> {
  * PriceNegotiation v1 · Seller (responder) · step 6 of 7: receive `raisedBid` from Buyer.
  * Then: step 2 of 7, choose at `response`.
  */
-export interface PriceNegotiationV1Seller_ReceiveRaisedBid<S> {
+export interface PriceNegotiationV1Seller_ReceiveRaisedBid<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 6 of 7: receive raisedBid';
   readonly $session: S;
   /** Waits for `raisedBid` from Buyer; the payload matched its schema and is to be unwrapped. */
@@ -223,7 +223,7 @@ export interface PriceNegotiationV1Seller_ReceiveRaisedBid<S> {
  * PriceNegotiation v1 · Seller (responder) · step 7 of 7: receive `walkAwayReason` from Buyer.
  * Then: the end (return s.end(result)).
  */
-export interface PriceNegotiationV1Seller_ReceiveWalkAwayReason<S> {
+export interface PriceNegotiationV1Seller_ReceiveWalkAwayReason<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 7 of 7: receive walkAwayReason';
   readonly $session: S;
   /** Waits for `walkAwayReason` from Buyer; the payload matched its schema and is to be unwrapped. */
@@ -234,7 +234,7 @@ export interface PriceNegotiationV1Seller_ReceiveWalkAwayReason<S> {
  * PriceNegotiation v1 · Seller (responder) · end (after step 7): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface PriceNegotiationV1Seller_End<S> {
+export interface PriceNegotiationV1Seller_End<out S> {
   readonly $state: 'PriceNegotiation v1 Seller end';
   readonly $session: S;
   /** Finishes the handler with no result. */

@@ -4,14 +4,14 @@ import { type DeclaredError, type FlowContext, type HandlerResult, type Inlined,
 import { type CollectSignaturesV1Collector_Handler, type CollectSignaturesV1Signer_Handler, CollectSignaturesV1Spec } from './collect-signatures.js';
 
 /** Proof that Seller reached the end of a session of TwoPartyTrade: only an End state's `end()` produces it, for that state's session `S`. */
-export interface TwoPartyTradeSeller_Completion<S, R> {
+export interface TwoPartyTradeSeller_Completion<out S, out R> {
   readonly $completion: 'TwoPartyTrade Seller';
   readonly $session: S;
   readonly result: R;
 }
 
 /** Proof that Buyer reached the end of a session of TwoPartyTrade: only an End state's `end()` produces it, for that state's session `S`. */
-export interface TwoPartyTradeBuyer_Completion<S, R> {
+export interface TwoPartyTradeBuyer_Completion<out S, out R> {
   readonly $completion: 'TwoPartyTrade Buyer';
   readonly $session: S;
   readonly result: R;
@@ -57,7 +57,7 @@ export type TwoPartyTradeV1_UnacceptablePriceError = {
  * TwoPartyTrade v1 · Seller (initiator) · step 1 of 3: send `tradeInfo` to Buyer.
  * Then: step 2 of 3, inline CollectSignatures v1.
  */
-export interface TwoPartyTradeV1Seller_SendTradeInfo<S> {
+export interface TwoPartyTradeV1Seller_SendTradeInfo<out S> {
   readonly $state: 'TwoPartyTrade v1 Seller step 1 of 3: send tradeInfo';
   readonly $session: S;
   /** Sends `tradeInfo` to Buyer; resolves once it is durably queued. */
@@ -68,7 +68,7 @@ export interface TwoPartyTradeV1Seller_SendTradeInfo<S> {
  * TwoPartyTrade v1 · Seller (initiator) · step 2 of 3: run the inlined CollectSignatures v1 as its Signer, on this session.
  * Then: step 3 of 3, receive `finalTransaction` from Buyer.
  */
-export interface TwoPartyTradeV1Seller_InlineSignatures<S> {
+export interface TwoPartyTradeV1Seller_InlineSignatures<out S> {
   readonly $state: 'TwoPartyTrade v1 Seller step 2 of 3: inline signatures';
   readonly $session: S;
   /** Runs an implementation of CollectSignatures v1 (Signer) and continues with this protocol. */
@@ -79,7 +79,7 @@ export interface TwoPartyTradeV1Seller_InlineSignatures<S> {
  * TwoPartyTrade v1 · Seller (initiator) · step 3 of 3: receive `finalTransaction` from Buyer.
  * Then: the end (return s.end(result)).
  */
-export interface TwoPartyTradeV1Seller_ReceiveFinalTransaction<S> {
+export interface TwoPartyTradeV1Seller_ReceiveFinalTransaction<out S> {
   readonly $state: 'TwoPartyTrade v1 Seller step 3 of 3: receive finalTransaction';
   readonly $session: S;
   /** Waits for `finalTransaction` from Buyer; the payload matched its schema and is to be unwrapped. */
@@ -90,7 +90,7 @@ export interface TwoPartyTradeV1Seller_ReceiveFinalTransaction<S> {
  * TwoPartyTrade v1 · Seller (initiator) · end (after step 3): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface TwoPartyTradeV1Seller_End<S> {
+export interface TwoPartyTradeV1Seller_End<out S> {
   readonly $state: 'TwoPartyTrade v1 Seller end';
   readonly $session: S;
   /** Finishes the handler with no result. */
@@ -106,7 +106,7 @@ export type TwoPartyTradeV1Seller_Handler<R> = <S>(s: TwoPartyTradeV1Seller_Send
  * TwoPartyTrade v1 · Buyer (responder) · step 1 of 3: receive `tradeInfo` from Seller.
  * Then: step 2 of 3, inline CollectSignatures v1.
  */
-export interface TwoPartyTradeV1Buyer_ReceiveTradeInfo<S> {
+export interface TwoPartyTradeV1Buyer_ReceiveTradeInfo<out S> {
   readonly $state: 'TwoPartyTrade v1 Buyer step 1 of 3: receive tradeInfo';
   readonly $session: S;
   /** Waits for `tradeInfo` from Seller; the payload matched its schema and is to be unwrapped. */
@@ -117,7 +117,7 @@ export interface TwoPartyTradeV1Buyer_ReceiveTradeInfo<S> {
  * TwoPartyTrade v1 · Buyer (responder) · step 2 of 3: run the inlined CollectSignatures v1 as its Collector, on this session.
  * Then: step 3 of 3, send `finalTransaction`.
  */
-export interface TwoPartyTradeV1Buyer_InlineSignatures<S> {
+export interface TwoPartyTradeV1Buyer_InlineSignatures<out S> {
   readonly $state: 'TwoPartyTrade v1 Buyer step 2 of 3: inline signatures';
   readonly $session: S;
   /** Runs an implementation of CollectSignatures v1 (Collector) and continues with this protocol. */
@@ -128,7 +128,7 @@ export interface TwoPartyTradeV1Buyer_InlineSignatures<S> {
  * TwoPartyTrade v1 · Buyer (responder) · step 3 of 3: send `finalTransaction` to Seller.
  * Then: the end (return s.end(result)).
  */
-export interface TwoPartyTradeV1Buyer_SendFinalTransaction<S> {
+export interface TwoPartyTradeV1Buyer_SendFinalTransaction<out S> {
   readonly $state: 'TwoPartyTrade v1 Buyer step 3 of 3: send finalTransaction';
   readonly $session: S;
   /** Sends `finalTransaction` to Seller; resolves once it is durably queued. */
@@ -139,7 +139,7 @@ export interface TwoPartyTradeV1Buyer_SendFinalTransaction<S> {
  * TwoPartyTrade v1 · Buyer (responder) · end (after step 3): the protocol is complete.
  * Return `s.end(result)` from the handler.
  */
-export interface TwoPartyTradeV1Buyer_End<S> {
+export interface TwoPartyTradeV1Buyer_End<out S> {
   readonly $state: 'TwoPartyTrade v1 Buyer end';
   readonly $session: S;
   /** Finishes the handler with no result. */

@@ -6,7 +6,7 @@
 import type { StatementStructures } from 'ts-morph'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
 import { completionTypeName, handlerTypeName, stateTypeName } from './names.js'
-import { StructureKind } from './ts-morph-runtime.js'
+import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
 /**
  * The completion interface of `role` in every version of the family: branded by protocol and role, and
@@ -18,7 +18,10 @@ export function completionType(family: FamilyModel, role: string): StatementStru
     kind: StructureKind.Interface,
     name: completionTypeName(name, role),
     isExported: true,
-    typeParameters: ['S', 'R'],
+    typeParameters: [
+      { name: 'S', variance: TypeParameterVariance.Out },
+      { name: 'R', variance: TypeParameterVariance.Out },
+    ],
     docs: [`Proof that ${role} reached the end of a session of ${name}: only an End state's \`end()\` produces it, for that state's session \`S\`.`],
     properties: [
       { name: '$completion', isReadonly: true, type: `'${name} ${role}'` },

@@ -17,7 +17,7 @@ import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
 import { completionTypeName, handlerTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
-import { StructureKind } from './ts-morph-runtime.js'
+import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
 /** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
 export function stateInterfaces(
@@ -47,7 +47,7 @@ export function stateInterfaces(
     kind: StructureKind.Interface,
     name: typeName,
     isExported: true,
-    typeParameters: ['S'],
+    typeParameters: [sessionOut],
     docs: [docs.join('\n')],
     properties: brands,
     methods,
@@ -107,7 +107,7 @@ export function stateInterfaces(
           kind: StructureKind.Interface,
           name: `${typeName}_Branches`,
           isExported: true,
-          typeParameters: ['S'],
+          typeParameters: [sessionOut],
           docs: [`The branches of \`${entry.label}\` and the state each leads to.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: stateOf(entry.branches[b]!) })),
         },
@@ -142,7 +142,7 @@ export function stateInterfaces(
           kind: StructureKind.Interface,
           name: handlersType,
           isExported: true,
-          typeParameters: ['S'],
+          typeParameters: [{ name: 'S', variance: TypeParameterVariance.In }],
           docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled, each may return its own type.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => unknown` })),
         },
@@ -186,6 +186,13 @@ export function stateInterfaces(
     })
     .exhaustive()
 }
+
+/**
+ * The session parameter of a state, declared covariant (`out S`): TypeScript then takes the variance as given
+ * instead of measuring it through every state the state leads to, which overflows its stack for protocols of
+ * a few hundred steps.
+ */
+const sessionOut = { name: 'S', variance: TypeParameterVariance.Out }
 
 /** The type a sender gives to `send()` for message `label`. */
 function sendParameterType(protocol: string, version: number, label: string): string {
