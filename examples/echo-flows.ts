@@ -1,5 +1,5 @@
 /** Both roles of Echo: the caller pings for a number of rounds and checks every echo; the echoer answers. */
-import { Echo, type EchoV1Caller_ChooseNext } from '../generated/echo.js'
+import { Echo } from '../generated/echo.js'
 import type { FlowContext } from '../runtime/index.js'
 
 export interface EchoSummary {
@@ -12,7 +12,8 @@ export interface EchoSummary {
 export function pingPong(ctx: FlowContext, peer: string, rounds: number, tag = 'ping'): Promise<EchoSummary> {
   return Echo.initiate(ctx, peer, {
     v1: async (s) => {
-      let state: EchoV1Caller_ChooseNext = s
+      // The loop's state: the choice every round comes back to (the first state is that choice too).
+      let state = s
       let last: string | null = null
       for (let round = 0; round < rounds; round++) {
         const text = `${tag}-${round}`

@@ -1,5 +1,5 @@
 /** Both roles of PriceNegotiation, a protocol with a loop of counter-offers. */
-import { PriceNegotiation, type PriceNegotiationV1Buyer_OfferResponse } from '../generated/price-negotiation.js'
+import { PriceNegotiation } from '../generated/price-negotiation.js'
 import type { FlowContext } from '../runtime/index.js'
 
 export type NegotiationOutcome = { readonly agreed: number } | { readonly walkedAway: string }
@@ -9,7 +9,7 @@ export function negotiate(ctx: FlowContext, seller: string, opening: number, ste
   return PriceNegotiation.initiate(ctx, seller, {
     v1: async (s) => {
       let bid = opening
-      let round: PriceNegotiationV1Buyer_OfferResponse = await s.send({ price: { quantity: bid, currency: 'GBP' } })
+      let round = await s.send({ price: { quantity: bid, currency: 'GBP' } })
       for (;;) {
         const response = await round.offer()
         if (response.branch === 'accept') {

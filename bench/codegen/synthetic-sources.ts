@@ -157,6 +157,21 @@ export interface ImplementationOptions {
   readonly annotateReturns?: boolean
 }
 
+/** The generated name of `role`'s first state, e.g. `Synth001V1Client_SendM1`. */
+function startState(protocol: SyntheticProtocol, role: Role): string {
+  const first = protocol.steps[0]!
+  const own = role === initiator
+  const action =
+    first.kind === 'send' || first.kind === 'receive'
+      ? (first.kind === 'send') === own
+        ? 'Send'
+        : 'Receive'
+      : (first.kind === 'choose') === own
+        ? 'Choose'
+        : 'Offer'
+  return `${protocol.name}V1${role}_${action}${first.label[0]!.toUpperCase()}${first.label.slice(1)}`
+}
+
 /** One module implementing both roles against the generated stubs, states inferred step by step. */
 export function implementationSource(protocol: SyntheticProtocol, options: ImplementationOptions = {}): string {
   const body = (role: Role): string[] => {
@@ -167,23 +182,27 @@ export function implementationSource(protocol: SyntheticProtocol, options: Imple
     lines.push(`return s${protocol.steps.length}.end(total)`)
     return lines.map((l) => `      ${l}`)
   }
-  const completion = (role: Role): string => `${protocol.name}V1${role}_Completion`
-  const returns = (role: Role): string => (options.annotateReturns ? `: Promise<${completion(role)}<number>>` : '')
-  const typeImports = options.annotateReturns ? `, type ${completion(initiator)}, type ${completion(responder)}` : ''
+  const completion = (role: Role): string => `${protocol.name}${role}_Completion`
+  // Annotated, the handler names its session parameter: `async <S>(s0: <first state><S>): Promise<<completion><S, number>>`.
+  const params = (role: Role): string =>
+    options.annotateReturns ? `<S>(s0: ${startState(protocol, role)}<S>): Promise<${completion(role)}<S, number>>` : '(s0)'
+  const typeImports = options.annotateReturns
+    ? ([initiator, responder] as const).map((role: Role) => `, type ${completion(role)}, type ${startState(protocol, role)}`).join('')
+    : ''
   return [
     `import type { FlowContext } from '../runtime/index.js'`,
     `import { ${protocol.name}${typeImports} } from '../generated/${protocol.stem}.js'`,
     '',
     `export function run${initiator}(ctx: FlowContext): Promise<number> {`,
     `  return ${protocol.name}.initiate(ctx, '${responder}', {`,
-    `    v1: async (s0)${returns(initiator)} => {`,
+    `    v1: async ${params(initiator)} => {`,
     ...body(initiator),
     '    },',
     '  })',
     '}',
     '',
     `export const ${protocol.name[0]!.toLowerCase()}${protocol.name.slice(1)}${responder} = ${protocol.name}.responder({`,
-    `  v1: async (s0)${returns(responder)} => {`,
+    `  v1: async ${params(responder)} => {`,
     ...body(responder).map((l) => l.slice(2)),
     '  },',
     '})',

@@ -8,7 +8,7 @@ import type { StatementStructures } from 'ts-morph'
 import type { FamilyModel, FileModel, ProjectModel, VersionModel } from '../protocol-model.js'
 import type { EmitOptions } from './emit-options.js'
 import { familyObject } from './family-object.js'
-import { completionAndHandlerTypes } from './handler-types.js'
+import { completionType, handlerType } from './handler-types.js'
 import { ImportSet } from './import-set.js'
 import { messageAndErrorTypes } from './message-types.js'
 import { moduleSpecifier } from './module-specifier.js'
@@ -30,7 +30,7 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
   imports.add(options.runtimeImport, ['MessageTag'], false, true)
   imports.add(
     options.runtimeImport,
-    ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'protocolState', 'protocolCompletion'],
+    ['FlowContext', 'ProtocolFamily', 'ResponderRegistration', 'StateTable', 'VersionSpec', 'HandlerResult', 'OnlyVersions'],
     false,
     true,
   )
@@ -40,6 +40,7 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
       family.versions.map((v) => v.exportName),
       true,
     )
+    for (const role of [family.initiator, family.responder]) statements.push(completionType(family, role))
     for (const version of family.versions) {
       statements.push(...emitVersion(model, family, version, imports, options))
     }
@@ -61,7 +62,7 @@ function emitVersion(
   for (const role of [family.initiator, family.responder]) {
     const kind = role === family.initiator ? 'initiator' : 'responder'
     for (const entry of version.table.states) out.push(...stateInterfaces(model, family, version, role, kind, entry, imports, options))
-    out.push(...completionAndHandlerTypes(family, version, role, kind))
+    out.push(handlerType(family, version, role, kind))
   }
   out.push(versionSpec(model, family, version, imports, options))
   return out

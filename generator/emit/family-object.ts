@@ -1,14 +1,19 @@
 /**
  * The typed entry point of a protocol family: per role, an interface with one handler per declared version,
- * the `XProtocol` interface (initiate, responder, the declared errors) and the `X` object implementing it,
- * whose versions are the specs of every version, so the negotiated one picks the handler that runs.
+ * the `XProtocol` interface (initiate, responder, the declared errors, `only()`), `XOnly<V>` for the family
+ * restricted to some versions, and the `X` object implementing it, whose versions are the specs of every
+ * version, so the negotiated one picks the handler that runs.
+ *
+ * `initiate` and `responder` take the handlers object as a type parameter `H`: its result type is the union
+ * of each version's result, and a key that is not a version in play is refused even when the object is
+ * held in a variable (where TypeScript does not check excess properties).
  */
-import type { InterfaceDeclarationStructure, StatementStructures } from 'ts-morph'
+import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
 import type { FamilyModel } from '../protocol-model.js'
-import { compare } from '../protocol-model.js'
 import type { EmitOptions } from './emit-options.js'
+import { familyErrorsType, versionErrorTypes } from './error-objects.js'
 import type { ImportSet } from './import-set.js'
-import { errorTypeName, handlerTypeName, specName } from './names.js'
+import { handlerTypeName, specName, versionErrorsName } from './names.js'
 import { StructureKind } from './ts-morph-runtime.js'
 
 export function familyObject(family: FamilyModel, imports: ImportSet, options: EmitOptions): (string | StatementStructures)[] {
@@ -17,51 +22,81 @@ export function familyObject(family: FamilyModel, imports: ImportSet, options: E
     kind: StructureKind.Interface,
     name: `${name}${kind}Handlers`,
     isExported: true,
-    typeParameters: ['R'],
+    typeParameters: [{ name: 'R', default: 'unknown' }],
     docs: [`One ${role} handler per declared version of ${name}; the negotiated version picks which runs.`],
     properties: versions.map((v) => ({ name: `v${v.definition.version}`, isReadonly: true, type: `${handlerTypeName(name, v.definition.version, role)}<R>` })),
   })
-  const errorNames = [...new Set(versions.flatMap((v) => Object.keys(v.ir.errors)))].sort(compare)
-  const errorsType = errorNames.length
-    ? `{\n${errorNames
-        .map((e) => {
-          const details = versions.filter((v) => e in v.ir.errors).map((v) => errorTypeName(name, v.definition.version, e))
-          return `    readonly ${e}: DeclaredError<'${e}', ${details.join(' | ')}>`
-        })
-        .join('\n')}\n  }`
-    : 'Record<string, never>'
-  if (errorNames.length) imports.add(options.runtimeImport, ['DeclaredError'], false, true)
   const versionList = versions.map((v) => `v${v.definition.version}`).join(', ')
+  const allKeys = versions.map((v) => `'v${v.definition.version}'`).join(' | ')
+  // The handler and key types of the methods, for all versions (`XProtocol`) or versions `V` (`XOnly<V>`).
+  const roleMethods = (subset: boolean): OptionalKind<MethodSignatureStructure>[] => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the emitted TypeScript type is the template literal type `v${V}`
+    const keys = subset ? '`v${V}`' : allKeys
+    const handlersOf = (kind: string): string => (subset ? `Pick<${name}${kind}Handlers, ${keys}>` : `${name}${kind}Handlers`)
+    return [
+      {
+        name: 'initiate',
+        typeParameters: [{ name: 'H', constraint: handlersOf('Initiator') }],
+        parameters: [
+          { name: 'ctx', type: 'FlowContext' },
+          { name: 'counterparty', type: 'string' },
+          { name: 'handlers', type: `H & OnlyVersions<H, ${keys}, '${name}'>` },
+        ],
+        returnType: 'Promise<HandlerResult<H>>',
+        docs: [`Opens a session with \`counterparty\`, negotiates the highest common version and runs its ${initiator} handler.`],
+      },
+      {
+        name: 'responder',
+        typeParameters: [{ name: 'H', constraint: handlersOf('Responder') }],
+        parameters: [{ name: 'handlers', type: `H & OnlyVersions<H, ${keys}, '${name}'>` }],
+        returnType: 'ResponderRegistration',
+        docs: [`The ${responder} side, to register on a node; answers every version in play.`],
+      },
+      {
+        name: 'only',
+        typeParameters: [{ name: 'W', constraint: subset ? 'V' : `${name}Version` }],
+        parameters: [{ name: 'versions', type: '[W, ...W[]]', isRestParameter: true }],
+        returnType: `${name}Only<W>`,
+        docs: [`${name} restricted to some of its versions (e.g. for a build that still runs or already retired some), typed by the versions given.`],
+      },
+    ]
+  }
   return [
     handlers(initiator, 'Initiator'),
     handlers(responder, 'Responder'),
+    ...versionErrorTypes(family, imports, options),
+    {
+      kind: StructureKind.TypeAlias,
+      name: `${name}Version`,
+      isExported: true,
+      docs: [`The versions ${name} declares.`],
+      type: versions.map((v) => String(v.definition.version)).join(' | '),
+    },
     {
       kind: StructureKind.Interface,
       name: `${name}Protocol`,
       isExported: true,
-      extends: ["Omit<ProtocolFamily, 'initiate' | 'responder' | 'errors'>"],
+      extends: ["Omit<ProtocolFamily, 'initiate' | 'responder' | 'errors' | 'only'>"],
       docs: [`${name} (${versionList}): ${initiator} initiates, ${responder} responds.`],
-      methods: [
-        {
-          name: 'initiate',
-          typeParameters: ['R'],
-          parameters: [
-            { name: 'ctx', type: 'FlowContext' },
-            { name: 'counterparty', type: 'string' },
-            { name: 'handlers', type: `${name}InitiatorHandlers<R>` },
-          ],
-          returnType: 'Promise<R>',
-          docs: [`Opens a session with \`counterparty\`, negotiates the highest common version and runs its ${initiator} handler.`],
-        },
-        {
-          name: 'responder',
-          typeParameters: ['R'],
-          parameters: [{ name: 'handlers', type: `${name}ResponderHandlers<R>` }],
-          returnType: 'ResponderRegistration',
-          docs: [`The ${responder} side, to register on a node; answers every declared version.`],
-        },
+      methods: roleMethods(false),
+      properties: [
+        { name: 'errors', isReadonly: true, type: familyErrorsType(family, imports, options) },
+        ...versions.map((v) => ({
+          name: `v${v.definition.version}`,
+          isReadonly: true,
+          type: `{ readonly errors: ${versionErrorsName(name, v.definition.version)} }`,
+          docs: [`What belongs to v${v.definition.version} alone: its declared errors, for its handlers to raise.`],
+        })),
       ],
-      properties: [{ name: 'errors', isReadonly: true, type: errorsType }],
+    },
+    {
+      kind: StructureKind.Interface,
+      name: `${name}Only`,
+      isExported: true,
+      typeParameters: [{ name: 'V', constraint: `${name}Version` }],
+      extends: [`Omit<${name}Protocol, 'initiate' | 'responder' | 'only'>`],
+      docs: [`${name} restricted to versions \`V\`, as \`${name}.only(...)\` returns it: one handler per version in \`V\`, no others.`],
+      methods: roleMethods(true),
     },
     [
       `/** ${name}: typed entry points for both roles of every declared version (${versionList}). */`,

@@ -39,7 +39,27 @@ export function stateTypeName(protocol: string, version: number, role: string, e
   }
 }
 
-export const completionTypeName = (protocol: string, version: number, role: string): string => `${rolePrefix(protocol, version, role)}_Completion`
+/**
+ * The brand text of a state: protocol, version, role, step and what the role does there, e.g.
+ * `Demo v1 Alice step 1 of 4: send amount` (`step` is the state's step number as the IR words it).
+ */
+export function stateBrand(protocol: string, version: number, role: string, entry: StateEntry, step: string): string {
+  const head = `${protocol} v${version} ${role}`
+  switch (entry.op) {
+    case 'end':
+      return `${head} end`
+    case 'message':
+      return `${head} ${step}: ${entry.from === role ? 'send' : 'receive'} ${entry.label}`
+    case 'choice':
+      return `${head} ${step}: ${entry.by === role ? 'choose' : 'offer'} ${entry.label}`
+    case 'inline':
+      return `${head} ${step}: inline ${entry.label}`
+  }
+}
+
+/** One completion type per protocol and role: the session parameter, not the version, says whose proof it is. */
+export const completionTypeName = (protocol: string, role: string): string => `${protocol}${role}_Completion`
 export const handlerTypeName = (protocol: string, version: number, role: string): string => `${rolePrefix(protocol, version, role)}_Handler`
 export const tableName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Table`
 export const specName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Spec`
+export const versionErrorsName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Errors`

@@ -1,7 +1,9 @@
 /**
  * The branded interface of one state of one role: what the role may do there (send, receive, choose,
  * offer/match, inline, end) and the state each action leads to, with JSDoc saying where in the protocol
- * it is and what comes next. A choice also gets the types of its branches.
+ * it is and what comes next. A choice also gets the types of its branches. Every state takes the
+ * session's type parameter `S` and passes it on, so states and completions of one session never mix
+ * with another's.
  */
 import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
 import { match } from 'ts-pattern'
@@ -13,9 +15,9 @@ import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
 import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
-import { completionTypeName, handlerTypeName, messageTypeName, stateTypeName } from './names.js'
+import { completionTypeName, handlerTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
-import { StructureKind } from './ts-morph-runtime.js'
+import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
 /** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
 export function stateInterfaces(
@@ -33,15 +35,21 @@ export function stateInterfaces(
   const table = version.table
   const peer = role === family.initiator ? family.responder : family.initiator
   const typeName = stateTypeName(name, v, role, entry)
-  const stateOf = (id: number): string => stateTypeName(name, v, role, table.states[id]!)
+  const stateOf = (id: number): string => `${stateTypeName(name, v, role, table.states[id]!)}<S>`
   const where = `${name} v${v} · ${role} (${kind}) · ${stepNumber(table, entry.id)}`
-  const brand = { name: '[protocolState]', isReadonly: true, type: `'${name} v${v} ${role} ${entry.op === 'end' ? 'end' : `step ${entry.id + 1}`}'` }
+  // String keys, declared first: tsc compares (and prints) them before any method, so a state from another
+  // place fails naming protocol, version, role and step in its first lines.
+  const brands = [
+    { name: '$state', isReadonly: true, type: `'${stateBrand(name, v, role, entry, stepNumber(table, entry.id))}'` },
+    { name: '$session', isReadonly: true, type: 'S' },
+  ]
   const base = (docs: string[], methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure => ({
     kind: StructureKind.Interface,
     name: typeName,
     isExported: true,
+    typeParameters: [sessionOut],
     docs: [docs.join('\n')],
-    properties: [brand],
+    properties: brands,
     methods,
   })
   const then = (next: number): string => `Then: ${nextStepText(table, next, role, peer)}.`
@@ -52,12 +60,12 @@ export function stateInterfaces(
       base(
         [`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`],
         [
-          { name: 'end', returnType: `${completionTypeName(name, v, role)}<void>`, docs: ['Finishes the handler with no result.'] },
+          { name: 'end', returnType: `${completionTypeName(name, role)}<S, void>`, docs: ['Finishes the handler with no result.'] },
           {
             name: 'end',
             typeParameters: ['R'],
             parameters: [{ name: 'result', type: 'R' }],
-            returnType: `${completionTypeName(name, v, role)}<R>`,
+            returnType: `${completionTypeName(name, role)}<S, R>`,
             docs: ['Finishes the handler with `result`.'],
           },
         ],
@@ -69,7 +77,7 @@ export function stateInterfaces(
         [
           {
             name: 'send',
-            parameters: [{ name: 'payload', type: messageTypeName(name, v, entry.label) }],
+            parameters: [{ name: 'payload', type: sendParameterType(name, v, entry.label) }],
             returnType: `Promise<${stateOf(entry.next)}>`,
             docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
           },
@@ -93,12 +101,13 @@ export function stateInterfaces(
     })
     .with({ op: 'choice', by: role }, (entry) => {
       const branchNames = Object.keys(entry.branches).sort(compare)
-      const branchesType = `${typeName}_Branches`
+      const branchesType = `${typeName}_Branches<S>`
       return [
         {
           kind: StructureKind.Interface,
-          name: branchesType,
+          name: `${typeName}_Branches`,
           isExported: true,
+          typeParameters: [sessionOut],
           docs: [`The branches of \`${entry.label}\` and the state each leads to.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: stateOf(entry.branches[b]!) })),
         },
@@ -125,6 +134,7 @@ export function stateInterfaces(
           kind: StructureKind.TypeAlias,
           name: unionType,
           isExported: true,
+          typeParameters: ['S'],
           docs: [`The branch ${peer} chose at \`${entry.label}\`, with the state it leads to.`],
           type: branchNames.map((b) => `{ readonly branch: '${b}'; readonly next: ${stateOf(entry.branches[b]!)} }`).join('\n  | '),
         },
@@ -132,22 +142,21 @@ export function stateInterfaces(
           kind: StructureKind.Interface,
           name: handlersType,
           isExported: true,
-          typeParameters: ['R'],
-          docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled.`],
-          properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => R` })),
+          typeParameters: [{ name: 'S', variance: TypeParameterVariance.In }],
+          docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled, each may return its own type.`],
+          properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => unknown` })),
         },
         base(
           [`${where}: wait for ${peer}'s choice at \`${entry.label}\` (${branchNames.join(' | ')}).`],
           [
-            { name: 'offer', returnType: `Promise<${unionType}>`, docs: [`Resolves with the branch ${peer} chose and its state.`] },
+            { name: 'offer', returnType: `Promise<${unionType}<S>>`, docs: [`Resolves with the branch ${peer} chose and its state.`] },
             {
               name: 'match',
-              typeParameters: ['R'],
-              parameters: [{ name: 'handlers', type: `${handlersType}<R>` }],
-              // NoInfer: R comes from the handlers only, not from where the result is returned, so a missing
-              // branch is reported as such rather than as a mismatched handler type.
-              returnType: 'Promise<Awaited<NoInfer<R>>>',
-              docs: [`Waits for ${peer}'s choice and runs the handler of that branch.`],
+              // H is the handlers object itself, so the result is the union of what each branch returns.
+              typeParameters: [{ name: 'H', constraint: `${handlersType}<S>` }],
+              parameters: [{ name: 'handlers', type: 'H' }],
+              returnType: `Promise<Awaited<ReturnType<H[keyof ${handlersType}<S>]>>>`,
+              docs: [`Waits for ${peer}'s choice and runs the handler of that branch; resolves with what that handler returns.`],
             },
           ],
         ),
@@ -168,6 +177,7 @@ export function stateInterfaces(
               typeParameters: ['R'],
               parameters: [{ name: 'implementation', type: `${handler}<R>` }],
               returnType: `Promise<Inlined<R, ${stateOf(entry.next)}>>`,
+              // The implementation is generic in its own session parameter: each inline run is a session of its own.
               docs: [`Runs an implementation of ${entry.protocol} v${entry.version} (${subRole}) and continues with this protocol.`],
             },
           ],
@@ -175,6 +185,18 @@ export function stateInterfaces(
       ]
     })
     .exhaustive()
+}
+
+/**
+ * The session parameter of a state, declared covariant (`out S`): TypeScript then takes the variance as given
+ * instead of measuring it through every state the state leads to, which overflows its stack for protocols of
+ * a few hundred steps.
+ */
+const sessionOut = { name: 'S', variance: TypeParameterVariance.Out }
+
+/** The type a sender gives to `send()` for message `label`. */
+function sendParameterType(protocol: string, version: number, label: string): string {
+  return messageTypeName(protocol, version, label)
 }
 
 /** What `role` does at state `id`, for the "Then:" line of the state before it. */

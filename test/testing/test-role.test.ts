@@ -68,7 +68,11 @@ describe('testResponder', () => {
     await expect(testResponder(Demo, demoResponder, { version: 3, script: [] })).rejects.toThrow(
       'The test asks for Demo v3, which the protocol does not declare (it declares 1-2).',
     )
-    const v1Only = Demo.only<{ responder(h: Record<'v1', unknown>): ResponderRegistration }>(1).responder({ v1: async () => {} })
+    const v1Only = Demo.only(1).responder({
+      v1: async () => {
+        throw new Error('not run: the version check comes first')
+      },
+    })
     await expect(testResponder(Demo, v1Only, { version: 2, script: [] })).rejects.toThrow(
       'The test asks for Demo v2, but Bob runs 1 only; pick one of those versions.',
     )

@@ -1,6 +1,7 @@
 /**
  * Compile-time protocol safety: type-checks every fixture under test/types/fixtures with the repository's
- * compiler options, in one Program (one parse and bind of generated/ and runtime/ for all fixtures).
+ * compiler options, in one Program (one parse and bind of generated/ and runtime/ for all fixtures). The
+ * protocols of test/types/protocols are generated first, into test/types/fixtures/generated.
  *
  * - pass/*.ts must have no diagnostics at all.
  * - fail/*.ts declare what they expect in comments, one line per expected diagnostic:
@@ -13,6 +14,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { generateTestProtocols } from './support/test-protocols.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const fixturesDir = path.join(root, 'test/types/fixtures')
@@ -29,6 +31,14 @@ const requiredFailCases = [
   'other-version-completion',
   'other-protocol-state',
   'continue-unknown-loop',
+  'other-session-completion',
+  'other-session-state',
+  'inline-run-twice',
+  'other-version-error',
+  'other-version-error-details',
+  'only-untyped',
+  'only-type-argument',
+  'extra-version-handler',
 ]
 
 interface Expectation {
@@ -94,8 +104,10 @@ function compilerOptions(): ts.CompilerOptions {
 }
 
 let program: ts.Program
+let testModules: string[]
 
-beforeAll(() => {
+beforeAll(async () => {
+  testModules = await generateTestProtocols(root)
   program = ts.createProgram({ rootNames: [...passFixtures, ...failFixtures].map((f) => f.file), options: compilerOptions() })
 })
 
@@ -155,6 +167,14 @@ describe('compile-time protocol safety fixtures', () => {
     expect(missing, `generated modules without a pass fixture under test/types/fixtures/pass: ${missing.join(', ')}`).toEqual([])
   })
 
+  it('has pass and fail fixtures importing every protocol of test/types/protocols', () => {
+    const imports = (f: Fixture, m: string) => f.text.includes(`generated/${path.basename(m, '.ts')}.js'`)
+    expect(testModules.length).toBeGreaterThanOrEqual(3)
+    const noPass = testModules.filter((m) => !passFixtures.some((f) => imports(f, m)))
+    const noFail = testModules.filter((m) => !failFixtures.some((f) => imports(f, m)))
+    expect({ noPass, noFail }).toEqual({ noPass: [], noFail: [] })
+  })
+
   it('keeps a compile-fail fixture for every required case', () => {
     const missing = requiredFailCases.filter((c) => !failFixtures.some((f) => f.name === c))
     expect(missing, `missing fixtures in test/types/fixtures/fail: ${missing.join(', ')}`).toEqual([])
@@ -166,6 +186,21 @@ describe('compile-time protocol safety fixtures', () => {
       const found = diagnosticsOf(fixture)
       if (found.length > 0) throw new Error(`${relative(fixture.file)} should compile, but tsc reports:\n${describeFound(fixture, found)}`)
     })
+  })
+
+  // A state from the wrong step, role, version or protocol: short errors that name both places at once.
+  it('reports a state of the wrong place in at most 5 lines, naming both states in the first two', () => {
+    const fixture = failFixtures.find((f) => f.name === 'wrong-place-state')!
+    const found = diagnosticsOf(fixture)
+    expect(found.length).toBe(fixture.expectations.length)
+    for (const d of found) {
+      const lines = d.message.split('\n')
+      expect(lines.length, d.message).toBeLessThanOrEqual(5)
+      expect(
+        fixture.expectations.some((e) => lines.slice(0, 2).join('\n').includes(e.substring)),
+        d.message,
+      ).toBe(true)
+    }
   })
 
   describe('fail', () => {

@@ -1,12 +1,13 @@
 /**
- * Types the generated modules are written in terms of. The brand keys exist only in the type system:
- * they make each state and completion of each protocol, version and role a distinct type, so a state
- * object from another protocol or version does not type-check.
+ * Types the generated modules are written in terms of. Generated states and completions carry two
+ * type-only, string-keyed brands: `$state` (or `$completion`) names protocol, version, role and step, so a state
+ * object from another place does not type-check and tsc says which place in its first lines; `$session`
+ * holds the session's type parameter, fresh for each session and each inline run, so a completion is a
+ * proof for the session whose handler returns it.
  */
 import type { Untrustworthy } from './untrustworthy.js'
 
-export declare const protocolState: unique symbol
-export declare const protocolCompletion: unique symbol
+/** The key of `MessageTag`'s optional brand; exists only in the type system. */
 export declare const messageTag: unique symbol
 
 /**
@@ -30,4 +31,20 @@ export interface Received<T, Next> {
 export interface Inlined<R, Next> {
   readonly result: R
   readonly next: Next
+}
+
+/**
+ * The result type of a handlers object (`{ v1, v2 }`): the union of what each version's handler ends
+ * with, so `end()` in one version and `end(n)` in another type the run as `void | number`.
+ */
+export type HandlerResult<H> = {
+  readonly [K in keyof H]: H[K] extends (...args: never[]) => PromiseLike<infer C> ? (C extends { readonly result: infer R } ? R : never) : never
+}[keyof H]
+
+/**
+ * Refuses the keys of a handlers object `H` that are not among `Allowed` (the versions in play), also
+ * when the object is held in a variable, where TypeScript's excess-property check does not apply.
+ */
+export type OnlyVersions<H, Allowed extends string, Protocol extends string> = {
+  readonly [K in Exclude<keyof H, Allowed>]: `${Protocol} has no handler key ${K & string}: give one handler per version in play, no others`
 }

@@ -11,5 +11,12 @@ export {
   StaleGeneratedCodeError,
 } from './session-errors.js'
 export { ProtocolState, Completion, type VersionSpec, type RoleRun } from './protocol-state.js'
-export { protocolFamily, type ProtocolFamily, type ProtocolFamilySpec, type ResponderRegistration, type DeclaredError } from './protocol-family.js'
-export type { Received, Inlined, MessageTag, protocolState, protocolCompletion, messageTag } from './generated-types.js'
+export {
+  protocolFamily,
+  type ProtocolFamily,
+  type ProtocolFamilySpec,
+  type ResponderRegistration,
+  type DeclaredError,
+  type VersionErrors,
+} from './protocol-family.js'
+export type { Received, Inlined, MessageTag, messageTag, HandlerResult, OnlyVersions } from './generated-types.js'

@@ -1,6 +1,7 @@
 /**
  * The run-time side of a generated protocol module: `X.initiate(ctx, party, { v1, v2 })` and
- * `X.responder({ v1, v2 })`, picking the handler by negotiated version, plus the declared errors.
+ * `X.responder({ v1, v2 })`, picking the handler by negotiated version, plus the declared errors (all of
+ * them as `X.errors`, each version's own as `X.v1.errors`, `X.v2.errors`, …).
  * Generated code gives these functions their precise types.
  */
 import type { SessionChannel, VersionOffer } from './channel.js'
@@ -45,14 +46,22 @@ export interface ProtocolFamily {
   /**
    * The same protocol restricted to some of its declared versions: what a build that still runs (or
    * already retired) some versions declares, e.g. `Demo.only(1)` for a release made before v2 existed.
-   * The generated types cover every version, so give the narrowed handler type as `Typed`, written from
-   * the generated per-version handler types (`{ v1: DemoV1Alice_Handler<R> }`).
+   * Generated code types it by the versions given (`Demo.only(1)` takes a v1 handler only).
    */
-  only<Typed = ProtocolFamily>(...versions: number[]): Typed
+  only(...versions: number[]): ProtocolFamily
+}
+
+/** The errors one version declares, as `X.v1.errors`: what a handler of that version raises. */
+export interface VersionErrors {
+  readonly errors: Readonly<Record<string, DeclaredError>>
 }
 
 export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec): Typed {
-  const { name, versions } = spec
+  return familyOf(spec.name, spec.versions, spec.versions) as Typed
+}
+
+/** The family of `versions`; `declared` (every version of the protocol) gives the per-version error objects. */
+function familyOf(name: string, versions: readonly VersionSpec[], declared: readonly VersionSpec[]): ProtocolFamily {
   const byVersion = new Map(versions.map((v) => [v.table.version, v]))
   const offers = (keys: Iterable<number>): VersionOffer[] => [...keys].sort((a, b) => a - b).map((version) => ({ version, hash: byVersion.get(version)!.hash }))
 
@@ -102,19 +111,26 @@ export function protocolFamily<Typed = ProtocolFamily>(spec: ProtocolFamilySpec)
         run: (channel, context) => runRole(channel, context, byVer, table.responder),
       }
     },
-    errors: declaredErrors(name, versions),
-    only<Subset>(...kept: number[]): Subset {
+    // Every declared version's, also when narrowed by only(): the generated types say so, and recognising an error harms nothing.
+    errors: declaredErrors(name, declared),
+    only(...kept: number[]): ProtocolFamily {
       const missing = kept.filter((v) => !byVersion.has(v))
       if (kept.length === 0 || missing.length > 0) {
-        const declared = [...byVersion.keys()].map((v) => `v${v}`).join(', ')
+        const list = [...byVersion.keys()].map((v) => `v${v}`).join(', ')
         throw new ProtocolUsageError(
-          `${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${declared}.`,
+          `${name}.only(${kept.join(', ')}): ${kept.length === 0 ? 'name at least one version' : `${name} does not declare ${missing.map((v) => `v${v}`).join(', ')}`}; it declares ${list}.`,
         )
       }
-      return protocolFamily<Subset>({ name, versions: versions.filter((v) => kept.includes(v.table.version)) })
+      return familyOf(
+        name,
+        versions.filter((v) => kept.includes(v.table.version)),
+        declared,
+      )
     },
   }
-  return family as Typed
+  const perVersion: Record<string, VersionErrors> = {}
+  for (const v of declared) perVersion[`v${v.table.version}`] = { errors: declaredErrors(name, [v]) }
+  return Object.assign(family, perVersion)
 }
 
 function declaredErrors(protocol: string, versions: readonly VersionSpec[]): Record<string, DeclaredError> {

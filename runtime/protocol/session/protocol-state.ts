@@ -205,12 +205,18 @@ export class ProtocolState {
   }
 }
 
-/** The result a handler produced, after checking it finished the right run. */
+/**
+ * The result a handler produced, after checking it finished the right run: this very run, not another
+ * session's nor an earlier inline run of the same sub-protocol on this session (each run is its own object).
+ */
 export function completionResult(value: unknown, run: RoleRun, who: string): unknown {
-  if (value instanceof Completion && value.run.spec === run.spec && value.run.role === run.role && value.run.channel === run.channel) {
-    return value.result
-  }
+  if (value instanceof Completion && value.run === run) return value.result
   const { table } = run.spec
+  if (value instanceof Completion) {
+    throw new ProtocolViolationError(
+      `${who} for ${table.protocol} v${table.version} ${run.role} returned the completion of another run (another session, or an earlier inline run of the same sub-protocol); return s.end(result) from the End state this run reached.`,
+    )
+  }
   throw new ProtocolViolationError(
     `${who} for ${table.protocol} v${table.version} ${run.role} returned without reaching the protocol's end; return s.end(result) from the End state.`,
   )

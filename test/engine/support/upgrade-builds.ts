@@ -12,11 +12,18 @@
  * declares, so the same builds can run in-process or as separate node processes.
  */
 import { z } from 'zod'
-import { Demo, type DemoV1Alice_Handler, type DemoV1Bob_Handler, type DemoV2Alice_Handler, type DemoV2Bob_Handler } from '../../../generated/demo.js'
+import {
+  Demo,
+  type DemoOnly,
+  type DemoV1Alice_Handler,
+  type DemoV1Bob_Handler,
+  type DemoV2Alice_Handler,
+  type DemoV2Bob_Handler,
+} from '../../../generated/demo.js'
 import { CustomType } from '../../../protocols/demo.protocol.js'
 import { protocol } from '../../../runtime/protocol/index.js'
 import { type DeclaredProtocol, type Flow, flow } from '../../../runtime/engine/index.js'
-import { type FlowContext, type ProtocolFamily, type ResponderRegistration, protocolFamily } from '../../../runtime/protocol/session/index.js'
+import { type FlowContext, type ResponderRegistration, protocolFamily } from '../../../runtime/protocol/session/index.js'
 import { versionSpec } from './family.js'
 
 export type BuildName = 'old' | 'new' | 'next' | 'changed'
@@ -51,18 +58,6 @@ export interface ReceiveAmountResult {
   readonly amount: number
 }
 
-/** Demo narrowed to v1, typed with the generated v1 handler types. */
-interface DemoV1Only extends Omit<ProtocolFamily, 'initiate' | 'responder'> {
-  initiate<R>(ctx: FlowContext, counterparty: string, handlers: { readonly v1: DemoV1Alice_Handler<R> }): Promise<R>
-  responder<R>(handlers: { readonly v1: DemoV1Bob_Handler<R> }): ResponderRegistration
-}
-
-/** Demo narrowed to v2. */
-interface DemoV2Only extends Omit<ProtocolFamily, 'initiate' | 'responder'> {
-  initiate<R>(ctx: FlowContext, counterparty: string, handlers: { readonly v2: DemoV2Alice_Handler<R> }): Promise<R>
-  responder<R>(handlers: { readonly v2: DemoV2Bob_Handler<R> }): ResponderRegistration
-}
-
 /** Demo v1 as someone edited it in place: the amount must now be non-negative, and the version stayed 1. */
 export const DemoV1Changed = protocol('Demo', { version: 1, initiator: 'Alice', responder: 'Bob' })
   .send('amount', z.number().int().nonnegative())
@@ -71,9 +66,9 @@ export const DemoV1Changed = protocol('Demo', { version: 1, initiator: 'Alice', 
   .receive('result', CustomType)
   .end()
 
-export const DemoOld = Demo.only<DemoV1Only>(1)
-export const DemoNext = Demo.only<DemoV2Only>(2)
-export const DemoChanged = protocolFamily<DemoV1Only>({ name: 'Demo', versions: [versionSpec(DemoV1Changed)] })
+export const DemoOld = Demo.only(1)
+export const DemoNext = Demo.only(2)
+export const DemoChanged = protocolFamily<DemoOnly<1>>({ name: 'Demo', versions: [versionSpec(DemoV1Changed)] })
 
 const aliceV1 =
   (args: SendAmountArgs): DemoV1Alice_Handler<SendAmountResult> =>

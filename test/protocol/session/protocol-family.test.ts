@@ -95,7 +95,7 @@ describe('protocolFamily: responder and only', () => {
   })
 
   it('only(...) narrows the versions offered and the handlers required', async () => {
-    const narrowed = family().only<ProtocolFamily>(1, 3)
+    const narrowed = family().only(1, 3)
     expect(narrowed.versions.map((v) => v.table.version)).toEqual([1, 3])
     const channel = channelAt(3)
     const context = scriptedContext(channel)
