@@ -1,0 +1,3 @@
+export { NatsNetwork, type NatsNetworkOptions, type NatsNetworkStats } from './nats-network.js'
+export type { NatsRejectReason } from './received-message.js'
+export { NatsTransportError } from './nats-errors.js'

@@ -1,0 +1,117 @@
+/**
+ * Reads this party's subject through its durable consumer and hands what passes the checks of
+ * received-message.ts to the engine's endpoint:
+ *
+ * - an envelope goes to `deliver`; once it resolved (the engine committed it, or found it a duplicate) the
+ *   acknowledgement is published to the sender's subject and, once the broker stored that, the message is
+ *   acknowledged to JetStream. A `deliver` that rejects, or an acknowledgement the broker does not take,
+ *   leaves the message to be delivered again after `retryDeliverAfterMs` (nak); one never answered is
+ *   delivered again after the consumer's ack wait.
+ * - an acknowledgement of an envelope this node sent goes to `acknowledged`, then to JetStream.
+ * - a refused message is logged (throttled), counted and terminated: never delivered, never redelivered.
+ *
+ * Messages read while no endpoint is attached, and those whose `deliver` is still running when the
+ * endpoint detaches, are handed back at once (nak), so the node that attaches next gets them without
+ * waiting out the ack wait.
+ */
+import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats'
+import type { Endpoint } from '../network/network.js'
+import type { Envelope } from '../network/wire.js'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import type { NetworkMap } from '../transport/network-map.js'
+import type { WireLimits } from '../transport/wire-limits.js'
+import type { NatsNetworkStats } from './nats-network-stats.js'
+import type { NatsSettings } from './nats-network-options.js'
+import type { NatsRejectionLog } from './nats-rejection-log.js'
+import { receivedMessage } from './received-message.js'
+
+export interface ConsumerHost {
+  readonly self: string
+  readonly settings: NatsSettings
+  readonly js: JetStreamClient
+  readonly consumer: string
+  readonly limits: WireLimits
+  readonly logger: FlowLogger
+  readonly stats: NatsNetworkStats
+  readonly rejections: NatsRejectionLog
+  map(): NetworkMap
+  endpoint(): Endpoint | undefined
+  /** Publishes the acknowledgement of `id` to `sender`; true once the broker stored it. */
+  acknowledge(sender: string, id: string): Promise<boolean>
+}
+
+export class PartyConsumer {
+  private messages: ConsumerMessages | undefined
+  private readonly inFlight = new Set<JsMsg>()
+  private stopped = false
+
+  constructor(private readonly host: ConsumerHost) {}
+
+  async start(): Promise<void> {
+    const consumer = await this.host.js.consumers.get(this.host.settings.stream, this.host.consumer)
+    if (this.stopped) return
+    this.messages = await consumer.consume({ max_messages: 512, callback: (message) => this.onMessage(message) })
+    if (this.stopped) await this.messages.close()
+  }
+
+  /** Stops reading and hands back what is being delivered. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.handBack()
+    await this.messages?.close()
+  }
+
+  /** Hands back (nak) every message whose `deliver` has not finished. */
+  handBack(): void {
+    for (const message of this.inFlight) message.nak()
+    this.inFlight.clear()
+  }
+
+  private onMessage(message: JsMsg): void {
+    const endpoint = this.host.endpoint()
+    if (!endpoint || this.stopped) return message.nak()
+    const received = receivedMessage(message.data, message.headers, {
+      self: this.host.self,
+      map: this.host.map(),
+      now: Date.now(),
+      maxAgeMs: this.host.settings.maxMessageAgeMs,
+      limits: this.host.limits,
+    })
+    if ('refused' in received) {
+      this.host.rejections.refused(received, message.subject)
+      return message.term()
+    }
+    if (received.kind === 'ack') {
+      this.host.stats.acksReceived++
+      endpoint.acknowledged(received.id, received.from)
+      return message.ack()
+    }
+    this.deliver(endpoint, received.envelope, message)
+  }
+
+  private deliver(endpoint: Endpoint, envelope: Envelope, message: JsMsg): void {
+    this.inFlight.add(message)
+    let delivered: Promise<void>
+    try {
+      delivered = endpoint.deliver(envelope)
+    } catch (error) {
+      delivered = Promise.reject(error)
+    }
+    const retry = () => {
+      if (this.inFlight.delete(message)) message.nak(this.host.settings.retryDeliverAfterMs)
+    }
+    delivered.then(
+      async () => {
+        if (!this.inFlight.has(message)) return // handed back meanwhile
+        if (!(await this.host.acknowledge(envelope.from, envelope.id))) return retry()
+        if (!this.inFlight.delete(message)) return
+        this.host.stats.envelopesDelivered++
+        message.ack()
+      },
+      () => {
+        this.host.stats.deliverFailures++
+        retry()
+      },
+    )
+  }
+}
