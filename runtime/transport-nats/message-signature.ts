@@ -3,7 +3,7 @@
  * the sender, the recipient, the time of signing and the message bytes; the receiver checks it with the key
  * the network map lists for the sender. So trust does not rest on the broker or on anyone who may publish
  * to it: a message not signed by the party it names, addressed to another party, or replayed after
- * `maxEnvelopeAgeMs` is refused.
+ * `maxMessageAgeMs` is refused.
  *
  * The parties travel in headers as subject tokens (subjects.ts); the time as milliseconds since the epoch.
  */

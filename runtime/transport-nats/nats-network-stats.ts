@@ -12,7 +12,9 @@ export interface NatsNetworkStats {
   envelopesDelivered: number
   /** `deliver` calls that rejected: the message is delivered again after `retryDeliverAfterMs`. */
   deliverFailures: number
+  /** Envelope ids acknowledged to their senders, and the messages that carried them (a batch per sender and turn). */
   acksSent: number
+  ackMessagesSent: number
   acksReceived: number
   /** Times the connection to the broker came back after it was lost. */
   reconnects: number
@@ -25,6 +27,7 @@ export const emptyNatsStats = (): NatsNetworkStats => ({
   envelopesDelivered: 0,
   deliverFailures: 0,
   acksSent: 0,
+  ackMessagesSent: 0,
   acksReceived: 0,
   reconnects: 0,
 })

@@ -7,7 +7,7 @@
  *   acknowledged to JetStream. A `deliver` that rejects, or an acknowledgement the broker does not take,
  *   leaves the message to be delivered again after `retryDeliverAfterMs` (nak); one never answered is
  *   delivered again after the consumer's ack wait.
- * - an acknowledgement of an envelope this node sent goes to `acknowledged`, then to JetStream.
+ * - acknowledgements of envelopes this node sent go to `acknowledged`, then the message to JetStream.
  * - a refused message is logged (throttled), counted and terminated: never delivered, never redelivered.
  *
  * Messages read while no endpoint is attached, and those whose `deliver` is still running when the
@@ -81,9 +81,9 @@ export class PartyConsumer {
       this.host.rejections.refused(received, message.subject)
       return message.term()
     }
-    if (received.kind === 'ack') {
-      this.host.stats.acksReceived++
-      endpoint.acknowledged(received.id, received.from)
+    if (received.kind === 'acks') {
+      this.host.stats.acksReceived += received.ids.length
+      for (const id of received.ids) endpoint.acknowledged(id, received.from)
       return message.ack()
     }
     this.deliver(endpoint, received.envelope, message)

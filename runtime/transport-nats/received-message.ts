@@ -1,8 +1,8 @@
 /**
  * The checks a message read from the broker must pass before the engine hears of it: signed by the party
  * its headers name, with the key the network map lists (message-signature.ts); addressed to this node; not
- * older than `maxEnvelopeAgeMs`; one item as the TCP transport encodes it (an envelope, or the
- * acknowledgement of an envelope id); the envelope matching the wire schema and naming the same sender and
+ * older than `maxMessageAgeMs`; items as the TCP transport encodes them (one envelope, or acknowledgements
+ * of envelope ids); the envelope matching the wire schema and naming the same sender and
  * recipient as the signed headers. Whatever fails is refused with a reason and never delivered.
  */
 import type { MsgHdrs } from 'nats'
@@ -28,7 +28,7 @@ export interface NatsRefusal {
 
 export type ReceivedMessage =
   | { readonly kind: 'envelope'; readonly envelope: Envelope }
-  | { readonly kind: 'ack'; readonly id: string; readonly from: string }
+  | { readonly kind: 'acks'; readonly ids: readonly string[]; readonly from: string }
   | NatsRefusal
 
 export interface ReceiveContext {
@@ -69,10 +69,11 @@ export function receivedMessage(data: Uint8Array, h: MsgHdrs | undefined, contex
       sender.name,
     )
   const items = decodeItems(Buffer.from(data.buffer, data.byteOffset, data.byteLength))
-  if (typeof items === 'string' || items.length !== 1)
-    return refuse('malformed', `a message that is not one item (${typeof items === 'string' ? items : `${items.length} items`})`, sender.name)
+  if (typeof items === 'string') return refuse('malformed', `a message that is not items (${items})`, sender.name)
+  if (items.length > 0 && items.every((i) => i.kind === ItemKind.ack))
+    return { kind: 'acks', ids: items.map((i) => i.content.toString('utf8')), from: sender.name }
+  if (items.length !== 1) return refuse('malformed', `a message of ${items.length} items that are not all acknowledgements`, sender.name)
   const item = items[0]!
-  if (item.kind === ItemKind.ack) return { kind: 'ack', id: item.content.toString('utf8'), from: sender.name }
   let value: unknown
   try {
     value = decodeEnvelopeItem(item, context.limits)

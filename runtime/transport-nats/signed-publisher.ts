@@ -1,8 +1,8 @@
 /**
- * Puts signed messages on the broker: envelopes to their recipient's subject and acknowledgements to the
- * subject of the envelope's sender, each with a `Nats-Msg-Id` (`<from>><to>:<id>`, the acknowledgement's
- * prefixed `ack:`) so the broker stores a message once however often it is published within its duplicate
- * window.
+ * Puts signed messages on the broker: envelopes to their recipient's subject, each with a `Nats-Msg-Id`
+ * (`<from>><to>:<id>`) so the broker stores an envelope once however often it is published within its
+ * duplicate window, and batches of acknowledgements to the subject of the envelopes' sender (ack-batcher.ts;
+ * a copy of an acknowledgement is harmless, so they carry no message id).
  *
  * The engine sends an unacknowledged envelope again every second or so; the broker already holds it and
  * redelivers it itself, so an envelope it confirmed is published again only after `republishAfterMs`
@@ -15,8 +15,8 @@ import type { JetStreamClient } from 'nats'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { encodeEnvelopeItem } from '../transport/envelope-codec.js'
-import { ItemKind, encodeItem } from '../transport/frame-codec.js'
 import type { NodeIdentity } from '../transport/identity.js'
+import { AckBatcher } from './ack-batcher.js'
 import { signedHeaders } from './message-signature.js'
 import type { NatsNetworkStats } from './nats-network-stats.js'
 import type { NatsSettings } from './nats-network-options.js'
@@ -40,8 +40,17 @@ export class SignedPublisher {
   private readonly publishing = new Set<string>()
   private readonly reported = new Set<string>()
   private failing = false
+  private readonly acks: AckBatcher
 
-  constructor(private readonly host: PublisherHost) {}
+  constructor(private readonly host: PublisherHost) {
+    this.acks = new AckBatcher(
+      (to, data) => this.publish(to, data),
+      (ids) => {
+        host.stats.acksSent += ids
+        host.stats.ackMessagesSent++
+      },
+    )
+  }
 
   /** Publishes the envelope unless the broker holds it already (see above). */
   send(envelope: Envelope): void {
@@ -78,11 +87,7 @@ export class SignedPublisher {
 
   /** Tells `sender` that this node committed its envelope `id`; resolves true once the broker stored the acknowledgement. */
   acknowledge(sender: string, id: string): Promise<boolean> {
-    const item = encodeItem(ItemKind.ack, Buffer.from(id, 'utf8'))
-    return this.publish(sender, item, `ack:${sender}>${this.host.identity.name}:${id}`).then((ok) => {
-      if (ok) this.host.stats.acksSent++
-      return ok
-    })
+    return this.acks.acknowledge(sender, id)
   }
 
   /** The receiver acknowledged the envelope: it is no longer held back. */
@@ -95,12 +100,12 @@ export class SignedPublisher {
     this.stored.clear()
   }
 
-  private async publish(to: string, item: Buffer, msgID: string): Promise<boolean> {
+  private async publish(to: string, item: Buffer, msgID?: string): Promise<boolean> {
     const { identity, settings, js } = this.host
     const claim = { fromToken: partyToken(identity.name), toToken: partyToken(to), at: Date.now() }
     try {
       await js.publish(partySubject(settings.subjectPrefix, to), item, {
-        msgID,
+        ...(msgID === undefined ? {} : { msgID }),
         headers: signedHeaders(identity.privateKey, claim, item),
         timeout: settings.publishTimeoutMs,
       })

@@ -54,6 +54,20 @@ describe('NatsNetwork', () => {
     await eventually(async () => (await streamMessages(c)) === 0, 10_000, 'an empty stream')
   })
 
+  it('acknowledges many envelopes to their sender in a few batches', async () => {
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
+    const alice = new RecordingEndpoint()
+    const port = (await start(c, 'Alice')).attach('Alice', alice)
+    for (let i = 0; i < 200; i++) port.send(dataEnvelope(`m${i}`))
+    await sleep(200) // all stored before Bob reads, so his deliveries come together
+    const bobNetwork = await start(c, 'Bob')
+    bobNetwork.attach('Bob', new RecordingEndpoint())
+    await eventually(() => alice.acks.length === 200, 10_000, 'every acknowledgement')
+    expect(new Set(alice.acks.map(([id]) => id)).size).toBe(200)
+    expect(bobNetwork.stats.acksSent).toBe(200)
+    expect(bobNetwork.stats.ackMessagesSent).toBeLessThan(50)
+  })
+
   it('keeps an envelope whose deliver never answers and delivers it again after the ack wait', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
     const alice = new RecordingEndpoint()
