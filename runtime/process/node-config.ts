@@ -9,7 +9,7 @@ import type { PeerQuotas } from '../engine/peer-quotas.js'
 import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
-import { natsSettingsSchema } from '../transport-nats/nats-network-options.js'
+import { type NatsSettings, natsSettingsSchema } from '../transport-nats/nats-network-options.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -25,7 +25,8 @@ const NetworkSection = z.discriminatedUnion('transport', [
   natsSettingsSchema.extend({ transport: z.literal('nats') }),
 ])
 
-export type NodeNetworkConfig = z.output<typeof NetworkSection>
+/** node.json's `network`: TCP on `listen`, or a NATS JetStream broker with its settings (defaults filled in). */
+export type NodeNetworkConfig = { readonly transport: 'tcp' } | ({ readonly transport: 'nats' } & NatsSettings)
 
 const NodeConfigSchema = z.strictObject({
   name: z.string().superRefine((name, ctx) => {

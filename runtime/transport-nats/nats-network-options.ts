@@ -19,35 +19,48 @@ const ms = (min: number) =>
     .min(min)
     .max(2 ** 31 - 1)
 
+/** The plain settings of a NATS network, each with its default filled in (`natsSettings`). */
+export interface NatsSettings {
+  /** The broker, e.g. nats://127.0.0.1:4222 (several separated by commas; tls://... for TLS). */
+  readonly url: string
+  /** The JetStream stream of this network; every node of the network names the same one. Default COLLOQUY. */
+  readonly stream: string
+  /** The first tokens of the network's subjects (`<prefix>.to.<party>`). Default colloquy. */
+  readonly subjectPrefix: string
+  /** A message read and not acknowledged within this time is delivered again (the consumer's ack wait). Default 30 s. */
+  readonly ackWaitMs: number
+  /** How long after a failed `deliver` the message is delivered again. Default 1 s. */
+  readonly retryDeliverAfterMs: number
+  /** The stream's duplicate window: a publish with a message id seen within it is dropped by the broker. Default 2 min. */
+  readonly duplicateWindowMs: number
+  /** An envelope the broker stored is published again only after this long without the receiver's acknowledgement. Default 2 min. */
+  readonly republishAfterMs: number
+  /** A message signed longer ago than this is refused as replayed (keep it below the engine's dedup window of 7 days). Default 24 h. */
+  readonly maxMessageAgeMs: number
+  /** How long a publish waits for the broker's answer. Default 5 s. */
+  readonly publishTimeoutMs: number
+  /** How long connecting at start may take. Default 5 s. */
+  readonly connectTimeoutMs: number
+}
+
 export const natsSettingsSchema = z.strictObject({
-  /** The broker, e.g. nats://127.0.0.1:4222 (several separated by commas). */
   url: z.string().min(1),
-  /** The JetStream stream of this network; every node of the network names the same one. */
   stream: z.string().regex(token, 'must be letters, digits, - or _').default('COLLOQUY'),
-  /** The first tokens of the network's subjects (`<prefix>.to.<party>`). */
   subjectPrefix: z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens of letters, digits, - or _')
     .default('colloquy'),
-  /** A message read and not acknowledged within this time is delivered again (the consumer's ack wait). */
   ackWaitMs: ms(100).default(30_000),
-  /** How long after a failed `deliver` the message is delivered again. */
   retryDeliverAfterMs: ms(0).default(1_000),
-  /** The stream's duplicate window: a publish with a message id seen within it is dropped by the broker. */
   duplicateWindowMs: ms(100).default(120_000),
-  /** An envelope the broker stored is published again only after this long without the receiver's acknowledgement. */
   republishAfterMs: ms(0).default(120_000),
-  /** A message signed longer ago than this is refused as replayed (below the engine's dedup window of 7 days). */
   maxMessageAgeMs: ms(1_000).default(24 * 60 * 60 * 1000),
-  /** How long a publish waits for the broker's answer. */
   publishTimeoutMs: ms(100).default(5_000),
-  /** How long the connection at start may take. */
   connectTimeoutMs: ms(100).default(5_000),
-})
+}) satisfies z.ZodType<NatsSettings>
 
-export type NatsSettings = z.output<typeof natsSettingsSchema>
-
-export interface NatsNetworkOptions extends z.input<typeof natsSettingsSchema> {
+export interface NatsNetworkOptions extends Partial<NatsSettings> {
+  readonly url: string
   readonly identity: NodeIdentity
   readonly map: NetworkMap
   /** The largest values decoded from a peer's envelope (as TcpNetworkOptions.limits). */
