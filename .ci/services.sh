@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The services the tests use: NATS with JetStream on 127.0.0.1:4222 and PostgreSQL on 127.0.0.1:5432.
-# Each one that does not answer is started, then both are waited for (at most SERVICES_WAIT_S seconds,
-# default 30). Exits non-zero, naming the service, when one does not answer in time.
+# Each one that does not answer is started, then waited for (at most SERVICES_WAIT_S seconds, default 30).
+# Exits non-zero, naming the service, when one does not answer in time. SERVICES lists name:port pairs
+# to check (default "nats:4222 postgres:5432").
 set -uo pipefail
 
 wait_s=${SERVICES_WAIT_S:-30}
+services=${SERVICES:-nats:4222 postgres:5432}
 
 answers() { # host port
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
@@ -20,7 +22,7 @@ start_postgres() {
 }
 
 status=0
-for service in nats:4222 postgres:5432; do
+for service in $services; do
   name=${service%%:*}
   port=${service##*:}
   if answers 127.0.0.1 "$port"; then

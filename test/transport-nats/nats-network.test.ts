@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidOptionError } from '../../runtime/protocol/errors/invalid-option-error.js'
 import { NatsNetwork, NatsTransportError } from '../../runtime/transport-nats/index.js'
 import { partyToken } from '../../runtime/transport-nats/subjects.js'
+import { generateIdentity, parseNetworkMap, publicKeyText } from '../../runtime/transport/index.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
 import { NatsCluster } from './support/nats-cluster.js'
 import { RecordingEndpoint, dataEnvelope, sleep } from './support/recording.js'
@@ -140,6 +141,26 @@ describe('NatsNetwork', () => {
     await eventually(() => bob.delivered.length === 1, 10_000, 'the delivery')
     const body = bob.delivered[0]!.body
     expect(body.t === 'data' && body.frame.kind === 'data' && body.frame.payload).toEqual(payload)
+  })
+
+  it('checks messages against the keys of a reloaded map', async () => {
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
+    const bob = new RecordingEndpoint()
+    const bobNetwork = await start(c, 'Bob')
+    bobNetwork.attach('Bob', bob)
+    const rotated = generateIdentity('Alice')
+    const parties = c.map.toJSON().parties.map((p) => (p.name === 'Alice' ? { ...p, publicKey: publicKeyText(rotated) } : p))
+    const next = parseNetworkMap({ parties })
+    expect(bobNetwork.replaceMap(next)).toEqual(['Alice'])
+    expect(() => bobNetwork.replaceMap(parseNetworkMap({ parties: parties.filter((p) => p.name !== 'Bob') }))).toThrow(/no party named Bob/)
+    const old = await start(c, 'Alice')
+    old.attach('Alice', new RecordingEndpoint()).send(dataEnvelope('old-key'))
+    await eventually(() => bobNetwork.stats.rejected['bad-signature'] === 1, 10_000, 'the old key refused')
+    const renewed = await NatsNetwork.start({ ...c.networkOptions('Alice'), identity: rotated, map: next })
+    networks.push(renewed)
+    renewed.attach('Alice', new RecordingEndpoint()).send(dataEnvelope('new-key'))
+    await eventually(() => bob.delivered.length === 1, 10_000, 'the envelope signed with the new key')
+    expect(bob.attempts).toEqual(['new-key'])
   })
 
   it('knows the parties of the network map and names it in the roster', async () => {
