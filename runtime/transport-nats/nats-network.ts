@@ -146,7 +146,7 @@ export class NatsNetwork implements Network {
         attached = false
         if (this.endpoint !== endpoint) return
         this.endpoint = undefined
-        this.consumer.handBack()
+        this.consumer.stop().catch(() => {}) // closing a subscription the broker already dropped
       },
       knows: (other) => this.map.party(other) !== undefined,
       roster: () => this.roster(),

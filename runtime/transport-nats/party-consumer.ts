@@ -10,9 +10,9 @@
  * - acknowledgements of envelopes this node sent go to `acknowledged`, then the message to JetStream.
  * - a refused message is logged (throttled), counted and terminated: never delivered, never redelivered.
  *
- * Messages read while no endpoint is attached, and those whose `deliver` is still running when the
- * endpoint detaches, are handed back at once (nak), so the node that attaches next gets them without
- * waiting out the ack wait.
+ * Reading starts when an endpoint attaches and stops when it detaches; messages whose `deliver` is still
+ * running then, and any read meanwhile, are handed back at once (nak), so the node that attaches next gets
+ * them without waiting out the ack wait.
  */
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats'
 import type { Endpoint } from '../network/network.js'
@@ -43,33 +43,42 @@ export interface ConsumerHost {
 export class PartyConsumer {
   private messages: ConsumerMessages | undefined
   private readonly inFlight = new Set<JsMsg>()
-  private stopped = false
+  /** Rises with every start and stop, so a start overtaken by a stop closes what it opened. */
+  private generation = 0
+  private reading = false
 
   constructor(private readonly host: ConsumerHost) {}
 
+  /** Starts reading (an endpoint attached). */
   async start(): Promise<void> {
+    const generation = ++this.generation
+    this.reading = true
     const consumer = await this.host.js.consumers.get(this.host.settings.stream, this.host.consumer)
-    if (this.stopped) return
-    this.messages = await consumer.consume({ max_messages: 512, callback: (message) => this.onMessage(message) })
-    if (this.stopped) await this.messages.close()
+    if (generation !== this.generation) return
+    const messages = await consumer.consume({ max_messages: 512, callback: (message) => this.onMessage(message) })
+    if (generation !== this.generation) await messages.close()
+    else this.messages = messages
   }
 
-  /** Stops reading and hands back what is being delivered. */
+  /** Stops reading (the endpoint detached, or the network closes) and hands back what is being delivered. */
   async stop(): Promise<void> {
-    this.stopped = true
+    this.generation++
+    this.reading = false
     this.handBack()
-    await this.messages?.close()
+    const messages = this.messages
+    this.messages = undefined
+    await messages?.close()
   }
 
   /** Hands back (nak) every message whose `deliver` has not finished. */
-  handBack(): void {
+  private handBack(): void {
     for (const message of this.inFlight) message.nak()
     this.inFlight.clear()
   }
 
   private onMessage(message: JsMsg): void {
     const endpoint = this.host.endpoint()
-    if (!endpoint || this.stopped) return message.nak()
+    if (!endpoint || !this.reading) return message.nak()
     const received = receivedMessage(message.data, message.headers, {
       self: this.host.self,
       map: this.host.map(),

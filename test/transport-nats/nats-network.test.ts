@@ -7,7 +7,7 @@ import { connect } from 'nats'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidOptionError } from '../../runtime/protocol/errors/invalid-option-error.js'
 import { NatsNetwork, NatsTransportError } from '../../runtime/transport-nats/index.js'
-import { partyToken } from '../../runtime/transport-nats/subjects.js'
+import { consumerName, partyToken } from '../../runtime/transport-nats/subjects.js'
 import { generateIdentity, parseNetworkMap, publicKeyText } from '../../runtime/transport/index.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
 import { NatsCluster } from './support/nats-cluster.js'
@@ -31,6 +31,16 @@ async function streamMessages(c: NatsCluster): Promise<number> {
   const connection = await connect({ servers: c.url })
   try {
     return (await (await connection.jetstreamManager()).streams.info(c.stream)).state.messages
+  } finally {
+    await connection.close()
+  }
+}
+
+/** How many times the broker handed out a message of `party`'s consumer. */
+async function timesDelivered(c: NatsCluster, party: string): Promise<number> {
+  const connection = await connect({ servers: c.url })
+  try {
+    return (await (await connection.jetstreamManager()).consumers.info(c.stream, consumerName(party))).delivered.consumer_seq
   } finally {
     await connection.close()
   }
@@ -130,6 +140,23 @@ describe('NatsNetwork', () => {
     ;(await start(c, 'Bob', { ackWaitMs: 60_000 })).attach('Bob', bob)
     await eventually(() => alice.acks.length === 1, 10_000, 'the acknowledgement well before the ack wait')
     expect(bob.delivered.map((e) => e.id)).toEqual(['m1'])
+  })
+
+  it('reads nothing while detached and resumes when an endpoint attaches again', async () => {
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
+    const bobNetwork = await start(c, 'Bob')
+    const first = new RecordingEndpoint()
+    bobNetwork.attach('Bob', first).detach()
+    const alice = new RecordingEndpoint()
+    ;(await start(c, 'Alice')).attach('Alice', alice).send(dataEnvelope('m1'))
+    await sleep(500)
+    expect(first.attempts).toEqual([])
+    expect(await streamMessages(c)).toBe(1)
+    expect(await timesDelivered(c, 'Bob')).toBe(0) // not handed out and back in a loop while detached
+    const second = new RecordingEndpoint()
+    bobNetwork.attach('Bob', second)
+    await eventually(() => alice.acks.length === 1, 10_000, 'the acknowledgement')
+    expect(second.attempts).toEqual(['m1'])
   })
 
   it('carries payloads as they were (bigint, Date, Map, Set, bytes, undefined)', async () => {
