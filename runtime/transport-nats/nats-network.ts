@@ -126,11 +126,7 @@ export class NatsNetwork implements Network {
       throw new NetworkEndpointError(`This NatsNetwork speaks for ${this.identity.name}, not ${party}; start one per node with that node's identity.`)
     if (this.endpoint) throw new NetworkEndpointError(`${party} is already attached to this network; stop or crash the old node first.`)
     this.endpoint = endpoint
-    this.consumer.start().catch((error) => {
-      this.logger.error(
-        `${this.identity.name} cannot read its NATS consumer on the stream ${this.settings.stream} (${(error as Error).message}); restart the node once the broker answers.`,
-      )
-    })
+    void this.consumer.start() // retries on its own while the broker does not answer
     let attached = true
     return {
       send: (envelope) => {

@@ -40,6 +40,8 @@ export interface ConsumerHost {
   acknowledge(sender: string, id: string): Promise<boolean>
 }
 
+const RETRY_MS = 1_000
+
 export class PartyConsumer {
   private messages: ConsumerMessages | undefined
   private readonly inFlight = new Set<JsMsg>()
@@ -49,15 +51,30 @@ export class PartyConsumer {
 
   constructor(private readonly host: ConsumerHost) {}
 
-  /** Starts reading (an endpoint attached). */
+  /**
+   * Starts reading (an endpoint attached). When the broker cannot be asked for the consumer (it is down),
+   * the failure is logged once and the start retried every `RETRY_MS` until it works or reading stops.
+   */
   async start(): Promise<void> {
     const generation = ++this.generation
     this.reading = true
-    const consumer = await this.host.js.consumers.get(this.host.settings.stream, this.host.consumer)
-    if (generation !== this.generation) return
-    const messages = await consumer.consume({ max_messages: 512, callback: (message) => this.onMessage(message) })
-    if (generation !== this.generation) await messages.close()
-    else this.messages = messages
+    for (let attempt = 0; generation === this.generation; attempt++) {
+      try {
+        const consumer = await this.host.js.consumers.get(this.host.settings.stream, this.host.consumer)
+        if (generation !== this.generation) return
+        const messages = await consumer.consume({ max_messages: 512, callback: (message) => this.onMessage(message) })
+        if (generation !== this.generation) await messages.close()
+        else this.messages = messages
+        if (attempt > 0) this.host.logger.info(`${this.host.self} reads its NATS consumer ${this.host.consumer} again.`)
+        return
+      } catch (error) {
+        if (attempt === 0)
+          this.host.logger.warn(
+            `${this.host.self} cannot read its NATS consumer ${this.host.consumer} on the stream ${this.host.settings.stream} (${(error as Error).message}); retrying until the broker answers.`,
+          )
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS))
+      }
+    }
   }
 
   /** Stops reading (the endpoint detached, or the network closes) and hands back what is being delivered. */

@@ -4,11 +4,12 @@
  * from the outbox, and every flow finishes with each step run once.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { NatsNetwork } from '../../runtime/transport-nats/index.js'
 import { answerer, asker, effects } from '../engine/support/rounds-flows.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
 import { NatsCluster } from './support/nats-cluster.js'
 import { PrivateBroker } from './support/private-broker.js'
-import { sleep } from './support/recording.js'
+import { RecordingEndpoint, dataEnvelope, sleep } from './support/recording.js'
 
 let cluster: NatsCluster | undefined
 let broker: PrivateBroker | undefined
@@ -41,5 +42,24 @@ describe('a NATS broker restarted mid-flow', () => {
       expect(effects.get(`asker-total-${n}`)).toBe(1)
     }
     expect(c.member('Alice').network!.stats.reconnects + c.member('Bob').network!.stats.reconnects).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a node that attaches while the broker is down starts reading once it is back', async () => {
+    broker = await PrivateBroker.start()
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob'], broker.url))
+    const bobNetwork = await NatsNetwork.start(c.networkOptions('Bob'))
+    c.member('Bob').network = bobNetwork
+    await broker.kill()
+    const bob = new RecordingEndpoint()
+    bobNetwork.attach('Bob', bob)
+    await sleep(1_500)
+    await broker.up()
+    const aliceNetwork = await NatsNetwork.start(c.networkOptions('Alice'))
+    c.member('Alice').network = aliceNetwork
+    const alice = new RecordingEndpoint()
+    aliceNetwork.attach('Alice', alice).send(dataEnvelope('after-outage'))
+    await eventually(() => alice.acks.length === 1, 30_000, 'the acknowledgement')
+    expect(bob.delivered.map((e) => e.id)).toEqual(['after-outage'])
+    expect(c.member('Bob').log.lines.some((l) => l.level === 'warn' && l.message.includes('cannot read its NATS consumer'))).toBe(true)
   })
 })
