@@ -17,7 +17,7 @@
  */
 import { type JetStreamClient, type NatsConnection, connect } from 'nats'
 import { NetworkEndpointError } from '../network/network-errors.js'
-import type { Endpoint, Network, NetworkPort, PartyRoster } from '../network/network.js'
+import type { Endpoint, Network, NetworkPort } from '../network/network.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { NodeIdentity } from '../transport/identity.js'
 import type { NetworkMap } from '../transport/network-map.js'
@@ -145,7 +145,7 @@ export class NatsNetwork implements Network {
         this.consumer.stop().catch(() => {}) // closing a subscription the broker already dropped
       },
       knows: (other) => this.map.party(other) !== undefined,
-      roster: () => this.roster(),
+      roster: () => this.map.roster(),
     }
   }
 
@@ -171,15 +171,6 @@ export class NatsNetwork implements Network {
     await this.consumer.stop().catch(() => {})
     await this.connection.close()
     this.rejections.close()
-  }
-
-  private roster(): PartyRoster {
-    const file = this.map.file
-    return {
-      parties: this.map.parties.map((p) => p.name).sort(),
-      source: file === undefined ? 'the network map' : `the network map ${file}`,
-      remedy: 'add the party to the network map',
-    }
   }
 
   private everyPeerAvailable(): void {

@@ -27,15 +27,6 @@ async function start(c: NatsCluster, name: string, spec: Parameters<NatsCluster[
   return network
 }
 
-async function streamMessages(c: NatsCluster): Promise<number> {
-  const connection = await connect({ servers: c.url })
-  try {
-    return (await (await connection.jetstreamManager()).streams.info(c.stream)).state.messages
-  } finally {
-    await connection.close()
-  }
-}
-
 /** How many times the broker handed out a message of `party`'s consumer. */
 async function timesDelivered(c: NatsCluster, party: string): Promise<number> {
   const connection = await connect({ servers: c.url })
@@ -62,7 +53,7 @@ describe('NatsNetwork', () => {
     expect(bob.delivered.map((e) => e.id)).toEqual(['m1'])
     expect(alice.acks).toEqual([['m1', 'Bob']])
     expect(bobNetwork.stats.deliverFailures).toBe(1)
-    await eventually(async () => (await streamMessages(c)) === 0, 10_000, 'an empty stream')
+    await eventually(async () => (await c.streamMessages()) === 0, 10_000, 'an empty stream')
   })
 
   it('acknowledges many envelopes to their sender in a few batches', async () => {
@@ -103,7 +94,7 @@ describe('NatsNetwork', () => {
     const alice = new RecordingEndpoint()
     again.attach('Alice', alice).send(dataEnvelope('m1'))
     await eventually(() => again.stats.envelopesSent === 1, 5_000, 'the second publish')
-    expect(await streamMessages(c)).toBe(1)
+    expect(await c.streamMessages()).toBe(1)
     const bob = new RecordingEndpoint()
     ;(await start(c, 'Bob')).attach('Bob', bob)
     await eventually(() => alice.acks.length === 1, 10_000, 'the acknowledgement')
@@ -151,7 +142,7 @@ describe('NatsNetwork', () => {
     ;(await start(c, 'Alice')).attach('Alice', alice).send(dataEnvelope('m1'))
     await sleep(500)
     expect(first.attempts).toEqual([])
-    expect(await streamMessages(c)).toBe(1)
+    expect(await c.streamMessages()).toBe(1)
     expect(await timesDelivered(c, 'Bob')).toBe(0) // not handed out and back in a loop while detached
     const second = new RecordingEndpoint()
     bobNetwork.attach('Bob', second)

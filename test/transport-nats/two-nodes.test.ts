@@ -1,5 +1,4 @@
 /** Two engine nodes through a real NATS JetStream broker: raw and generated protocols complete, nothing is left behind. */
-import { connect } from 'nats'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pingPongFlow, pongResponder } from '../../bench/support/raw-protocols.js'
 import { demoInitiator, demoResponder } from '../../examples/demo-flows.js'
@@ -16,15 +15,6 @@ afterEach(async () => {
 
 const demo = flow('demo', async (ctx, amount: number) => demoInitiator(ctx, 'Bob', amount))
 
-async function streamMessages(c: NatsCluster): Promise<number> {
-  const connection = await connect({ servers: c.url })
-  try {
-    return (await (await connection.jetstreamManager()).streams.info(c.stream)).state.messages
-  } finally {
-    await connection.close()
-  }
-}
-
 describe('two nodes over NATS JetStream', () => {
   it('run raw ping-pong flows, each acknowledged, and leave nothing in the stores or the stream', async () => {
     cluster = NatsCluster.create(['Alice', 'Bob'])
@@ -35,7 +25,7 @@ describe('two nodes over NATS JetStream', () => {
     expect(results.every((r) => (r as { label: string }).label === 'pong')).toBe(true)
     await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
     for (const node of [alice, bob]) expect(await node.tableCounts()).toMatchObject({ flows: 0, sessions: 0, inbox: 0, outbox: 0, journal: 0 })
-    await eventually(async () => (await streamMessages(cluster!)) === 0, 10_000, 'an empty stream')
+    await eventually(async () => (await cluster!.streamMessages()) === 0, 10_000, 'an empty stream')
     for (const name of ['Alice', 'Bob']) {
       const stats = cluster.member(name).network!.stats
       expect(stats.rejected).toEqual({})

@@ -95,6 +95,16 @@ export class NatsCluster {
     return join(this.dir, `${name}.db`)
   }
 
+  /** How many messages the cluster's stream holds now. */
+  async streamMessages(): Promise<number> {
+    const connection = await connect({ servers: this.url })
+    try {
+      return (await (await connection.jetstreamManager()).streams.info(this.stream)).state.messages
+    } finally {
+      await connection.close()
+    }
+  }
+
   async stopAll(): Promise<void> {
     for (const name of this.members.keys()) await this.down(name)
     await deleteStream(this.url, this.stream)
