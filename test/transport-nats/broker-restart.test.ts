@@ -4,10 +4,9 @@
  * from the outbox, and every flow finishes with each step run once.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { NatsNetwork } from '../../runtime/transport-nats/index.js'
 import { answerer, asker, effects } from '../engine/support/rounds-flows.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
-import { NatsCluster } from './support/nats-cluster.js'
+import { NatsCluster, expectEachStepOnce } from './support/nats-cluster.js'
 import { PrivateBroker } from './support/private-broker.js'
 import { RecordingEndpoint, dataEnvelope, sleep } from './support/recording.js'
 
@@ -36,26 +35,20 @@ describe('a NATS broker restarted mid-flow', () => {
     await broker.up()
     expect(await results).toEqual(starts.map((n) => 4 * n + 104))
     await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
-    for (const n of starts) {
-      expect(effects.get(`answerer-plus-${n}`)).toBe(1)
-      expect(effects.get(`asker-double-${n}`)).toBe(1)
-      expect(effects.get(`asker-total-${n}`)).toBe(1)
-    }
+    expectEachStepOnce(starts)
     expect(c.member('Alice').network!.stats.reconnects + c.member('Bob').network!.stats.reconnects).toBeGreaterThanOrEqual(2)
   })
 
   it('a node that attaches while the broker is down starts reading once it is back', async () => {
     broker = await PrivateBroker.start()
     const c = (cluster = NatsCluster.create(['Alice', 'Bob'], broker.url))
-    const bobNetwork = await NatsNetwork.start(c.networkOptions('Bob'))
-    c.member('Bob').network = bobNetwork
+    const bobNetwork = await c.network('Bob')
     await broker.kill()
     const bob = new RecordingEndpoint()
     bobNetwork.attach('Bob', bob)
     await sleep(1_500)
     await broker.up()
-    const aliceNetwork = await NatsNetwork.start(c.networkOptions('Alice'))
-    c.member('Alice').network = aliceNetwork
+    const aliceNetwork = await c.network('Alice')
     const alice = new RecordingEndpoint()
     aliceNetwork.attach('Alice', alice).send(dataEnvelope('after-outage'))
     await eventually(() => alice.acks.length === 1, 30_000, 'the acknowledgement')

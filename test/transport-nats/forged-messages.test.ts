@@ -8,7 +8,6 @@
 import { connect, type headers } from 'nats'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signedHeaders } from '../../runtime/transport-nats/message-signature.js'
-import { NatsNetwork } from '../../runtime/transport-nats/index.js'
 import { partySubject, partyToken } from '../../runtime/transport-nats/subjects.js'
 import { encodeEnvelopeItem } from '../../runtime/transport/envelope-codec.js'
 import { ItemKind, encodeItem } from '../../runtime/transport/frame-codec.js'
@@ -18,9 +17,7 @@ import { NatsCluster } from './support/nats-cluster.js'
 import { RecordingEndpoint, dataEnvelope, sleep } from './support/recording.js'
 
 let cluster: NatsCluster | undefined
-const networks: NatsNetwork[] = []
 afterEach(async () => {
-  for (const network of networks.splice(0)) await network.close()
   await cluster?.stopAll()
   cluster = undefined
 })
@@ -40,8 +37,7 @@ describe('messages published straight to the broker', () => {
   it('are refused unless signed by the party they name, for this node, recently, and well-formed', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob', 'Carol']))
     const bob = new RecordingEndpoint()
-    const bobNetwork = await NatsNetwork.start(c.networkOptions('Bob', { maxMessageAgeMs: 60_000 }))
-    networks.push(bobNetwork)
+    const bobNetwork = await c.network('Bob', { maxMessageAgeMs: 60_000 })
     bobNetwork.attach('Bob', bob)
     const alice = c.member('Alice').identity
     const forged = encodeEnvelopeItem(dataEnvelope('forged'))
@@ -89,13 +85,7 @@ describe('messages published straight to the broker', () => {
       .map((l) => l.message)
     expect(warnings.some((m) => m.includes('not signed with the key the map lists for Alice') && m.includes('(bad-signature)'))).toBe(true)
     // genuine traffic still flows, and nothing forged was ever delivered or comes back
-    const alicePort = (
-      await (async () => {
-        const network = await NatsNetwork.start(c.networkOptions('Alice'))
-        networks.push(network)
-        return network
-      })()
-    ).attach('Alice', new RecordingEndpoint())
+    const alicePort = (await c.network('Alice')).attach('Alice', new RecordingEndpoint())
     alicePort.send(dataEnvelope('genuine'))
     await eventually(() => bob.delivered.length === 1, 10_000, 'the genuine envelope')
     await sleep(300)
@@ -106,8 +96,7 @@ describe('messages published straight to the broker', () => {
   it('refuses a forged acknowledgement: the envelope stays unacknowledged', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
     const alice = new RecordingEndpoint()
-    const aliceNetwork = await NatsNetwork.start(c.networkOptions('Alice'))
-    networks.push(aliceNetwork)
+    const aliceNetwork = await c.network('Alice')
     aliceNetwork.attach('Alice', alice)
     const ack = encodeItem(ItemKind.ack, Buffer.from('m1'))
     await publishRaw(c, 'Alice', ack, signedHeaders(generateIdentity('Bob').privateKey, claim('Bob', 'Alice'), ack))
@@ -122,8 +111,7 @@ describe('messages published straight to the broker', () => {
 
   it('logs a flood of refusals a few lines at a time', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
-    const bobNetwork = await NatsNetwork.start(c.networkOptions('Bob', { rejectionLog: { burst: 3, intervalMs: 60_000 } }))
-    networks.push(bobNetwork)
+    const bobNetwork = await c.network('Bob', { rejectionLog: { burst: 3, intervalMs: 60_000 } })
     bobNetwork.attach('Bob', new RecordingEndpoint())
     const forged = encodeEnvelopeItem(dataEnvelope('forged'))
     for (let i = 0; i < 20; i++) await publishRaw(c, 'Bob', forged)

@@ -6,7 +6,7 @@
 import { connect } from 'nats'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidOptionError } from '../../runtime/protocol/errors/invalid-option-error.js'
-import { NatsNetwork, NatsTransportError } from '../../runtime/transport-nats/index.js'
+import { NatsNetwork, type NatsNetworkOptions, NatsTransportError } from '../../runtime/transport-nats/index.js'
 import { consumerName, partyToken } from '../../runtime/transport-nats/subjects.js'
 import { generateIdentity, parseNetworkMap, publicKeyText } from '../../runtime/transport/index.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
@@ -14,18 +14,12 @@ import { NatsCluster } from './support/nats-cluster.js'
 import { RecordingEndpoint, dataEnvelope, sleep } from './support/recording.js'
 
 let cluster: NatsCluster | undefined
-const networks: NatsNetwork[] = []
 afterEach(async () => {
-  for (const network of networks.splice(0)) await network.close()
   await cluster?.stopAll()
   cluster = undefined
 })
 
-async function start(c: NatsCluster, name: string, spec: Parameters<NatsCluster['networkOptions']>[1] = {}) {
-  const network = await NatsNetwork.start(c.networkOptions(name, spec))
-  networks.push(network)
-  return network
-}
+const start = (c: NatsCluster, name: string, options: Partial<NatsNetworkOptions> = {}) => c.network(name, options)
 
 /** How many times the broker handed out a message of `party`'s consumer. */
 async function timesDelivered(c: NatsCluster, party: string): Promise<number> {
@@ -174,8 +168,7 @@ describe('NatsNetwork', () => {
     const old = await start(c, 'Alice')
     old.attach('Alice', new RecordingEndpoint()).send(dataEnvelope('old-key'))
     await eventually(() => bobNetwork.stats.rejected['bad-signature'] === 1, 10_000, 'the old key refused')
-    const renewed = await NatsNetwork.start({ ...c.networkOptions('Alice'), identity: rotated, map: next })
-    networks.push(renewed)
+    const renewed = await c.network('Alice', { identity: rotated, map: next })
     renewed.attach('Alice', new RecordingEndpoint()).send(dataEnvelope('new-key'))
     await eventually(() => bob.delivered.length === 1, 10_000, 'the envelope signed with the new key')
     expect(bob.attempts).toEqual(['new-key'])

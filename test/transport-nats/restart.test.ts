@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { answerer, asker, effects } from '../engine/support/rounds-flows.js'
 import { eventually } from '../transport/support/tcp-cluster.js'
-import { NatsCluster } from './support/nats-cluster.js'
+import { NatsCluster, expectEachStepOnce } from './support/nats-cluster.js'
 import { sleep } from './support/recording.js'
 
 let cluster: NatsCluster | undefined
@@ -31,11 +31,7 @@ describe('nodes over NATS restarted mid-flow', () => {
     const bob = await c.up('Bob')
     expect(await results).toEqual(starts.map((n) => 4 * n + 104))
     await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
-    for (const n of starts) {
-      expect(effects.get(`answerer-plus-${n}`)).toBe(1)
-      expect(effects.get(`asker-double-${n}`)).toBe(1)
-      expect(effects.get(`asker-total-${n}`)).toBe(1)
-    }
+    expectEachStepOnce(starts)
   })
 
   it('the initiator goes down mid-flow and resumes its flows from its store', async () => {
@@ -50,10 +46,7 @@ describe('nodes over NATS restarted mid-flow', () => {
     alice = await c.up('Alice')
     expect(await Promise.all(ids.map((id) => alice.resultOf(id)))).toEqual(starts.map((n) => 4 * n + 104))
     await eventually(async () => (await alice.tableCounts()).outbox + (await bob.tableCounts()).outbox === 0, 20_000, 'empty outboxes')
-    for (const n of starts) {
-      expect(effects.get(`answerer-plus-${n}`)).toBe(1)
-      expect(effects.get(`asker-double-${n}`)).toBe(1)
-    }
+    expectEachStepOnce(starts)
   })
 
   it('a node that is down at the start gets the init from the stream when it first comes up', async () => {

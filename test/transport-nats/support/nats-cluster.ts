@@ -10,10 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'nats'
+import { expect } from 'vitest'
 import { createNode } from '../../../runtime/create-node.js'
 import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
 import { NatsNetwork, type NatsNetworkOptions } from '../../../runtime/transport-nats/index.js'
 import { type NetworkMap, type NodeIdentity, generateIdentity, parseNetworkMap, publicKeyText } from '../../../runtime/transport/index.js'
+import { effects } from '../../engine/support/rounds-flows.js'
 import { recordingLogger } from '../../transport/support/tcp-cluster.js'
 
 export const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
@@ -35,6 +37,8 @@ export class NatsCluster {
   readonly subjectPrefix = `test.${randomBytes(6).toString('hex')}`
   map!: NetworkMap
   private readonly specs = new Map<string, { node: NodeSpec; network: NetworkSpec }>()
+  /** Networks started on their own (`network`), closed by `stopAll`. */
+  private readonly loose: NatsNetwork[] = []
 
   constructor(readonly url = natsUrl) {}
 
@@ -72,6 +76,13 @@ export class NatsCluster {
     }
   }
 
+  /** A network of the member without a node (tests give it an endpoint of their own); `options` replace the defaults. */
+  async network(name: string, options: Partial<NatsNetworkOptions> = {}): Promise<NatsNetwork> {
+    const network = await NatsNetwork.start({ ...this.networkOptions(name), ...options })
+    this.loose.push(network)
+    return network
+  }
+
   /** Starts the member's network and node (again, after `down`, with the same spec unless given). */
   async up(name: string, node?: NodeSpec, network?: NetworkSpec): Promise<Node> {
     const member = this.member(name)
@@ -106,6 +117,7 @@ export class NatsCluster {
   }
 
   async stopAll(): Promise<void> {
+    for (const network of this.loose.splice(0)) await network.close()
     for (const name of this.members.keys()) await this.down(name)
     await deleteStream(this.url, this.stream)
     rmSync(this.dir, { recursive: true, force: true })
@@ -113,6 +125,13 @@ export class NatsCluster {
 }
 
 /** Deletes a stream (and its consumers) if it exists. */
+/** Each step of the Rounds flows started with `starts` ran once (rounds-flows.ts counts them). */
+export function expectEachStepOnce(starts: readonly number[]): void {
+  for (const n of starts) {
+    for (const step of [`answerer-plus-${n}`, `asker-double-${n}`, `asker-total-${n}`]) expect(effects.get(step), step).toBe(1)
+  }
+}
+
 export async function deleteStream(url: string, stream: string): Promise<void> {
   const connection = await connect({ servers: url })
   try {
