@@ -8,6 +8,14 @@ const native = 'node_modules/(better-sqlite3|ts-morph|tsx|typescript|@ts-morph)/
 module.exports = {
   forbidden: [
     {
+      name: 'transport-nats-is-a-transport',
+      severity: 'error',
+      comment:
+        'runtime/transport-nats (the NATS JetStream network) builds on the network port and on the identity, map and codecs of runtime/transport; it imports no engine, store or process code.',
+      from: { path: '^runtime/transport-nats/' },
+      to: { path: ['^runtime/(engine|store|process)/', 'node_modules/better-sqlite3/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Modules must not import each other, directly or through others (type-only imports count).',
@@ -33,14 +41,24 @@ module.exports = {
       severity: 'error',
       comment: 'The engine depends on the store and network ports, never on SQLite, PostgreSQL, TCP or NATS directly.',
       from: { path: '^runtime/engine/' },
-      to: { path: ['^runtime/store/(sqlite|postgres)', '^runtime/transport/', '^runtime/process/', 'node_modules/better-sqlite3/', '^net$', '^node:net$'] },
+      to: {
+        path: [
+          '^runtime/store/(sqlite|postgres)',
+          '^runtime/transport/',
+          '^runtime/transport-nats/',
+          '^runtime/process/',
+          'node_modules/(better-sqlite3|nats)/',
+          '^net$',
+          '^node:net$',
+        ],
+      },
     },
     {
       name: 'network-port-is-abstract',
       severity: 'error',
       comment: 'runtime/network (the network port and the in-memory network) imports no transport, store or engine.',
       from: { path: '^runtime/network/' },
-      to: { path: ['^runtime/(transport|store|engine|process)/', 'node_modules/better-sqlite3/', '^net$', '^node:net$'] },
+      to: { path: ['^runtime/(transport|transport-nats|store|engine|process)/', 'node_modules/(better-sqlite3|nats)/', '^net$', '^node:net$'] },
     },
     {
       name: 'codec-is-pure',

@@ -6,12 +6,13 @@
  * that cannot be read, is malformed, or does not list this node with its own key is not taken: the node
  * keeps the map it has and logs why.
  */
+import { NatsNetwork } from '../transport-nats/nats-network.js'
 import { loadNetworkMap } from '../transport/network-map.js'
-import type { TcpNetwork } from '../transport/tcp-network.js'
 import type { NodeConfig } from './node-config.js'
 import type { EventSink } from './node-events.js'
+import type { NodeNetwork } from './node-network.js'
 
-export function reloadNetworkMap(config: NodeConfig, network: TcpNetwork, sink: EventSink): boolean {
+export function reloadNetworkMap(config: NodeConfig, network: NodeNetwork, sink: EventSink): boolean {
   let changed: string[]
   try {
     changed = network.replaceMap(loadNetworkMap(config.networkMap))
@@ -21,7 +22,11 @@ export function reloadNetworkMap(config: NodeConfig, network: TcpNetwork, sink: 
     return false
   }
   const closed =
-    changed.length === 0 ? 'no party changed its key or address' : `closed the connections of ${changed.join(', ')} (key or address changed, or left the map)`
+    changed.length === 0
+      ? 'no party changed its key or address'
+      : network instanceof NatsNetwork
+        ? `messages of ${changed.join(', ')} are checked against the new map (key changed, or left the map)`
+        : `closed the connections of ${changed.join(', ')} (key or address changed, or left the map)`
   sink({
     event: 'log',
     node: config.name,

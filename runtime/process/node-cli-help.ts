@@ -24,7 +24,10 @@ node.json fields (paths relative to the file):
   app (a module default-exporting nodeApp({ flows, responders, protocols }))
   optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
             redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
-            schema declares them; a typo is refused by field name before anything is written)
+            schema declares them; a typo is refused by field name before anything is written),
+            network ({ "transport": "tcp" }, the default, or { "transport": "nats", "url", "stream",
+            "subjectPrefix", "ackWaitMs", ... }: envelopes through a NATS JetStream broker, still signed
+            with the node's key; listen is then only the address its network-map entry names)
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),
 key, network map or app, 4 stopping failed or an internal error (please report it), 6 the database is damaged

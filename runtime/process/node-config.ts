@@ -9,6 +9,7 @@ import type { PeerQuotas } from '../engine/peer-quotas.js'
 import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
+import { type NatsSettings, natsSettingsSchema } from '../transport-nats/nats-network-options.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -17,6 +18,15 @@ const StartEntry = z.strictObject({
   id: z.string().min(1),
   args: z.unknown().optional(),
 })
+
+/** How the node reaches its peers: TCP (the default, on `listen`) or a NATS JetStream broker. */
+const NetworkSection = z.discriminatedUnion('transport', [
+  z.strictObject({ transport: z.literal('tcp') }),
+  natsSettingsSchema.extend({ transport: z.literal('nats') }),
+])
+
+/** node.json's `network`: TCP on `listen`, or a NATS JetStream broker with its settings (defaults filled in). */
+export type NodeNetworkConfig = { readonly transport: 'tcp' } | ({ readonly transport: 'nats' } & NatsSettings)
 
 const NodeConfigSchema = z.strictObject({
   name: z.string().superRefine((name, ctx) => {
@@ -44,6 +54,7 @@ const NodeConfigSchema = z.strictObject({
     })
     .optional(),
   start: z.array(StartEntry).optional(),
+  network: NetworkSection.optional(),
 })
 
 export type StartRequest = z.infer<typeof StartEntry>
@@ -63,6 +74,7 @@ export interface NodeConfig {
   readonly evictIdleAfterMs: number | undefined
   readonly quotas: PeerQuotas
   readonly start: readonly StartRequest[]
+  readonly network: NodeNetworkConfig
 }
 
 /** node.json cannot be read, is not JSON, misses or mistypes a field, or names something the app lacks. */
@@ -94,7 +106,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -118,6 +130,7 @@ export function readNodeConfig(file: string): NodeConfig {
     evictIdleAfterMs: c.evictIdleAfterMs,
     quotas: c.quotas ?? {},
     start: c.start ?? [],
+    network: c.network ?? { transport: 'tcp' },
   }
 }
 

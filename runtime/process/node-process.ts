@@ -1,6 +1,6 @@
 /**
- * One node as an OS process: its identity, its TCP endpoint, its store and its app. Starting resumes every
- * unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran
+ * One node as an OS process: its identity, its network endpoint (TCP, or NATS JetStream: node-network.ts), its
+ * store and its app. Starting resumes every unfinished flow (the engine replays them) and then starts the config's `start` flows that never ran
  * (all checked first, start-list.ts); a flow id listed there runs once however often the process is
  * started or killed. A start that fails stops the node and closes the listener before the error is thrown.
  */
@@ -10,16 +10,17 @@ import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
-import { TcpNetwork } from '../transport/tcp-network.js'
 import { loadNodeApp } from './node-app.js'
 import type { NodeConfig } from './node-config.js'
 import { NodeConfigError } from './node-config.js'
 import type { EventSink } from './node-events.js'
+import { type NodeNetwork, networkAddress, startNodeNetwork } from './node-network.js'
 import { pendingStarts } from './start-list.js'
 
 export interface RunningNode {
   readonly node: Node
-  readonly network: TcpNetwork
+  /** TCP, or NATS JetStream when the config's `network` says so. */
+  readonly network: NodeNetwork
   /**
    * Resolves when the node stopped on its own after a fatal error it logged (its store failed to commit),
    * once the listener is closed; never after `stop()`.
@@ -53,15 +54,9 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   // The store before the listener: a store in use by another node, damaged or behind its commit mark is
   // refused before this process takes a port or shows itself to a peer.
   const store = new SqliteFlowStore(config.database, { durability: config.durability })
-  let network: TcpNetwork
+  let network: NodeNetwork
   try {
-    network = await TcpNetwork.start({
-      identity,
-      map,
-      listen: config.listen,
-      logger,
-      ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
-    })
+    network = await startNodeNetwork(config, identity, map, logger)
   } catch (error) {
     store.close()
     throw error
@@ -149,6 +144,6 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       () => {}, // stopped before it drained: nothing to report
     )
   }
-  sink({ event: 'ready', node: config.name, address: `${network.address.host}:${network.address.port}`, pid: process.pid, resumed })
+  sink({ event: 'ready', node: config.name, address: networkAddress(network), pid: process.pid, resumed })
   return running
 }

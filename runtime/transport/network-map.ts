@@ -7,6 +7,7 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import type { PartyRoster } from '../network/network.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 
@@ -49,6 +50,15 @@ export class NetworkMap {
 
   party(name: string): PartyEntry | undefined {
     return this.byName.get(name)
+  }
+
+  /** The parties as a network answers `roster()` with: sorted, and the map file they come from. */
+  roster(): PartyRoster {
+    return {
+      parties: this.parties.map((p) => p.name).sort(),
+      source: this.file === undefined ? 'the network map' : `the network map ${this.file}`,
+      remedy: 'add the party to the network map',
+    }
   }
 
   /** The JSON text of this map, as `loadNetworkMap` reads it. */

@@ -20,7 +20,7 @@
  * sends batches that fit both. An envelope larger than that is not sent (logged once).
  */
 import { NetworkEndpointError } from '../network/network-errors.js'
-import type { Endpoint, Network, NetworkPort, PartyRoster } from '../network/network.js'
+import type { Endpoint, Network, NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { Connection, ConnectionHost } from './connection.js'
@@ -156,17 +156,7 @@ export class TcpNetwork implements Network {
         this.dropConnections()
       },
       knows: (other) => this.map.party(other) !== undefined,
-      roster: () => this.roster(),
-    }
-  }
-
-  /** The map's parties, and its file when it was read from one. */
-  private roster(): PartyRoster {
-    const file = this.map.file
-    return {
-      parties: this.map.parties.map((p) => p.name).sort(),
-      source: file === undefined ? 'the network map' : `the network map ${file}`,
-      remedy: 'add the party to the network map',
+      roster: () => this.map.roster(),
     }
   }
 

@@ -45,6 +45,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STORE_CORRUPT: storeDamaged,
   STORE_ROLLED_BACK: storeDamaged,
   TRANSPORT_LISTEN: failed,
+  TRANSPORT_NATS: failed,
   NETWORK_ENDPOINT: failed,
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,
