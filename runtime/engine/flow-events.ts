@@ -46,6 +46,8 @@ export interface ProgressUpdate {
   readonly node: string
   readonly flowId: string
   readonly flowName: string
+  /** Rises with each update of the flow while the node runs (from 1 again after a restart): a follower skips what it saw. */
+  readonly seq: number
   readonly change: 'current' | 'position' | 'structure' | 'label' | 'ended'
   /** Labels from the flow's current step down through the current steps of its child trackers. */
   readonly path: readonly string[]

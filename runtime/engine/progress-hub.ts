@@ -33,7 +33,7 @@ export class ProgressHub implements ProgressSink {
 
   changed(run: FlowRun, change: ProgressChange | 'current'): void {
     if (!run.live || !run.alive) return
-    const update = snapshot(this.parts.node, run, change)
+    const update = snapshot(this.parts.node, run, change, (this.latest.get(run.flowId)?.seq ?? 0) + 1)
     this.latest.set(run.flowId, update)
     const { store, publish } = this.parts
     run.lastBatch = store.setProgress(run.flowId, JSON.stringify(update.path))
@@ -52,6 +52,7 @@ export class ProgressHub implements ProgressSink {
       node: this.parts.node,
       flowId: end.flowId,
       flowName: end.name,
+      seq: (last?.seq ?? 0) + 1,
       change: end.ok ? 'position' : 'ended',
       path: end.ok ? [DONE] : (last?.path ?? []),
       tree: end.ok ? { current: DONE, steps: last?.tree.steps ?? [] } : (last?.tree ?? { current: UNSTARTED, steps: [] }),
@@ -81,6 +82,7 @@ export class ProgressHub implements ProgressSink {
             node: this.parts.node,
             flowId,
             flowName: status.name,
+            seq: 0,
             change: 'current',
             path,
             tree: { current: done ? DONE : UNSTARTED, steps: [] },
@@ -96,13 +98,14 @@ export class ProgressHub implements ProgressSink {
     const kept = this.latest.get(flowId)
     if (kept) return { ...kept, change: 'current' }
     const run = this.parts.loaded.runs.get(flowId)
-    return run ? snapshot(this.parts.node, run, 'current') : undefined
+    return run ? snapshot(this.parts.node, run, 'current', 0) : undefined
   }
 
   private from(first: ProgressUpdate): Observable<ProgressUpdate> {
     if (first.done) return of(first)
+    // Updates made before the first one was read and published after it are skipped.
     const later = this.updates.pipe(
-      filter((update) => update.flowId === first.flowId),
+      filter((update) => update.flowId === first.flowId && update.seq > first.seq),
       takeWhile((update) => !update.done, true),
     )
     return concat(of(first), later)
@@ -114,7 +117,7 @@ export class ProgressHub implements ProgressSink {
   }
 }
 
-function snapshot(node: string, run: FlowRun, change: ProgressUpdate['change']): ProgressUpdate {
+function snapshot(node: string, run: FlowRun, change: ProgressUpdate['change'], seq: number): ProgressUpdate {
   const tracker = run.progress
-  return { node, flowId: run.flowId, flowName: run.name, change, path: tracker.path(), tree: tracker.tree(), done: tracker.done }
+  return { node, flowId: run.flowId, flowName: run.name, seq, change, path: tracker.path(), tree: tracker.tree(), done: tracker.done }
 }

@@ -1,7 +1,7 @@
 /**
  * The progress tracker behind `ctx.progress` (runtime/protocol/session/flow-progress.ts), after Corda's
  * ProgressTracker: steps UNSTARTED, the flow's own, DONE; the current step moves forwards or backwards
- * (moving back removes the child trackers of the steps undone); a step may hold a child tracker, whose
+ * (moving back removes the child trackers of the steps undone, the one moved to included); a step may hold a child tracker, whose
  * changes are the parent's changes; labels may change. Every change goes to the tracker's listener as
  * position, structure or label; the root's listener is the flow's run (progress-hub.ts turns it into
  * updates). A sub-flow's tracker joins its parent when it gets steps (`adoptWhenUsed`).
@@ -73,7 +73,8 @@ export class ProgressTracker implements FlowProgress {
     if (this.done) throw new InvalidOptionError(`The progress tracker is at ${DONE}, so it cannot move to '${name}'; nothing moves after ${DONE}.`)
     if (to === this.index) return
     let removed = false
-    for (let i = to + 1; i <= this.index; i++) {
+    // Back: the steps rolled back through, the one moved to included, lose their children (to be gone through again).
+    for (let i = to; i <= this.index; i++) {
       const step = this.list[i]!
       if (step.child) {
         step.child.listener = undefined
