@@ -22,10 +22,14 @@ export class ScopeContext extends JournalScope implements FlowContext {
   constructor(
     readonly run: FlowRun,
     scope: string,
-    /** The tracker of the flow or sub-flow this scope belongs to (default: the flow's own). */
-    readonly progress: ProgressTracker = run.progress,
+    /** The tracker of the sub-flow this scope belongs to; the flow's own when undefined. */
+    private readonly tracker?: ProgressTracker,
   ) {
     super(scope)
+  }
+
+  get progress(): ProgressTracker {
+    return this.tracker ?? this.run.progress
   }
 
   get me(): string {
@@ -134,7 +138,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       const single = request.versions.length === 1 ? request.versions[0]!.version : 0
       session = EngineSession.initiating(run, id, request, single)
     }
-    session.attach(new ScopeContext(run, scope, this.progress), request)
+    session.attach(new ScopeContext(run, scope, this.tracker), request)
     if (!entry) {
       run.env.declared.assertInitiates(request, run.name)
       run.env.parties.assertCounterparty(request, run.name)
