@@ -53,7 +53,7 @@ export class Eviction {
     run.state = 'dead'
     this.loaded.unload(run)
     // What it waits for, for status questions while it is out of memory (a run is idle only while it waits).
-    this.store.setWaiting(run.flowId, JSON.stringify([...run.waitingFor]))
+    this.store.setWaiting(run.flowId, JSON.stringify(run.waitingFor))
     this.evictions++
   }
 }

@@ -101,7 +101,7 @@ export abstract class NodeOperations {
     if (status?.status !== 'running') return status
     const run = this.parts.loaded.runs.get(flowId)
     const progress = run?.reportsProgress ? { progress: run.progress.path() } : {}
-    const waits = run ? [...run.waitingFor] : parseWaits((await this.#store.waitingOf(flowId)) ?? null)
+    const waits = run ? run.waitingFor : parseWaits((await this.#store.waitingOf(flowId)) ?? null)
     return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}) }
   }
 
@@ -131,7 +131,7 @@ export abstract class NodeOperations {
 
   private summary(row: FlowListRow): FlowSummary {
     const run = this.parts.loaded.runs.get(row.id)
-    const waits = row.status !== 'running' ? [] : run ? [...run.waitingFor] : parseWaits(row.waiting)
+    const waits = row.status !== 'running' ? [] : run ? run.waitingFor : parseWaits(row.waiting)
     let state: FlowState = row.status === 'done' ? 'finished' : row.status
     if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : row.waiting !== null)) state = 'waiting'
     const progress = run?.reportsProgress ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
