@@ -2,18 +2,20 @@
 import { TwoPartyTradeV1 } from '../protocols/two-party-trade.protocol.js';
 import { type DeclaredError, type FlowContext, type Inlined, type MessageTag, type ProtocolFamily, type Received, type ResponderRegistration, type StateTable, type VersionSpec, type protocolCompletion, protocolFamily, type protocolState } from '../runtime/protocol/index.js';
 import { type CollectSignaturesV1Collector_Handler, type CollectSignaturesV1Signer_Handler, CollectSignaturesV1Spec } from './collect-signatures.js';
-/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. */
+/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. What Seller reads (the schema's output). */
 export type TwoPartyTradeV1_FinalTransaction = {
     readonly id: string
-    readonly inputs: { readonly txId: string; readonly index: number }[]
-    readonly outputs: {
+    readonly inputs: readonly { readonly txId: string; readonly index: number }[]
+    readonly outputs: readonly {
       readonly owner: string
       readonly description: string
       readonly amount?: { readonly quantity: number; readonly currency: string }
     }[]
-    readonly signatures: { readonly signer: string; readonly txId: string; readonly signature: string }[]
+    readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'TwoPartyTrade v1 finalTransaction'>;
-/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. */
+/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. What Buyer writes (the schema's input). */
+export type TwoPartyTradeV1_FinalTransactionInput = TwoPartyTradeV1_FinalTransaction;
+/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. What Buyer reads (the schema's output). */
 export type TwoPartyTradeV1_TradeInfo = {
     readonly price: { readonly quantity: number; readonly currency: string }
     readonly payToIdentity: string
@@ -23,6 +25,8 @@ export type TwoPartyTradeV1_TradeInfo = {
       readonly owner: string
     }
   } & MessageTag<'TwoPartyTrade v1 tradeInfo'>;
+/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. What Seller writes (the schema's input). */
+export type TwoPartyTradeV1_TradeInfoInput = TwoPartyTradeV1_TradeInfo;
 /** Details of the declared error `AssetMismatch` of TwoPartyTrade v1. */
 export type TwoPartyTradeV1_AssetMismatchError = {
     readonly expected: string
@@ -45,7 +49,7 @@ export type TwoPartyTradeV1_UnacceptablePriceError = {
 export interface TwoPartyTradeV1Seller_SendTradeInfo {
   readonly [protocolState]: 'TwoPartyTrade v1 Seller step 1';
   /** Sends `tradeInfo` to Buyer; resolves once it is durably queued. */
-  send(payload: TwoPartyTradeV1_TradeInfo): Promise<TwoPartyTradeV1Seller_InlineSignatures>;
+  send(payload: TwoPartyTradeV1_TradeInfoInput): Promise<TwoPartyTradeV1Seller_InlineSignatures>;
 }
 
 /**
@@ -116,7 +120,7 @@ export interface TwoPartyTradeV1Buyer_InlineSignatures {
 export interface TwoPartyTradeV1Buyer_SendFinalTransaction {
   readonly [protocolState]: 'TwoPartyTrade v1 Buyer step 3';
   /** Sends `finalTransaction` to Seller; resolves once it is durably queued. */
-  send(payload: TwoPartyTradeV1_FinalTransaction): Promise<TwoPartyTradeV1Buyer_End>;
+  send(payload: TwoPartyTradeV1_FinalTransactionInput): Promise<TwoPartyTradeV1Buyer_End>;
 }
 
 /**

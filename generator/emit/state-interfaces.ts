@@ -13,7 +13,7 @@ import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
 import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
-import { completionTypeName, handlerTypeName, messageTypeName, stateTypeName } from './names.js'
+import { completionTypeName, handlerTypeName, messageInputTypeName, messageTypeName, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
 import { StructureKind } from './ts-morph-runtime.js'
 
@@ -69,7 +69,7 @@ export function stateInterfaces(
         [
           {
             name: 'send',
-            parameters: [{ name: 'payload', type: messageTypeName(name, v, entry.label) }],
+            parameters: [{ name: 'payload', type: messageInputTypeName(messageTypeName(name, v, entry.label)) }],
             returnType: `Promise<${stateOf(entry.next)}>`,
             docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
           },
