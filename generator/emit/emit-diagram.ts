@@ -59,7 +59,10 @@ function summary(schema: JsonSchema | boolean | undefined): string {
   if (Array.isArray(s.enum)) return s.enum.map((e) => String(e)).join(' or ')
   if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return 'union'
   if (s.type === 'object' && s.properties) return `{ ${Object.keys(s.properties as object).join(', ')} }`
-  if (s.type === 'array' && Array.isArray(s.prefixItems)) return `[${(s.prefixItems as JsonSchema[]).map(summary).join(', ')}]`
+  if (s.type === 'array' && Array.isArray(s.prefixItems)) {
+    const rest = typeof s.items === 'object' && s.items !== null ? [`...${summary(s.items as JsonSchema)}`] : []
+    return `[${[...(s.prefixItems as JsonSchema[]).map(summary), ...rest].join(', ')}]`
+  }
   if (s.type === 'array') return `${summary(s.items as JsonSchema | boolean | undefined)}[]`
   return typeof s.type === 'string' ? s.type : Array.isArray(s.type) ? s.type.join(' or ') : 'any'
 }
