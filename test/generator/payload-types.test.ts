@@ -93,7 +93,7 @@ const typeName = (kind: Kind): string => `PayloadKindsV1_${kind[0]!.toUpperCase(
 /** The emitted right-hand side of `export type <name> = ...;`, whitespace collapsed. */
 function emitted(name: string): string | undefined {
   const match = new RegExp(`^export type ${name} = ([\\s\\S]*?);$`, 'm').exec(generated)
-  return match?.[1]!.replace(/\s+/g, ' ')
+  return match?.[1]?.replace(/\s+/g, ' ')
 }
 
 /** Just enough of the generated states to walk them in order whatever the step. */
