@@ -32,6 +32,7 @@ export function payloadSides(schema: Schema, output: JsonSchema): PayloadSides {
 }
 
 function inputSchema(schema: Schema, output: JsonSchema): JsonSchema {
+  if (!hasSidedPart(schema, new Set())) return output
   try {
     const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'throw', io: 'input' }) as Record<string, unknown>
     return rest
@@ -39,4 +40,31 @@ function inputSchema(schema: Schema, output: JsonSchema): JsonSchema {
     // The IR accepted the output side; an input side zod cannot write as JSON Schema is typed as the output.
     return output
   }
+}
+
+/** The kinds of zod schema whose input differs from their output (in what JSON Schema can say). */
+const sided = new Set(['default', 'prefault', 'catch', 'pipe', 'transform'])
+
+interface Internals {
+  readonly _zod: { readonly def: Readonly<Record<string, unknown>> & { readonly type?: string } }
+}
+
+const isSchema = (value: unknown): value is Internals =>
+  typeof value === 'object' && value !== null && typeof (value as Partial<Internals>)._zod?.def === 'object'
+
+/**
+ * Whether any part of `schema` reads differently as input and output. Asking zod for the input side costs
+ * a JSON Schema conversion per message; most payloads have no such part and reuse the output side.
+ */
+function hasSidedPart(schema: unknown, seen: Set<unknown>): boolean {
+  if (!isSchema(schema) || seen.has(schema)) return false
+  seen.add(schema)
+  const { def } = schema._zod
+  if (sided.has(def.type ?? '')) return true
+  if (def.type === 'lazy') return hasSidedPart((def.getter as () => unknown)(), seen)
+  for (const value of Object.values(def)) {
+    const parts = Array.isArray(value) ? value : isSchema(value) ? [value] : typeof value === 'object' && value !== null ? Object.values(value) : []
+    if (parts.some((part) => hasSidedPart(part, seen))) return true
+  }
+  return false
 }
