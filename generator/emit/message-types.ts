@@ -46,12 +46,15 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
 /** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */
 function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): StatementStructures[] {
   const inputName = messageInputTypeName(typeName)
-  const asOutput = typeAliases(typeName, sides.input, docs, tag)
-  const output = typeAliases(typeName, sides.output, docs, tag)
-  if (asOutput.length === output.length && asOutput.every((a, i) => (a as { type: string }).type === (output[i] as { type: string }).type)) {
-    return [{ kind: StructureKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }]
-  }
-  return typeAliases(inputName, sides.input, docs, tag)
+  const alias: StatementStructures = { kind: StructureKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
+  const { input, output } = sides
+  if (input.schema === output.schema && input.undefinable === output.undefinable) return [alias]
+  const asOutput = typeAliases(typeName, input, docs, tag)
+  const outputAliases = typeAliases(typeName, output, docs, tag)
+  const same = (a: StatementStructures, b: StatementStructures | undefined): boolean =>
+    (a as { type: string }).type === (b as { type?: string } | undefined)?.type
+  if (asOutput.length === outputAliases.length && asOutput.every((a, i) => same(a, outputAliases[i]))) return [alias]
+  return typeAliases(inputName, input, docs, tag)
 }
 
 function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): StatementStructures[] {
