@@ -8,7 +8,7 @@ export type CollectSignaturesV1_Proposal = {
     readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
     readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'CollectSignatures v1 proposal'>;

@@ -12,7 +12,7 @@ export type IssueRequestV1_Issuance = {
     readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
     readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'IssueRequest v1 issuance'>;

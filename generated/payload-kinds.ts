@@ -14,12 +14,16 @@ export type PayloadKindsV1_Counts = { readonly [key: string]: number } & Message
 /** PayloadKinds v1 message `counts`: Writer -> Reader, step 13 of 29. What Writer writes (the schema's input). */
 export type PayloadKindsV1_CountsInput = PayloadKindsV1_Counts;
 /** PayloadKinds v1 message `defaultedFields`: Writer -> Reader, step 6 of 29. What Reader reads (the schema's output). */
-export type PayloadKindsV1_DefaultedFields = { readonly note: string; readonly count?: number; readonly tag: string | null } & MessageTag<'PayloadKinds v1 defaultedFields'>;
+export type PayloadKindsV1_DefaultedFields = {
+    readonly note: string
+    readonly count?: number | undefined
+    readonly tag: string | null
+  } & MessageTag<'PayloadKinds v1 defaultedFields'>;
 /** PayloadKinds v1 message `defaultedFields`: Writer -> Reader, step 6 of 29. What Writer writes (the schema's input). */
 export type PayloadKindsV1_DefaultedFieldsInput = {
-    readonly note?: string
-    readonly count?: number
-    readonly tag?: string | null
+    readonly note?: string | undefined
+    readonly count?: number | undefined
+    readonly tag?: string | null | undefined
   } & MessageTag<'PayloadKinds v1 defaultedFields'>;
 /** PayloadKinds v1 message `defaultedText`: Writer -> Reader, step 5 of 29. What Reader reads (the schema's output). */
 export type PayloadKindsV1_DefaultedText = string & MessageTag<'PayloadKinds v1 defaultedText'>;
@@ -54,7 +58,7 @@ export type PayloadKindsV1_Merged = { readonly a: string; readonly b: number } &
 /** PayloadKinds v1 message `merged`: Writer -> Reader, step 24 of 29. What Writer writes (the schema's input). */
 export type PayloadKindsV1_MergedInput = PayloadKindsV1_Merged;
 /** PayloadKinds v1 message `nested`: Writer -> Reader, step 25 of 29. What Reader reads (the schema's output). */
-export type PayloadKindsV1_Nested = { readonly outer?: { readonly inner?: string } } & MessageTag<'PayloadKinds v1 nested'>;
+export type PayloadKindsV1_Nested = { readonly outer?: { readonly inner?: string | undefined } | undefined } & MessageTag<'PayloadKinds v1 nested'>;
 /** PayloadKinds v1 message `nested`: Writer -> Reader, step 25 of 29. What Writer writes (the schema's input). */
 export type PayloadKindsV1_NestedInput = PayloadKindsV1_Nested;
 /** PayloadKinds v1 message `nullValue`: Writer -> Reader, step 1 of 29. What Reader reads (the schema's output). */

@@ -8,21 +8,21 @@ export type PriceNegotiationV1_AgreedPriceInput = PriceNegotiationV1_AgreedPrice
 /** PriceNegotiation v1 message `counterOffer`: Seller -> Buyer, step 4 of 7. What Buyer reads (the schema's output). */
 export type PriceNegotiationV1_CounterOffer = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 counterOffer'>;
 /** PriceNegotiation v1 message `counterOffer`: Seller -> Buyer, step 4 of 7. What Seller writes (the schema's input). */
 export type PriceNegotiationV1_CounterOfferInput = PriceNegotiationV1_CounterOffer;
 /** PriceNegotiation v1 message `openingBid`: Buyer -> Seller, step 1 of 7. What Seller reads (the schema's output). */
 export type PriceNegotiationV1_OpeningBid = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 openingBid'>;
 /** PriceNegotiation v1 message `openingBid`: Buyer -> Seller, step 1 of 7. What Buyer writes (the schema's input). */
 export type PriceNegotiationV1_OpeningBidInput = PriceNegotiationV1_OpeningBid;
 /** PriceNegotiation v1 message `raisedBid`: Buyer -> Seller, step 6 of 7. What Seller reads (the schema's output). */
 export type PriceNegotiationV1_RaisedBid = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 raisedBid'>;
 /** PriceNegotiation v1 message `raisedBid`: Buyer -> Seller, step 6 of 7. What Buyer writes (the schema's input). */
 export type PriceNegotiationV1_RaisedBidInput = PriceNegotiationV1_RaisedBid;

@@ -9,7 +9,7 @@ export type TwoPartyTradeV1_FinalTransaction = {
     readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
     readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'TwoPartyTrade v1 finalTransaction'>;

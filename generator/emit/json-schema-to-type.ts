@@ -69,7 +69,11 @@ function objectText(s: Record<string, unknown>, options: TypeTextOptions, indent
   const inner = `${indent}  `
   const lines = Object.entries(properties).map(([key, value]) => {
     const name = identifier.test(key) ? key : JSON.stringify(key)
-    return `${inner}readonly ${name}${required.has(key) ? '' : '?'}: ${typeText(value, options, inner)}`
+    const optional = !required.has(key)
+    // An optional field takes `undefined` as zod has it (also under exactOptionalPropertyTypes); a record's
+    // key does not (zod checks the value of every key present).
+    const undefinable = optional && Object.hasOwn((s.properties ?? {}) as object, key)
+    return `${inner}readonly ${name}${optional ? '?' : ''}: ${union([...typeMembers(value, options, inner), ...(undefinable ? ['undefined'] : [])])}`
   })
   if (extra !== undefined && extra !== false && !Array.isArray(keys)) {
     // TypeScript wants every property to fit the index signature: `catchall(z.number())` beside a string
