@@ -1,7 +1,8 @@
 /**
  * Codegen benchmark: cold `colloquy generate` and no-op `colloquy check` over 100 synthetic protocols,
  * tsc cost of generated stubs plus implementations of both roles (and how it scales from 100 to 200
- * protocols), a 1,000-step protocol, and the length of the compiler error for a protocol violation.
+ * protocols), a 1,000-step protocol, the tsc cost of DSL definitions alone as they grow from 200 to 1,000
+ * steps, and the length of the compiler error for a protocol violation.
  * Writes bench/results/codegen.json and prints a table. Synthetic projects live in bench/work/ (ignored).
  *
  *   npm run bench:codegen
@@ -11,7 +12,7 @@ import path from 'node:path'
 import { measureGeneratePhases } from './codegen/generate-phases.js'
 import { cachedModuleCount, coldTsxEnv, expectSuccess, median, timedRun } from './codegen/processes.js'
 import { type Metric, type SuiteResult, machine, metric, printTable, writeResult } from './codegen/report.js'
-import { plainChainSource, runtimeOnlySource, syntheticProtocol } from './codegen/synthetic-sources.js'
+import { plainChainSource, protocolSource, runtimeOnlySource, syntheticProtocol } from './codegen/synthetic-sources.js'
 import { type TscResult, runTsc } from './codegen/tsc-run.js'
 import { type Workspace, createSourceWorkspace, createWorkspace, repoRoot, runtimeModule, workRoot } from './codegen/workspace.js'
 
@@ -138,7 +139,36 @@ const tscPlain = runTsc(createSourceWorkspace('plain-chain-1000', { 'chain.ts': 
 log(`  ${outcome(tscPlain)}`)
 metrics.plain_ts_chain1000_typechecks = metric(typechecks(tscPlain) ? 1 : 0, 'bool', undefined, `no colloquy types; ${outcome(tscPlain)}`)
 
-// 4. one violation (receive where the protocol says send) in a 30-step protocol's implementation
+// 4. the DSL definition alone (no generated code, no implementation) at growing lengths: its cost per step
+// must not grow with the protocol's length. A 1-step definition is the fixed cost (runtime, zod, one schema).
+log('tsc over DSL definitions of 1, 50, 200 and 1,000 steps')
+const definitionInstantiations = (steps: number): number => {
+  const result = tscClean(
+    createSourceWorkspace(`definition-${steps}`, { 'definition.ts': protocolSource(syntheticProtocol(1, steps)) }),
+    `a ${steps}-step definition`,
+  )
+  return result.instantiations
+}
+const definition = Object.fromEntries([1, 50, 200, 1000].map((steps) => [steps, definitionInstantiations(steps)])) as Record<number, number>
+for (const steps of [50, 200, 1000]) {
+  metrics[`tsc_instantiations_definition_${steps}`] = metric(
+    definition[steps]!,
+    'count',
+    undefined,
+    `protocol(...) of ${steps} steps in .pipe() segments of 100`,
+  )
+}
+metrics.tsc_instantiations_definition_1 = metric(definition[1]!, 'count', undefined, 'the fixed cost: a 1-step definition')
+const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000
+metrics.ratio_definition_1000_200 = metric(
+  ratio(definition[1000]! - definition[1]!, definition[200]! - definition[1]!),
+  'ratio',
+  5.5,
+  '(1,000 steps - 1 step) / (200 steps - 1 step): 5 when linear',
+)
+metrics.ratio_definition_1000_200_raw = metric(ratio(definition[1000]!, definition[200]!), 'ratio', undefined, 'fixed cost included')
+
+// 5. one violation (receive where the protocol says send) in a 30-step protocol's implementation
 const violated = syntheticProtocol(1, 30)
 const violationAt = violated.steps.findIndex((step, k) => k >= 14 && step.kind === 'send')
 const wsError = createWorkspace('p1x30-violation', [violated], { violationAt })

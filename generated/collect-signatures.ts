@@ -16,19 +16,23 @@ export interface CollectSignaturesSigner_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** CollectSignatures v1 message `proposal`: Collector -> Signer, step 1 of 2. */
+/** CollectSignatures v1 message `proposal`: Collector -> Signer, step 1 of 2. What Signer reads (the schema's output). */
 export type CollectSignaturesV1_Proposal = {
     readonly id: string
-    readonly inputs: { readonly txId: string; readonly index: number }[]
-    readonly outputs: {
+    readonly inputs: readonly { readonly txId: string; readonly index: number }[]
+    readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
-    readonly signatures: { readonly signer: string; readonly txId: string; readonly signature: string }[]
+    readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'CollectSignatures v1 proposal'>;
-/** CollectSignatures v1 message `signature`: Signer -> Collector, step 2 of 2. */
+/** CollectSignatures v1 message `proposal`: Collector -> Signer, step 1 of 2. What Collector writes (the schema's input). */
+export type CollectSignaturesV1_ProposalInput = CollectSignaturesV1_Proposal;
+/** CollectSignatures v1 message `signature`: Signer -> Collector, step 2 of 2. What Collector reads (the schema's output). */
 export type CollectSignaturesV1_Signature = { readonly signer: string; readonly txId: string; readonly signature: string } & MessageTag<'CollectSignatures v1 signature'>;
+/** CollectSignatures v1 message `signature`: Signer -> Collector, step 2 of 2. What Signer writes (the schema's input). */
+export type CollectSignaturesV1_SignatureInput = CollectSignaturesV1_Signature;
 /** Details of the declared error `SignatureRefused` of CollectSignatures v1. */
 export type CollectSignaturesV1_SignatureRefusedError = { readonly reason: string };
 
@@ -40,7 +44,7 @@ export interface CollectSignaturesV1Collector_SendProposal<out S> {
   readonly $state: 'CollectSignatures v1 Collector step 1 of 2: send proposal';
   readonly $session: S;
   /** Sends `proposal` to Signer; resolves once it is durably queued. */
-  send(payload: CollectSignaturesV1_Proposal): Promise<CollectSignaturesV1Collector_ReceiveSignature<S>>;
+  send(payload: CollectSignaturesV1_ProposalInput): Promise<CollectSignaturesV1Collector_ReceiveSignature<S>>;
 }
 
 /**
@@ -89,7 +93,7 @@ export interface CollectSignaturesV1Signer_SendSignature<out S> {
   readonly $state: 'CollectSignatures v1 Signer step 2 of 2: send signature';
   readonly $session: S;
   /** Sends `signature` to Collector; resolves once it is durably queued. */
-  send(payload: CollectSignaturesV1_Signature): Promise<CollectSignaturesV1Signer_End<S>>;
+  send(payload: CollectSignaturesV1_SignatureInput): Promise<CollectSignaturesV1Signer_End<S>>;
 }
 
 /**

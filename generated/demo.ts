@@ -16,14 +16,22 @@ export interface DemoBob_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** Demo v1 message `amount`: Alice -> Bob, step 1 of 4. */
+/** Demo v1 message `amount`: Alice -> Bob, step 1 of 4. What Bob reads (the schema's output). */
 export type DemoV1_Amount = number & MessageTag<'Demo v1 amount'>;
-/** Demo v1 message `greeting`: Bob -> Alice, step 2 of 4. */
+/** Demo v1 message `amount`: Alice -> Bob, step 1 of 4. What Alice writes (the schema's input). */
+export type DemoV1_AmountInput = DemoV1_Amount;
+/** Demo v1 message `greeting`: Bob -> Alice, step 2 of 4. What Alice reads (the schema's output). */
 export type DemoV1_Greeting = string & MessageTag<'Demo v1 greeting'>;
-/** Demo v1 message `reply`: Alice -> Bob, step 3 of 4. */
+/** Demo v1 message `greeting`: Bob -> Alice, step 2 of 4. What Bob writes (the schema's input). */
+export type DemoV1_GreetingInput = DemoV1_Greeting;
+/** Demo v1 message `reply`: Alice -> Bob, step 3 of 4. What Bob reads (the schema's output). */
 export type DemoV1_Reply = string & MessageTag<'Demo v1 reply'>;
-/** Demo v1 message `result`: Bob -> Alice, step 4 of 4. */
+/** Demo v1 message `reply`: Alice -> Bob, step 3 of 4. What Alice writes (the schema's input). */
+export type DemoV1_ReplyInput = DemoV1_Reply;
+/** Demo v1 message `result`: Bob -> Alice, step 4 of 4. What Alice reads (the schema's output). */
 export type DemoV1_Result = { readonly name: string; readonly count: number } & MessageTag<'Demo v1 result'>;
+/** Demo v1 message `result`: Bob -> Alice, step 4 of 4. What Bob writes (the schema's input). */
+export type DemoV1_ResultInput = DemoV1_Result;
 
 /**
  * Demo v1 · Alice (initiator) · step 1 of 4: send `amount` to Bob.
@@ -33,7 +41,7 @@ export interface DemoV1Alice_SendAmount<out S> {
   readonly $state: 'Demo v1 Alice step 1 of 4: send amount';
   readonly $session: S;
   /** Sends `amount` to Bob; resolves once it is durably queued. */
-  send(payload: DemoV1_Amount): Promise<DemoV1Alice_ReceiveGreeting<S>>;
+  send(payload: DemoV1_AmountInput): Promise<DemoV1Alice_ReceiveGreeting<S>>;
 }
 
 /**
@@ -55,7 +63,7 @@ export interface DemoV1Alice_SendReply<out S> {
   readonly $state: 'Demo v1 Alice step 3 of 4: send reply';
   readonly $session: S;
   /** Sends `reply` to Bob; resolves once it is durably queued. */
-  send(payload: DemoV1_Reply): Promise<DemoV1Alice_ReceiveResult<S>>;
+  send(payload: DemoV1_ReplyInput): Promise<DemoV1Alice_ReceiveResult<S>>;
 }
 
 /**
@@ -104,7 +112,7 @@ export interface DemoV1Bob_SendGreeting<out S> {
   readonly $state: 'Demo v1 Bob step 2 of 4: send greeting';
   readonly $session: S;
   /** Sends `greeting` to Alice; resolves once it is durably queued. */
-  send(payload: DemoV1_Greeting): Promise<DemoV1Bob_ReceiveReply<S>>;
+  send(payload: DemoV1_GreetingInput): Promise<DemoV1Bob_ReceiveReply<S>>;
 }
 
 /**
@@ -126,7 +134,7 @@ export interface DemoV1Bob_SendResult<out S> {
   readonly $state: 'Demo v1 Bob step 4 of 4: send result';
   readonly $session: S;
   /** Sends `result` to Alice; resolves once it is durably queued. */
-  send(payload: DemoV1_Result): Promise<DemoV1Bob_End<S>>;
+  send(payload: DemoV1_ResultInput): Promise<DemoV1Bob_End<S>>;
 }
 
 /**
@@ -168,14 +176,22 @@ export const DemoV1Spec: VersionSpec = {
   inlines: {},
 }
 
-/** Demo v2 message `amount`: Alice -> Bob, step 1 of 4. */
+/** Demo v2 message `amount`: Alice -> Bob, step 1 of 4. What Bob reads (the schema's output). */
 export type DemoV2_Amount = string & MessageTag<'Demo v2 amount'>;
-/** Demo v2 message `greeting`: Bob -> Alice, step 2 of 4. */
+/** Demo v2 message `amount`: Alice -> Bob, step 1 of 4. What Alice writes (the schema's input). */
+export type DemoV2_AmountInput = DemoV2_Amount;
+/** Demo v2 message `greeting`: Bob -> Alice, step 2 of 4. What Alice reads (the schema's output). */
 export type DemoV2_Greeting = string & MessageTag<'Demo v2 greeting'>;
-/** Demo v2 message `reply`: Alice -> Bob, step 3 of 4. */
+/** Demo v2 message `greeting`: Bob -> Alice, step 2 of 4. What Bob writes (the schema's input). */
+export type DemoV2_GreetingInput = DemoV2_Greeting;
+/** Demo v2 message `reply`: Alice -> Bob, step 3 of 4. What Bob reads (the schema's output). */
 export type DemoV2_Reply = string & MessageTag<'Demo v2 reply'>;
-/** Demo v2 message `result`: Bob -> Alice, step 4 of 4. */
+/** Demo v2 message `reply`: Alice -> Bob, step 3 of 4. What Alice writes (the schema's input). */
+export type DemoV2_ReplyInput = DemoV2_Reply;
+/** Demo v2 message `result`: Bob -> Alice, step 4 of 4. What Alice reads (the schema's output). */
 export type DemoV2_Result = { readonly name: string; readonly count: number } & MessageTag<'Demo v2 result'>;
+/** Demo v2 message `result`: Bob -> Alice, step 4 of 4. What Bob writes (the schema's input). */
+export type DemoV2_ResultInput = DemoV2_Result;
 
 /**
  * Demo v2 · Alice (initiator) · step 1 of 4: send `amount` to Bob.
@@ -185,7 +201,7 @@ export interface DemoV2Alice_SendAmount<out S> {
   readonly $state: 'Demo v2 Alice step 1 of 4: send amount';
   readonly $session: S;
   /** Sends `amount` to Bob; resolves once it is durably queued. */
-  send(payload: DemoV2_Amount): Promise<DemoV2Alice_ReceiveGreeting<S>>;
+  send(payload: DemoV2_AmountInput): Promise<DemoV2Alice_ReceiveGreeting<S>>;
 }
 
 /**
@@ -207,7 +223,7 @@ export interface DemoV2Alice_SendReply<out S> {
   readonly $state: 'Demo v2 Alice step 3 of 4: send reply';
   readonly $session: S;
   /** Sends `reply` to Bob; resolves once it is durably queued. */
-  send(payload: DemoV2_Reply): Promise<DemoV2Alice_ReceiveResult<S>>;
+  send(payload: DemoV2_ReplyInput): Promise<DemoV2Alice_ReceiveResult<S>>;
 }
 
 /**
@@ -256,7 +272,7 @@ export interface DemoV2Bob_SendGreeting<out S> {
   readonly $state: 'Demo v2 Bob step 2 of 4: send greeting';
   readonly $session: S;
   /** Sends `greeting` to Alice; resolves once it is durably queued. */
-  send(payload: DemoV2_Greeting): Promise<DemoV2Bob_ReceiveReply<S>>;
+  send(payload: DemoV2_GreetingInput): Promise<DemoV2Bob_ReceiveReply<S>>;
 }
 
 /**
@@ -278,7 +294,7 @@ export interface DemoV2Bob_SendResult<out S> {
   readonly $state: 'Demo v2 Bob step 4 of 4: send result';
   readonly $session: S;
   /** Sends `result` to Alice; resolves once it is durably queued. */
-  send(payload: DemoV2_Result): Promise<DemoV2Bob_End<S>>;
+  send(payload: DemoV2_ResultInput): Promise<DemoV2Bob_End<S>>;
 }
 
 /**

@@ -16,10 +16,14 @@ export interface EchoEchoer_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** Echo v1 message `echo`: Echoer -> Caller, step 3 of 3. */
+/** Echo v1 message `echo`: Echoer -> Caller, step 3 of 3. What Caller reads (the schema's output). */
 export type EchoV1_Echo = { readonly round: number; readonly text: string } & MessageTag<'Echo v1 echo'>;
-/** Echo v1 message `ping`: Caller -> Echoer, step 2 of 3. */
+/** Echo v1 message `echo`: Echoer -> Caller, step 3 of 3. What Echoer writes (the schema's input). */
+export type EchoV1_EchoInput = EchoV1_Echo;
+/** Echo v1 message `ping`: Caller -> Echoer, step 2 of 3. What Echoer reads (the schema's output). */
 export type EchoV1_Ping = { readonly round: number; readonly text: string } & MessageTag<'Echo v1 ping'>;
+/** Echo v1 message `ping`: Caller -> Echoer, step 2 of 3. What Caller writes (the schema's input). */
+export type EchoV1_PingInput = EchoV1_Ping;
 
 /** The branches of `next` and the state each leads to. */
 export interface EchoV1Caller_ChooseNext_Branches<out S> {
@@ -43,7 +47,7 @@ export interface EchoV1Caller_SendPing<out S> {
   readonly $state: 'Echo v1 Caller step 2 of 3: send ping';
   readonly $session: S;
   /** Sends `ping` to Echoer; resolves once it is durably queued. */
-  send(payload: EchoV1_Ping): Promise<EchoV1Caller_ReceiveEcho<S>>;
+  send(payload: EchoV1_PingInput): Promise<EchoV1Caller_ReceiveEcho<S>>;
 }
 
 /**
@@ -111,7 +115,7 @@ export interface EchoV1Echoer_SendEcho<out S> {
   readonly $state: 'Echo v1 Echoer step 3 of 3: send echo';
   readonly $session: S;
   /** Sends `echo` to Caller; resolves once it is durably queued. */
-  send(payload: EchoV1_Echo): Promise<EchoV1Echoer_OfferNext<S>>;
+  send(payload: EchoV1_EchoInput): Promise<EchoV1Echoer_OfferNext<S>>;
 }
 
 /**

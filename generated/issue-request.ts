@@ -16,26 +16,34 @@ export interface IssueRequestIssuer_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** IssueRequest v1 message `declineReason`: Issuer -> Requester, step 5 of 5. */
+/** IssueRequest v1 message `declineReason`: Issuer -> Requester, step 5 of 5. What Requester reads (the schema's output). */
 export type IssueRequestV1_DeclineReason = { readonly reason: string } & MessageTag<'IssueRequest v1 declineReason'>;
-/** IssueRequest v1 message `issuance`: Issuer -> Requester, step 3 of 5. */
+/** IssueRequest v1 message `declineReason`: Issuer -> Requester, step 5 of 5. What Issuer writes (the schema's input). */
+export type IssueRequestV1_DeclineReasonInput = IssueRequestV1_DeclineReason;
+/** IssueRequest v1 message `issuance`: Issuer -> Requester, step 3 of 5. What Requester reads (the schema's output). */
 export type IssueRequestV1_Issuance = {
     readonly id: string
-    readonly inputs: { readonly txId: string; readonly index: number }[]
-    readonly outputs: {
+    readonly inputs: readonly { readonly txId: string; readonly index: number }[]
+    readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
-    readonly signatures: { readonly signer: string; readonly txId: string; readonly signature: string }[]
+    readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'IssueRequest v1 issuance'>;
-/** IssueRequest v1 message `receipt`: Requester -> Issuer, step 4 of 5. */
+/** IssueRequest v1 message `issuance`: Issuer -> Requester, step 3 of 5. What Issuer writes (the schema's input). */
+export type IssueRequestV1_IssuanceInput = IssueRequestV1_Issuance;
+/** IssueRequest v1 message `receipt`: Requester -> Issuer, step 4 of 5. What Issuer reads (the schema's output). */
 export type IssueRequestV1_Receipt = { readonly txId: string } & MessageTag<'IssueRequest v1 receipt'>;
-/** IssueRequest v1 message `request`: Requester -> Issuer, step 1 of 5. */
+/** IssueRequest v1 message `receipt`: Requester -> Issuer, step 4 of 5. What Requester writes (the schema's input). */
+export type IssueRequestV1_ReceiptInput = IssueRequestV1_Receipt;
+/** IssueRequest v1 message `request`: Requester -> Issuer, step 1 of 5. What Issuer reads (the schema's output). */
 export type IssueRequestV1_Request = {
     readonly amount: { readonly quantity: number; readonly currency: string }
     readonly reference: string
   } & MessageTag<'IssueRequest v1 request'>;
+/** IssueRequest v1 message `request`: Requester -> Issuer, step 1 of 5. What Requester writes (the schema's input). */
+export type IssueRequestV1_RequestInput = IssueRequestV1_Request;
 
 /**
  * IssueRequest v1 · Requester (initiator) · step 1 of 5: send `request` to Issuer.
@@ -45,7 +53,7 @@ export interface IssueRequestV1Requester_SendRequest<out S> {
   readonly $state: 'IssueRequest v1 Requester step 1 of 5: send request';
   readonly $session: S;
   /** Sends `request` to Issuer; resolves once it is durably queued. */
-  send(payload: IssueRequestV1_Request): Promise<IssueRequestV1Requester_OfferDecision<S>>;
+  send(payload: IssueRequestV1_RequestInput): Promise<IssueRequestV1Requester_OfferDecision<S>>;
 }
 
 /** The branch Issuer chose at `decision`, with the state it leads to. */
@@ -87,7 +95,7 @@ export interface IssueRequestV1Requester_SendReceipt<out S> {
   readonly $state: 'IssueRequest v1 Requester step 4 of 5: send receipt';
   readonly $session: S;
   /** Sends `receipt` to Issuer; resolves once it is durably queued. */
-  send(payload: IssueRequestV1_Receipt): Promise<IssueRequestV1Requester_End<S>>;
+  send(payload: IssueRequestV1_ReceiptInput): Promise<IssueRequestV1Requester_End<S>>;
 }
 
 /**
@@ -150,7 +158,7 @@ export interface IssueRequestV1Issuer_SendIssuance<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 3 of 5: send issuance';
   readonly $session: S;
   /** Sends `issuance` to Requester; resolves once it is durably queued. */
-  send(payload: IssueRequestV1_Issuance): Promise<IssueRequestV1Issuer_ReceiveReceipt<S>>;
+  send(payload: IssueRequestV1_IssuanceInput): Promise<IssueRequestV1Issuer_ReceiveReceipt<S>>;
 }
 
 /**
@@ -172,7 +180,7 @@ export interface IssueRequestV1Issuer_SendDeclineReason<out S> {
   readonly $state: 'IssueRequest v1 Issuer step 5 of 5: send declineReason';
   readonly $session: S;
   /** Sends `declineReason` to Requester; resolves once it is durably queued. */
-  send(payload: IssueRequestV1_DeclineReason): Promise<IssueRequestV1Issuer_End<S>>;
+  send(payload: IssueRequestV1_DeclineReasonInput): Promise<IssueRequestV1Issuer_End<S>>;
 }
 
 /**

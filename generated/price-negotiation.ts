@@ -16,25 +16,35 @@ export interface PriceNegotiationSeller_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** PriceNegotiation v1 message `agreedPrice`: Seller -> Buyer, step 3 of 7. */
+/** PriceNegotiation v1 message `agreedPrice`: Seller -> Buyer, step 3 of 7. What Buyer reads (the schema's output). */
 export type PriceNegotiationV1_AgreedPrice = { readonly quantity: number; readonly currency: string } & MessageTag<'PriceNegotiation v1 agreedPrice'>;
-/** PriceNegotiation v1 message `counterOffer`: Seller -> Buyer, step 4 of 7. */
+/** PriceNegotiation v1 message `agreedPrice`: Seller -> Buyer, step 3 of 7. What Seller writes (the schema's input). */
+export type PriceNegotiationV1_AgreedPriceInput = PriceNegotiationV1_AgreedPrice;
+/** PriceNegotiation v1 message `counterOffer`: Seller -> Buyer, step 4 of 7. What Buyer reads (the schema's output). */
 export type PriceNegotiationV1_CounterOffer = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 counterOffer'>;
-/** PriceNegotiation v1 message `openingBid`: Buyer -> Seller, step 1 of 7. */
+/** PriceNegotiation v1 message `counterOffer`: Seller -> Buyer, step 4 of 7. What Seller writes (the schema's input). */
+export type PriceNegotiationV1_CounterOfferInput = PriceNegotiationV1_CounterOffer;
+/** PriceNegotiation v1 message `openingBid`: Buyer -> Seller, step 1 of 7. What Seller reads (the schema's output). */
 export type PriceNegotiationV1_OpeningBid = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 openingBid'>;
-/** PriceNegotiation v1 message `raisedBid`: Buyer -> Seller, step 6 of 7. */
+/** PriceNegotiation v1 message `openingBid`: Buyer -> Seller, step 1 of 7. What Buyer writes (the schema's input). */
+export type PriceNegotiationV1_OpeningBidInput = PriceNegotiationV1_OpeningBid;
+/** PriceNegotiation v1 message `raisedBid`: Buyer -> Seller, step 6 of 7. What Seller reads (the schema's output). */
 export type PriceNegotiationV1_RaisedBid = {
     readonly price: { readonly quantity: number; readonly currency: string }
-    readonly note?: string
+    readonly note?: string | undefined
   } & MessageTag<'PriceNegotiation v1 raisedBid'>;
-/** PriceNegotiation v1 message `walkAwayReason`: Buyer -> Seller, step 7 of 7. */
+/** PriceNegotiation v1 message `raisedBid`: Buyer -> Seller, step 6 of 7. What Buyer writes (the schema's input). */
+export type PriceNegotiationV1_RaisedBidInput = PriceNegotiationV1_RaisedBid;
+/** PriceNegotiation v1 message `walkAwayReason`: Buyer -> Seller, step 7 of 7. What Seller reads (the schema's output). */
 export type PriceNegotiationV1_WalkAwayReason = { readonly reason: string } & MessageTag<'PriceNegotiation v1 walkAwayReason'>;
+/** PriceNegotiation v1 message `walkAwayReason`: Buyer -> Seller, step 7 of 7. What Buyer writes (the schema's input). */
+export type PriceNegotiationV1_WalkAwayReasonInput = PriceNegotiationV1_WalkAwayReason;
 
 /**
  * PriceNegotiation v1 · Buyer (initiator) · step 1 of 7: send `openingBid` to Seller.
@@ -44,7 +54,7 @@ export interface PriceNegotiationV1Buyer_SendOpeningBid<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 1 of 7: send openingBid';
   readonly $session: S;
   /** Sends `openingBid` to Seller; resolves once it is durably queued. */
-  send(payload: PriceNegotiationV1_OpeningBid): Promise<PriceNegotiationV1Buyer_OfferResponse<S>>;
+  send(payload: PriceNegotiationV1_OpeningBidInput): Promise<PriceNegotiationV1Buyer_OfferResponse<S>>;
 }
 
 /** The branch Seller chose at `response`, with the state it leads to. */
@@ -111,7 +121,7 @@ export interface PriceNegotiationV1Buyer_SendRaisedBid<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 6 of 7: send raisedBid';
   readonly $session: S;
   /** Sends `raisedBid` to Seller; resolves once it is durably queued. */
-  send(payload: PriceNegotiationV1_RaisedBid): Promise<PriceNegotiationV1Buyer_OfferResponse<S>>;
+  send(payload: PriceNegotiationV1_RaisedBidInput): Promise<PriceNegotiationV1Buyer_OfferResponse<S>>;
 }
 
 /**
@@ -122,7 +132,7 @@ export interface PriceNegotiationV1Buyer_SendWalkAwayReason<out S> {
   readonly $state: 'PriceNegotiation v1 Buyer step 7 of 7: send walkAwayReason';
   readonly $session: S;
   /** Sends `walkAwayReason` to Seller; resolves once it is durably queued. */
-  send(payload: PriceNegotiationV1_WalkAwayReason): Promise<PriceNegotiationV1Buyer_End<S>>;
+  send(payload: PriceNegotiationV1_WalkAwayReasonInput): Promise<PriceNegotiationV1Buyer_End<S>>;
 }
 
 /**
@@ -174,7 +184,7 @@ export interface PriceNegotiationV1Seller_SendAgreedPrice<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 3 of 7: send agreedPrice';
   readonly $session: S;
   /** Sends `agreedPrice` to Buyer; resolves once it is durably queued. */
-  send(payload: PriceNegotiationV1_AgreedPrice): Promise<PriceNegotiationV1Seller_End<S>>;
+  send(payload: PriceNegotiationV1_AgreedPriceInput): Promise<PriceNegotiationV1Seller_End<S>>;
 }
 
 /**
@@ -185,7 +195,7 @@ export interface PriceNegotiationV1Seller_SendCounterOffer<out S> {
   readonly $state: 'PriceNegotiation v1 Seller step 4 of 7: send counterOffer';
   readonly $session: S;
   /** Sends `counterOffer` to Buyer; resolves once it is durably queued. */
-  send(payload: PriceNegotiationV1_CounterOffer): Promise<PriceNegotiationV1Seller_OfferReaction<S>>;
+  send(payload: PriceNegotiationV1_CounterOfferInput): Promise<PriceNegotiationV1Seller_OfferReaction<S>>;
 }
 
 /** The branch Buyer chose at `reaction`, with the state it leads to. */

@@ -17,18 +17,20 @@ export interface TwoPartyTradeBuyer_Completion<out S, out R> {
   readonly result: R;
 }
 
-/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. */
+/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. What Seller reads (the schema's output). */
 export type TwoPartyTradeV1_FinalTransaction = {
     readonly id: string
-    readonly inputs: { readonly txId: string; readonly index: number }[]
-    readonly outputs: {
+    readonly inputs: readonly { readonly txId: string; readonly index: number }[]
+    readonly outputs: readonly {
       readonly owner: string
       readonly description: string
-      readonly amount?: { readonly quantity: number; readonly currency: string }
+      readonly amount?: { readonly quantity: number; readonly currency: string } | undefined
     }[]
-    readonly signatures: { readonly signer: string; readonly txId: string; readonly signature: string }[]
+    readonly signatures: readonly { readonly signer: string; readonly txId: string; readonly signature: string }[]
   } & MessageTag<'TwoPartyTrade v1 finalTransaction'>;
-/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. */
+/** TwoPartyTrade v1 message `finalTransaction`: Buyer -> Seller, step 3 of 3. What Buyer writes (the schema's input). */
+export type TwoPartyTradeV1_FinalTransactionInput = TwoPartyTradeV1_FinalTransaction;
+/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. What Buyer reads (the schema's output). */
 export type TwoPartyTradeV1_TradeInfo = {
     readonly price: { readonly quantity: number; readonly currency: string }
     readonly payToIdentity: string
@@ -38,6 +40,8 @@ export type TwoPartyTradeV1_TradeInfo = {
       readonly owner: string
     }
   } & MessageTag<'TwoPartyTrade v1 tradeInfo'>;
+/** TwoPartyTrade v1 message `tradeInfo`: Seller -> Buyer, step 1 of 3. What Seller writes (the schema's input). */
+export type TwoPartyTradeV1_TradeInfoInput = TwoPartyTradeV1_TradeInfo;
 /** Details of the declared error `AssetMismatch` of TwoPartyTrade v1. */
 export type TwoPartyTradeV1_AssetMismatchError = {
     readonly expected: string
@@ -61,7 +65,7 @@ export interface TwoPartyTradeV1Seller_SendTradeInfo<out S> {
   readonly $state: 'TwoPartyTrade v1 Seller step 1 of 3: send tradeInfo';
   readonly $session: S;
   /** Sends `tradeInfo` to Buyer; resolves once it is durably queued. */
-  send(payload: TwoPartyTradeV1_TradeInfo): Promise<TwoPartyTradeV1Seller_InlineSignatures<S>>;
+  send(payload: TwoPartyTradeV1_TradeInfoInput): Promise<TwoPartyTradeV1Seller_InlineSignatures<S>>;
 }
 
 /**
@@ -132,7 +136,7 @@ export interface TwoPartyTradeV1Buyer_SendFinalTransaction<out S> {
   readonly $state: 'TwoPartyTrade v1 Buyer step 3 of 3: send finalTransaction';
   readonly $session: S;
   /** Sends `finalTransaction` to Seller; resolves once it is durably queued. */
-  send(payload: TwoPartyTradeV1_FinalTransaction): Promise<TwoPartyTradeV1Buyer_End<S>>;
+  send(payload: TwoPartyTradeV1_FinalTransactionInput): Promise<TwoPartyTradeV1Buyer_End<S>>;
 }
 
 /**

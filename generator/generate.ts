@@ -11,6 +11,7 @@ import { GeneratorError } from './generator-error.js'
 import { inputHash, sha256 } from './input-fingerprint.js'
 import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
 import { type Manifest, type ManifestFileEntry, manifestName, readManifest } from './manifest.js'
+import { longHandlerNotes } from './long-handler-notes.js'
 import { type FileModel, type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
 
 export interface ProjectLayout {
@@ -27,6 +28,8 @@ export interface GenerationPlan {
   readonly outputs: ReadonlyMap<string, string>
   readonly manifest: Manifest
   readonly protocolFiles: readonly string[]
+  /** Advice about the protocols, printed as `note:` lines (long-handler-notes.ts). */
+  readonly notes: readonly string[]
 }
 
 export async function planGeneration(layout: ProjectLayout): Promise<GenerationPlan> {
@@ -64,7 +67,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
   }
   const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
   outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)
-  return { outputs, manifest, protocolFiles }
+  return { outputs, manifest, protocolFiles, notes: longHandlerNotes(model) }
 }
 
 export interface WriteResult {

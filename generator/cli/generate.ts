@@ -9,6 +9,7 @@ export const run: CodegenCommandRun = async (layout, args) => {
   const result = writeGeneration(layout, plan)
   for (const file of result.written) out(`wrote ${file}\n`)
   for (const file of result.removed) out(`removed ${file}\n`)
+  for (const note of plan.notes) out(`${note}\n`)
   const ms = Math.round(performance.now() - started)
   out(
     `colloquy generate: ${plan.protocolFiles.length} protocol ${plan.protocolFiles.length === 1 ? 'file' : 'files'}, ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${ms} ms)\n`,

@@ -52,12 +52,17 @@ export function emitDiagrams(family: FamilyModel, sourcePath: string): string {
 }
 
 /** A one-word picture of a payload for diagram arrows. */
-function summary(schema: JsonSchema): string {
+function summary(schema: JsonSchema | boolean | undefined): string {
+  if (typeof schema !== 'object' || schema === null) return schema === false ? 'never' : 'any'
   const s = schema as Record<string, unknown>
   if ('const' in s) return JSON.stringify(s.const).replace(/"/g, "'")
   if (Array.isArray(s.enum)) return s.enum.map((e) => String(e)).join(' or ')
   if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) return 'union'
   if (s.type === 'object' && s.properties) return `{ ${Object.keys(s.properties as object).join(', ')} }`
-  if (s.type === 'array') return `${summary((s.items ?? {}) as JsonSchema)}[]`
-  return typeof s.type === 'string' ? s.type : 'any'
+  if (s.type === 'array' && Array.isArray(s.prefixItems)) {
+    const rest = typeof s.items === 'object' && s.items !== null ? [`...${summary(s.items as JsonSchema)}`] : []
+    return `[${[...(s.prefixItems as JsonSchema[]).map(summary), ...rest].join(', ')}]`
+  }
+  if (s.type === 'array') return `${summary(s.items as JsonSchema | boolean | undefined)}[]`
+  return typeof s.type === 'string' ? s.type : Array.isArray(s.type) ? s.type.join(' or ') : 'any'
 }

@@ -1,14 +1,16 @@
 /**
- * The payload types of a protocol version: one type alias per message label (tagged, so payloads of
- * different messages do not mix) and per declared error, plus an alias per `$defs` entry of each schema.
+ * The payload types of a protocol version: per message label `<Msg>`, what the receiver reads (the
+ * schema's output), and `<Msg>Input`, what the sender writes (its input), both tagged so payloads of
+ * different messages do not mix; one alias per declared error; an alias per `$defs` entry of each schema.
  */
 import type { StatementStructures } from 'ts-morph'
 import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
 import { compare } from '../protocol-model.js'
-import { typeText } from './json-schema-to-type.js'
-import { errorTypeName, messageTypeName, pascal } from './names.js'
+import { typeMembers, typeText } from './json-schema-to-type.js'
+import { errorTypeName, messageInputTypeName, messageTypeName, pascal } from './names.js'
+import { type PayloadSide, type PayloadSides, payloadSides } from './payload-sides.js'
 import { StructureKind } from './ts-morph-runtime.js'
 
 interface MessageShape {
@@ -28,17 +30,35 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
     const typeName = messageTypeName(name, v, label)
     const entry = table.states.find((s) => s.op === 'message' && s.label === label)!
-    out.push(
-      ...typeAliases(typeName, schema, [`${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`], `${name} v${v} ${label}`),
-    )
+    const where = `${name} v${v} message \`${label}\`: ${from} -> ${to}, ${stepNumber(table, entry.id)}.`
+    const zodSchema = version.definition.messages.get(label)
+    const sides = zodSchema ? payloadSides(zodSchema, schema) : { input: { schema, undefinable: false }, output: { schema, undefinable: false } }
+    const tag = `${name} v${v} ${label}`
+    out.push(...typeAliases(typeName, sides.output, [`${where} What ${to} reads (the schema's output).`], tag))
+    out.push(...inputAliases(typeName, sides, [`${where} What ${from} writes (the schema's input).`], tag))
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
-    out.push(...typeAliases(errorTypeName(name, v, error), schema, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
+    out.push(...typeAliases(errorTypeName(name, v, error), { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
   }
   return out
 }
 
-function typeAliases(typeName: string, schema: JsonSchema, docs: string[], tag?: string): StatementStructures[] {
+/** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */
+function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): StatementStructures[] {
+  const inputName = messageInputTypeName(typeName)
+  const alias: StatementStructures = { kind: StructureKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
+  const { input, output } = sides
+  if (input.schema === output.schema && input.undefinable === output.undefinable) return [alias]
+  const asOutput = typeAliases(typeName, input, docs, tag)
+  const outputAliases = typeAliases(typeName, output, docs, tag)
+  const same = (a: StatementStructures, b: StatementStructures | undefined): boolean =>
+    (a as { type: string }).type === (b as { type?: string } | undefined)?.type
+  if (asOutput.length === outputAliases.length && asOutput.every((a, i) => same(a, outputAliases[i]))) return [alias]
+  return typeAliases(inputName, input, docs, tag)
+}
+
+function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): StatementStructures[] {
+  const { schema } = side
   const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>
   const refName = (ref: string): string => {
     if (ref === '#') return typeName
@@ -52,7 +72,7 @@ function typeAliases(typeName: string, schema: JsonSchema, docs: string[], tag?:
       name: typeName,
       isExported: true,
       docs: [docs.join('\n')],
-      type: tag ? `${parenthesizeUnion(typeText(root, { refName }))} & MessageTag<'${tag}'>` : typeText(root, { refName }),
+      type: rootType(typeMembers(root, { refName }), side.undefinable, tag),
     },
   ]
   for (const [defName, def] of Object.entries(defs).sort(([a], [b]) => compare(a, b))) {
@@ -61,8 +81,21 @@ function typeAliases(typeName: string, schema: JsonSchema, docs: string[], tag?:
   return aliases
 }
 
-function parenthesizeUnion(text: string): string {
-  return /^\{[\s\S]*\}$/.test(text) || !/[|&]/.test(text) ? text : `(${text})`
+/**
+ * The payload's type with the message tag on every member that can carry it without changing the type:
+ * not `null` or `undefined` (`null & MessageTag` is `never`), so a nullable or optional payload stays
+ * sendable as such, and not a tuple (an intersection loses the element types of `[a, ...rest]`).
+ */
+function rootType(members: readonly string[], undefinable: boolean, tag: string | undefined): string {
+  const unique = [...new Set([...members, ...(undefinable ? ['undefined'] : [])])]
+  if (!tag) return unique.join(' | ')
+  if (unique.includes('unknown')) return 'unknown'
+  const untaggable = (m: string): boolean => m === 'null' || m === 'undefined' || m.startsWith('readonly [')
+  const bare = unique.filter(untaggable)
+  const tagged = unique.filter((m) => !untaggable(m))
+  if (tagged.length === 0) return bare.join(' | ')
+  const operand = tagged.length > 1 ? `(${tagged.join(' | ')})` : tagged[0]!.startsWith('readonly ') ? `(${tagged[0]})` : tagged[0]!
+  return [`${operand} & MessageTag<'${tag}'>`, ...bare].join(' | ')
 }
 
 function collectMessages(steps: readonly IRStep[], into: Map<string, MessageShape>): void {

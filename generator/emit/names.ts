@@ -21,6 +21,11 @@ export function messageTypeName(protocol: string, version: number, label: string
   return `${versionPrefix(protocol, version)}_${pascal(label)}`
 }
 
+/** What a sender writes for a message: `<Msg>Input` beside `<Msg>`, what a receiver reads. */
+export function messageInputTypeName(messageType: string): string {
+  return `${messageType}Input`
+}
+
 export function errorTypeName(protocol: string, version: number, error: string): string {
   return `${versionPrefix(protocol, version)}_${pascal(error)}Error`
 }

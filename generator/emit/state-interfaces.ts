@@ -15,7 +15,7 @@ import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
 import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
-import { completionTypeName, handlerTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
+import { completionTypeName, handlerTypeName, messageInputTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
 import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
@@ -196,7 +196,7 @@ const sessionOut = { name: 'S', variance: TypeParameterVariance.Out }
 
 /** The type a sender gives to `send()` for message `label`. */
 function sendParameterType(protocol: string, version: number, label: string): string {
-  return messageTypeName(protocol, version, label)
+  return messageInputTypeName(messageTypeName(protocol, version, label))
 }
 
 /** What `role` does at state `id`, for the "Then:" line of the state before it. */

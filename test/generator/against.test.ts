@@ -36,7 +36,7 @@ describe('colloquy check --against <git-ref>', () => {
     const check = project.cli('check', '--against', 'HEAD')
     expect(check.stderr).toBe('')
     expect(check.status).toBe(0)
-    expect(check.stdout).toContain('7 protocol versions unchanged since HEAD')
+    expect(check.stdout).toContain('8 protocol versions unchanged since HEAD')
     expect(materialised()).toEqual(before)
   })
 

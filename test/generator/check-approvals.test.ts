@@ -106,7 +106,7 @@ describe('colloquy check for CI: formats and approvals', () => {
     expect(approve.stdout).toContain(`approved ${fingerprint}: PAYLOAD_TYPE_CHANGED in Demo v1, recorded in ${approvalsFile}\n`)
     expect(approve.stdout).toContain(`PAYLOAD_TYPE_CHANGED ${fingerprint} is approved: Amounts travel as strings now; every peer runs the new build.\n`)
     expect(approve.stdout).toMatch(
-      /colloquy check: generated\/ is up to date; 7 locked protocol versions compared with protocols\/colloquy\.lock\.json: 1 approved incompatible change and no other \(\d+ ms\)/,
+      /colloquy check: generated\/ is up to date; 8 locked protocol versions compared with protocols\/colloquy\.lock\.json: 1 approved incompatible change and no other \(\d+ ms\)/,
     )
     const file = JSON.parse(read(approvalsFile)) as {
       approvalsVersion: number
@@ -148,7 +148,7 @@ describe('colloquy check for CI: formats and approvals', () => {
     expect(lock.status).toBe(0)
     expect(lock.stdout).toContain('added Ping v1\n')
     expect(lock.stdout).toContain(`kept Demo v1 as locked: it changed since, and every change is approved in ${approvalsFile}\n`)
-    expect(lock.stdout).toContain('(1 added, 7 kept, 0 replaced, 0 removed)')
+    expect(lock.stdout).toContain('(1 added, 8 kept, 0 replaced, 0 removed)')
     expect(lockfile().protocols.Demo!['1']!.hash).toBe(demoV1)
     expect(checkJson().json.approved.map((a) => a.fingerprint)).toEqual([fingerprint])
   })

@@ -6,7 +6,16 @@ import { type TempProject, repoRoot, tempProject } from './support/temp-project.
 const lockfile = 'protocols/colloquy.lock.json'
 const demoFile = 'protocols/demo.protocol.ts'
 /** Every version the repository's protocols declare. */
-const declaredVersions = ['CollectSignatures v1', 'Demo v1', 'Demo v2', 'Echo v1', 'IssueRequest v1', 'PriceNegotiation v1', 'TwoPartyTrade v1']
+const declaredVersions = [
+  'CollectSignatures v1',
+  'Demo v1',
+  'Demo v2',
+  'Echo v1',
+  'IssueRequest v1',
+  'PayloadKinds v1',
+  'PriceNegotiation v1',
+  'TwoPartyTrade v1',
+]
 
 /** `path:line:col: RULE: message. Remedy. (locked at path:line:col)`, capturing the rule and both places. */
 const findingLine = /^(protocols\/[\w.-]+):(\d+):(\d+): ([A-Z][A-Z_]+): (.+) \(locked at (protocols\/[\w.-]+):(\d+):(\d+)\)$/m
@@ -42,11 +51,11 @@ describe('colloquy lock and the lockfile check', () => {
     expect(first.stderr).toBe('')
     expect(first.status).toBe(0)
     for (const v of declaredVersions) expect(first.stdout).toContain(`added ${v}\n`)
-    expect(first.stdout).toContain(`colloquy lock: wrote ${lockfile} (7 added, 0 kept, 0 replaced, 0 removed)`)
+    expect(first.stdout).toContain(`colloquy lock: wrote ${lockfile} (8 added, 0 kept, 0 replaced, 0 removed)`)
     const text = read(lockfile)
     const lock = lockJson()
     expect(lock.lockfileVersion).toBe(1)
-    expect(Object.keys(lock.protocols)).toEqual(['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PriceNegotiation', 'TwoPartyTrade'])
+    expect(Object.keys(lock.protocols)).toEqual(['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PayloadKinds', 'PriceNegotiation', 'TwoPartyTrade'])
     expect(Object.keys(lock.protocols.Demo!)).toEqual(['1', '2'])
     const demo1 = lock.protocols.Demo!['1']!
     expect(demo1.hash).toMatch(/^sha256:[0-9a-f]{64}$/)
@@ -59,7 +68,7 @@ describe('colloquy lock and the lockfile check', () => {
     expect(project.cli('lock').status).toBe(0)
     expect(read(lockfile)).toBe(text)
     const again = project.cli('lock')
-    expect(again.stdout).toContain(`colloquy lock: ${lockfile} is up to date (0 added, 7 kept, 0 replaced, 0 removed)`)
+    expect(again.stdout).toContain(`colloquy lock: ${lockfile} is up to date (0 added, 8 kept, 0 replaced, 0 removed)`)
     expect(again.stdout).toContain('kept Demo v1\n')
     expect(read(lockfile)).toBe(text)
   })
@@ -68,7 +77,7 @@ describe('colloquy lock and the lockfile check', () => {
     const check = project.cli('check')
     expect(check.stderr).toBe('')
     expect(check.status).toBe(0)
-    expect(check.stdout).toContain(`generated/ is up to date; 7 locked protocol versions unchanged since ${lockfile}`)
+    expect(check.stdout).toContain(`generated/ is up to date; 8 locked protocol versions unchanged since ${lockfile}`)
     const json = JSON.parse(project.cli('check', '--format', 'json').stdout) as { ok: boolean; findings: unknown[]; loadedProtocols: boolean }
     expect(json).toMatchObject({ ok: true, findings: [], loadedProtocols: false })
   })
@@ -133,7 +142,7 @@ export const DemoV3 = protocol('Demo', { version: 3, initiator: 'Alice', respond
       const lock = project.cli('lock')
       expect(lock.status).toBe(0)
       expect(lock.stdout).toContain('added Demo v3\n')
-      expect(lock.stdout).toContain('(1 added, 7 kept, 0 replaced, 0 removed)')
+      expect(lock.stdout).toContain('(1 added, 8 kept, 0 replaced, 0 removed)')
       expect(Object.keys(lockJson().protocols.Demo!)).toEqual(['1', '2', '3'])
       expect(project.cli('check').stdout).not.toContain('note:')
     } finally {
@@ -161,7 +170,7 @@ export const DemoV3 = protocol('Demo', { version: 3, initiator: 'Alice', respond
     const prune = project.cli('lock', '--prune')
     expect(prune.status).toBe(0)
     expect(prune.stdout).toContain('removed Demo v3 (--prune: no longer declared)')
-    expect(prune.stdout).toContain('(0 added, 7 kept, 0 replaced, 1 removed)')
+    expect(prune.stdout).toContain('(0 added, 8 kept, 0 replaced, 1 removed)')
     expect(Object.keys(lockJson().protocols.Demo!)).toEqual(['1', '2'])
     expect(project.cli('check').status).toBe(0)
   })
@@ -174,7 +183,7 @@ export const DemoV3 = protocol('Demo', { version: 3, initiator: 'Alice', respond
       expect(forced.stderr).toBe('')
       expect(forced.status).toBe(0)
       expect(forced.stdout).toContain('replaced Demo v1 (--force)')
-      expect(forced.stdout).toContain('(0 added, 6 kept, 1 replaced, 0 removed)')
+      expect(forced.stdout).toContain('(0 added, 7 kept, 1 replaced, 0 removed)')
       expect(lockJson().protocols.Demo!['1']!.hash).not.toBe(before)
     } finally {
       project.write(demoFile, demoSource)

@@ -55,7 +55,8 @@ describe('colloquy versions', () => {
 
   it('lists every protocol without a name, all locked when unchanged', () => {
     const out = project.cli('versions').stdout
-    for (const name of ['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PriceNegotiation', 'TwoPartyTrade']) expect(out).toContain(`${name} (protocols/`)
+    for (const name of ['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PayloadKinds', 'PriceNegotiation', 'TwoPartyTrade'])
+      expect(out).toContain(`${name} (protocols/`)
     expect(out).toMatch(
       /^TwoPartyTrade \(protocols\/two-party-trade\.protocol\.ts; \w+ initiates, \w+ responds\)\n {2}VERSION.*\n {2}v1 +locked +[0-9a-f]{12} +offers, accepts \(preferred\)$/m,
     )
@@ -78,12 +79,22 @@ describe('colloquy versions', () => {
     }
     expect(demo.versions[1]!.hash).toBe(lock.protocols.Demo!['2']!.hash)
     expect(demo.versions[0]!.hash).not.toBe(lock.protocols.Demo!['1']!.hash)
-    expect(json.protocols.map((p) => p.name)).toEqual(['CollectSignatures', 'Demo', 'Echo', 'IssueRequest', 'PriceNegotiation', 'TwoPartyTrade'])
+    expect(json.protocols.map((p) => p.name)).toEqual([
+      'CollectSignatures',
+      'Demo',
+      'Echo',
+      'IssueRequest',
+      'PayloadKinds',
+      'PriceNegotiation',
+      'TwoPartyTrade',
+    ])
   })
 
   it('names the known protocols when asked for an unknown one', () => {
     const result = project.cli('versions', 'Dmeo')
     expect(result.status).toBe(2)
-    expect(result.stderr).toContain("unknown protocol 'Dmeo'; known protocols: CollectSignatures, Demo, Echo, IssueRequest, PriceNegotiation, TwoPartyTrade")
+    expect(result.stderr).toContain(
+      "unknown protocol 'Dmeo'; known protocols: CollectSignatures, Demo, Echo, IssueRequest, PayloadKinds, PriceNegotiation, TwoPartyTrade",
+    )
   })
 })

@@ -4,6 +4,7 @@ export type { ProtocolDefinition, AnyProtocol, SessionOf, ErrorSchemas } from '.
 export { isProtocolDefinition } from './protocol-definition.js'
 export type { RoleView, RolesOf } from './role-view.js'
 export type * from './session-type.js'
+export type { StepsThen, NoSteps, StepList, StepTuple } from './step-list.js'
 export { ProtocolDefinitionError } from './definition-error.js'
 export type { StepNode } from './step-node.js'
 export { formatLocation, type SourceLocation } from './call-site.js'

@@ -14,6 +14,7 @@ import type { ProtocolBuilder, ProtocolOptions } from './protocol-builder-type.j
 import { type AnyProtocol, isProtocolDefinition } from './protocol-definition.js'
 import type { Schema } from './session-type.js'
 import { type Chain, toArray } from './step-chain.js'
+import type { NoSteps } from './step-list.js'
 import type { StepNode } from './step-node.js'
 import { TerminatedChain } from './terminated-chain.js'
 import { validateDefinition } from './validate-definition.js'
@@ -22,7 +23,7 @@ export function protocol<const Name extends string, const Initiator extends stri
   name: Name,
   options: ProtocolOptions<Initiator, Responder>,
   // biome-ignore lint/complexity/noBannedTypes: `{}` is "no errors declared yet"; errors({...}) intersects its own onto it (`Errors & E`), and the type is public
-): ProtocolBuilder<Name, Initiator, Responder, [], never, {}, true> {
+): ProtocolBuilder<Name, Initiator, Responder, NoSteps, never, {}, true> {
   const at = new CallSite(protocol)
   checkHeader(name, options, at)
   const context: DefinitionContext = { name, options, at, errors: {} }

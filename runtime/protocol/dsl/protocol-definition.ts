@@ -1,6 +1,7 @@
 /** The sealed value a protocol declaration produces, with its step tree: what the generator and the runtime read. */
 import type { CallSite } from './call-site.js'
-import type { Schema, Step } from './session-type.js'
+import type { Schema } from './session-type.js'
+import type { StepList, StepTuple } from './step-list.js'
 
 /** Phantom key carrying the session type; it exists only in the type system. */
 export declare const sessionType: unique symbol
@@ -11,7 +12,7 @@ export interface ProtocolDefinition<
   Name extends string = string,
   Initiator extends string = string,
   Responder extends string = string,
-  Steps extends readonly Step[] = readonly Step[],
+  Steps extends StepList = StepList,
   Errors extends ErrorSchemas = ErrorSchemas,
 > {
   readonly kind: 'colloquy.protocol'
@@ -30,10 +31,10 @@ export interface ProtocolDefinition<
   readonly [sessionType]: Steps
 }
 
-export type AnyProtocol = ProtocolDefinition<string, string, string, readonly Step[], ErrorSchemas>
+export type AnyProtocol = ProtocolDefinition<string, string, string, StepList, ErrorSchemas>
 
 /** The session type of a protocol value, from the initiator's point of view. */
-export type SessionOf<P> = P extends ProtocolDefinition<string, string, string, infer S, ErrorSchemas> ? S : never
+export type SessionOf<P> = P extends ProtocolDefinition<string, string, string, infer S, ErrorSchemas> ? StepTuple<S> : never
 
 export function isProtocolDefinition(value: unknown): value is AnyProtocol {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'colloquy.protocol'
