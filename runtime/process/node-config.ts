@@ -9,6 +9,7 @@ import type { PeerQuotas } from '../engine/peer-quotas.js'
 import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
+import { type RpcConfig, RpcSectionSchema, resolveRpcConfig } from '../rpc/rpc-config.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -44,6 +45,8 @@ const NodeConfigSchema = z.strictObject({
     })
     .optional(),
   start: z.array(StartEntry).optional(),
+  /** The RPC endpoint and its users (runtime/rpc/rpc-config.ts); without it the node takes no RPC. */
+  rpc: RpcSectionSchema.optional(),
 })
 
 export type StartRequest = z.infer<typeof StartEntry>
@@ -63,6 +66,7 @@ export interface NodeConfig {
   readonly evictIdleAfterMs: number | undefined
   readonly quotas: PeerQuotas
   readonly start: readonly StartRequest[]
+  readonly rpc: RpcConfig | undefined
 }
 
 /** node.json cannot be read, is not JSON, misses or mistypes a field, or names something the app lacks. */
@@ -94,7 +98,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, rpc.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -118,6 +122,7 @@ export function readNodeConfig(file: string): NodeConfig {
     evictIdleAfterMs: c.evictIdleAfterMs,
     quotas: c.quotas ?? {},
     start: c.start ?? [],
+    rpc: c.rpc ? resolveRpcConfig(c.rpc, dir) : undefined,
   }
 }
 

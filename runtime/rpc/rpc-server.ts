@@ -1,0 +1,78 @@
+/**
+ * A node's RPC endpoint: an HTTP (or HTTPS, with the config's certificate and key) server carrying one
+ * WebSocket connection per client (the `ws` library), each an RpcConnection. Plain HTTP requests get 426.
+ */
+import { readFileSync } from 'node:fs'
+import { type Server, createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer } from 'ws'
+import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js'
+import type { OperableNode } from './operable-node.js'
+import { Permissions } from './permissions.js'
+import type { RpcUser } from './rpc-config.js'
+import { type RpcAccount, RpcConnection } from './rpc-connection.js'
+import { MAX_FRAME_BYTES } from './rpc-protocol.js'
+
+export interface RpcServerOptions {
+  readonly node: OperableNode
+  readonly listen: { readonly host: string; readonly port: number }
+  readonly users: readonly RpcUser[]
+  /** Paths of a PEM certificate and key: the endpoint then speaks wss://. */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined
+  readonly logger: FlowLogger
+  readonly throttle?: LoginThrottleOptions
+}
+
+export class RpcServer {
+  private constructor(
+    private readonly http: Server,
+    private readonly sockets: WebSocketServer,
+    readonly secure: boolean,
+  ) {}
+
+  static async start(options: RpcServerOptions): Promise<RpcServer> {
+    const accounts = new Map<string, RpcAccount>(
+      options.users.map((user) => [user.name, { passwordHash: user.passwordHash, permissions: new Permissions(user.permissions) }]),
+    )
+    const refuse = (_request: unknown, response: import('node:http').ServerResponse) => {
+      response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
+      response.end('This is a Colloquy RPC endpoint: connect with the typed client (colloquy/client) or `colloquy flow`.\n')
+    }
+    const http = options.tls
+      ? createHttpsServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key), minVersion: 'TLSv1.2' }, refuse)
+      : createServer(refuse)
+    const sockets = new WebSocketServer({ server: http, maxPayload: MAX_FRAME_BYTES })
+    const context = { node: options.node, accounts, throttle: new LoginThrottle(options.throttle), logger: options.logger }
+    sockets.on('connection', (socket, request) => {
+      new RpcConnection(socket, request.socket.remoteAddress ?? 'unknown', context)
+    })
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(options.listen.port, options.listen.host, () => {
+        http.off('error', reject)
+        resolve()
+      })
+    })
+    return new RpcServer(http, sockets, options.tls !== undefined)
+  }
+
+  get address(): { readonly host: string; readonly port: number } {
+    const info = this.http.address() as AddressInfo
+    return { host: info.address, port: info.port }
+  }
+
+  /** The URL clients connect to. */
+  get url(): string {
+    const { host, port } = this.address
+    return `${this.secure ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+  }
+
+  /** Closes every connection (their streams end) and the listener. */
+  async close(): Promise<void> {
+    for (const client of this.sockets.clients) client.terminate()
+    await new Promise<void>((resolve) => this.sockets.close(() => resolve()))
+    await new Promise<void>((resolve) => this.http.close(() => resolve()))
+  }
+}
