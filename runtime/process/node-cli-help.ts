@@ -25,6 +25,8 @@ node.json fields (paths relative to the file):
   optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
             redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
             schema declares them; a typo is refused by field name before anything is written)
+            rpc ({ "listen": "127.0.0.1:7100", "users": [...] }, optional "tls": { "cert", "key" } and
+            "allowInsecure"; the RPC endpoint of \`colloquy flow\`; \`colloquy rpc-user add\` writes users)
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),
 key, network map or app, 4 stopping failed or an internal error (please report it), 6 the database is damaged
