@@ -9,6 +9,8 @@ export function feedUpdate(event: FlowEvent): StateMachineUpdate | undefined {
       return { type: 'added', flowId: event.flow.flowId, flowName: event.flow.name, kind: event.flow.kind }
     case 'session-action':
       return { type: 'progressed', flowId: event.action.flowId, flowName: event.action.flowName, detail: event.action }
+    case 'flow-progress':
+      return { type: 'progressed', flowId: event.progress.flowId, flowName: event.progress.flowName, detail: event.progress }
     case 'flow-ended': {
       const { end } = event
       const base = { type: 'removed', flowId: end.flowId, flowName: end.name, kind: end.kind, ok: end.ok } as const

@@ -1,6 +1,6 @@
 /** What each `colloquy flow` action does with the connected client (flow-command.ts parses and connects). */
 import type { Observable } from 'rxjs'
-import type { ListFlowsFilter, ProgressUpdate } from '../../engine/index.js'
+import type { FlowListFilter, ProgressUpdate } from '../../engine/index.js'
 import { exitCodeOf, exitCodes } from '../../protocol/errors/exit-codes.js'
 import type { RpcClient, RpcFlowHandle } from '../../rpc/client/rpc-client.js'
 import { toWireError } from '../../rpc/wire-error.js'
@@ -14,7 +14,7 @@ export interface ActionRequest {
   readonly payload: unknown
   readonly clientId: string | undefined
   readonly watch: boolean
-  readonly filter: Omit<ListFlowsFilter, 'owner'>
+  readonly filter: Omit<FlowListFilter, 'owner'>
   readonly out: Output
 }
 

@@ -1,7 +1,7 @@
 /** How `colloquy flow` prints: readable text, or JSON (tagged JSON, so bigints and dates survive). */
 import { encodeTaggedJson } from '../../codec/tagged-json.js'
 import { escapeLogText } from '../../codec/log-text.js'
-import type { FlowStatus, FlowSummary } from '../../engine/index.js'
+import type { FlowStatusReport, FlowSummary } from '../../engine/index.js'
 
 export type Format = 'text' | 'json'
 
@@ -28,7 +28,7 @@ export function flowTable(flows: readonly FlowSummary[]): string {
   return [header, ...rows].map((r) => escapeLogText(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())).join('\n')
 }
 
-export function statusText(status: FlowStatus): string {
+export function statusText(status: FlowStatusReport): string {
   const lines = [
     `flow ${status.id} (${status.name}, ${status.kind}): ${status.status}`,
     `started ${new Date(status.startedAt).toISOString()}${status.clientId === undefined ? '' : `, client id ${status.clientId}`}`,
@@ -38,6 +38,20 @@ export function statusText(status: FlowStatus): string {
   return lines.map(escapeLogText).join('\n')
 }
 
-function waitingText(waiting: NonNullable<FlowStatus['waitingFor']>): string {
-  return valueText(waiting)
+/** What a flow waits for, as a phrase: the "why is it stuck" answer. */
+export function waitingText(waiting: NonNullable<FlowStatusReport['waitingFor']>): string {
+  switch (waiting.kind) {
+    case 'message': {
+      const at = [waiting.step, waiting.label === null ? null : `'${waiting.label}'`].filter((part) => part !== null).join(', ')
+      return `a message from ${waiting.party} (${waiting.protocol} v${waiting.version}${at ? `, ${at}` : ''})`
+    }
+    case 'handshake':
+      return `${waiting.party} to answer the ${waiting.protocol} session`
+    case 'timer':
+      return `a timer until ${new Date(waiting.until).toISOString()}`
+    case 'event':
+      return `the external event '${waiting.name}'${waiting.timeoutAt === undefined ? '' : ` (times out ${new Date(waiting.timeoutAt).toISOString()})`}`
+    default:
+      return valueText(waiting)
+  }
 }

@@ -7,4 +7,4 @@ export type { RpcClient, RpcFlowHandle, TrackedFlowHandle, StartFlowOptions, Flo
 export type { ConnectOptions, ConnectionState } from './rpc-socket.js'
 export type { StateMachineUpdate, WireError } from '../rpc-protocol.js'
 export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from '../rpc-errors.js'
-export type { FlowStatus, FlowSummary, ListFlowsFilter, ProgressUpdate, SignalOutcome, Flow } from '../../engine/index.js'
+export type { FlowStatusReport, FlowSummary, FlowListFilter, FlowState, ProgressUpdate, SignalOutcome, WaitingFor, Flow } from '../../engine/index.js'

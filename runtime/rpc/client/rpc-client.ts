@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Observable, ReplaySubject } from 'rxjs'
-import type { Flow, FlowStatus, FlowSummary, ListFlowsFilter, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
+import type { Flow, FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
 import type { FlowStreamItem, Operation, StateMachineUpdate, WireError } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
 import type { ConnectionState, RpcSocket } from './rpc-socket.js'
@@ -86,13 +86,13 @@ export class RpcClient {
     return this.ask('killFlow', { flowId }, false)
   }
 
-  listFlows(filter: Omit<ListFlowsFilter, 'owner'> = {}): Promise<FlowSummary[]> {
+  listFlows(filter: Omit<FlowListFilter, 'owner'> = {}): Promise<FlowSummary[]> {
     return this.ask('listFlows', filter, true)
   }
 
   /** Where a flow is and what it waits for; undefined when the node has no such flow. */
-  async flowStatus(flowId: string): Promise<FlowStatus | undefined> {
-    return ((await this.ask('flowStatus', { flowId }, true)) as FlowStatus | null) ?? undefined
+  async flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+    return ((await this.ask('flowStatus', { flowId }, true)) as FlowStatusReport | null) ?? undefined
   }
 
   /** Delivers an external event a flow waits for (ctx.waitFor); safe to repeat. */
