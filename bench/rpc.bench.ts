@@ -83,7 +83,12 @@ async function main(): Promise<void> {
     rpc_start_to_result_p50_us: metric(rpcP50, 'us', undefined, 'empty flow, typed client over WebSocket on loopback'),
     inprocess_start_to_result_p50_us: metric(localP50, 'us', undefined, 'empty flow, node.startFlow, same run'),
     rpc_overhead_p50_us: metric(rpcP50 - localP50, 'us', 1000, 'RPC p50 minus in-process p50'),
-    rpc_starts_per_s: metric(Math.round(starts / seconds), 'flows/s', undefined, `${concurrentClients} concurrent clients, each its own connection, start and await`),
+    rpc_starts_per_s: metric(
+      Math.round(starts / seconds),
+      'flows/s',
+      undefined,
+      `${concurrentClients} concurrent clients, each its own connection, start and await`,
+    ),
   }
   const result = { suite: 'rpc', machine: machine(), metrics }
   printTable(result)

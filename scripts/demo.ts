@@ -36,7 +36,10 @@ const keep = process.env.COLLOQUY_DEMO_KEEP === '1'
 async function main(): Promise<boolean> {
   say(`Two nodes, Seller and Buyer, each a process with its own SQLite file in ${dir}`)
   const rpcPort = await freePort()
-  const rpc = { listen: `127.0.0.1:${rpcPort}`, users: [{ name: 'desk', passwordHash: await hashPassword(deskPassword), permissions: ['StartFlow.sell-asset', 'InvokeRpc.reattachFlow'] }] }
+  const rpc = {
+    listen: `127.0.0.1:${rpcPort}`,
+    users: [{ name: 'desk', passwordHash: await hashPassword(deskPassword), permissions: ['StartFlow.sell-asset', 'InvokeRpc.reattachFlow'] }],
+  }
   const cluster = await ProcessCluster.create(dir, [
     {
       name: 'Seller',

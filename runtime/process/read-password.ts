@@ -8,7 +8,9 @@ export async function readPassword(prompt: string, options: { readonly confirm?:
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = []
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+    const password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
     if (password === '') throw new UsageError('no password on standard input; pipe one in, or run the command at a terminal to be asked for it.')
     return password
   }

@@ -64,7 +64,9 @@ export async function rpcUserCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     throw new NodeConfigError(`${(error as Error).message} (after adding the user; fix the rpc section by hand)`, { cause: error })
   }
-  process.stdout.write(`${replaced ? 'Replaced' : 'Added'} RPC user ${values.user} with ${permissions.length ? permissions.join(', ') : 'no permissions'} in ${values.config}.\n`)
+  process.stdout.write(
+    `${replaced ? 'Replaced' : 'Added'} RPC user ${values.user} with ${permissions.length ? permissions.join(', ') : 'no permissions'} in ${values.config}.\n`,
+  )
   return exitCodes.ok
 }
 

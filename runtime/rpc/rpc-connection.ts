@@ -13,7 +13,7 @@ import { UNMATCHABLE_HASH, verifyPassword } from './password-hash.js'
 import type { Permissions } from './permissions.js'
 import { RpcAuthenticationError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
 import { type Reply, operationHandlers } from './rpc-operations.js'
-import { ClientMessageSchema, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type RequestMessage, type ServerMessage } from './rpc-protocol.js'
+import { type ClientMessage, ClientMessageSchema, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type RequestMessage, type ServerMessage } from './rpc-protocol.js'
 import { toWireError } from './wire-error.js'
 
 /** A user as the server holds it: the scrypt hash and the permissions. */
@@ -54,7 +54,10 @@ export class RpcConnection {
     const message = this.read(data, isBinary)
     if (message === undefined) return
     if (this.state === 'login') {
-      if (message.t !== 'login') return this.refuse(new RpcRequestError('The first message on an RPC connection must be a login; connect with the typed client or the colloquy command line.'))
+      if (message.t !== 'login')
+        return this.refuse(
+          new RpcRequestError('The first message on an RPC connection must be a login; connect with the typed client or the colloquy command line.'),
+        )
       return this.login(message.user, message.password, message.v)
     }
     if (this.state !== 'open') return this.socket.close(1008, 'request before login completed')
@@ -62,8 +65,9 @@ export class RpcConnection {
     if (message.t === 'req') return this.request(message)
   }
 
-  private read(data: RawData, isBinary: boolean): import('./rpc-protocol.js').ClientMessage | undefined {
-    const bad = (reason: string) => new RpcRequestError(`The RPC message could not be read (${reason}); use a client of RPC protocol version ${RPC_PROTOCOL_VERSION}.`)
+  private read(data: RawData, isBinary: boolean): ClientMessage | undefined {
+    const bad = (reason: string) =>
+      new RpcRequestError(`The RPC message could not be read (${reason}); use a client of RPC protocol version ${RPC_PROTOCOL_VERSION}.`)
     try {
       if (isBinary) throw bad('a binary frame')
       const raw = decodeTaggedJson(data.toString(), [], bad, RPC_JSON_LIMITS)
@@ -75,7 +79,8 @@ export class RpcConnection {
         .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
         .join('; ')
       const error = bad(`${problems}`)
-      if (this.state === 'open' && typeof id === 'number' && Number.isInteger(id) && !this.active.has(id)) this.send({ t: 'fail', id, error: toWireError(error) })
+      if (this.state === 'open' && typeof id === 'number' && Number.isInteger(id) && !this.active.has(id))
+        this.send({ t: 'fail', id, error: toWireError(error) })
       else this.refuse(error)
     } catch (error) {
       this.refuse(error)
@@ -88,7 +93,9 @@ export class RpcConnection {
     clearTimeout(this.loginTimer)
     const { accounts, throttle, logger } = this.context
     if (version !== RPC_PROTOCOL_VERSION) {
-      return this.refuse(new RpcRequestError(`This node speaks RPC protocol version ${RPC_PROTOCOL_VERSION}, the client ${version}; use a client of the same Colloquy release.`))
+      return this.refuse(
+        new RpcRequestError(`This node speaks RPC protocol version ${RPC_PROTOCOL_VERSION}, the client ${version}; use a client of the same Colloquy release.`),
+      )
     }
     const lockedFor = throttle.lockedFor(this.address)
     if (lockedFor > 0) {
@@ -116,22 +123,41 @@ export class RpcConnection {
 
   private async request(message: RequestMessage): Promise<void> {
     const { id, op } = message
-    if (this.active.has(id)) return this.send({ t: 'fail', id, error: toWireError(new RpcRequestError(`Request id ${id} is already in use on this connection; number requests uniquely.`)) })
+    if (this.active.has(id))
+      return this.send({
+        t: 'fail',
+        id,
+        error: toWireError(new RpcRequestError(`Request id ${id} is already in use on this connection; number requests uniquely.`)),
+      })
     const flowName = message.op === 'startFlow' ? message.args.flowName : undefined
     const missing = this.permissions!.missing(op, flowName)
     if (missing !== undefined) {
       this.context.logger.warn('RPC request refused: permission missing', { user: this.user, operation: op, permission: missing, address: this.address })
       const what = op === 'startFlow' ? `start flow '${flowName}'` : `call ${op}`
-      const error = new RpcPermissionError(`User '${this.user}' may not ${what}; grant ${missing} (or ALL) to the user in the rpc section of node.json.`, missing)
+      const error = new RpcPermissionError(
+        `User '${this.user}' may not ${what}; grant ${missing} (or ALL) to the user in the rpc section of node.json.`,
+        missing,
+      )
       return this.send({ t: 'fail', id, error: toWireError(error) })
     }
     const ends: (() => void)[] = []
     this.active.set(id, ends)
+    const live = () => this.active.get(id) === ends
+    const finish = (message: ServerMessage) => {
+      if (!live()) return
+      this.send(message)
+      this.end(id)
+    }
     const reply: Reply = {
-      next: (value) => this.active.get(id) === ends && this.send({ t: 'next', id, value }),
-      done: (value) => this.active.get(id) === ends && (this.send({ t: 'done', id, value }), this.end(id)),
-      fail: (error) => this.active.get(id) === ends && (this.send({ t: 'fail', id, error: toWireError(error) }), this.end(id)),
-      onEnd: (stop) => (this.active.get(id) === ends ? ends.push(stop) : stop()),
+      next: (value) => {
+        if (live()) this.send({ t: 'next', id, value })
+      },
+      done: (value) => finish({ t: 'done', id, value }),
+      fail: (error) => finish({ t: 'fail', id, error: toWireError(error) }),
+      onEnd: (stop) => {
+        if (live()) ends.push(stop)
+        else stop()
+      },
     }
     try {
       // biome-ignore lint/suspicious/noExplicitAny: the schema union pairs each op with its arguments; the handler table is indexed by the same op

@@ -109,7 +109,10 @@ function follow(node: OperableNode, handle: FlowHandle<unknown>, reply: Reply, t
   const started: FlowStreamItem = { kind: 'started', flowId: handle.flowId, ...(handle.clientId === undefined ? {} : { clientId: handle.clientId }) }
   reply.next(started)
   let progress: Subscription | undefined
-  if (track) progress = node.progress(handle.flowId).subscribe((update) => reply.next({ kind: 'progress', update } satisfies FlowStreamItem))
+  if (track) {
+    // A flow without progress to report ends the stream with its result alone.
+    progress = node.progress(handle.flowId).subscribe({ next: (update) => reply.next({ kind: 'progress', update } satisfies FlowStreamItem), error: () => {} })
+  }
   reply.onEnd(() => progress?.unsubscribe())
   // The last progress update (DONE) goes out before the result.
   const settle = (end: () => void) => setImmediate(end)

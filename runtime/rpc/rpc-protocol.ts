@@ -67,7 +67,9 @@ export type Operation = keyof typeof operationArgs
 export const operations = Object.keys(operationArgs) as Operation[]
 export type OperationArgs<O extends Operation> = z.output<(typeof operationArgs)[O]>
 
-const requestSchemas = operations.map((op) => z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.literal(op), args: operationArgs[op] }))
+const requestSchemas = operations.map((op) =>
+  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.literal(op), args: operationArgs[op] }),
+)
 
 export const ClientMessageSchema = z.union([
   z.strictObject({ t: z.literal('login'), v: z.number().int(), user: text, password: z.string().max(1024) }),

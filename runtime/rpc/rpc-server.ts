@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { ListenError } from '../transport/listen-error.js'
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js'
 import type { OperableNode } from './operable-node.js'
 import { Permissions } from './permissions.js'
@@ -48,13 +49,28 @@ export class RpcServer {
     sockets.on('connection', (socket, request) => {
       new RpcConnection(socket, request.socket.remoteAddress ?? 'unknown', context)
     })
+    // ws repeats the HTTP server's errors on the WebSocket server: one listener there covers both.
+    let failedToListen: ((error: Error) => void) | undefined
+    sockets.on('error', (error) => {
+      if (failedToListen) return failedToListen(error)
+      options.logger.error('RPC endpoint error', { message: error.message }) // the node keeps running
+    })
     await new Promise<void>((resolve, reject) => {
-      http.once('error', reject)
+      failedToListen = (error) => {
+        const { host, port } = options.listen
+        reject(
+          new ListenError(
+            `The RPC endpoint cannot listen on ${host}:${port} (${(error as NodeJS.ErrnoException).code ?? error.message}); free the port or change rpc.listen in node.json.`,
+            { cause: error },
+          ),
+        )
+      }
       http.listen(options.listen.port, options.listen.host, () => {
-        http.off('error', reject)
+        failedToListen = undefined
         resolve()
       })
     })
+    http.on('tlsClientError', () => {}) // a failed TLS handshake concerns that client only
     return new RpcServer(http, sockets, options.tls !== undefined)
   }
 

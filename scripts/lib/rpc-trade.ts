@@ -16,12 +16,7 @@ export interface RpcTradeOutcome {
   readonly checks: [string, boolean][]
 }
 
-export async function tradeOverRpc(
-  cluster: ProcessCluster,
-  connection: ConnectOptions,
-  base: SellArgs,
-  say: (line: string) => void,
-): Promise<RpcTradeOutcome> {
+export async function tradeOverRpc(cluster: ProcessCluster, connection: ConnectOptions, base: SellArgs, say: (line: string) => void): Promise<RpcTradeOutcome> {
   const clientId = 'desk-trade-2'
   const args: SellArgs = { ...base, offer: { ...base.offer, asset: { ...base.offer.asset, ref: { txId: 'issuance-8', index: 0 } } } }
   say(`[desk] connecting to the seller's RPC endpoint ${connection.url} as ${connection.user}`)

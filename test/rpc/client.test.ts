@@ -50,7 +50,13 @@ describe('client ids over RPC', () => {
     const handle = await client.startFlow('refuse', { max: 10 }, { clientId: 'bad-price' })
     const error = await handle.result.catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FlowException)
-    expect(error).toMatchObject({ code: 'FLOW_EXCEPTION', protocol: 'Trade', errorType: 'PriceTooHigh', details: { max: 10 }, message: 'The price is above 10.' })
+    expect(error).toMatchObject({
+      code: 'FLOW_EXCEPTION',
+      protocol: 'Trade',
+      errorType: 'PriceTooHigh',
+      details: { max: 10 },
+      message: 'The price is above 10.',
+    })
     const again = await client.reattachFlow('bad-price')
     const replayed = await again!.result.catch((e: unknown) => e)
     expect(replayed).toBeInstanceOf(FlowException)

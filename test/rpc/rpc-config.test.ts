@@ -27,7 +27,10 @@ describe('rpc config', () => {
 
   it('refuses plain passwords, unknown permissions and a user listed twice', async () => {
     const hash = await hashPassword('pw')
-    const problems = messages({ listen: '127.0.0.1:7100', users: [{ name: 'a', passwordHash: 'pw', permissions: ['InvokeRpc.dropDatabase', 'StartFlow.sell-asset'] }] })
+    const problems = messages({
+      listen: '127.0.0.1:7100',
+      users: [{ name: 'a', passwordHash: 'pw', permissions: ['InvokeRpc.dropDatabase', 'StartFlow.sell-asset'] }],
+    })
     expect(problems).toContain('users.0.passwordHash: must be a scrypt hash as `colloquy rpc-user add` writes it (scrypt$N$r$p$salt$hash)')
     expect(problems.some((p) => p.startsWith('users.0.permissions.0: '))).toBe(true)
     expect(problems.some((p) => p.startsWith('users.0.permissions.1'))).toBe(false)

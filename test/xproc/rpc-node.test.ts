@@ -39,7 +39,9 @@ async function opsNode(): Promise<{ cluster: ProcessCluster; url: string }> {
   const port = await freePort()
   const cluster = await ProcessCluster.create(dir, [{ name: 'Ops', app: 'test/xproc/apps/rpc-app.ts' }])
   const config = cluster.node('Ops').config
-  const add = colloquy(['rpc-user', 'add', '--config', config, '--user', 'ops', '--permission', 'ALL', '--listen', `127.0.0.1:${port}`], { input: 'ops-secret\n' })
+  const add = colloquy(['rpc-user', 'add', '--config', config, '--user', 'ops', '--permission', 'ALL', '--listen', `127.0.0.1:${port}`], {
+    input: 'ops-secret\n',
+  })
   expect(add.stderr).toBe('')
   expect(add.stdout).toBe(`Added RPC user ops with ALL in ${config}.\n`)
   expect(add.code).toBe(0)

@@ -28,7 +28,10 @@ export const flowActions: Readonly<Record<string, Action>> = {
       ? await withSpinner(`Starting ${name}`, client.startTrackedFlow(name, args, options))
       : await withSpinner(`Starting ${name}`, client.startFlow(name, args, options))
     const withId = handle.clientId === undefined ? '' : ` (client id ${handle.clientId})`
-    out.print(`Started flow ${name} with id ${handle.flowId}${withId}.`, { flowId: handle.flowId, ...(handle.clientId === undefined ? {} : { clientId: handle.clientId }) })
+    out.print(`Started flow ${name} with id ${handle.flowId}${withId}.`, {
+      flowId: handle.flowId,
+      ...(handle.clientId === undefined ? {} : { clientId: handle.clientId }),
+    })
     if (!watch) return exitCodes.ok
     await showProgress((handle as { progress: Observable<ProgressUpdate> }).progress, out)
     return outcome(handle, out)

@@ -57,12 +57,14 @@ export async function flowCommand(argv: readonly string[]): Promise<number> {
   }
   const [action, ...rest] = positionals
   const arity = action === undefined ? undefined : actionArity[action]
-  if (arity === undefined) throw new UsageError(`${action === undefined ? 'no action' : `unknown action '${action}'`}; actions are ${Object.keys(actionArity).join(', ')}.`)
+  if (arity === undefined)
+    throw new UsageError(`${action === undefined ? 'no action' : `unknown action '${action}'`}; actions are ${Object.keys(actionArity).join(', ')}.`)
   if (rest.length !== arity.length) throw new UsageError(`flow ${action} takes ${arity.length ? arity.map((a) => `<${a}>`).join(' ') : 'no arguments'}.`)
   for (const name of ['args', 'client-id', 'watch', 'payload', 'state', 'flow', 'since'] as const) {
     if (values[name] !== undefined && !(actionOptions[action!] ?? []).includes(name)) throw new UsageError(`flow ${action} does not take --${name}.`)
   }
-  if (values.format !== undefined && values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format is text or json, not '${values.format}'.`)
+  if (values.format !== undefined && values.format !== 'text' && values.format !== 'json')
+    throw new UsageError(`--format is text or json, not '${values.format}'.`)
   const request: ActionRequest = {
     positional: rest,
     args: jsonOption('--args', values.args),

@@ -25,7 +25,16 @@ export function flowTable(flows: readonly FlowSummary[]): string {
   const rows = flows.map((f) => [f.flowId, f.flowName, f.state, f.clientId ?? '', new Date(f.startedAt).toISOString(), (f.progress ?? []).join(' > ')])
   const header = ['FLOW ID', 'NAME', 'STATE', 'CLIENT ID', 'STARTED', 'PROGRESS']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows].map((r) => escapeLogText(r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd())).join('\n')
+  return [header, ...rows]
+    .map((r) =>
+      escapeLogText(
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      ),
+    )
+    .join('\n')
 }
 
 export function statusText(status: FlowStatusReport): string {

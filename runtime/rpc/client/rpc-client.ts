@@ -115,7 +115,9 @@ export class RpcClient {
     return new Observable<FlowFeedUpdate>((subscriber) =>
       (this.stream('stateMachinesFeed', {}) as Observable<StateMachineUpdate>).subscribe({
         next: (update) =>
-          subscriber.next(update.type === 'removed' && update.error ? { ...update, error: fromWireError(update.error as WireError) } : (update as FlowFeedUpdate)),
+          subscriber.next(
+            update.type === 'removed' && update.error ? { ...update, error: fromWireError(update.error as WireError) } : (update as FlowFeedUpdate),
+          ),
         error: (error) => subscriber.error(error),
         complete: () => subscriber.complete(),
       }),
@@ -174,7 +176,12 @@ export class RpcClient {
 
   private stream(op: Operation, args: unknown): Observable<unknown> {
     return new Observable((subscriber) =>
-      this.socket.call(op, args, { next: (value) => subscriber.next(value), done: () => subscriber.complete(), fail: (error) => subscriber.error(error) }, true),
+      this.socket.call(
+        op,
+        args,
+        { next: (value) => subscriber.next(value), done: () => subscriber.complete(), fail: (error) => subscriber.error(error) },
+        true,
+      ),
     )
   }
 }

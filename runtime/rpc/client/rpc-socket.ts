@@ -145,7 +145,10 @@ export class RpcSocket {
     }
     if (this.state !== 'reconnecting') return
     this.setState('closed')
-    this.failAll((call) => new RpcConnectionError(`Node ${this.node} stayed unreachable at ${this.options.url}; ${call.op} was given up. Start the node and connect again.`))
+    this.failAll(
+      (call) =>
+        new RpcConnectionError(`Node ${this.node} stayed unreachable at ${this.options.url}; ${call.op} was given up. Start the node and connect again.`),
+    )
   }
 
   private failAll(error: (call: Call) => Error, which: (call: Call) => boolean = () => true): void {
@@ -199,8 +202,16 @@ function login(options: ConnectOptions): Promise<{ socket: WebSocket; node: stri
     socket.on('message', onMessage)
     socket.once('open', () => socket.send(encodeTaggedJson({ t: 'login', v: RPC_PROTOCOL_VERSION, user: options.user, password: options.password })))
     socket.once('error', (error) =>
-      settle(() => reject(new RpcConnectionError(`Cannot reach the node's RPC endpoint at ${options.url} (${error.message}); check that the node runs and the URL.`))),
+      settle(() =>
+        reject(new RpcConnectionError(`Cannot reach the node's RPC endpoint at ${options.url} (${error.message}); check that the node runs and the URL.`)),
+      ),
     )
-    socket.once('close', () => settle(() => reject(new RpcConnectionError(`The node at ${options.url} closed the connection before the login completed; check the URL and that it is a Colloquy node.`))))
+    socket.once('close', () =>
+      settle(() =>
+        reject(
+          new RpcConnectionError(`The node at ${options.url} closed the connection before the login completed; check the URL and that it is a Colloquy node.`),
+        ),
+      ),
+    )
   })
 }

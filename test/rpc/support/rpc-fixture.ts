@@ -81,11 +81,19 @@ export class RpcFixture {
 
   private openNode(): Promise<Node> {
     const logger = { info() {}, warn() {}, error() {} }
-    return createNode({ name: 'Ops', store: path.join(this.dir, 'ops.db'), network: new InMemoryNetwork(), flows: rpcFlows, keepFinishedFlows: 'started', logger })
+    return createNode({
+      name: 'Ops',
+      store: path.join(this.dir, 'ops.db'),
+      network: new InMemoryNetwork(),
+      flows: rpcFlows,
+      keepFinishedFlows: 'started',
+      logger,
+    })
   }
 
   private openServer(port: number): Promise<RpcServer> {
-    const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void this.logs.push({ level, message, ...(fields ? { fields } : {}) })
+    const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      void this.logs.push({ level, message, ...(fields ? { fields } : {}) })
     return RpcServer.start({
       node: this.node,
       listen: { host: '127.0.0.1', port },
