@@ -1,0 +1,91 @@
+/**
+ * `colloquy flow` before it connects: arguments checked per action, JSON options parsed, the connection
+ * taken from flags or the environment; and how it shows progress trees and what a flow waits for.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flowCommand } from '../../runtime/process/flow-cli/flow-command.js'
+import { waitingText } from '../../runtime/process/flow-cli/flow-output.js'
+import { progressTreeLines } from '../../runtime/process/flow-cli/progress-view.js'
+import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
+
+const saved = { ...process.env }
+beforeEach(() => {
+  delete process.env.COLLOQUY_RPC_URL
+  delete process.env.COLLOQUY_RPC_USER
+  delete process.env.COLLOQUY_RPC_PASSWORD
+})
+afterEach(() => {
+  process.env = { ...saved }
+})
+
+async function usage(argv: string[]): Promise<string> {
+  const error = await flowCommand(argv).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(UsageError)
+  return (error as Error).message
+}
+
+describe('colloquy flow arguments', () => {
+  it('names what is wrong before connecting', async () => {
+    expect(await usage([])).toBe('no action; actions are start, list, status, watch, kill, reattach, remove, signal.')
+    expect(await usage(['stop', 'x'])).toBe("unknown action 'stop'; actions are start, list, status, watch, kill, reattach, remove, signal.")
+    expect(await usage(['start'])).toBe('flow start takes <name>.')
+    expect(await usage(['signal', 'f1'])).toBe('flow signal takes <flowId> <name>.')
+    expect(await usage(['list', '--payload', '{}'])).toBe('flow list does not take --payload.')
+    expect(await usage(['start', 'echo', '--args', '{bad'])).toMatch(/^--args is not JSON \(.+\); quote it for the shell, e\.g\. --args '\{"peer":"Bob"\}'\.$/)
+    expect(await usage(['list', '--state', 'sleeping'])).toBe("--state is one of running, waiting, finished, failed, not 'sleeping'.")
+    expect(await usage(['list', '--since', 'yesterday'])).toBe("--since is a time such as 2026-01-31T12:00:00Z, not 'yesterday'.")
+    expect(await usage(['list', '--format', 'yaml'])).toBe("--format is text or json, not 'yaml'.")
+  })
+
+  it('takes the connection from flags or the environment, and says which is missing', async () => {
+    expect(await usage(['list'])).toBe('no node to connect to; pass --url ws://host:port or set COLLOQUY_RPC_URL (the rpc.listen address of node.json).')
+    process.env.COLLOQUY_RPC_URL = 'ws://127.0.0.1:1'
+    expect(await usage(['list'])).toBe('no RPC user; pass --user <name> or set COLLOQUY_RPC_USER (`colloquy rpc-user add` creates one).')
+    process.env.COLLOQUY_RPC_PASSWORD = 'pw'
+    const unreachable = await flowCommand(['list', '--user', 'ops']).catch((e: unknown) => e)
+    expect((unreachable as { code?: string }).code).toBe('RPC_CONNECTION')
+    expect((unreachable as Error).message).toMatch(
+      /^Cannot reach the node's RPC endpoint at ws:\/\/127\.0\.0\.1:1 \(.+\); check that the node runs and the URL\.$/,
+    )
+  })
+})
+
+describe('colloquy flow output', () => {
+  it('draws a progress tree: done steps ticked, the current one marked, its child tracker under it', () => {
+    const tree = {
+      current: 'signing',
+      steps: [
+        { name: 'offering', label: 'Sending the offer' },
+        {
+          name: 'signing',
+          label: 'Signing',
+          child: {
+            current: 'checking',
+            steps: [
+              { name: 'checking', label: 'Checking the payment' },
+              { name: 'sign', label: 'Signing it' },
+            ],
+          },
+        },
+        { name: 'waiting', label: 'Waiting for the transaction' },
+      ],
+    }
+    expect(progressTreeLines(tree, false)).toEqual([
+      '  ✓ Sending the offer',
+      '  ▶ Signing',
+      '    ▶ Checking the payment',
+      '    · Signing it',
+      '  · Waiting for the transaction',
+    ])
+    expect(progressTreeLines({ ...tree, current: 'DONE' }, true).every((line) => line.includes('✓'))).toBe(true)
+  })
+
+  it('says what a flow waits for', () => {
+    expect(waitingText({ kind: 'message', party: 'Buyer', protocol: 'TwoPartyTrade', version: 1, step: 'step 3', label: 'signed' })).toBe(
+      "a message from Buyer (TwoPartyTrade v1, step 3, 'signed')",
+    )
+    expect(waitingText({ kind: 'handshake', party: 'Buyer', protocol: 'TwoPartyTrade' })).toBe('Buyer to answer the TwoPartyTrade session')
+    expect(waitingText({ kind: 'timer', until: Date.UTC(2026, 0, 31, 12) })).toBe('a timer until 2026-01-31T12:00:00.000Z')
+    expect(waitingText({ kind: 'event', name: 'approval' })).toBe("the external event 'approval'")
+  })
+})
