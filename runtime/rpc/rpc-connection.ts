@@ -13,7 +13,16 @@ import { UNMATCHABLE_HASH, verifyPassword } from './password-hash.js'
 import type { Permissions } from './permissions.js'
 import { RpcAuthenticationError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
 import { type Reply, operationHandlers } from './rpc-operations.js'
-import { type ClientMessage, ClientMessageSchema, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type RequestMessage, type ServerMessage } from './rpc-protocol.js'
+import {
+  type ClientMessage,
+  ClientMessageSchema,
+  type OperationArgs,
+  operationArgs,
+  RPC_JSON_LIMITS,
+  RPC_PROTOCOL_VERSION,
+  type RequestMessage,
+  type ServerMessage,
+} from './rpc-protocol.js'
 import { toWireError } from './wire-error.js'
 
 /** A user as the server holds it: the scrypt hash and the permissions. */
@@ -72,13 +81,19 @@ export class RpcConnection {
       if (isBinary) throw bad('a binary frame')
       const raw = decodeTaggedJson(data.toString(), [], bad, RPC_JSON_LIMITS)
       const parsed = ClientMessageSchema.safeParse(raw)
-      if (parsed.success) return parsed.data
+      let issues = parsed.error?.issues
+      if (parsed.success) {
+        if (parsed.data.t !== 'req') return parsed.data
+        const args = operationArgs[parsed.data.op].safeParse(parsed.data.args)
+        if (args.success) return { ...parsed.data, args: args.data }
+        issues = args.error.issues.map((issue) => ({ ...issue, path: ['args', ...issue.path] }))
+      }
       const id = (raw as { id?: unknown })?.id
-      const problems = parsed.error.issues
+      const problems = (issues ?? [])
         .slice(0, 5)
         .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
         .join('; ')
-      const error = bad(`${problems}`)
+      const error = bad(problems)
       if (this.state === 'open' && typeof id === 'number' && Number.isInteger(id) && !this.active.has(id))
         this.send({ t: 'fail', id, error: toWireError(error) })
       else this.refuse(error)
@@ -129,7 +144,7 @@ export class RpcConnection {
         id,
         error: toWireError(new RpcRequestError(`Request id ${id} is already in use on this connection; number requests uniquely.`)),
       })
-    const flowName = message.op === 'startFlow' ? message.args.flowName : undefined
+    const flowName = op === 'startFlow' ? (message.args as OperationArgs<'startFlow'>).flowName : undefined
     const missing = this.permissions!.missing(op, flowName)
     if (missing !== undefined) {
       this.context.logger.warn('RPC request refused: permission missing', { user: this.user, operation: op, permission: missing, address: this.address })

@@ -67,14 +67,11 @@ export type Operation = keyof typeof operationArgs
 export const operations = Object.keys(operationArgs) as Operation[]
 export type OperationArgs<O extends Operation> = z.output<(typeof operationArgs)[O]>
 
-const requestSchemas = operations.map((op) =>
-  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.literal(op), args: operationArgs[op] }),
-)
-
-export const ClientMessageSchema = z.union([
+/** A message from a client; a request's arguments are checked against its operation's schema next (operationArgs). */
+export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('login'), v: z.number().int(), user: text, password: z.string().max(1024) }),
   z.strictObject({ t: z.literal('cancel'), id: z.number().int().nonnegative() }),
-  ...requestSchemas,
+  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.enum(operations as [Operation, ...Operation[]]), args: z.unknown() }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessageSchema>
 export type RequestMessage = Extract<ClientMessage, { t: 'req' }>

@@ -2,7 +2,7 @@
 import type { Observable } from 'rxjs'
 import type { FlowListFilter, ProgressUpdate } from '../../engine/index.js'
 import { exitCodeOf, exitCodes } from '../../protocol/errors/exit-codes.js'
-import type { RpcClient, RpcFlowHandle } from '../../rpc/client/rpc-client.js'
+import type { RpcClient, RpcFlowHandle, TrackedFlowHandle } from '../../rpc/client/rpc-client.js'
 import { toWireError } from '../../rpc/wire-error.js'
 import { type Output, flowTable, statusText, valueText } from './flow-output.js'
 import { ProgressView } from './progress-view.js'
@@ -33,7 +33,7 @@ export const flowActions: Readonly<Record<string, Action>> = {
       ...(handle.clientId === undefined ? {} : { clientId: handle.clientId }),
     })
     if (!watch) return exitCodes.ok
-    await showProgress((handle as { progress: Observable<ProgressUpdate> }).progress, out)
+    await showProgress((handle as TrackedFlowHandle).progress, out)
     return outcome(handle, out)
   },
   async list(client, { filter, out }) {
