@@ -1,5 +1,6 @@
 /** What each `colloquy flow` action does with the connected client (flow-command.ts parses and connects). */
 import type { Observable } from 'rxjs'
+import { escapeLogText } from '../../codec/log-text.js'
 import type { FlowListFilter, ProgressUpdate } from '../../engine/index.js'
 import { exitCodeOf, exitCodes } from '../../protocol/errors/exit-codes.js'
 import type { RpcClient, RpcFlowHandle, TrackedFlowHandle } from '../../rpc/client/rpc-client.js'
@@ -91,7 +92,7 @@ async function outcome(handle: RpcFlowHandle, out: Output): Promise<number> {
     return exitCodes.ok
   } catch (error) {
     if (out.format === 'json') out.print('', { flowId: handle.flowId, ok: false, error: toWireError(error) })
-    else process.stderr.write(`Flow ${handle.flowId} failed: ${valueText((error as Error)?.message ?? String(error))}\n`)
+    else process.stderr.write(`Flow ${handle.flowId} failed: ${escapeLogText((error as Error)?.message ?? String(error))}\n`)
     return exitCodeOf(error, exitCodes.failed)
   }
 }
