@@ -115,7 +115,7 @@ function follow(node: OperableNode, handle: FlowHandle<unknown>, reply: Reply, t
   }
   reply.onEnd(() => progress?.unsubscribe())
   // The last progress update (DONE) goes out before the result.
-  const settle = (end: () => void) => setImmediate(end)
+  const settle = (end: () => void) => (track ? setImmediate(end) : end())
   handle.result.then(
     (value) => settle(() => reply.done(value)),
     (error: unknown) => settle(() => reply.fail(error)),

@@ -37,7 +37,7 @@ export const operationArgs = {
   /** Starts a flow by name (permission `StartFlow.<name>`); a stream: `started`, `progress` when tracked, then the result. */
   startFlow: z.strictObject({
     flowName: text,
-    args: z.unknown(),
+    args: z.unknown().optional(),
     clientId: text.optional(),
     /** Chosen by the client, so a start sent again after a lost connection finds the flow it started. */
     flowId: text.optional(),
@@ -55,7 +55,7 @@ export const operationArgs = {
     startedSince: z.number().optional(),
   }),
   flowStatus: z.strictObject({ flowId: text }),
-  signal: z.strictObject({ flowId: text, name: text, payload: z.unknown() }),
+  signal: z.strictObject({ flowId: text, name: text, payload: z.unknown().optional() }),
   /** A stream of a flow's progress; a late subscriber gets the current state first. */
   progress: z.strictObject({ flowId: text }),
   /** A stream of flows added, progressed and ended on the node. */
@@ -71,7 +71,7 @@ export type OperationArgs<O extends Operation> = z.output<(typeof operationArgs)
 export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('login'), v: z.number().int(), user: text, password: z.string().max(1024) }),
   z.strictObject({ t: z.literal('cancel'), id: z.number().int().nonnegative() }),
-  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.enum(operations as [Operation, ...Operation[]]), args: z.unknown() }),
+  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.enum(operations as [Operation, ...Operation[]]), args: z.unknown().optional() }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessageSchema>
 export type RequestMessage = Extract<ClientMessage, { t: 'req' }>
@@ -79,8 +79,8 @@ export type RequestMessage = Extract<ClientMessage, { t: 'req' }>
 export const ServerMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('welcome'), v: z.number().int(), node: z.string(), user: z.string() }),
   z.object({ t: z.literal('refused'), error: WireErrorSchema }),
-  z.object({ t: z.literal('next'), id: z.number().int(), value: z.unknown() }),
-  z.object({ t: z.literal('done'), id: z.number().int(), value: z.unknown() }),
+  z.object({ t: z.literal('next'), id: z.number().int(), value: z.unknown().optional() }),
+  z.object({ t: z.literal('done'), id: z.number().int(), value: z.unknown().optional() }),
   z.object({ t: z.literal('fail'), id: z.number().int(), error: WireErrorSchema }),
 ])
 export type ServerMessage = z.infer<typeof ServerMessageSchema>

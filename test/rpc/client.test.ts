@@ -98,6 +98,23 @@ describe('tracking and feeds', () => {
   })
 })
 
+describe('progress over RPC', () => {
+  it('gives a late subscriber the current state first and completes after DONE', async () => {
+    fixture = await RpcFixture.start({ ops: ['ALL'] })
+    const client = await fixture.client('ops')
+    const handle = await client.startFlow('wait-for-go', { tag: 'late' })
+    const updates: { path: readonly string[]; done: boolean }[] = []
+    const completed = new Promise<void>((resolve, reject) =>
+      client.progress(handle.flowId).subscribe({ next: (u) => updates.push(u), error: reject, complete: resolve }),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(updates[0]?.path).toEqual(['waiting'])
+    await client.signal(handle.flowId, 'go', { note: 'x' })
+    await completed
+    expect(updates.at(-1)?.done).toBe(true)
+  })
+})
+
 describe('requests the server cannot read', () => {
   it('answers a malformed request with RPC_REQUEST and keeps the connection', async () => {
     fixture = await RpcFixture.start({ ops: ['ALL'] })
