@@ -5,7 +5,7 @@
  * replay, recorded sends and receives return without touching the network (a send checks that it sends the same payload).
  */
 import type { Envelope, WireException } from '../network/wire.js'
-import type { SessionFrame, SessionRequest } from '../protocol/session/channel.js'
+import type { ReceiveExpectation, SessionFrame, SessionRequest } from '../protocol/session/channel.js'
 import { UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
 import { encode as encodeEvent } from '../store/codec.js'
 import type { SessionRow } from '../store/store-rows.js'
@@ -16,8 +16,8 @@ import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
 import { assertSameSend, assertSendable, frameDigest } from './send-checks.js'
 import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
+import { handshakeWait, messageWait } from './waiting-for.js'
 import { peerEndError } from './wire-exceptions.js'
-
 type Waiter = { resolve(): void; reject(error: unknown): void }
 
 export class EngineSession implements FlowSession {
@@ -162,7 +162,7 @@ export class EngineSession implements FlowSession {
     await run.commit()
   }
 
-  async receive(): Promise<SessionFrame> {
+  async receive(expecting?: ReceiveExpectation): Promise<SessionFrame> {
     const run = this.run
     if (!run.alive) return run.hang()
     const { key, where } = this.scope().nextKey()
@@ -181,7 +181,7 @@ export class EngineSession implements FlowSession {
     this.assertUsable('receive')
     if (this.direction === 'initiator') await this.confirmed()
     const seq = this.recvSeq
-    const event = this.inbox.get(seq) ?? (await run.wait<InboxEvent>((resolve) => (this.receiver = { seq, resolve })))
+    const event = this.inbox.get(seq) ?? (await run.wait<InboxEvent>((resolve) => (this.receiver = { seq, resolve }), messageWait(this, expecting)))
     this.receiver = undefined
     this.inbox.delete(seq)
     this.recvSeq = seq + 1
@@ -230,7 +230,7 @@ export class EngineSession implements FlowSession {
   confirmation(): Promise<void> {
     if (this.status === 'open' || this.status === 'closed') return Promise.resolve()
     if (this.status === 'rejected') return Promise.reject(this.rejection())
-    return this.run.wait<void>((resolve, reject) => this.confirmWaiters.push({ resolve, reject }))
+    return this.run.wait<void>((resolve, reject) => this.confirmWaiters.push({ resolve, reject }), handshakeWait(this))
   }
 
   onConfirm(version: number): void {

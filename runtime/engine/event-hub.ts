@@ -8,16 +8,17 @@ import { type Observable, Subject, map, merge } from 'rxjs'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { Commits } from '../store/flow-store.js'
 import { describeError } from './describe-error.js'
-import type { FlowEndEvent, FlowEvent, FlowStartedEvent, ObservedSession, SessionAction, SessionActionSink } from './flow-events.js'
+import type { FlowEndEvent, FlowEvent, FlowStartedEvent, ObservedSession, ProgressUpdate, SessionAction, SessionActionSink } from './flow-events.js'
 import { GuardedObservable, guarded } from './guarded-events.js'
 
 export class EventHub implements SessionActionSink {
   private readonly started = new Subject<FlowStartedEvent>()
   private readonly actions = new Subject<SessionAction>()
   private readonly ended = new Subject<FlowEndEvent>()
+  private readonly progressed = new Subject<ProgressUpdate>()
   readonly events: Observable<FlowEvent>
-  /** The node's own watcher of flow ends (the responder quota), called before subscribers. */
-  private endWatcher: ((flowId: string) => void) | undefined
+  /** The node's own watchers of flow ends (the responder quota, progress), called before subscribers. */
+  private readonly endWatchers: ((end: FlowEndEvent) => void)[] = []
 
   constructor(
     private readonly node: string,
@@ -31,6 +32,7 @@ export class EventHub implements SessionActionSink {
     const merged = merge(
       this.started.pipe(map((flow): FlowEvent => ({ type: 'flow-started', flow }))),
       this.actions.pipe(map((action): FlowEvent => ({ type: 'session-action', action }))),
+      this.progressed.pipe(map((progress): FlowEvent => ({ type: 'flow-progress', progress }))),
       this.ended.pipe(map((end): FlowEvent => ({ type: 'flow-ended', end }))),
     )
     this.events = new GuardedObservable(merged, report('a subscriber to node.events'))
@@ -66,20 +68,26 @@ export class EventHub implements SessionActionSink {
     this.commits.afterCommit(() => this.actions.next(event))
   }
 
+  /** A flow's progress changed and the change is durable. */
+  progress(update: ProgressUpdate): void {
+    if (this.progressed.observed) this.progressed.next(update)
+  }
+
   /** A flow ended and its end is durable. */
   flowEnded(end: FlowEndEvent): void {
-    this.endWatcher?.(end.flowId)
+    for (const watcher of this.endWatchers) watcher(end)
     this.ended.next(end)
   }
 
-  onEnded(watcher: (flowId: string) => void): void {
-    this.endWatcher = watcher
+  onEnded(watcher: (end: FlowEndEvent) => void): void {
+    this.endWatchers.push(watcher)
   }
 
   /** No more events: subscribers see the streams complete. */
   complete(): void {
     this.started.complete()
     this.actions.complete()
+    this.progressed.complete()
     this.ended.complete()
   }
 }

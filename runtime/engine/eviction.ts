@@ -46,7 +46,7 @@ export class Eviction {
   private maybeEvict(run: FlowRun): void {
     if (!run.idle || this.loaded.runs.get(run.flowId) !== run || run.lastBatch > this.commits.committedBatch) return
     run.state = 'dead'
-    this.loaded.unload(run)
+    this.loaded.evict(run)
     this.evictions++
   }
 }

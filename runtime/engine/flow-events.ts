@@ -1,3 +1,5 @@
+import type { ProgressTree } from './progress-tracker.js'
+
 /**
  * What a node reports about its flows and sessions, on `node.events` (and the onFlowEnd and
  * onSessionAction options): a flow started, a session action became durable, a flow ended. Progress
@@ -35,9 +37,28 @@ export interface FlowEndEvent {
   readonly error?: unknown
 }
 
+/**
+ * A flow's progress (ctx.progress) changed, or is reported as it stands (`current`: the first update a
+ * subscriber of node.progress gets, and the one a flow reports when it resumes after a restart). `ended`:
+ * the flow ended without reaching DONE (it failed or was killed). `done` marks the last update of a flow.
+ */
+export interface ProgressUpdate {
+  readonly node: string
+  readonly flowId: string
+  readonly flowName: string
+  /** Rises with each update of the flow while the node runs (from 1 again after a restart): a follower skips what it saw. */
+  readonly seq: number
+  readonly change: 'current' | 'position' | 'structure' | 'label' | 'ended'
+  /** Labels from the flow's current step down through the current steps of its child trackers. */
+  readonly path: readonly string[]
+  readonly tree: ProgressTree
+  readonly done: boolean
+}
+
 export type FlowEvent =
   | { readonly type: 'flow-started'; readonly flow: FlowStartedEvent }
   | { readonly type: 'session-action'; readonly action: SessionAction }
+  | { readonly type: 'flow-progress'; readonly progress: ProgressUpdate }
   | { readonly type: 'flow-ended'; readonly end: FlowEndEvent }
 
 /** The session an action happened on, as the event needs it. */

@@ -87,7 +87,10 @@ export class FlowLauncher {
     for (const session of run.sessions.values()) {
       session.finalMessage(failure === null ? null : { error: failure, wire: toWireException(failure, session.protocol) })
     }
-    store.finishFlow(run.flowId, this.parts.policy.retention(run.kind, outcome), { inbox: run.touchedInbox, timers: run.touchedTimers })
+    // DONE is recorded with the flow's end (a tracker nobody used stays silent; progress-hub.ts ends it).
+    if (outcome.ok && run.progress.used) run.progress.finish()
+    const touched = { inbox: run.touchedInbox, timers: run.touchedTimers, signals: run.touchedSignals }
+    store.finishFlow(run.flowId, this.parts.policy.retention(run.kind, outcome, run.origin?.clientId !== undefined), touched)
     await store.commits.commit()
     if (!run.alive) return
     run.state = 'done'

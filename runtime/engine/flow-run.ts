@@ -4,7 +4,9 @@
  * eviction the flow is rebuilt by running its function again against the journal.
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
-import type { FlowStore } from '../store/flow-store.js'
+import type { z } from 'zod'
+import type { WaitForResult } from '../protocol/session/channel.js'
+import type { FlowOrigin, FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import type { DeclaredVersions } from './declared-versions.js'
 import { type FlowKilledError, NonDeterminismError } from './engine-errors.js'
@@ -14,7 +16,9 @@ import type { FlowSession } from './flow-session.js'
 import { FlowJournal } from './journal.js'
 import { type JournalEntry, type RequestedAction, describeAction, matches } from './journal-entry.js'
 import type { MessageQueue } from './outbox.js'
+import { type ProgressChange, ProgressTracker } from './progress-tracker.js'
 import type { TimerItem } from './timer-queue.js'
+import type { WaitingFor } from './waiting-for.js'
 
 /**
  * 'dead': the run left memory because the node stopped or crashed, or it was evicted; its code must never
@@ -24,7 +28,22 @@ import type { TimerItem } from './timer-queue.js'
 export type RunState = 'running' | 'finishing' | 'done' | 'dead' | 'killed'
 
 /** The store writes a run, its scopes and its sessions make themselves. */
-export type RunStore = Pick<FlowStore, 'putJournal' | 'putSession' | 'updateSession' | 'putInbox' | 'putTimer' | 'deleteTimer' | 'commits'>
+export type RunStore = Pick<
+  FlowStore,
+  'putJournal' | 'putSession' | 'updateSession' | 'putInbox' | 'putTimer' | 'deleteTimer' | 'setProgress' | 'putSignal' | 'deleteSignal' | 'commits'
+>
+
+/** Where a run reports its progress changes (progress-hub.ts); `current` when it resumes live with progress to show. */
+export interface ProgressSink {
+  changed(run: FlowRun, change: ProgressChange | 'current'): void
+}
+
+/** A ctx.waitFor in progress (external-events.ts): the schema a signal must pass, and how to hand it over. */
+export interface EventWait {
+  readonly schema: z.ZodType
+  /** Records the outcome at the wait's journal key and resumes the flow (which then awaits the commit). */
+  readonly complete: (result: WaitForResult<unknown>) => void
+}
 
 /** What a run, its scopes and its sessions need from their node: each part narrow, none of them the node. */
 export interface RunEnvironment {
@@ -44,6 +63,8 @@ export interface RunEnvironment {
   readonly parties: Pick<KnownParties, 'assertCounterparty'>
   /** Live session actions, reported once durable. */
   readonly events: SessionActionSink
+  /** Progress changes of live runs. */
+  readonly progress: ProgressSink
   /** A run may have become idle: consider it for eviction. */
   readonly eviction: { noteIdle(run: FlowRun): void }
 }
@@ -57,6 +78,19 @@ export class FlowRun {
   readonly sessions = new Map<string, FlowSession>()
   /** Durable timers this run waits for, by journal key. */
   readonly timerWaiters = new Map<string, () => void>()
+  /** Who started it and with which client id (node.startFlow with clientId or owner). */
+  origin: FlowOrigin | undefined
+  /** The flow's own progress tracker (ctx.progress at the root; sub-flows nest theirs under it). */
+  readonly progress = new ProgressTracker()
+  /** What each waiting branch waits for (waiting-for.ts). */
+  readonly waitingFor = new Set<WaitingFor>()
+  /** ctx.waitFor calls waiting, by event name. */
+  readonly eventWaits = new Map<string, EventWait>()
+  /** Signals kept for this flow by event name (delivered or not yet waited for), decoded. */
+  readonly signals = new Map<string, unknown>()
+  /** Event names whose wait got a signal: each is delivered once per flow. */
+  readonly delivered = new Set<string>()
+  touchedSignals = false
   /** Set when the flow was killed: every engine call of the run throws it from then on. */
   killed: FlowKilledError | undefined
   /** Rejects the waits in progress: a kill ends them with its error. */
@@ -87,6 +121,7 @@ export class FlowRun {
   ) {
     this.journal = new FlowJournal(env.store, flowId, replay)
     this.reachedLive = new Promise<void>((resolve) => (this.markReached = resolve))
+    this.progress.listen((change) => env.progress.changed(this, change))
     if (replay.size === 0) this.markLive()
     const base = env.logger
     const fields = (extra?: Record<string, unknown>) => ({ flow: name, flowId, node: env.node, ...extra })
@@ -159,6 +194,13 @@ export class FlowRun {
     if (this.isLive) return
     this.isLive = true
     this.markReached()
+    // Progress set while replaying was not reported; the step it reached is, now.
+    if (this.progress.used) this.env.progress.changed(this, 'current')
+  }
+
+  /** Whether the run got past its journal: its actions and progress are new, not replayed. */
+  get live(): boolean {
+    return this.isLive
   }
 
   /** Waits for the current batch to commit; a run that died meanwhile never resumes. */
@@ -172,16 +214,21 @@ export class FlowRun {
     if (!this.alive) return this.hang()
   }
 
-  /** Runs a wait for something outside the flow; the run counts as idle while all its branches wait. */
-  wait<T>(executor: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
+  /**
+   * Runs a wait for something outside the flow; the run counts as idle while all its branches wait. `what`
+   * says what it waits for, while it does (node.flowStatus).
+   */
+  wait<T>(executor: (resolve: (value: T) => void, reject: (error: unknown) => void) => void, what?: WaitingFor): Promise<T> {
     if (!this.alive) return this.hang()
     this.markLive()
     this.waits++
+    if (what) this.waitingFor.add(what)
     let settled = false
     const promise = new Promise<T>((resolve, reject) => {
       const fail = (error: unknown) => {
         if (settled) return
         settled = true
+        if (what) this.waitingFor.delete(what)
         this.waits--
         this.waiting.delete(fail)
         reject(error)
@@ -190,6 +237,7 @@ export class FlowRun {
       executor((value) => {
         if (settled) return
         settled = true
+        if (what) this.waitingFor.delete(what)
         this.waits--
         this.waiting.delete(fail)
         resolve(value)

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { encode } from '../store/codec.js'
-import type { FlowStore } from '../store/flow-store.js'
+import type { FlowOrigin, FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import { FlowStartError } from './engine-errors.js'
 import type { EventHub } from './event-hub.js'
@@ -21,6 +21,12 @@ import { ROOT_SCOPE } from './journal-key.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type { FlowHandle, StartOptions } from './node-api.js'
 import { ScopeContext } from './scope-context.js'
+
+/** Who starts a flow, as its row records it. */
+function originOf(options: StartOptions): FlowOrigin {
+  const owner = options.owner ?? ''
+  return options.clientId === undefined ? { owner } : { owner, clientId: options.clientId }
+}
 
 export interface StarterParts {
   readonly node: string
@@ -57,19 +63,27 @@ export class FlowStarter {
     } catch (error) {
       throw new FlowStartError(`The arguments of flow '${flow.name}' cannot be stored (${(error as Error).message}); pass plain data.`)
     }
-    if (stored === undefined) return this.startOnceChecked(flow, args, flowId, encodedArgs, taken)
-    return this.begin(flow, args, flowId, encodedArgs)
+    const origin = options.owner === undefined && options.clientId === undefined ? undefined : originOf(options)
+    if (stored === undefined) return this.startOnceChecked(flow, args, flowId, encodedArgs, taken, origin)
+    return this.begin(flow, args, flowId, encodedArgs, origin)
   }
 
   /** The store could not tell synchronously: the id stays reserved in memory while the store is read. */
-  private startOnceChecked<A, R>(flow: Flow<A, R>, args: A, flowId: string, encodedArgs: Buffer, taken: () => FlowStartError): FlowHandle<R> {
+  private startOnceChecked<A, R>(
+    flow: Flow<A, R>,
+    args: A,
+    flowId: string,
+    encodedArgs: Buffer,
+    taken: () => FlowStartError,
+    origin: FlowOrigin | undefined,
+  ): FlowHandle<R> {
     this.starting.add(flowId)
     const begun = this.parts.store
       .flow(flowId)
       .then((row) => {
         if (row) throw taken()
         if (this.parts.stopped()) throw new FlowStartError(`Node ${this.parts.node} is stopped; open it again with createNode to start flows.`)
-        return this.begin(flow, args, flowId, encodedArgs)
+        return this.begin(flow, args, flowId, encodedArgs, origin)
       })
       .finally(() => this.starting.delete(flowId))
     const result = begun.then((handle) => handle.result)
@@ -79,10 +93,11 @@ export class FlowStarter {
     return { flowId, result, started }
   }
 
-  private begin<A, R>(flow: Flow<A, R>, args: A, flowId: string, encodedArgs: Buffer): FlowHandle<R> {
+  private begin<A, R>(flow: Flow<A, R>, args: A, flowId: string, encodedArgs: Buffer, origin: FlowOrigin | undefined): FlowHandle<R> {
     const { store, env, events, launcher, results } = this.parts
-    store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.parts.clock.now())
+    store.insertFlow(flowId, flow.name, 'started', encodedArgs, this.parts.clock.now(), origin)
     const run = new FlowRun(env, flowId, flow.name, 'started', new Map())
+    run.origin = origin
     const root = new ScopeContext(run, ROOT_SCOPE)
     events.flowStarted(flowId, flow.name, 'started')
     launcher.launch(run, () => flow.run(root, args))

@@ -1,9 +1,24 @@
-export type { Node, FlowHandle, StartOptions, NodeStats, DrainReport, ParkedFlow } from './node-api.js'
+export type {
+  Node,
+  FlowHandle,
+  StartOptions,
+  NodeStats,
+  DrainReport,
+  ParkedFlow,
+  FlowState,
+  FlowListFilter,
+  FlowSummary,
+  FlowStatusReport,
+  SignalOutcome,
+} from './node-api.js'
+export type { WaitingFor } from './waiting-for.js'
+export { ProgressTracker, type ProgressTree, type ProgressStepView, type ProgressChange } from './progress-tracker.js'
+export { UnknownFlowError, FlowNotFoundError, InvalidSignalError } from './operation-errors.js'
 export type { NodeOptions } from './node-options.js'
-export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction } from './flow-events.js'
+export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction, ProgressUpdate } from './flow-events.js'
 export type { DeclaredProtocol } from './declared-versions.js'
 export type { StrandedFlow } from './stranded-flow.js'
-export { flow, type Flow } from './flow.js'
+export { flow, type Flow, type FlowOptions } from './flow.js'
 export { InvalidFlowArgsError, type FlowArgsIssue } from './flow-args.js'
 export {
   NonDeterminismError,

@@ -4,7 +4,7 @@
  * receives and the steps its handler runs. Scoping by session (not one global counter) is what lets
  * concurrent sessions (Promise.all over counterparties) replay in whatever order their messages arrive.
  */
-import type { VersionOffer } from '../protocol/session/channel.js'
+import type { VersionOffer, WaitForResult } from '../protocol/session/channel.js'
 
 export type JournalEntry =
   /**
@@ -20,6 +20,8 @@ export type JournalEntry =
   | { readonly k: 'step'; readonly name: string; readonly ok: false; readonly error: { readonly name: string; readonly message: string } }
   | { readonly k: 'sleep'; readonly until: number }
   | { readonly k: 'sub'; readonly name: string }
+  /** ctx.waitFor: `until` when it has a timeout; `result` once a signal or the timeout ended it (external-events.ts). */
+  | { readonly k: 'wait'; readonly name: string; readonly until: number | null; readonly result?: WaitForResult<unknown> }
 
 /** What the flow asks for at a key; compared with the recorded entry during replay. */
 export interface RequestedAction {
@@ -36,6 +38,7 @@ export function identify(entry: JournalEntry): string | undefined {
       return entry.label
     case 'step':
     case 'sub':
+    case 'wait':
       return entry.name
     default:
       return undefined
@@ -54,6 +57,7 @@ const verbs: Record<JournalEntry['k'], string> = {
   step: 'step',
   sleep: 'sleep',
   sub: 'sub-flow',
+  wait: 'wait for event',
 }
 
 export function describeAction(action: RequestedAction | JournalEntry): string {

@@ -2,7 +2,8 @@
 import type { Observable } from 'rxjs'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import type { Flow } from './flow.js'
-import type { FlowEvent } from './flow-events.js'
+import type { FlowEvent, ProgressUpdate } from './flow-events.js'
+import type { WaitingFor } from './waiting-for.js'
 
 /** A flow left in the store that this build cannot run: its flow, responder or protocol version is missing. */
 export interface ParkedFlow {
@@ -20,6 +21,8 @@ export interface DrainReport {
 
 export interface FlowHandle<R> {
   readonly flowId: string
+  /** The client id the flow was started (or found) with. */
+  readonly clientId?: string
   /** Settles with the flow's result or error, also when the flow completes after evictions. */
   readonly result: Promise<R>
   /** Resolves once the start is durable. */
@@ -29,6 +32,54 @@ export interface FlowHandle<R> {
 export interface StartOptions {
   /** Use this id instead of a random one (must be unique on the node). */
   readonly flowId?: string
+  /**
+   * A client-provided id (Corda's startFlowWithClientId): no flow with it yet starts one and records the
+   * id; a flow running with it returns its handle (these arguments are ignored); a finished one returns its
+   * kept result or error, until removeClientId. Concurrent starts with one id run one flow.
+   */
+  readonly clientId?: string
+  /** Who starts the flow: client ids are scoped per owner ('' or undefined: in process; the RPC layer passes its user). */
+  readonly owner?: string
+}
+
+/** A flow as node.listFlows shows it: `waiting` is a running flow whose every branch waits (or that was evicted). */
+export type FlowState = 'running' | 'waiting' | 'finished' | 'failed'
+
+export interface FlowListFilter {
+  readonly state?: FlowState
+  readonly flowName?: string
+  readonly clientId?: string
+  /** Started at or after this time (epoch ms). */
+  readonly startedSince?: number
+  /** Only flows this owner started (undefined: every flow, also those started without an owner). */
+  readonly owner?: string
+}
+
+export interface FlowSummary {
+  readonly flowId: string
+  readonly flowName: string
+  readonly kind: 'started' | 'responder'
+  readonly state: FlowState
+  readonly startedAt: number
+  readonly clientId?: string
+  readonly owner?: string
+  /** Labels from the current progress step down, when the flow reports progress. */
+  readonly progress?: readonly string[]
+  /** What it waits for now (the first of its waits), when it waits. */
+  readonly waitingFor?: WaitingFor
+}
+
+/** A flow's status with what it waits for right now. */
+export interface FlowStatusReport extends FlowStatus {
+  /** The first of `waits`; absent when the flow does not wait (running its own code, or finished). */
+  readonly waitingFor?: WaitingFor
+  /** Every branch's wait (concurrent sessions wait together). */
+  readonly waits?: readonly WaitingFor[]
+}
+
+/** What node.signal did with a signal: handed it to the waiting flow, kept it for a later wait, or found one already there. */
+export interface SignalOutcome {
+  readonly status: 'delivered' | 'pending' | 'duplicate'
 }
 
 export interface NodeStats {
@@ -48,10 +99,44 @@ export interface Node {
   /** Flow started, session action committed, flow ended: as they happen (completes when the node stops). */
   readonly events: Observable<FlowEvent>
   startFlow<A, R>(flow: Flow<A, R>, args: A, options?: StartOptions): FlowHandle<R>
+  /**
+   * Starts a flow registered with the node (createNode `flows`) by its name; its schema checks the
+   * arguments before anything is stored. An unknown name throws UnknownFlowError naming the closest one.
+   */
+  startFlowByName(name: string, args: unknown, options?: StartOptions): FlowHandle<unknown>
+  /** The names of the flows this node can start, sorted. */
+  flowNames(): string[]
+  /** The flow an owner started with this client id: its handle (running or finished), or null when there is none. */
+  reattachFlow(clientId: string, owner?: string): Promise<FlowHandle<unknown> | null>
+  /**
+   * Forgets a client id whose flow finished, with its kept outcome: true once removed (the next start with
+   * the id runs a new flow); false while the flow runs, or when the owner has no such id.
+   */
+  removeClientId(clientId: string, owner?: string): Promise<boolean>
+  /** The owner's client ids whose flows finished: true when the flow succeeded, false when it failed or was killed. */
+  finishedFlowsWithClientIds(owner?: string): Promise<Record<string, boolean>>
+  /** Flows in the store (running, and finished ones kept), oldest first, narrowed by `filter`. */
+  listFlows(filter?: FlowListFilter): Promise<FlowSummary[]>
+  /**
+   * The progress of a flow: its current state first (also to a late subscriber), then every change;
+   * completes after DONE, or with an `ended` update when the flow fails or is killed. Errors with
+   * FlowNotFoundError for a flow the node does not know.
+   */
+  progress(flowId: string): Observable<ProgressUpdate>
+  /**
+   * Delivers an external event to a flow (ctx.waitFor): a flow waiting for `name` gets `payload` once its
+   * schema accepts it (else InvalidSignalError, and nothing is kept); a flow not waiting yet gets it when it
+   * does. Durable once resolved; a second signal for a name is a `duplicate` and changes nothing. Rejects with
+   * FlowNotFoundError when no running flow has that id.
+   */
+  signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome>
   /** The result of a flow started earlier, e.g. before a restart. */
   resultOf(flowId: string): Promise<unknown>
-  /** A flow's stored status: running, or finished and kept (keepFinishedFlows); undefined when the store has no such flow. */
-  flowStatus(flowId: string): Promise<FlowStatus | undefined>
+  /**
+   * A flow's status: running (with what it waits for and its progress), or finished and kept
+   * (keepFinishedFlows, or started with a client id); undefined when the store has no such flow.
+   */
+  flowStatus(flowId: string): Promise<FlowStatusReport | undefined>
   /** The unfinished flows in the store (parked ones included), oldest first, with their sessions. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
   /** Row counts of the store's tables, for diagnostics and tests. */

@@ -49,7 +49,7 @@ export class NodeQuotas {
 
   /** Responder flows leave the count when their end is reported (whatever ended them). */
   watch(hub: Pick<EventHub, 'onEnded'>): void {
-    hub.onEnded((flowId) => this.responders.ended(flowId))
+    hub.onEnded((end) => this.responders.ended(end.flowId))
   }
 
   /** Counts the running responder flows read at open (their idle time starts now) and starts the idle check. */

@@ -14,9 +14,9 @@ import { checkNodeName } from '../protocol/party-name.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
-import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import { type Clock, systemClock } from './clock.js'
 import { CommitFaultReport } from './commit-fault-report.js'
+import { ClientIds } from './client-ids.js'
 import { DeclaredVersions } from './declared-versions.js'
 import { defaultLogger } from './default-logger.js'
 import { Drain } from './drain.js'
@@ -24,6 +24,7 @@ import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from '
 import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
+import { parseFlowArgs } from './flow-args.js'
 import type { FlowEvent } from './flow-events.js'
 import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
@@ -36,12 +37,14 @@ import { Inbound } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
+import { NodeOperations } from './node-operations.js'
 import type { NodeOptions } from './node-options.js'
 import { NodeQuotas } from './node-quotas.js'
 import { Outbox } from './outbox.js'
 import { OutcomePolicy } from './outcome-policy.js'
 import { OutcomeRemoval } from './outcome-removal.js'
 import { Parking } from './parking.js'
+import { ProgressHub } from './progress-hub.js'
 import { type FailRebuild, Recovery } from './recovery.js'
 import { Registrations } from './registrations.js'
 import { TimerQueue } from './timer-queue.js'
@@ -54,7 +57,7 @@ export async function openNode(options: NodeOptions & { readonly store: FlowStor
   return node
 }
 
-class EngineNode implements Node {
+class EngineNode extends NodeOperations implements Node {
   readonly name: string
   recovered: Promise<void> = Promise.resolve()
   readonly events: Observable<FlowEvent>
@@ -83,11 +86,14 @@ class EngineNode implements Node {
   private readonly starter: FlowStarter
   private readonly removal: OutcomeRemoval
   private readonly quotas: NodeQuotas
+  private readonly progressHub: ProgressHub
+  private readonly clientIds: ClientIds
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
 
   constructor(options: NodeOptions, store: FlowStore) {
+    super(store)
     checkNodeName(options.name)
     this.#store = store
     const name = (this.name = options.name)
@@ -108,13 +114,17 @@ class EngineNode implements Node {
     this.events = this.hub.events
     quotas.watch(this.hub)
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
+    const progress = (this.progressHub = new ProgressHub({ node: name, store, loaded: this.loaded, publish: (update) => this.hub.progress(update) }))
+    this.hub.onEnded((end) => progress.ended(end))
+    this.hub.onEnded((end) => this.loaded.forget(end.flowId))
+    this.clientIds = new ClientIds({ store, results: this.results, loaded: this.loaded })
     const policy = new OutcomePolicy(options.keepFinishedFlows)
     const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
     const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
     const { outbox, loaded, timers, hub: events, eviction } = this
-    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction }
+    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
@@ -122,6 +132,9 @@ class EngineNode implements Node {
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     this.failure = new FlowFailure(this.killParts)
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
+    const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
+    const { registrations, results, clientIds } = this
+    this.operate({ name, registrations, loaded: this.loaded, results, clientIds, progress, signals })
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
@@ -213,33 +226,19 @@ class EngineNode implements Node {
 
   startFlow<A, R>(flow: Flow<A, R>, args: A, options: StartOptions = {}): FlowHandle<R> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to start flows.`)
-    if (this.drain.enabled) {
-      throw new NodeDrainingError(
-        `Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`,
-      )
+    const begin = () => {
+      if (this.drain.enabled) {
+        throw new NodeDrainingError(
+          `Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`,
+        )
+      }
+      this.registrations.register(flow)
+      return this.starter.start(flow, args, options)
     }
-    this.registrations.register(flow)
-    return this.starter.start(flow, args, options)
-  }
-
-  resultOf(flowId: string): Promise<unknown> {
-    return this.results.resultOf(flowId)
-  }
-
-  flowStatus(flowId: string): Promise<FlowStatus | undefined> {
-    return this.#store.flowStatus(flowId)
-  }
-
-  unfinishedFlows(): Promise<UnfinishedFlow[]> {
-    return this.#store.unfinishedFlows()
-  }
-
-  tableCounts(): Promise<TableCounts> {
-    return this.#store.counts()
-  }
-
-  committed(): Promise<void> {
-    return this.#store.commits.commit()
+    if (options.clientId === undefined) return begin()
+    // Checked before the id is looked up, as every start's arguments; a known id then ignores them.
+    if (flow.argsSchema) parseFlowArgs(flow.name, flow.argsSchema, args)
+    return this.clientIds.start({ clientId: options.clientId, owner: options.owner ?? '' }, begin)
   }
 
   parkedFlows(): ParkedFlow[] {
@@ -294,6 +293,7 @@ class EngineNode implements Node {
     this.quotas.stop()
     this.eviction.stop()
     this.loaded.clear()
+    this.progressHub.complete()
     this.hub.complete()
   }
 }

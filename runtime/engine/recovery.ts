@@ -9,7 +9,7 @@
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
-import type { FlowRow, InboxRow, JournalRow, SessionRow, TimerRow } from '../store/store-rows.js'
+import type { FlowRow, InboxRow, JournalRow, SessionRow, SignalRow, TimerRow } from '../store/store-rows.js'
 import { EngineSession } from './engine-session.js'
 import type { FlowLauncher } from './flow-launcher.js'
 import { FlowRun, type RunEnvironment } from './flow-run.js'
@@ -29,6 +29,8 @@ export interface StoredFlows {
   readonly inboxes: Map<string, InboxRow[]>
   readonly flows: FlowRow[]
   readonly timers: TimerRow[]
+  /** Signals kept for flows, by flow id. */
+  readonly signals: Map<string, SignalRow[]>
 }
 
 /** Fails a flow that could not be rebuilt (flow-failure.ts); `known` names it when its row was read. */
@@ -61,23 +63,24 @@ export class Recovery {
   /** What recovery needs from the store, read in one go before anything is rebuilt. */
   async readAll(): Promise<StoredFlows> {
     const store = this.store
-    const [journals, sessions, inboxes, flows, timers] = await Promise.all([
+    const [journals, sessions, inboxes, flows, timers, signals] = await Promise.all([
       store.allJournals(),
       store.allSessions(),
       store.allInboxes(),
       store.runningFlows(),
       store.timers(),
+      store.allSignals(),
     ])
-    return { journals, sessions, inboxes, flows, timers }
+    return { journals, sessions, inboxes, flows, timers, signals }
   }
 
   /** Every unfinished flow this build can run, rebuilt (not launched) before the node joins the network. */
-  rebuildAll({ journals, sessions, inboxes, flows, timers }: StoredFlows): RestoredRun[] {
+  rebuildAll({ journals, sessions, inboxes, flows, timers, signals }: StoredFlows): RestoredRun[] {
     const restored: RestoredRun[] = []
     for (const row of flows) {
       if (this.parking.has(row.id)) continue
       try {
-        const built = this.restore(row, journals.get(row.id) ?? [], sessions.get(row.id) ?? [], inboxes.get(row.id) ?? [])
+        const built = this.restore(row, journals.get(row.id) ?? [], sessions.get(row.id) ?? [], inboxes.get(row.id) ?? [], signals.get(row.id) ?? [])
         if (built) restored.push(built)
       } catch (error) {
         // Ended once the node is on the network (failing awaits the store): its peers are told then.
@@ -124,12 +127,17 @@ export class Recovery {
     try {
       row = await store.flow(flowId)
       if (row?.status !== 'running') return undefined
-      const [journal, sessions, inbox] = await Promise.all([store.journalOf(flowId), store.sessionsOf(flowId), store.inboxOf(flowId)])
+      const [journal, sessions, inbox, signals] = await Promise.all([
+        store.journalOf(flowId),
+        store.sessionsOf(flowId),
+        store.inboxOf(flowId),
+        store.signalsOf(flowId),
+      ])
       // What changed in memory while the store was read wins.
       const loaded = this.loaded.runs.get(flowId)
       if (loaded) return loaded
       if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return undefined
-      built = this.restore(row, journal, sessions, inbox)
+      built = this.restore(row, journal, sessions, inbox, signals)
     } catch (error) {
       if (this.stopped()) throw error
       this.fail(flowId, 'loading it from the store', error, row)
@@ -141,7 +149,7 @@ export class Recovery {
     return built[0]
   }
 
-  private restore(row: FlowRow, journal: JournalRow[], sessionRows: SessionRow[], inbox: InboxRow[]): RestoredRun | undefined {
+  private restore(row: FlowRow, journal: JournalRow[], sessionRows: SessionRow[], inbox: InboxRow[], signals: SignalRow[]): RestoredRun | undefined {
     const args = row.args ? decode<unknown>(row.args) : undefined
     const flowDef = row.kind === 'started' ? this.registrations.flows.get(row.name) : undefined
     const responder = row.kind === 'responder' ? this.registrations.responders.get(row.name) : undefined
@@ -156,7 +164,9 @@ export class Recovery {
     }
     const replay = new Map(journal.map((j) => [j.key, decode<JournalEntry>(j.entry)]))
     const run = new FlowRun(this.env, row.id, row.name, row.kind, replay)
-    run.touchedInbox = run.touchedTimers = true
+    run.touchedInbox = run.touchedTimers = run.touchedSignals = true
+    if (row.owner != null) run.origin = row.client_id == null ? { owner: row.owner } : { owner: row.owner, clientId: row.client_id }
+    for (const signal of signals) run.signals.set(signal.name, decode<unknown>(signal.payload))
     try {
       for (const sessionRow of sessionRows) {
         const session = EngineSession.fromRow(run, sessionRow)

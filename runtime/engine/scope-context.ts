@@ -4,21 +4,26 @@
  * for it again.
  */
 import { randomUUID } from 'node:crypto'
+import type { z } from 'zod'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
-import type { SessionChannel, SessionRequest } from '../protocol/session/channel.js'
+import type { SessionChannel, SessionRequest, WaitForOptions, WaitForResult } from '../protocol/session/channel.js'
 import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
 import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
+import { waitForEvent } from './external-events.js'
 import type { FlowRun } from './flow-run.js'
 import { newSessionId, recordedSessionId } from './initiated-session.js'
 import { JournalScope, childScope } from './journal-key.js'
+import { ProgressTracker } from './progress-tracker.js'
 import { initiatorKey } from './session-key.js'
 
 export class ScopeContext extends JournalScope implements FlowContext {
   constructor(
     readonly run: FlowRun,
     scope: string,
+    /** The tracker of the flow or sub-flow this scope belongs to (default: the flow's own). */
+    readonly progress: ProgressTracker = run.progress,
   ) {
     super(scope)
   }
@@ -104,7 +109,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       await run.commit()
     }
     if (until > env.clock.now()) {
-      await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve))
+      await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve), { kind: 'timer', until })
       run.timerWaiters.delete(key)
       if (!run.alive) return run.hang()
     }
@@ -129,7 +134,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       const single = request.versions.length === 1 ? request.versions[0]!.version : 0
       session = EngineSession.initiating(run, id, request, single)
     }
-    session.attach(new ScopeContext(run, scope), request)
+    session.attach(new ScopeContext(run, scope, this.progress), request)
     if (!entry) {
       run.env.declared.assertInitiates(request, run.name)
       run.env.parties.assertCounterparty(request, run.name)
@@ -154,6 +159,16 @@ export class ScopeContext extends JournalScope implements FlowContext {
     const { key, index, where } = this.nextKey()
     const entry = run.recorded(key, { k: 'sub', what: flow.name }, where)
     if (!entry) run.record(key, { k: 'sub', name: flow.name })
-    return flow.run(new ScopeContext(run, childScope(this.scope, index)), args)
+    // The sub-flow's tracker becomes the child of this one's current step once it has steps.
+    const parent = this.progress
+    const tracker = new ProgressTracker()
+    tracker.nestUnder(parent)
+    const result = await flow.run(new ScopeContext(run, childScope(this.scope, index), tracker), args)
+    if (tracker.used && run.alive) tracker.finish()
+    return result
+  }
+
+  waitFor<S extends z.ZodType>(name: string, schema: S, options?: WaitForOptions): Promise<WaitForResult<z.output<S>>> {
+    return waitForEvent(this, name, schema, options) as Promise<WaitForResult<z.output<S>>>
   }
 }

@@ -32,7 +32,39 @@
  * was answered before, so a store that can tell on the caller's turn (two indexed look-ups) spares each
  * new flow's responder two awaited reads; one that cannot returns `undefined` and the engine awaits them.
  */
-import type { FlowRow, FlowStatus, InboxRow, JournalRow, OutboxRow, SessionRow, TableCounts, TimerRow, UnfinishedFlow } from './store-rows.js'
+import type {
+  FlowListQuery,
+  FlowListRow,
+  FlowRow,
+  FlowStatus,
+  InboxRow,
+  JournalRow,
+  OutboxRow,
+  SessionRow,
+  SignalRow,
+  TableCounts,
+  TimerRow,
+  UnfinishedFlow,
+} from './store-rows.js'
+
+/** Who started a flow with a client id: the id, unique per owner ('' for in-process callers). */
+export interface ClientIdentity {
+  readonly clientId: string
+  readonly owner: string
+}
+
+/** Who started a flow (the owner: '' in process, else the RPC user) and with which client id, if any. */
+export interface FlowOrigin {
+  readonly owner: string
+  readonly clientId?: string
+}
+
+/** What finishFlow deletes besides the journal and sessions: only tables the flow wrote to. */
+export interface TouchedTables {
+  readonly inbox: boolean
+  readonly timers: boolean
+  readonly signals?: boolean
+}
 
 /** 'full' (default) survives power loss; 'fast' survives process crashes only. */
 export type Durability = 'full' | 'fast'
@@ -90,7 +122,8 @@ export interface FlowStore {
   onCommitFailure(listener: CommitFaultListener): void
 
   // ---- writes (queued into the current batch; each returns the batch number) ----
-  insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number): number
+  /** With `origin`, the row records the owner and client id (a client id is unique per owner while the row exists). */
+  insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number, origin?: FlowOrigin): number
   putJournal(flowId: string, key: string, entry: Buffer): number
   putSession(row: SessionRow): number
   updateSession(key: string, status: SessionRow['status'], version: number | null, reason: string | null, hash: string | null): number
@@ -107,7 +140,12 @@ export interface FlowStore {
    * Removes a finished flow's journal, sessions, inbox and timers. With `retain`, the flow row stays with
    * its status and encoded outcome (and the journal stays too, for inspection).
    */
-  finishFlow(flowId: string, retain: FlowRetention | null, touched: { inbox: boolean; timers: boolean }): number
+  finishFlow(flowId: string, retain: FlowRetention | null, touched: TouchedTables): number
+  /** Records the flow's current progress step path (JSON text); it rides on the next commit. */
+  setProgress(flowId: string, progress: string): number
+  /** Keeps a signal for an event of a flow (one per name and flow; a second one for the name is ignored). */
+  putSignal(flowId: string, name: string, payload: Buffer, at: number): number
+  deleteSignal(flowId: string, name: string): number
   /**
    * Removes what a finished flow kept (its row, outcome and journal); a running flow's row is left alone.
    * The engine checks first that the flow is finished and not in memory (node.removeOutcome).
@@ -128,6 +166,13 @@ export interface FlowStore {
    * cannot; the engine then awaits `isProcessed` and `sessionFlow` instead.
    */
   initAnswered(messageId: string, sessionKey: string): boolean | undefined
+  /**
+   * The flow an owner started with a client id (its row, running or kept), or null. Answered on the caller's
+   * turn, because `node.startFlow` with a client id returns the handle at once: SQLite does one indexed
+   * look-up; a backend that reads over a network keeps the (owner, client id) index in memory, which its one
+   * writer, the node, keeps current.
+   */
+  clientFlow(client: ClientIdentity): FlowRow | null
 
   // ---- reads (committed state only; never on the engine's hot paths) ----
   runningFlows(): Promise<FlowRow[]>
@@ -151,6 +196,12 @@ export interface FlowStore {
   /** Unfinished flows with their sessions, oldest first, as operators list them. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
   timers(): Promise<TimerRow[]>
+  /** Flows matching `query`, oldest first (node.listFlows). */
+  listFlows(query: FlowListQuery): Promise<FlowListRow[]>
+  /** The finished flows (kept) an owner started with client ids: client id and status. */
+  finishedClientFlows(owner: string): Promise<{ readonly client_id: string; readonly status: 'done' | 'failed' }[]>
+  signalsOf(flowId: string): Promise<SignalRow[]>
+  allSignals(): Promise<Map<string, SignalRow[]>>
   isProcessed(id: string): Promise<boolean>
   /** Row counts per table, for tests and diagnostics. */
   counts(): Promise<TableCounts>

@@ -12,6 +12,39 @@ export interface FlowRow {
   readonly args: Buffer | null
   readonly status: string
   readonly started_at: number
+  /** The client id it was started with, and by whom ('' in process); null for flows started without one. */
+  readonly client_id?: string | null
+  readonly owner?: string | null
+}
+
+/** A flow as operators list it (node.listFlows): its row without arguments, with its client id and progress. */
+export interface FlowListRow {
+  readonly id: string
+  readonly name: string
+  readonly kind: 'started' | 'responder'
+  readonly status: 'running' | 'done' | 'failed'
+  readonly started_at: number
+  readonly client_id: string | null
+  readonly owner: string | null
+  /** The progress step path as JSON text (labels, root first); null when the flow reported none. */
+  readonly progress: string | null
+}
+
+/** Which flows node.listFlows asks the store for; every field narrows, none given lists every flow. */
+export interface FlowListQuery {
+  readonly status?: 'running' | 'done' | 'failed'
+  readonly name?: string
+  readonly clientId?: string
+  readonly owner?: string
+  /** Started at or after this time (epoch ms). */
+  readonly startedSince?: number
+}
+
+/** A signal a flow was sent (node.signal) for an event it waits for, or will. */
+export interface SignalRow {
+  readonly flow_id: string
+  readonly name: string
+  readonly payload: Buffer
 }
 
 export interface SessionRow {
@@ -50,7 +83,7 @@ export interface TimerRow {
 }
 
 /** Row counts per table, for tests and diagnostics. */
-export type TableCounts = Record<'flows' | 'journal' | 'sessions' | 'inbox' | 'outbox' | 'processed' | 'timers', number>
+export type TableCounts = Record<'flows' | 'journal' | 'sessions' | 'inbox' | 'outbox' | 'processed' | 'timers' | 'signals', number>
 
 /** An unfinished flow as operators list it: what it is, since when, and with whom it has sessions. */
 export interface UnfinishedFlow {
@@ -68,4 +101,9 @@ export interface FlowStatus {
   readonly kind: 'started' | 'responder'
   readonly status: 'running' | 'done' | 'failed'
   readonly startedAt: number
+  /** The client id the flow was started with (node.startFlow with clientId), and its owner ('' in process). */
+  readonly clientId?: string
+  readonly owner?: string
+  /** The current progress step as last recorded: labels from the flow's own tracker down to the deepest current step. */
+  readonly progress?: readonly string[]
 }

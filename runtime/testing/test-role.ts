@@ -9,6 +9,7 @@
  * resolves with the handler's result, rejects with the handler's own error, or with a ScriptMismatchError /
  * InvalidScriptError naming the script step and the protocol step that went wrong.
  */
+import type { ProgressTracker } from '../engine/progress-tracker.js'
 import type { FlowContext, FlowLogger, ResponderRegistration, SessionChannel, SessionRequest } from '../protocol/index.js'
 import { pickVersion, type TestedProtocol } from './pick-version.js'
 import { InvalidScriptError, ScriptMismatchError } from './script-errors.js'
@@ -27,6 +28,16 @@ export interface RoleTestOptions {
   readonly counterparty?: string
   /** Receives the handler's `ctx.log` calls; default silent. */
   readonly logger?: FlowLogger
+  /** What the handler's `ctx.waitFor(name)` gets, by event name (a name without one times out, or fails the test without a timeout). */
+  readonly signals?: Readonly<Record<string, unknown>>
+  /** The tracker the handler's `ctx.progress` is, to look at where it got (default a new one). */
+  readonly progress?: ProgressTracker
+}
+
+/** The context options a role test passes through. */
+function passed(options: Pick<RoleTestOptions, 'logger' | 'signals' | 'progress'>) {
+  const { logger, signals, progress } = options
+  return { ...(logger ? { logger } : {}), ...(signals ? { signals } : {}), ...(progress ? { progress } : {}) }
 }
 
 /** Runs `registration` (e.g. `Demo.responder({ v1, v2 })`) against a scripted initiator. */
@@ -52,7 +63,7 @@ export async function testResponder<R = unknown>(protocol: TestedProtocol, regis
     me,
     flowId: `${me}-under-test`,
     openSession: refuseOtherSessions(me),
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...passed(options),
   })
   return peer.play(Promise.resolve().then(() => registration.run(peer.channel, context))) as Promise<R>
 }
@@ -90,7 +101,7 @@ export async function testInitiator<R>(
     opened(peer)
     return peer.channel
   }
-  const context = unitFlowContext({ me, flowId: `${me}-under-test`, openSession, ...(options.logger ? { logger: options.logger } : {}) })
+  const context = unitFlowContext({ me, flowId: `${me}-under-test`, openSession, ...passed(options) })
   const handler = Promise.resolve().then(() => flow(context))
   const first = await Promise.race([peerReady, handler.then(() => undefined)])
   if (!first) {

@@ -16,6 +16,8 @@ function line(event: FlowEvent): string {
       return `started ${event.flow.name} (${event.flow.kind})`
     case 'session-action':
       return `${event.action.role} ${event.action.action} ${event.action.label ?? '-'}`
+    case 'flow-progress':
+      return `progress ${event.progress.flowName} ${event.progress.path.join(' / ')}`
     case 'flow-ended':
       return `ended ${event.end.name} ${event.end.ok ? 'ok' : 'failed'}`
   }

@@ -4,6 +4,8 @@
  * sessions. The two refer to each other (a context opens channels, a channel carries the context its
  * handlers run with), so they are declared together; flow-context.ts names the flow's side.
  */
+import type { z } from 'zod'
+import type { FlowProgress } from './flow-progress.js'
 import type { SessionFrame, VersionOffer } from './session-frame.js'
 
 export type { SessionFrame, VersionOffer } from './session-frame.js'
@@ -22,7 +24,7 @@ export interface SessionChannel {
    * The next frame from the peer, in order. Rejects with a FlowException when the peer raised a declared
    * error, or with UnexpectedFlowEndError when the peer ended or failed otherwise.
    */
-  receive(): Promise<SessionFrame>
+  receive(expecting?: ReceiveExpectation): Promise<SessionFrame>
   /**
    * Optional: the flow context handlers of this session run with. The durable engine gives each session
    * its own journal scope so steps in concurrent handlers replay in a deterministic order.
@@ -30,6 +32,22 @@ export interface SessionChannel {
   readonly context?: FlowContext
   /** Optional: called once the role reached the protocol's end; the engine then tells the peer the session ended. */
   close?(): Promise<void>
+}
+
+/** What a receive waits for, as the protocol state knows it: for operators asking why a flow waits. */
+export interface ReceiveExpectation {
+  /** The protocol step, e.g. `step 3`. */
+  readonly step: string
+  /** The wire label of the message or choice expected. */
+  readonly label: string
+}
+
+/** How `ctx.waitFor` ended: the payload a signal delivered (parsed by the schema), or the timeout. */
+export type WaitForResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly timedOut: true }
+
+export interface WaitForOptions {
+  /** Give up after this long (the node's clock, durable like a timer): the result is then `{ ok: false, timedOut: true }`. */
+  readonly timeoutMs?: number
 }
 
 export interface SessionRequest {
@@ -81,6 +99,18 @@ export interface FlowContext extends SessionOpener {
    * catchable here.
    */
   subFlow<Args, Result>(flow: FlowDefinition<Args, Result>, args: Args): Promise<Result>
+  /**
+   * The flow's progress tracker (flow-progress.ts): set `ctx.progress.currentStep` as the flow moves on;
+   * operators watch it with node.progress(flowId). A sub-flow has its own, nested under the current step.
+   */
+  readonly progress: FlowProgress
+  /**
+   * Waits durably for an external event (a person's approval, another system's answer) until
+   * `node.signal(flowId, name, payload)` delivers a payload `schema` accepts, or `timeoutMs` passes. A
+   * signal sent before the flow waits is kept for it; each event name is delivered once per flow, across
+   * restarts and duplicate signals. Waiting again for a name already delivered throws InvalidOptionError.
+   */
+  waitFor<S extends z.ZodType>(name: string, schema: S, options?: WaitForOptions): Promise<WaitForResult<z.output<S>>>
 }
 
 /** A named flow: an async function of a context and arguments. `flow(name, fn)` in the engine builds one. */

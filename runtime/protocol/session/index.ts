@@ -1,4 +1,14 @@
-export type { SessionChannel, SessionFrame, SessionOpener, SessionRequest, VersionOffer } from './channel.js'
+export type {
+  SessionChannel,
+  SessionFrame,
+  SessionOpener,
+  SessionRequest,
+  VersionOffer,
+  ReceiveExpectation,
+  WaitForResult,
+  WaitForOptions,
+} from './channel.js'
+export { UNSTARTED, DONE, type FlowProgress, type ProgressStepSpec, type ProgressSteps } from './flow-progress.js'
 export type { FlowContext, FlowLogger, FlowDefinition } from './flow-context.js'
 export { Untrustworthy } from './untrustworthy.js'
 export {

@@ -5,7 +5,7 @@
  */
 import type { AnyProtocol } from '../dsl/protocol-definition.js'
 import { type StateEntry, type StateTable, stepNumber } from '../ir/state-table.js'
-import type { SessionChannel, SessionFrame } from './channel.js'
+import type { ReceiveExpectation, SessionChannel, SessionFrame } from './channel.js'
 import type { FlowContext } from './flow-context.js'
 import type { Schema } from '../dsl/session-type.js'
 import { FlowException, InvalidPayloadError, ProtocolUsageError, ProtocolViolationError, StaleGeneratedCodeError, StaleStateError } from './session-errors.js'
@@ -83,8 +83,8 @@ export class ProtocolState {
   async receive(): Promise<{ payload: Untrustworthy<unknown>; next: ProtocolState }> {
     const entry = this.take('receive')
     if (entry.op !== 'message' || entry.to !== this.run.role) return this.wrongMethod('receive', entry)
-    const frame = await this.peerErrorsChecked(this.run.channel.receive())
     const wireLabel = this.run.prefix + entry.label
+    const frame = await this.peerErrorsChecked(this.run.channel.receive(this.expecting(entry, wireLabel)))
     if (frame.kind !== 'data' || frame.label !== wireLabel) {
       const got = describeFrame(frame)
       throw new ProtocolViolationError(
@@ -116,8 +116,8 @@ export class ProtocolState {
   async offer(handlers?: OfferHandlers): Promise<unknown> {
     const entry = this.take('offer')
     if (entry.op !== 'choice' || entry.by === this.run.role) return this.wrongMethod('offer', entry)
-    const frame = await this.peerErrorsChecked(this.run.channel.receive())
     const wireLabel = this.run.prefix + entry.label
+    const frame = await this.peerErrorsChecked(this.run.channel.receive(this.expecting(entry, wireLabel)))
     const target = frame.kind === 'choice' && frame.label === wireLabel ? entry.branches[frame.branch] : undefined
     if (frame.kind !== 'choice' || target === undefined) {
       const got = describeFrame(frame)
@@ -197,6 +197,10 @@ export class ProtocolState {
   private protocolName(): string {
     const { table } = this.run.spec
     return `${table.protocol} v${table.version}`
+  }
+
+  private expecting(entry: StateEntry, label: string): ReceiveExpectation {
+    return { step: stepNumber(this.run.spec.table, entry.id), label }
   }
 
   private where(entry: StateEntry): string {

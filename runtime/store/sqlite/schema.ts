@@ -3,11 +3,12 @@
  * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
  * Finished flows delete their rows, so the tables hold in-flight work only.
  */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 /**
  * Statements that bring a store of the version given as key to the next version; steps that rewrite rows
- * in code are in migrate.ts (2 -> 3 has no statement: kept outcomes become JSON text there).
+ * in code are in migrate.ts (2 -> 3 has no statement: kept outcomes become JSON text there; 4 -> 5 adds
+ * the client-id, owner and progress columns and the signals table there, see operability-columns.ts).
  */
 export const migrations: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
@@ -25,8 +26,12 @@ CREATE TABLE IF NOT EXISTS flows (
   args BLOB,
   status TEXT NOT NULL,          -- 'running' | 'done' | 'failed' (the last two only with retention)
   outcome BLOB,                  -- kept outcome: versioned JSON text (store/stored-outcome.ts), when kept
-  started_at INTEGER NOT NULL
+  started_at INTEGER NOT NULL,
+  client_id TEXT,                -- the id a client started the flow with (node.startFlow clientId), unique per owner
+  owner TEXT,                    -- who started it: '' in process, else the RPC user; with client_id only
+  progress TEXT                  -- the current progress step path as JSON (labels, root first), when the flow reports progress
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS flows_by_client ON flows (owner, client_id) WHERE client_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS journal (
   flow_id TEXT NOT NULL,
   key TEXT NOT NULL,             -- '<scope>#<index>': scopes are the flow, each sub-flow and each session
@@ -67,5 +72,12 @@ CREATE TABLE IF NOT EXISTS timers (
   key TEXT NOT NULL,
   due INTEGER NOT NULL,
   PRIMARY KEY (flow_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signals (
+  flow_id TEXT NOT NULL,
+  name TEXT NOT NULL,            -- the event a flow waits for (ctx.waitFor); one signal per name and flow
+  payload BLOB NOT NULL,         -- encoded payload (store/codec.ts)
+  at INTEGER NOT NULL,
+  PRIMARY KEY (flow_id, name)
 ) WITHOUT ROWID;
 `

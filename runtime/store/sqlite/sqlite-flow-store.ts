@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import type { CommitFaultListener, Durability, FlowRetention, FlowStore } from '../flow-store.js'
+import type { CommitFaultListener, Durability, FlowRetention, FlowOrigin, FlowStore, TouchedTables } from '../flow-store.js'
 import type { SessionRow } from '../store-rows.js'
 import { CommitStamp, refuseIfBehind, storedCommit } from './commit-mark.js'
 import { type CommitRetry, GroupCommit } from './group-commit.js'
@@ -82,7 +82,11 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     }
     const p = (sql: string) => this.db.prepare(sql)
     this.s = {
-      insertFlow: p(`INSERT INTO flows (id, name, kind, args, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`),
+      insertFlow: p(`INSERT INTO flows (id, name, kind, args, status, started_at, client_id, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`),
+      setProgress: p(`UPDATE flows SET progress = ? WHERE id = ?`),
+      putSignal: p(`INSERT OR IGNORE INTO signals (flow_id, name, payload, at) VALUES (?, ?, ?, ?)`),
+      deleteSignal: p(`DELETE FROM signals WHERE flow_id = ? AND name = ?`),
+      deleteSignals: p(`DELETE FROM signals WHERE flow_id = ?`),
       finishFlow: p(`UPDATE flows SET status = ?, outcome = ? WHERE id = ?`),
       deleteFlow: p(`DELETE FROM flows WHERE id = ?`),
       putJournal: p(`INSERT OR REPLACE INTO journal (flow_id, key, entry) VALUES (?, ?, ?)`),
@@ -122,8 +126,20 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
 
   // ---- writes (queued into the current group-commit batch) ----
 
-  insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number): number {
-    return this.commits.add(this.s.insertFlow, [id, name, kind, args, startedAt])
+  insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number, origin?: FlowOrigin): number {
+    return this.commits.add(this.s.insertFlow, [id, name, kind, args, startedAt, origin?.clientId ?? null, origin ? origin.owner : null])
+  }
+
+  setProgress(flowId: string, progress: string): number {
+    return this.commits.add(this.s.setProgress, [progress, flowId])
+  }
+
+  putSignal(flowId: string, name: string, payload: Buffer, at: number): number {
+    return this.commits.add(this.s.putSignal, [flowId, name, payload, at])
+  }
+
+  deleteSignal(flowId: string, name: string): number {
+    return this.commits.add(this.s.deleteSignal, [flowId, name])
   }
 
   putJournal(flowId: string, key: string, entry: Buffer): number {
@@ -166,11 +182,12 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     return this.commits.add(this.s.deleteTimer, [flowId, key])
   }
 
-  finishFlow(flowId: string, retain: FlowRetention | null, touched: { inbox: boolean; timers: boolean }): number {
+  finishFlow(flowId: string, retain: FlowRetention | null, touched: TouchedTables): number {
     if (!retain?.keepJournal) this.commits.add(this.s.deleteJournal, [flowId])
     this.commits.add(this.s.deleteSessions, [flowId])
     if (touched.inbox) this.commits.add(this.s.deleteInbox, [flowId])
     if (touched.timers) this.commits.add(this.s.deleteTimers, [flowId])
+    if (touched.signals) this.commits.add(this.s.deleteSignals, [flowId])
     if (retain) return this.commits.add(this.s.finishFlow, [retain.status, retain.outcome, flowId])
     return this.commits.add(this.s.deleteFlow, [flowId])
   }

@@ -5,12 +5,27 @@
  * look at a store (the `colloquy flows` listing) prepares only what it asks.
  */
 import Database from 'better-sqlite3'
-import type { FlowRow, FlowStatus, InboxRow, JournalRow, OutboxRow, SessionRow, TableCounts, TimerRow, UnfinishedFlow } from '../store-rows.js'
+import type { ClientIdentity } from '../flow-store.js'
+import type {
+  FlowListQuery,
+  FlowListRow,
+  FlowRow,
+  FlowStatus,
+  InboxRow,
+  JournalRow,
+  OutboxRow,
+  SessionRow,
+  SignalRow,
+  TableCounts,
+  TimerRow,
+  UnfinishedFlow,
+} from '../store-rows.js'
 
 type Statement = Database.Statement
 
 export class SqliteReads {
   private flowQuery: Statement | undefined
+  private clientQuery: Statement | undefined
   private journalQuery: Statement | undefined
   private sessionsQuery: Statement | undefined
   private inboxQuery: Statement | undefined
@@ -34,7 +49,9 @@ export class SqliteReads {
   }
 
   async runningFlows(): Promise<FlowRow[]> {
-    return this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE status = 'running' ORDER BY started_at, id`).all() as FlowRow[]
+    return this.db
+      .prepare(`SELECT id, name, kind, args, status, started_at, client_id, owner FROM flows WHERE status = 'running' ORDER BY started_at, id`)
+      .all() as FlowRow[]
   }
 
   async flow(id: string): Promise<FlowRow | undefined> {
@@ -51,8 +68,48 @@ export class SqliteReads {
     return this.processedNow(messageId) || this.sessionFlowNow(sessionKey) !== undefined
   }
 
-  private flowRow(id: string): FlowRow | undefined {
-    return (this.flowQuery ??= this.db.prepare(`SELECT id, name, kind, args, status, started_at FROM flows WHERE id = ?`)).get(id) as FlowRow | undefined
+  private flowRow(id: string): (FlowRow & { progress: string | null }) | undefined {
+    return (this.flowQuery ??= this.db.prepare(`SELECT id, name, kind, args, status, started_at, client_id, owner, progress FROM flows WHERE id = ?`)).get(
+      id,
+    ) as (FlowRow & { progress: string | null }) | undefined
+  }
+
+  /** Answered synchronously: one indexed look-up (flow-store.ts, `clientFlow`). */
+  clientFlow(client: ClientIdentity): FlowRow | null {
+    const query = (this.clientQuery ??= this.db.prepare(
+      `SELECT id, name, kind, args, status, started_at, client_id, owner FROM flows WHERE owner = ? AND client_id = ?`,
+    ))
+    return (query.get(client.owner, client.clientId) as FlowRow | undefined) ?? null
+  }
+
+  async listFlows(query: FlowListQuery): Promise<FlowListRow[]> {
+    const where: string[] = []
+    const params: unknown[] = []
+    const add = (clause: string, value: unknown) => {
+      where.push(clause)
+      params.push(value)
+    }
+    if (query.status !== undefined) add('status = ?', query.status)
+    if (query.name !== undefined) add('name = ?', query.name)
+    if (query.clientId !== undefined) add('client_id = ?', query.clientId)
+    if (query.owner !== undefined) add('owner = ?', query.owner)
+    if (query.startedSince !== undefined) add('started_at >= ?', query.startedSince)
+    const sql = `SELECT id, name, kind, status, started_at, client_id, owner, progress FROM flows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, id`
+    return this.db.prepare(sql).all(...params) as FlowListRow[]
+  }
+
+  async finishedClientFlows(owner: string): Promise<{ client_id: string; status: 'done' | 'failed' }[]> {
+    return this.db
+      .prepare(`SELECT client_id, status FROM flows WHERE owner = ? AND client_id IS NOT NULL AND status <> 'running' ORDER BY client_id`)
+      .all(owner) as { client_id: string; status: 'done' | 'failed' }[]
+  }
+
+  async signalsOf(flowId: string): Promise<SignalRow[]> {
+    return this.db.prepare(`SELECT flow_id, name, payload FROM signals WHERE flow_id = ?`).all(flowId) as SignalRow[]
+  }
+
+  async allSignals(): Promise<Map<string, SignalRow[]>> {
+    return groupBy(this.db.prepare(`SELECT flow_id, name, payload FROM signals`).all() as SignalRow[])
   }
 
   async outcomeOf(id: string): Promise<string | undefined> {
@@ -61,7 +118,10 @@ export class SqliteReads {
 
   async flowStatus(id: string): Promise<FlowStatus | undefined> {
     const row = this.flowRow(id)
-    return row && { id: row.id, name: row.name, kind: row.kind, status: row.status as FlowStatus['status'], startedAt: row.started_at }
+    if (!row) return undefined
+    const client = row.client_id == null ? {} : { clientId: row.client_id, owner: row.owner ?? '' }
+    const progress = row.progress === null ? {} : { progress: JSON.parse(row.progress) as string[] }
+    return { id: row.id, name: row.name, kind: row.kind, status: row.status as FlowStatus['status'], startedAt: row.started_at, ...client, ...progress }
   }
 
   async journalOf(flowId: string): Promise<JournalRow[]> {
@@ -149,6 +209,7 @@ export class SqliteReads {
       outbox: count('outbox'),
       processed: count('processed'),
       timers: count('timers'),
+      signals: count('signals'),
     }
   }
 }

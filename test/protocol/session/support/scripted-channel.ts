@@ -5,6 +5,7 @@
  */
 import type { AnyProtocol, FlowContext, RoleRun, SessionChannel, SessionFrame, SessionRequest, VersionSpec } from '../../../../runtime/protocol/index.js'
 import { buildStateTable, ProtocolState, protocolHash } from '../../../../runtime/protocol/index.js'
+import { ProgressTracker } from '../../../../runtime/engine/progress-tracker.js'
 
 export function specOf(definition: AnyProtocol, inlines: Record<string, VersionSpec> = {}): VersionSpec {
   return { definition, hash: protocolHash(definition), table: buildStateTable(definition), inlines }
@@ -71,6 +72,8 @@ export function scriptedContext(channel: ScriptedChannel): ScriptedContext {
     log: { info: () => {}, warn: () => {}, error: () => {} },
     isKilled: false,
     subFlow: async (definition, args) => definition.run(undefined as never, args),
+    progress: new ProgressTracker(),
+    waitFor: async () => ({ ok: false, timedOut: true }),
   }
 }
 

@@ -1,0 +1,150 @@
+/**
+ * What a node answers operators and clients, beside running flows: starting registered flows by name,
+ * client ids (client-ids.ts), listing flows and their status with what they wait for (waiting-for.ts),
+ * progress (progress-hub.ts), signals for flows waiting on external events (external-events.ts), results
+ * and store diagnostics. EngineNode (node.ts) extends it and hands it its parts once they are built; the
+ * store stays ES-private here as there.
+ */
+import type { Observable } from 'rxjs'
+import type { FlowStore } from '../store/flow-store.js'
+import type { FlowListRow, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
+import { closestName } from './closest-name.js'
+import type { ClientIds } from './client-ids.js'
+import { type SignalParts, signalFlow } from './external-events.js'
+import type { Flow } from './flow.js'
+import type { ProgressUpdate } from './flow-events.js'
+import type { FlowResults } from './flow-results.js'
+import type { LoadedFlows } from './loaded-flows.js'
+import type { FlowHandle, FlowListFilter, FlowState, FlowStatusReport, FlowSummary, SignalOutcome, StartOptions } from './node-api.js'
+import { UnknownFlowError } from './operation-errors.js'
+import type { ProgressHub } from './progress-hub.js'
+import type { Registrations } from './registrations.js'
+import type { WaitingFor } from './waiting-for.js'
+
+export interface OperationParts {
+  readonly name: string
+  readonly registrations: Registrations
+  readonly loaded: LoadedFlows
+  readonly results: FlowResults
+  readonly clientIds: ClientIds
+  readonly progress: ProgressHub
+  readonly signals: SignalParts
+}
+
+const storedStates: Readonly<Record<string, 'running' | 'done' | 'failed'>> = { running: 'running', waiting: 'running', finished: 'done', failed: 'failed' }
+
+export abstract class NodeOperations {
+  readonly #store: FlowStore
+  #parts: OperationParts | undefined
+
+  constructor(store: FlowStore) {
+    this.#store = store
+  }
+
+  /** Called once by the node's constructor, when its parts exist. */
+  protected operate(parts: OperationParts): void {
+    this.#parts = parts
+  }
+
+  private get parts(): OperationParts {
+    return this.#parts!
+  }
+
+  abstract startFlow<A, R>(flow: Flow<A, R>, args: A, options?: StartOptions): FlowHandle<R>
+
+  startFlowByName(name: string, args: unknown, options?: StartOptions): FlowHandle<unknown> {
+    const { registrations, name: node } = this.parts
+    const flow = registrations.flows.get(name)
+    if (!flow) {
+      const near = closestName(name, registrations.flows.keys())
+      const hint = near === undefined ? `it can start ${this.flowNames().join(', ') || 'no flow'}` : `did you mean '${near}'?`
+      throw new UnknownFlowError(`Node ${node} has no flow named '${name}'; ${hint} Register flows with createNode({ flows }).`)
+    }
+    return this.startFlow(flow, args, options)
+  }
+
+  flowNames(): string[] {
+    return [...this.parts.registrations.flows.keys()].sort()
+  }
+
+  async reattachFlow(clientId: string, owner = ''): Promise<FlowHandle<unknown> | null> {
+    return this.parts.clientIds.reattach({ clientId, owner })
+  }
+
+  removeClientId(clientId: string, owner = ''): Promise<boolean> {
+    return this.parts.clientIds.remove({ clientId, owner })
+  }
+
+  finishedFlowsWithClientIds(owner = ''): Promise<Record<string, boolean>> {
+    return this.parts.clientIds.finished(owner)
+  }
+
+  async listFlows(filter: FlowListFilter = {}): Promise<FlowSummary[]> {
+    const rows = await this.#store.listFlows({
+      status: filter.state === undefined ? undefined : storedStates[filter.state],
+      name: filter.flowName,
+      clientId: filter.clientId,
+      owner: filter.owner,
+      startedSince: filter.startedSince,
+    })
+    const summaries = rows.map((row) => this.summary(row))
+    return filter.state === undefined ? summaries : summaries.filter((summary) => summary.state === filter.state)
+  }
+
+  async flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+    const status = await this.#store.flowStatus(flowId)
+    if (status?.status !== 'running') return status
+    const run = this.parts.loaded.runs.get(flowId)
+    const progress = run?.progress.used ? { progress: run.progress.path() } : {}
+    const waits = this.waitsOf(flowId)
+    return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}) }
+  }
+
+  progress(flowId: string): Observable<ProgressUpdate> {
+    return this.parts.progress.follow(flowId)
+  }
+
+  signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
+    return signalFlow(this.parts.signals, flowId, name, payload)
+  }
+
+  resultOf(flowId: string): Promise<unknown> {
+    return this.parts.results.resultOf(flowId)
+  }
+
+  unfinishedFlows(): Promise<UnfinishedFlow[]> {
+    return this.#store.unfinishedFlows()
+  }
+
+  tableCounts(): Promise<TableCounts> {
+    return this.#store.counts()
+  }
+
+  committed(): Promise<void> {
+    return this.#store.commits.commit()
+  }
+
+  private waitsOf(flowId: string): readonly WaitingFor[] {
+    const run = this.parts.loaded.runs.get(flowId)
+    return run ? [...run.waitingFor] : (this.parts.loaded.evictedWaits.get(flowId) ?? [])
+  }
+
+  private summary(row: FlowListRow): FlowSummary {
+    const run = this.parts.loaded.runs.get(row.id)
+    const waits = row.status === 'running' ? this.waitsOf(row.id) : []
+    let state: FlowState = row.status === 'done' ? 'finished' : row.status
+    if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : this.parts.loaded.evictedWaits.has(row.id))) state = 'waiting'
+    const progress = run?.progress.used ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
+    return {
+      flowId: row.id,
+      flowName: row.name,
+      kind: row.kind,
+      state,
+      startedAt: row.started_at,
+      ...(row.client_id === null ? {} : { clientId: row.client_id }),
+      ...(row.owner === null ? {} : { owner: row.owner }),
+      ...(progress === undefined ? {} : { progress }),
+      ...(waits.length > 0 ? { waitingFor: waits[0] } : {}),
+    }
+  }
+}

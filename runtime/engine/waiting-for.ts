@@ -1,0 +1,59 @@
+/**
+ * What a flow waits for right now, as operators ask it ("why is it stuck?"): a message from a party at a
+ * protocol step, a session's handshake answer, a durable timer, or an external event (ctx.waitFor). A run
+ * keeps the waits of its branches while they last (FlowRun.wait); an evicted run's waits are kept by
+ * LoadedFlows until it is loaded again, so node.flowStatus answers for it without loading it.
+ */
+
+export type WaitingFor =
+  /** A message or choice on a session; `step` and `label` are what the protocol expects next (null when unknown). */
+  | {
+      readonly kind: 'message'
+      readonly party: string
+      readonly protocol: string
+      readonly version: number
+      readonly step: string | null
+      readonly label: string | null
+    }
+  /** The answer (confirm or reject) to a session this flow opened. */
+  | { readonly kind: 'handshake'; readonly party: string; readonly protocol: string }
+  /** A durable timer (ctx.sleep), due at `until` (epoch ms on the node's clock). */
+  | { readonly kind: 'timer'; readonly until: number }
+  /** An external event (ctx.waitFor) that node.signal delivers; `timeoutAt` when the wait has a timeout. */
+  | { readonly kind: 'event'; readonly name: string; readonly timeoutAt?: number }
+
+import type { ReceiveExpectation } from '../protocol/session/channel.js'
+
+/** The session as a wait names it. */
+interface WaitedSession {
+  readonly counterparty: string
+  readonly protocol: string
+  readonly version: number
+}
+
+/** A receive on `session`, expecting what the protocol state said (if it did). */
+export function messageWait(session: WaitedSession, expecting: ReceiveExpectation | undefined): WaitingFor {
+  const { counterparty: party, protocol, version } = session
+  return { kind: 'message', party, protocol, version, step: expecting?.step ?? null, label: expecting?.label ?? null }
+}
+
+export function handshakeWait(session: WaitedSession): WaitingFor {
+  return { kind: 'handshake', party: session.counterparty, protocol: session.protocol }
+}
+
+/** One line for logs and messages, e.g. `a message 'offer' from Bob (Trade v1, step 2)`. */
+export function describeWaitingFor(waiting: WaitingFor): string {
+  switch (waiting.kind) {
+    case 'message': {
+      const what = waiting.label === null ? 'a message' : `message '${waiting.label}'`
+      const step = waiting.step === null ? '' : `, ${waiting.step}`
+      return `${what} from ${waiting.party} (${waiting.protocol} v${waiting.version}${step})`
+    }
+    case 'handshake':
+      return `${waiting.party}'s answer to a ${waiting.protocol} session`
+    case 'timer':
+      return `a timer due at ${new Date(waiting.until).toISOString()}`
+    case 'event':
+      return `event '${waiting.name}'${waiting.timeoutAt === undefined ? '' : ` until ${new Date(waiting.timeoutAt).toISOString()}`}`
+  }
+}
