@@ -83,7 +83,14 @@ module.exports = {
       severity: 'error',
       comment: 'The typed client (colloquy/client) loads no server code, no node process, no store and no native module.',
       from: { path: '^runtime/rpc/client/' },
-      to: { path: ['^runtime/rpc/(rpc-server|rpc-connection|rpc-operations|login-throttle|password-hash|rpc-config)\\.ts$', '^runtime/(process|transport|store)/', native, 'node_modules/better-sqlite3/'] },
+      to: {
+        path: [
+          '^runtime/rpc/(rpc-server|rpc-connection|rpc-operations|login-throttle|password-hash|rpc-config)\\.ts$',
+          '^runtime/(process|transport|store)/',
+          native,
+          'node_modules/better-sqlite3/',
+        ],
+      },
     },
     {
       name: 'source-does-not-import-tests',

@@ -5,11 +5,17 @@
  * at most `maxAddresses` are kept (the oldest go first), so a flood of addresses cannot grow memory.
  */
 export interface LoginThrottleOptions {
+  /** Failures in a row an address may have before it is locked (default 5). */
   readonly freeFailures?: number
+  /** The first lock (default 1 s); each further failure doubles it. */
   readonly baseLockMs?: number
+  /** The longest lock (default 60 s). */
   readonly maxLockMs?: number
+  /** An address with no failure for this long is forgotten (default 15 minutes). */
   readonly forgetAfterMs?: number
+  /** Addresses tracked at most (default 10,000); the least recently failed go first. */
   readonly maxAddresses?: number
+  /** The clock (default Date.now), for tests. */
   readonly now?: () => number
 }
 

@@ -39,11 +39,16 @@ export const RpcSectionSchema = z
     }
   })
 
+/** An RPC user: name, scrypt hash (`hashPassword`), permissions (`ALL`, `StartFlow.<name>`, `InvokeRpc.<operation>`). */
 export type RpcUser = z.infer<typeof RpcUserSchema>
 
+/** The `rpc` section as a node process uses it: paths resolved. */
 export interface RpcConfig {
+  /** Where the endpoint listens. */
   readonly listen: { readonly host: string; readonly port: number }
+  /** PEM certificate and key paths: the endpoint then speaks wss://. */
   readonly tls: { readonly cert: string; readonly key: string } | undefined
+  /** Who may log in, with their scrypt hashes and permissions. */
   readonly users: readonly RpcUser[]
 }
 

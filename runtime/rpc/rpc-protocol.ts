@@ -71,7 +71,12 @@ export type OperationArgs<O extends Operation> = z.output<(typeof operationArgs)
 export const ClientMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('login'), v: z.number().int(), user: text, password: z.string().max(1024) }),
   z.strictObject({ t: z.literal('cancel'), id: z.number().int().nonnegative() }),
-  z.strictObject({ t: z.literal('req'), id: z.number().int().nonnegative(), op: z.enum(operations as [Operation, ...Operation[]]), args: z.unknown().optional() }),
+  z.strictObject({
+    t: z.literal('req'),
+    id: z.number().int().nonnegative(),
+    op: z.enum(operations as [Operation, ...Operation[]]),
+    args: z.unknown().optional(),
+  }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessageSchema>
 export type RequestMessage = Extract<ClientMessage, { t: 'req' }>

@@ -17,22 +17,28 @@ import { type RpcAccount, RpcConnection } from './rpc-connection.js'
 import { MAX_FRAME_BYTES } from './rpc-protocol.js'
 
 export interface RpcServerOptions {
+  /** The node it serves (a node from createNode). */
   readonly node: OperableNode
   readonly listen: { readonly host: string; readonly port: number }
+  /** Who may log in; passwords as `hashPassword` writes them. */
   readonly users: readonly RpcUser[]
   /** Paths of a PEM certificate and key: the endpoint then speaks wss://. */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
+  /** Where refused logins and requests are logged. */
   readonly logger: FlowLogger
   readonly throttle?: LoginThrottleOptions
 }
 
+/** A node's RPC endpoint; `start` listens, `close` ends every connection and the listener. */
 export class RpcServer {
   private constructor(
     private readonly http: Server,
     private readonly sockets: WebSocketServer,
+    /** True when it speaks wss:// (TLS). */
     readonly secure: boolean,
   ) {}
 
+  /** Listens on `options.listen`; rejects with ListenError when it cannot. */
   static async start(options: RpcServerOptions): Promise<RpcServer> {
     const accounts = new Map<string, RpcAccount>(
       options.users.map((user) => [user.name, { passwordHash: user.passwordHash, permissions: new Permissions(user.permissions) }]),
@@ -74,6 +80,7 @@ export class RpcServer {
     return new RpcServer(http, sockets, options.tls !== undefined)
   }
 
+  /** The address it listens on (the port the OS chose for port 0). */
   get address(): { readonly host: string; readonly port: number } {
     const info = this.http.address() as AddressInfo
     return { host: info.address, port: info.port }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { encodeTaggedJson } from '../../runtime/codec/tagged-json.js'
 import { InvalidFlowArgsError } from '../../runtime/engine/index.js'
 import { FlowException } from '../../runtime/protocol/session/session-errors.js'
-import type { FlowFeedUpdate } from '../../runtime/rpc/client/rpc-client.js'
+import type { FlowFeedUpdate } from '../../runtime/rpc/client/rpc-client-api.js'
 import { RpcRequestError } from '../../runtime/rpc/rpc-errors.js'
 import { RpcFixture } from './support/rpc-fixture.js'
 

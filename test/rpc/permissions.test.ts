@@ -4,7 +4,7 @@
  * nothing), and one user cannot see or remove another's client ids.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { RpcClient } from '../../runtime/rpc/client/rpc-client.js'
+import type { RpcClient } from '../../runtime/rpc/client/rpc-client-api.js'
 import { RpcAuthenticationError, RpcPermissionError, RpcThrottledError } from '../../runtime/rpc/rpc-errors.js'
 import { type Operation, operations } from '../../runtime/rpc/rpc-protocol.js'
 import { RpcFixture } from './support/rpc-fixture.js'

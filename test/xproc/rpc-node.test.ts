@@ -11,7 +11,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FlowException } from '../../runtime/protocol/session/session-errors.js'
 import { connect } from '../../runtime/rpc/client/connect.js'
-import type { RpcClient } from '../../runtime/rpc/client/rpc-client.js'
+import type { RpcClient } from '../../runtime/rpc/client/rpc-client-api.js'
 import { freePort, ProcessCluster } from '../../scripts/lib/process-cluster.js'
 
 const repository = path.resolve(import.meta.dirname, '..', '..')

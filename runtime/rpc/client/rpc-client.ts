@@ -6,40 +6,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Observable, ReplaySubject } from 'rxjs'
-import type { Flow, FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
+import type { FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
 import type { FlowStreamItem, Operation, StateMachineUpdate, WireError } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
+import type { FlowFeedUpdate, FlowReference, RpcClient, RpcFlowHandle, StartFlowOptions, TrackedFlowHandle } from './rpc-client-api.js'
 import type { ConnectionState, RpcSocket } from './rpc-socket.js'
 
-export interface RpcFlowHandle<R = unknown> {
-  readonly flowId: string
-  /** The client id it was started with, if any. */
-  readonly clientId?: string
-  /** Settles with the flow's result or its error (the same class, code, type and details as on the node). */
-  readonly result: Promise<R>
-}
-
-export interface TrackedFlowHandle<R = unknown> extends RpcFlowHandle<R> {
-  /** The flow's progress: the current state first, then every change; completes when the flow ends. */
-  readonly progress: Observable<ProgressUpdate>
-}
-
-export interface StartFlowOptions {
-  /**
-   * Your own id for the start: a second start with it (also after a restart) returns the same flow, a
-   * finished one with its outcome; see reattachFlow, removeClientId.
-   */
-  readonly clientId?: string
-}
-
-/** A feed item as the client sees it: an ended flow's error rebuilt as its class. */
-export type FlowFeedUpdate =
-  | Exclude<StateMachineUpdate, { readonly type: 'removed' }>
-  | (Omit<Extract<StateMachineUpdate, { readonly type: 'removed' }>, 'error'> & { readonly error?: Error })
-
-type FlowName<A, R> = string | Flow<A, R>
-
-export class RpcClient {
+export class SocketRpcClient implements RpcClient {
   constructor(private readonly socket: RpcSocket) {}
 
   /** The name of the node this client is connected to. */
@@ -57,12 +30,12 @@ export class RpcClient {
   }
 
   /** Starts a flow by name (or by its definition, for typed arguments and result); resolves once the start is durable. */
-  startFlow<A = unknown, R = unknown>(flow: FlowName<A, R>, args: A, options: StartFlowOptions = {}): Promise<RpcFlowHandle<R>> {
+  startFlow<A = unknown, R = unknown>(flow: FlowReference<A, R>, args: A, options: StartFlowOptions = {}): Promise<RpcFlowHandle<R>> {
     return this.started(flow, args, options, false)
   }
 
   /** startFlow with the flow's progress as an Observable. */
-  startTrackedFlow<A = unknown, R = unknown>(flow: FlowName<A, R>, args: A, options: StartFlowOptions = {}): Promise<TrackedFlowHandle<R>> {
+  startTrackedFlow<A = unknown, R = unknown>(flow: FlowReference<A, R>, args: A, options: StartFlowOptions = {}): Promise<TrackedFlowHandle<R>> {
     return this.started(flow, args, options, true) as Promise<TrackedFlowHandle<R>>
   }
 
@@ -129,7 +102,7 @@ export class RpcClient {
     this.socket.close()
   }
 
-  private async started<A, R>(flow: FlowName<A, R>, args: A, options: StartFlowOptions, track: boolean): Promise<RpcFlowHandle<R>> {
+  private async started<A, R>(flow: FlowReference<A, R>, args: A, options: StartFlowOptions, track: boolean): Promise<RpcFlowHandle<R>> {
     const flowName = typeof flow === 'string' ? flow : flow.name
     // The flow id is chosen here, so the start can be sent again after a lost connection without a second flow.
     const request = { flowName, args, flowId: randomUUID(), ...(options.clientId === undefined ? {} : { clientId: options.clientId }), track }

@@ -11,9 +11,11 @@ import { RpcConnectionError } from '../rpc-errors.js'
 import { MAX_FRAME_BYTES, type Operation, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type ServerMessage, ServerMessageSchema } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
 
+/** Where and as whom `connect` logs in. */
 export interface ConnectOptions {
   /** `ws://host:port` or `wss://host:port` (the node config's `rpc.listen`). */
   readonly url: string
+  /** An RPC user of the node (its config's `rpc.users`). */
   readonly user: string
   readonly password: string
   /** PEM certificate(s) to trust for wss:// (e.g. the node's self-signed certificate). */
@@ -22,6 +24,7 @@ export interface ConnectOptions {
   readonly reconnectTimeoutMs?: number
 }
 
+/** Where a request's answers go. */
 export interface CallHandlers {
   next(value: unknown): void
   done(value: unknown): void
@@ -35,6 +38,7 @@ interface Call {
   readonly handlers: CallHandlers
 }
 
+/** `reconnecting`: the node went away and the client is trying again; `closed`: closed, or it gave up. */
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed'
 
 export class RpcSocket {
