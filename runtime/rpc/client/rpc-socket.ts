@@ -7,7 +7,7 @@
  */
 import WebSocket from 'ws'
 import { decodeTaggedJson, encodeTaggedJson } from '../../codec/tagged-json.js'
-import { RpcConnectionError } from '../rpc-errors.js'
+import { RpcConnectionError, RpcRequestError } from '../rpc-errors.js'
 import { MAX_FRAME_BYTES, type Operation, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type ServerMessage, ServerMessageSchema } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
 
@@ -175,7 +175,9 @@ export class RpcSocket {
 
 function parse(text: string): ServerMessage | undefined {
   try {
-    const parsed = ServerMessageSchema.safeParse(decodeTaggedJson(text, [], (reason) => new Error(reason), RPC_JSON_LIMITS))
+    const malformed = (reason: string) =>
+      new RpcRequestError(`The node sent a message the client cannot read (${reason}); use a client of the node's Colloquy release.`)
+    const parsed = ServerMessageSchema.safeParse(decodeTaggedJson(text, [], malformed, RPC_JSON_LIMITS))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
