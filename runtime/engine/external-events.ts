@@ -22,9 +22,10 @@ import type { JournalScope } from './journal-key.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type { SignalOutcome } from './node-api.js'
 import { FlowNotFoundError, InvalidSignalError } from './operation-errors.js'
+import { waitPlace } from './waiting-for.js'
 
-/** A scope of a flow (ScopeContext): numbers the wait's journal key. */
-type WaitingScope = Pick<JournalScope, 'nextKey'> & { readonly run: FlowRun }
+/** A scope of a flow (ScopeContext): numbers the wait's journal key and says which sub-flows it runs in. */
+type WaitingScope = Pick<JournalScope, 'nextKey'> & { readonly run: FlowRun; readonly subFlows?: readonly string[] }
 
 export async function waitForEvent(scope: WaitingScope, name: string, schema: z.ZodType, options: WaitForOptions = {}): Promise<WaitForResult<unknown>> {
   const run = scope.run
@@ -81,7 +82,7 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
   }
   if (!outcome && until !== null && until <= env.clock.now()) complete({ ok: false, timedOut: true })
   if (!outcome) {
-    const waiting = { kind: 'event', name, ...(until === null ? {} : { timeoutAt: until }) } as const
+    const waiting = { kind: 'event', name, ...(until === null ? {} : { timeoutAt: until }), ...waitPlace(scope.subFlows) } as const
     await run.wait<void>((resolve) => {
       const end = (result: WaitForResult<unknown>) => {
         complete(result)

@@ -88,7 +88,7 @@ export class FlowLauncher {
       session.finalMessage(failure === null ? null : { error: failure, wire: toWireException(failure, session.protocol) })
     }
     // DONE is recorded with the flow's end (a tracker nobody used stays silent; progress-hub.ts ends it).
-    if (outcome.ok && run.progress.used) run.progress.finish()
+    if (outcome.ok && run.reportsProgress) run.progress.finish()
     const touched = { inbox: run.touchedInbox, timers: run.touchedTimers, signals: run.touchedSignals }
     store.finishFlow(run.flowId, this.parts.policy.retention(run.kind, outcome, run.origin?.clientId !== undefined), touched)
     await store.commits.commit()

@@ -80,8 +80,8 @@ export class FlowRun {
   readonly timerWaiters = new Map<string, () => void>()
   /** Who started it and with which client id (node.startFlow with clientId or owner). */
   origin: FlowOrigin | undefined
-  /** The flow's own progress tracker (ctx.progress at the root; sub-flows nest theirs under it). */
-  readonly progress = new ProgressTracker()
+  /** The flow's own progress tracker, made when first asked for (most flows never are). */
+  private tracker: ProgressTracker | undefined
   /** What each waiting branch waits for (waiting-for.ts). */
   readonly waitingFor = new Set<WaitingFor>()
   /** ctx.waitFor calls waiting, by event name. */
@@ -121,7 +121,6 @@ export class FlowRun {
   ) {
     this.journal = new FlowJournal(env.store, flowId, replay)
     this.reachedLive = new Promise<void>((resolve) => (this.markReached = resolve))
-    this.progress.listen((change) => env.progress.changed(this, change))
     if (replay.size === 0) this.markLive()
     const base = env.logger
     const fields = (extra?: Record<string, unknown>) => ({ flow: name, flowId, node: env.node, ...extra })
@@ -195,7 +194,21 @@ export class FlowRun {
     this.isLive = true
     this.markReached()
     // Progress set while replaying was not reported; the step it reached is, now.
-    if (this.progress.used) this.env.progress.changed(this, 'current')
+    if (this.reportsProgress) this.env.progress.changed(this, 'current')
+  }
+
+  /** The flow's own progress tracker (ctx.progress at the root; sub-flows nest theirs under it). */
+  get progress(): ProgressTracker {
+    if (!this.tracker) {
+      const tracker = (this.tracker = new ProgressTracker())
+      tracker.listen((change) => this.env.progress.changed(this, change))
+    }
+    return this.tracker
+  }
+
+  /** Whether the flow declared progress steps or moved its tracker. */
+  get reportsProgress(): boolean {
+    return this.tracker?.used === true
   }
 
   /** Whether the run got past its journal: its actions and progress are new, not replayed. */

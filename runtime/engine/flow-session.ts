@@ -13,7 +13,8 @@ import type { SessionDirection } from './session-key.js'
 export type SessionStatus = 'opening' | 'open' | 'rejected' | 'closed'
 
 /** The journal scope a session's actions are numbered in, which is also the context its handler runs with. */
-export type SessionScope = JournalScope & FlowContext
+/** The scope a session's handler runs in; `subFlows` names the sub-flows it runs in, outermost first. */
+export type SessionScope = JournalScope & FlowContext & { readonly subFlows?: readonly string[] }
 
 export interface FlowSession extends SessionChannel {
   /** The session key (see session-key.ts). */

@@ -95,7 +95,7 @@ export abstract class NodeOperations {
     const status = await this.#store.flowStatus(flowId)
     if (status?.status !== 'running') return status
     const run = this.parts.loaded.runs.get(flowId)
-    const progress = run?.progress.used ? { progress: run.progress.path() } : {}
+    const progress = run?.reportsProgress ? { progress: run.progress.path() } : {}
     const waits = this.waitsOf(flowId)
     return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}) }
   }
@@ -134,7 +134,7 @@ export abstract class NodeOperations {
     const waits = row.status === 'running' ? this.waitsOf(row.id) : []
     let state: FlowState = row.status === 'done' ? 'finished' : row.status
     if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : this.parts.loaded.evictedWaits.has(row.id))) state = 'waiting'
-    const progress = run?.progress.used ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
+    const progress = run?.reportsProgress ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
     return {
       flowId: row.id,
       flowName: row.name,

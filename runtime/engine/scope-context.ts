@@ -17,15 +17,22 @@ import { newSessionId, recordedSessionId } from './initiated-session.js'
 import { JournalScope, childScope } from './journal-key.js'
 import { ProgressTracker } from './progress-tracker.js'
 import { initiatorKey } from './session-key.js'
+import { waitPlace } from './waiting-for.js'
 
 export class ScopeContext extends JournalScope implements FlowContext {
   constructor(
     readonly run: FlowRun,
     scope: string,
-    /** The tracker of the flow or sub-flow this scope belongs to (default: the flow's own). */
-    readonly progress: ProgressTracker = run.progress,
+    /** The tracker of the sub-flow this scope belongs to; the flow's own when undefined. */
+    private readonly tracker?: ProgressTracker,
+    /** The sub-flows this scope runs in, outermost first (what its waits report). */
+    readonly subFlows: readonly string[] = [],
   ) {
     super(scope)
+  }
+
+  get progress(): ProgressTracker {
+    return this.tracker ?? this.run.progress
   }
 
   get me(): string {
@@ -109,7 +116,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       await run.commit()
     }
     if (until > env.clock.now()) {
-      await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve), { kind: 'timer', until })
+      await run.wait<void>((resolve) => run.timerWaiters.set(key, resolve), { kind: 'timer', until, ...waitPlace(this.subFlows) })
       run.timerWaiters.delete(key)
       if (!run.alive) return run.hang()
     }
@@ -134,7 +141,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
       const single = request.versions.length === 1 ? request.versions[0]!.version : 0
       session = EngineSession.initiating(run, id, request, single)
     }
-    session.attach(new ScopeContext(run, scope, this.progress), request)
+    session.attach(new ScopeContext(run, scope, this.tracker, this.subFlows), request)
     if (!entry) {
       run.env.declared.assertInitiates(request, run.name)
       run.env.parties.assertCounterparty(request, run.name)
@@ -163,7 +170,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
     const parent = this.progress
     const tracker = new ProgressTracker()
     tracker.nestUnder(parent)
-    const result = await flow.run(new ScopeContext(run, childScope(this.scope, index), tracker), args)
+    const result = await flow.run(new ScopeContext(run, childScope(this.scope, index), tracker, [...this.subFlows, flow.name]), args)
     if (tracker.used && run.alive) tracker.finish()
     return result
   }

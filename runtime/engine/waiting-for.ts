@@ -4,8 +4,17 @@
  * keeps the waits of its branches while they last (FlowRun.wait); an evicted run's waits are kept by
  * LoadedFlows until it is loaded again, so node.flowStatus answers for it without loading it.
  */
+import type { ReceiveExpectation } from '../protocol/session/channel.js'
 
-export type WaitingFor =
+/** Where in the flow the wait is: the sub-flows it runs in, outermost first (absent at the flow's top level). */
+export interface WaitPlace {
+  readonly subFlows?: readonly string[]
+}
+
+/** What a flow waits for, and where (`subFlows`). */
+export type WaitingFor = WaitPlace & WaitKind
+
+type WaitKind =
   /** A message or choice on a session; `step` and `label` are what the protocol expects next (null when unknown). */
   | {
       readonly kind: 'message'
@@ -22,27 +31,37 @@ export type WaitingFor =
   /** An external event (ctx.waitFor) that node.signal delivers; `timeoutAt` when the wait has a timeout. */
   | { readonly kind: 'event'; readonly name: string; readonly timeoutAt?: number }
 
-import type { ReceiveExpectation } from '../protocol/session/channel.js'
-
-/** The session as a wait names it. */
+/** The session as a wait names it, and the scope its handler runs in. */
 interface WaitedSession {
   readonly counterparty: string
   readonly protocol: string
   readonly version: number
+  readonly context?: { readonly subFlows?: readonly string[] } | undefined
+}
+
+/** `{ subFlows }` for a wait inside sub-flows, nothing at the top level. */
+export function waitPlace(subFlows: readonly string[] | undefined): WaitPlace {
+  return subFlows && subFlows.length > 0 ? { subFlows } : {}
 }
 
 /** A receive on `session`, expecting what the protocol state said (if it did). */
 export function messageWait(session: WaitedSession, expecting: ReceiveExpectation | undefined): WaitingFor {
   const { counterparty: party, protocol, version } = session
-  return { kind: 'message', party, protocol, version, step: expecting?.step ?? null, label: expecting?.label ?? null }
+  const label = expecting?.label ?? null
+  return { kind: 'message', party, protocol, version, step: expecting?.step ?? null, label, ...waitPlace(session.context?.subFlows) }
 }
 
 export function handshakeWait(session: WaitedSession): WaitingFor {
-  return { kind: 'handshake', party: session.counterparty, protocol: session.protocol }
+  return { kind: 'handshake', party: session.counterparty, protocol: session.protocol, ...waitPlace(session.context?.subFlows) }
 }
 
-/** One line for logs and messages, e.g. `a message 'offer' from Bob (Trade v1, step 2)`. */
+/** One line for logs and messages, e.g. `message 'offer' from Bob (Trade v1, step 2 of 4) in sub-flow pay`. */
 export function describeWaitingFor(waiting: WaitingFor): string {
+  const where = waiting.subFlows ? ` in sub-flow ${waiting.subFlows.join(' > ')}` : ''
+  return describeWhat(waiting) + where
+}
+
+function describeWhat(waiting: WaitingFor): string {
   switch (waiting.kind) {
     case 'message': {
       const what = waiting.label === null ? 'a message' : `message '${waiting.label}'`

@@ -83,7 +83,7 @@ export interface TimerRow {
 }
 
 /** Row counts per table, for tests and diagnostics. */
-export type TableCounts = Record<'flows' | 'journal' | 'sessions' | 'inbox' | 'outbox' | 'processed' | 'timers' | 'signals', number>
+export type TableCounts = Record<'flows' | 'journal' | 'sessions' | 'inbox' | 'outbox' | 'processed' | 'timers', number>
 
 /** An unfinished flow as operators list it: what it is, since when, and with whom it has sessions. */
 export interface UnfinishedFlow {

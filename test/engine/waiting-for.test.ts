@@ -39,6 +39,13 @@ const sleeps = flow('sleeps', async (ctx) => {
   await ctx.sleep(3_600_000)
 })
 
+const innermost = flow('innermost', async (ctx) => ctx.waitFor('deep', z.null()))
+const middle = flow('middle', async (ctx) => ctx.subFlow(innermost, undefined))
+const outer = flow('outer', z.string(), async (ctx, peer) => {
+  await ctx.subFlow(middle, undefined)
+  return ctx.subFlow(asks, peer)
+})
+
 const quick = flow('quick', async () => 'quick')
 const fails = flow('fails', async () => {
   throw new Error('no')
@@ -84,6 +91,24 @@ describe('flowStatus: what a flow waits for', () => {
     expect(timer.until).toBeGreaterThanOrEqual(before + 3_600_000)
     expect(describeWaitingFor({ kind: 'timer', until: 0 })).toBe('a timer due at 1970-01-01T00:00:00.000Z')
     expect(describeWaitingFor({ kind: 'event', name: 'ok', timeoutAt: 0 })).toBe("event 'ok' until 1970-01-01T00:00:00.000Z")
+  })
+})
+
+describe('waits inside sub-flows', () => {
+  it('name the sub-flows they run in, outermost first, also for a session opened there', async () => {
+    cluster = new Cluster()
+    const bob = await cluster.add('Bob', { responders: [holdsBack] })
+    const alice = await cluster.add('Alice', { flows: [outer] })
+    const handle = alice.startFlow(outer, 'Bob')
+    const deep = await waitsFor(alice, handle.flowId, 'event')
+    expect(deep).toEqual({ kind: 'event', name: 'deep', subFlows: ['middle', 'innermost'] })
+    expect(describeWaitingFor(deep)).toBe("event 'deep' in sub-flow middle > innermost")
+    await alice.signal(handle.flowId, 'deep', null)
+    const message = await waitsFor(alice, handle.flowId, 'message')
+    expect(message).toMatchObject({ party: 'Bob', label: 'a1', subFlows: ['asks'] })
+    const [responder] = await bob.listFlows({ state: 'waiting' })
+    await bob.signal(responder!.flowId, 'answer', null)
+    expect(await handle.result).toBe(20)
   })
 })
 

@@ -209,7 +209,6 @@ export class SqliteReads {
       outbox: count('outbox'),
       processed: count('processed'),
       timers: count('timers'),
-      signals: count('signals'),
     }
   }
 }

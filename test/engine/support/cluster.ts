@@ -46,7 +46,8 @@ export class Cluster {
 
   async stopAll(): Promise<void> {
     for (const node of this.nodes.values()) await node.stop()
-    rmSync(this.dir, { recursive: true, force: true })
+    // A store's commit mark may still be written off the event loop (commit-mark.ts): retry while it lands.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
   }
 }
 
