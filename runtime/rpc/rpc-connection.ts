@@ -54,7 +54,13 @@ export class RpcConnection {
     private readonly context: ConnectionContext,
   ) {
     this.loginTimer = setTimeout(() => this.socket.close(1008, 'login timeout'), LOGIN_TIMEOUT_MS)
-    socket.on('message', (data, isBinary) => void this.onMessage(data, isBinary))
+    socket.on('message', (data, isBinary) =>
+      this.onMessage(data, isBinary).catch((error: unknown) => {
+        // Nothing a client sends may end the node: an unexpected failure closes this connection only.
+        context.logger.error('RPC connection failed', { address, message: (error as Error)?.message ?? String(error) })
+        this.refuse(error)
+      }),
+    )
     socket.on('close', () => this.closed())
     socket.on('error', () => this.closed())
   }
