@@ -70,7 +70,14 @@ async function rpcCommand(command: 'flow' | 'rpc-user', argv: readonly string[])
     const usage = isColloquyError(error) ? error.code === 'USAGE' : (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')
     const help = usage ? `Run \`colloquy ${command} --help\` for the usage.\n` : ''
     process.stderr.write(`colloquy ${command}: ${escapeLogLines((error as Error)?.message ?? String(error))}\n${help}`)
-    return usage && !isColloquyError(error) ? exitCodes.usage : exitCodeOf(error, exitCodes.failed)
+    const code = usage && !isColloquyError(error) ? exitCodes.usage : exitCodeOf(error, exitCodes.failed)
+    // --format json: scripts read the failure from standard output too.
+    if (argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'))) {
+      const { name, message } = error as Error
+      const errorCode = isColloquyError(error) ? error.code : undefined
+      process.stdout.write(`${JSON.stringify({ ok: false, error: { ...(errorCode ? { code: errorCode } : {}), name, message } })}\n`)
+    }
+    return code
   }
 }
 
