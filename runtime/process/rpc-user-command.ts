@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util'
 import { exitCodes } from '../protocol/errors/exit-codes.js'
 import { UsageError } from '../protocol/errors/usage-error.js'
 import { hashPassword } from '../rpc/password-hash.js'
-import { PermissionSchema } from '../rpc/permissions.js'
+import { permissionProblem } from '../rpc/permissions.js'
 import { NodeConfigError, readNodeConfig } from './node-config.js'
 import { readPassword } from './read-password.js'
 
@@ -45,8 +45,8 @@ export async function rpcUserCommand(argv: readonly string[]): Promise<number> {
   if (!values.user) throw new UsageError('--user <name> is required.')
   const permissions = values.permission ?? []
   for (const permission of permissions) {
-    const parsed = PermissionSchema.safeParse(permission)
-    if (!parsed.success) throw new UsageError(`'${permission}' is not a permission: ${parsed.error.issues[0]?.message ?? 'unknown form'}.`)
+    const problem = permissionProblem(permission)
+    if (problem !== undefined) throw new UsageError(`'${permission}' is not a permission: ${problem}.`)
   }
   readNodeConfig(values.config) // the config must be valid before it is changed
   const raw = JSON.parse(readFileSync(values.config, 'utf8')) as { rpc?: { listen?: string; users?: { name: string }[] } }

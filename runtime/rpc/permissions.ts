@@ -6,13 +6,22 @@ import { z } from 'zod'
 import type { Operation } from './rpc-protocol.js'
 import { operations } from './rpc-protocol.js'
 
-export const PermissionSchema = z.union([
-  z.literal('ALL'),
-  z.string().regex(/^StartFlow\.[A-Za-z][\w.:-]*$/, 'StartFlow.<flowName>'),
-  z.string().refine((p) => p.startsWith('InvokeRpc.') && (operations as string[]).includes(p.slice('InvokeRpc.'.length)), {
-    message: `InvokeRpc.<operation>, the operation one of ${operations.join(', ')}`,
-  }),
-])
+/** What is wrong with a permission as written, or undefined when it is one. */
+export function permissionProblem(permission: string): string | undefined {
+  if (permission === 'ALL') return undefined
+  if (permission.startsWith('StartFlow.')) {
+    return /^StartFlow\.[A-Za-z][\w.:-]*$/.test(permission) ? undefined : 'StartFlow.<flowName> needs a flow name (letters, digits, ., :, -, _)'
+  }
+  if (permission.startsWith('InvokeRpc.')) {
+    return (operations as string[]).includes(permission.slice('InvokeRpc.'.length)) ? undefined : `InvokeRpc.<operation> needs one of ${operations.join(', ')}`
+  }
+  return 'a permission is ALL, StartFlow.<flowName> or InvokeRpc.<operation>'
+}
+
+export const PermissionSchema = z.string().superRefine((permission, ctx) => {
+  const problem = permissionProblem(permission)
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 export class Permissions {
   private readonly granted: ReadonlySet<string>

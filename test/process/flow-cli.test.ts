@@ -2,8 +2,10 @@
  * `colloquy flow` before it connects: arguments checked per action, JSON options parsed, the connection
  * taken from flags or the environment; and how it shows progress trees and what a flow waits for.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flowCommandHelp } from '../../runtime/process/flow-cli/flow-cli-help.js'
 import { flowCommand } from '../../runtime/process/flow-cli/flow-command.js'
+import { rpcUserCommand, rpcUserHelp } from '../../runtime/process/rpc-user-command.js'
 import { waitingText } from '../../runtime/process/flow-cli/flow-output.js'
 import { progressTreeLines } from '../../runtime/process/flow-cli/progress-view.js'
 import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
@@ -23,6 +25,28 @@ async function usage(argv: string[]): Promise<string> {
   expect(error).toBeInstanceOf(UsageError)
   return (error as Error).message
 }
+
+describe('help', () => {
+  it('colloquy flow --help and colloquy rpc-user --help print their usage and exit 0', async () => {
+    const written: string[] = []
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((text) => (written.push(String(text)), true))
+    try {
+      expect(await flowCommand(['--help'])).toBe(0)
+      expect(await rpcUserCommand(['--help'])).toBe(0)
+    } finally {
+      spy.mockRestore()
+    }
+    expect(written).toEqual([flowCommandHelp, rpcUserHelp])
+    expect(flowCommandHelp).toContain("flow start <name> [--args '<json>'] [--client-id <id>] [--watch]")
+    expect(rpcUserHelp).toContain('colloquy rpc-user add --config <node.json> --user <name> [--permission <p>]...')
+  })
+
+  it('rpc-user add refuses an unknown permission before asking for a password', async () => {
+    const error = await rpcUserCommand(['add', '--config', 'node.json', '--user', 'ops', '--permission', 'InvokeRpc.dropDatabase']).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as Error).message).toMatch(/^'InvokeRpc\.dropDatabase' is not a permission: InvokeRpc\.<operation> needs one of startFlow, reattachFlow, /)
+  })
+})
 
 describe('colloquy flow arguments', () => {
   it('names what is wrong before connecting', async () => {
