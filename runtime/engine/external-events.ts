@@ -40,10 +40,10 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
   const { key, where } = scope.nextKey()
   const entry = run.recorded(key, { k: 'wait', what: name }, where)
   if (entry?.k === 'wait' && entry.result) {
-    if (entry.result.ok) run.delivered.add(name)
+    if (entry.result.ok) run.external.delivered.add(name)
     return entry.result
   }
-  if (run.delivered.has(name))
+  if (run.external.delivered.has(name))
     throw new InvalidOptionError(
       `Flow '${run.name}' (${run.flowId}) waits again for event '${name}', which it was already delivered; each event name is delivered once per flow, so give each wait its own name (e.g. '${name}-2').`,
     )
@@ -63,20 +63,20 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
   const complete = (result: WaitForResult<unknown>) => {
     if (outcome) return
     outcome = result
-    run.eventWaits.delete(name)
+    run.external.waits.delete(name)
     run.timerWaiters.delete(key)
     run.record(key, { k: 'wait', name, until, result })
     if (until !== null) run.lastBatch = env.store.deleteTimer(run.flowId, key)
-    if (result.ok) run.delivered.add(name)
+    if (result.ok) run.external.delivered.add(name)
   }
-  if (run.signals.has(name)) {
-    const parsed = schema.safeParse(run.signals.get(name))
+  if (run.external.signals.has(name)) {
+    const parsed = schema.safeParse(run.external.signals.get(name))
     if (parsed.success) complete({ ok: true, value: parsed.data })
     else {
       run.log.warn(
         `The signal kept for event '${name}' does not match the schema the flow waits with (${issueText(parsed.error)}); it is dropped and the flow waits for another.`,
       )
-      run.signals.delete(name)
+      run.external.signals.delete(name)
       run.lastBatch = env.store.deleteSignal(run.flowId, name)
     }
   }
@@ -88,7 +88,7 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
         complete(result)
         resolve()
       }
-      run.eventWaits.set(name, { schema, complete: end })
+      run.external.waits.set(name, { schema, complete: end })
       if (until !== null) run.timerWaiters.set(key, () => end({ ok: false, timedOut: true }))
     }, waiting)
   }
@@ -127,8 +127,8 @@ export async function signalFlow(parts: SignalParts, flowId: string, name: strin
     throw new FlowNotFoundError(
       `No running flow ${flowId} on ${node} to signal '${name}' to: it finished, was killed, or never ran here. Check the id with node.listFlows.`,
     )
-  if (run.signals.has(name) || run.delivered.has(name)) return { status: 'duplicate' }
-  const wait = run.eventWaits.get(name)
+  if (run.external.signals.has(name) || run.external.delivered.has(name)) return { status: 'duplicate' }
+  const wait = run.external.waits.get(name)
   let value: unknown
   if (wait) {
     const parsed = wait.schema.safeParse(payload)
@@ -138,7 +138,7 @@ export async function signalFlow(parts: SignalParts, flowId: string, name: strin
       )
     value = parsed.data
   }
-  run.signals.set(name, payload)
+  run.external.signals.set(name, payload)
   run.touchedSignals = true
   run.lastBatch = store.putSignal(flowId, name, encode(payload), parts.clock.now())
   wait?.complete({ ok: true, value })

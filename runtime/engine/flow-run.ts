@@ -38,6 +38,13 @@ export interface ProgressSink {
   changed(run: FlowRun, change: ProgressChange | 'current'): void
 }
 
+/** A run's external events: waits in progress by name, signals kept (decoded), names delivered (once per flow). */
+export interface ExternalEventState {
+  readonly waits: Map<string, EventWait>
+  readonly signals: Map<string, unknown>
+  readonly delivered: Set<string>
+}
+
 /** A ctx.waitFor in progress (external-events.ts): the schema a signal must pass, and how to hand it over. */
 export interface EventWait {
   readonly schema: z.ZodType
@@ -82,14 +89,10 @@ export class FlowRun {
   origin: FlowOrigin | undefined
   /** The flow's own progress tracker, made when first asked for (most flows never are). */
   private tracker: ProgressTracker | undefined
-  /** What each waiting branch waits for (waiting-for.ts). */
-  readonly waitingFor = new Set<WaitingFor>()
-  /** ctx.waitFor calls waiting, by event name. */
-  readonly eventWaits = new Map<string, EventWait>()
-  /** Signals kept for this flow by event name (delivered or not yet waited for), decoded. */
-  readonly signals = new Map<string, unknown>()
-  /** Event names whose wait got a signal: each is delivered once per flow. */
-  readonly delivered = new Set<string>()
+  /** What each waiting branch waits for (waiting-for.ts); made on the first wait. */
+  private waitSet: Set<WaitingFor> | undefined
+  /** External events (external-events.ts); made when the flow first waits for one or is signalled. */
+  private events: ExternalEventState | undefined
   touchedSignals = false
   /** Set when the flow was killed: every engine call of the run throws it from then on. */
   killed: FlowKilledError | undefined
@@ -206,6 +209,16 @@ export class FlowRun {
     return this.tracker
   }
 
+  /** What the waiting branches wait for now. */
+  get waitingFor(): readonly WaitingFor[] {
+    return this.waitSet ? [...this.waitSet] : []
+  }
+
+  get external(): ExternalEventState {
+    this.events ??= { waits: new Map(), signals: new Map(), delivered: new Set() }
+    return this.events
+  }
+
   /** Whether the flow declared progress steps or moved its tracker. */
   get reportsProgress(): boolean {
     return this.tracker?.used === true
@@ -235,13 +248,13 @@ export class FlowRun {
     if (!this.alive) return this.hang()
     this.markLive()
     this.waits++
-    if (what) this.waitingFor.add(what)
+    if (what) (this.waitSet ??= new Set()).add(what)
     let settled = false
     const promise = new Promise<T>((resolve, reject) => {
       const fail = (error: unknown) => {
         if (settled) return
         settled = true
-        if (what) this.waitingFor.delete(what)
+        if (what) this.waitSet?.delete(what)
         this.waits--
         this.waiting.delete(fail)
         reject(error)
@@ -250,7 +263,7 @@ export class FlowRun {
       executor((value) => {
         if (settled) return
         settled = true
-        if (what) this.waitingFor.delete(what)
+        if (what) this.waitSet?.delete(what)
         this.waits--
         this.waiting.delete(fail)
         resolve(value)

@@ -11,7 +11,7 @@ export type {
   FlowStatusReport,
   SignalOutcome,
 } from './node-api.js'
-export type { WaitingFor } from './waiting-for.js'
+export { type WaitingFor, type WaitPlace, describeWaitingFor } from './waiting-for.js'
 export { ProgressTracker, type ProgressTree, type ProgressStepView, type ProgressChange } from './progress-tracker.js'
 export { UnknownFlowError, FlowNotFoundError, InvalidSignalError } from './operation-errors.js'
 export type { NodeOptions } from './node-options.js'

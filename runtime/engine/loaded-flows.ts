@@ -4,13 +4,10 @@
  */
 import type { FlowRun } from './flow-run.js'
 import type { FlowSession } from './flow-session.js'
-import type { WaitingFor } from './waiting-for.js'
 
 export class LoadedFlows {
   readonly runs = new Map<string, FlowRun>()
   readonly sessions = new Map<string, FlowSession>()
-  /** What evicted runs waited for when they left memory (node.flowStatus), until they are loaded again or end. */
-  readonly evictedWaits = new Map<string, readonly WaitingFor[]>()
 
   register(session: FlowSession): void {
     this.sessions.set(session.key, session)
@@ -18,18 +15,6 @@ export class LoadedFlows {
 
   add(run: FlowRun): void {
     this.runs.set(run.flowId, run)
-    this.evictedWaits.delete(run.flowId)
-  }
-
-  /** An idle run leaves memory (eviction.ts), its waits remembered. */
-  evict(run: FlowRun): void {
-    this.evictedWaits.set(run.flowId, [...run.waitingFor])
-    this.unload(run)
-  }
-
-  /** A flow ended (or was killed) outside memory: nothing of it stays. */
-  forget(flowId: string): void {
-    this.evictedWaits.delete(flowId)
   }
 
   unload(run: FlowRun): void {
@@ -42,6 +27,5 @@ export class LoadedFlows {
     for (const run of this.runs.values()) run.state = 'dead'
     this.runs.clear()
     this.sessions.clear()
-    this.evictedWaits.clear()
   }
 }

@@ -31,6 +31,11 @@ export interface OperationParts {
   readonly signals: SignalParts
 }
 
+/** What an evicted flow's row says it waits for. */
+function parseWaits(text: string | null): readonly WaitingFor[] {
+  return text === null ? [] : (JSON.parse(text) as WaitingFor[])
+}
+
 const storedStates: Readonly<Record<string, 'running' | 'done' | 'failed'>> = { running: 'running', waiting: 'running', finished: 'done', failed: 'failed' }
 
 export abstract class NodeOperations {
@@ -96,7 +101,7 @@ export abstract class NodeOperations {
     if (status?.status !== 'running') return status
     const run = this.parts.loaded.runs.get(flowId)
     const progress = run?.reportsProgress ? { progress: run.progress.path() } : {}
-    const waits = this.waitsOf(flowId)
+    const waits = run ? run.waitingFor : parseWaits((await this.#store.waitingOf(flowId)) ?? null)
     return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}) }
   }
 
@@ -124,16 +129,11 @@ export abstract class NodeOperations {
     return this.#store.commits.commit()
   }
 
-  private waitsOf(flowId: string): readonly WaitingFor[] {
-    const run = this.parts.loaded.runs.get(flowId)
-    return run ? [...run.waitingFor] : (this.parts.loaded.evictedWaits.get(flowId) ?? [])
-  }
-
   private summary(row: FlowListRow): FlowSummary {
     const run = this.parts.loaded.runs.get(row.id)
-    const waits = row.status === 'running' ? this.waitsOf(row.id) : []
+    const waits = row.status !== 'running' ? [] : run ? run.waitingFor : parseWaits(row.waiting)
     let state: FlowState = row.status === 'done' ? 'finished' : row.status
-    if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : this.parts.loaded.evictedWaits.has(row.id))) state = 'waiting'
+    if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : row.waiting !== null)) state = 'waiting'
     const progress = run?.reportsProgress ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
     return {
       flowId: row.id,

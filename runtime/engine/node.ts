@@ -116,13 +116,12 @@ class EngineNode extends NodeOperations implements Node {
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
     const progress = (this.progressHub = new ProgressHub({ node: name, store, loaded: this.loaded, publish: (update) => this.hub.progress(update) }))
     this.hub.onEnded((end) => progress.ended(end))
-    this.hub.onEnded((end) => this.loaded.forget(end.flowId))
     this.clientIds = new ClientIds({ store, results: this.results, loaded: this.loaded })
     const policy = new OutcomePolicy(options.keepFinishedFlows)
     const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
     const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
     this.launcher = new FlowLauncher(parts)
-    this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store.commits, this.loaded)
+    this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store, this.loaded)
     const { outbox, loaded, timers, hub: events, eviction } = this
     this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress }
     const stopped = () => this.stopped

@@ -166,7 +166,7 @@ export class Recovery {
     const run = new FlowRun(this.env, row.id, row.name, row.kind, replay)
     run.touchedInbox = run.touchedTimers = run.touchedSignals = true
     if (row.owner != null) run.origin = row.client_id == null ? { owner: row.owner } : { owner: row.owner, clientId: row.client_id }
-    for (const signal of signals) run.signals.set(signal.name, decode<unknown>(signal.payload))
+    for (const signal of signals) run.external.signals.set(signal.name, decode<unknown>(signal.payload))
     try {
       for (const sessionRow of sessionRows) {
         const session = EngineSession.fromRow(run, sessionRow)

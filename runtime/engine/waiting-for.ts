@@ -1,8 +1,8 @@
 /**
  * What a flow waits for right now, as operators ask it ("why is it stuck?"): a message from a party at a
  * protocol step, a session's handshake answer, a durable timer, or an external event (ctx.waitFor). A run
- * keeps the waits of its branches while they last (FlowRun.wait); an evicted run's waits are kept by
- * LoadedFlows until it is loaded again, so node.flowStatus answers for it without loading it.
+ * keeps the waits of its branches while they last (FlowRun.wait); eviction writes an evicted run's to its
+ * row (eviction.ts), so node.flowStatus answers for it without loading it.
  */
 import type { ReceiveExpectation } from '../protocol/session/channel.js'
 

@@ -143,6 +143,8 @@ export interface FlowStore {
   finishFlow(flowId: string, retain: FlowRetention | null, touched: TouchedTables): number
   /** Records the flow's current progress step path (JSON text); it rides on the next commit. */
   setProgress(flowId: string, progress: string): number
+  /** Records what a flow evicted from memory waits for (JSON text), for status questions while it is out. */
+  setWaiting(flowId: string, waiting: string): number
   /** Keeps a signal for an event of a flow (one per name and flow; a second one for the name is ignored). */
   putSignal(flowId: string, name: string, payload: Buffer, at: number): number
   deleteSignal(flowId: string, name: string): number
@@ -196,6 +198,8 @@ export interface FlowStore {
   /** Unfinished flows with their sessions, oldest first, as operators list them. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
   timers(): Promise<TimerRow[]>
+  /** What the flow waited for when it was last evicted (JSON text, setWaiting); undefined when nothing was recorded. */
+  waitingOf(flowId: string): Promise<string | undefined>
   /** Flows matching `query`, oldest first (node.listFlows). */
   listFlows(query: FlowListQuery): Promise<FlowListRow[]>
   /** The finished flows (kept) an owner started with client ids: client id and status. */

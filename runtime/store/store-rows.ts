@@ -28,6 +28,8 @@ export interface FlowListRow {
   readonly owner: string | null
   /** The progress step path as JSON text (labels, root first); null when the flow reported none. */
   readonly progress: string | null
+  /** What the flow waited for when it was last evicted (JSON text); null when it never was. */
+  readonly waiting: string | null
 }
 
 /** Which flows node.listFlows asks the store for; every field narrows, none given lists every flow. */

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { FlowNotFoundError, InvalidSignalError, type Node, flow } from '../../runtime/engine/index.js'
 import { InvalidOptionError } from '../../runtime/protocol/errors/invalid-option-error.js'
+import { InvalidPayloadError } from '../../runtime/protocol/session/index.js'
 import { Cluster, eventually, turns } from './support/cluster.js'
 
 let cluster: Cluster
@@ -57,7 +58,11 @@ const waitsTwice = flow('waits-twice', async (ctx) => {
   return ctx.waitFor('once', z.number())
 })
 
-const flows = [approve, twoEvents, withTimeout, stepAfter, waitsTwice]
+const badWait = flow('bad-wait', z.object({ name: z.string(), timeoutMs: z.number().optional() }), async (ctx, args) =>
+  ctx.waitFor(args.name, z.null(), args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+)
+
+const flows = [approve, twoEvents, withTimeout, stepAfter, waitsTwice, badWait]
 
 async function alice(spec: { evictIdleAfterMs?: number } = {}): Promise<Node> {
   cluster ??= new Cluster()
@@ -217,5 +222,21 @@ describe('ctx.waitFor and node.signal', () => {
     await expect(twice.result).rejects.toThrow(InvalidOptionError)
     await expect(twice.result).rejects.toThrow("waits again for event 'once', which it was already delivered")
     await turns()
+  })
+
+  it('an empty event name or a negative timeout fails the wait; a signal needs a name and a payload that can be stored', async () => {
+    const node = await alice()
+    const unnamed = node.startFlow(badWait, { name: '' })
+    await expect(unnamed.result).rejects.toThrow('ctx.waitFor needs an event name (a non-empty string), but got ""; name the event.')
+    const negative = node.startFlow(badWait, { name: 'x', timeoutMs: -1 })
+    await expect(negative.result).rejects.toThrow("ctx.waitFor('x') got timeoutMs -1; give a number of milliseconds, 0 or more")
+    const handle = node.startFlow(approve, undefined)
+    await waitingFor(node, handle.flowId, 'approval')
+    await expect(node.signal(handle.flowId, '', {})).rejects.toThrow(InvalidOptionError)
+    await expect(node.signal(handle.flowId, 'approval', { by: () => 'Carol' })).rejects.toThrow(InvalidPayloadError)
+    await expect(node.signal(handle.flowId, 'approval', { by: () => 'Carol' })).rejects.toThrow(
+      `The payload of signal 'approval' for flow ${handle.flowId} cannot be stored: payload.by is a function.`,
+    )
+    expect(signalRows()).toBe(0)
   })
 })

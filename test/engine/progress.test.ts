@@ -104,7 +104,7 @@ describe('node.progress', () => {
 
   it('a late subscriber gets the current state first; one after the end gets DONE and completion', async () => {
     const node = await alice()
-    const handle = node.startFlow(tracked, undefined)
+    const handle = node.startFlow(tracked, undefined, { clientId: 'kept' }) // its outcome and row are kept
     await waits(node, handle.flowId, 'go-Verifying')
     await node.signal(handle.flowId, 'go-Verifying', null)
     await waits(node, handle.flowId, 'go-Signing')
@@ -114,6 +114,8 @@ describe('node.progress', () => {
     await node.signal(handle.flowId, 'go-Finalising', null)
     await handle.result
     expect(paths(await late)).toEqual(['current:Verifying', 'position:Signing', 'position:Finalising', 'position:DONE'])
+    const afterEnd = await lastValueFrom(node.progress(handle.flowId).pipe(toArray()))
+    expect(afterEnd).toMatchObject([{ change: 'current', path: ['DONE'], done: true }])
     await expect(lastValueFrom(node.progress('unknown-flow'))).rejects.toThrow(FlowNotFoundError)
   })
 

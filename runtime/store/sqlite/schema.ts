@@ -8,7 +8,7 @@ export const SCHEMA_VERSION = 5
 /**
  * Statements that bring a store of the version given as key to the next version; steps that rewrite rows
  * in code are in migrate.ts (2 -> 3 has no statement: kept outcomes become JSON text there; 4 -> 5 adds
- * the client-id, owner and progress columns and the signals table there, see operability-columns.ts).
+ * the client-id, owner, progress and waiting columns and the signals table there, see operability-columns.ts).
  */
 export const migrations: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS flows (
   started_at INTEGER NOT NULL,
   client_id TEXT,                -- the id a client started the flow with (node.startFlow clientId), unique per owner
   owner TEXT,                    -- who started it: '' in process, else the RPC user; with client_id only
-  progress TEXT                  -- the current progress step path as JSON (labels, root first), when the flow reports progress
+  progress TEXT,                 -- the current progress step path as JSON (labels, root first), when the flow reports progress
+  waiting TEXT                   -- what the flow waited for when it was last evicted from memory (JSON), for status questions
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS flows_by_client ON flows (owner, client_id) WHERE client_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS journal (

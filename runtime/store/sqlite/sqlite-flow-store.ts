@@ -84,6 +84,7 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     this.s = {
       insertFlow: p(`INSERT INTO flows (id, name, kind, args, status, started_at, client_id, owner) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`),
       setProgress: p(`UPDATE flows SET progress = ? WHERE id = ?`),
+      setWaiting: p(`UPDATE flows SET waiting = ? WHERE id = ?`),
       putSignal: p(`INSERT OR IGNORE INTO signals (flow_id, name, payload, at) VALUES (?, ?, ?, ?)`),
       deleteSignal: p(`DELETE FROM signals WHERE flow_id = ? AND name = ?`),
       deleteSignals: p(`DELETE FROM signals WHERE flow_id = ?`),
@@ -132,6 +133,10 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
 
   setProgress(flowId: string, progress: string): number {
     return this.commits.add(this.s.setProgress, [progress, flowId])
+  }
+
+  setWaiting(flowId: string, waiting: string): number {
+    return this.commits.add(this.s.setWaiting, [waiting, flowId])
   }
 
   putSignal(flowId: string, name: string, payload: Buffer, at: number): number {

@@ -94,8 +94,12 @@ export class SqliteReads {
     if (query.clientId !== undefined) add('client_id = ?', query.clientId)
     if (query.owner !== undefined) add('owner = ?', query.owner)
     if (query.startedSince !== undefined) add('started_at >= ?', query.startedSince)
-    const sql = `SELECT id, name, kind, status, started_at, client_id, owner, progress FROM flows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, id`
+    const sql = `SELECT id, name, kind, status, started_at, client_id, owner, progress, waiting FROM flows${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, id`
     return this.db.prepare(sql).all(...params) as FlowListRow[]
+  }
+
+  async waitingOf(flowId: string): Promise<string | undefined> {
+    return (this.db.prepare(`SELECT waiting FROM flows WHERE id = ?`).get(flowId) as { waiting: string | null } | undefined)?.waiting ?? undefined
   }
 
   async finishedClientFlows(owner: string): Promise<{ client_id: string; status: 'done' | 'failed' }[]> {
