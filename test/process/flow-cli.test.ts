@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flowCommandHelp } from '../../runtime/process/flow-cli/flow-cli-help.js'
 import { flowCommand } from '../../runtime/process/flow-cli/flow-command.js'
 import { rpcUserCommand, rpcUserHelp } from '../../runtime/process/rpc-user-command.js'
-import { waitingText } from '../../runtime/process/flow-cli/flow-output.js'
+import { statusText } from '../../runtime/process/flow-cli/flow-output.js'
 import { progressTreeLines } from '../../runtime/process/flow-cli/progress-view.js'
 import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
 
@@ -75,6 +75,25 @@ describe('colloquy flow arguments', () => {
 })
 
 describe('colloquy flow output', () => {
+  it('shows a status with its client id, progress and what the flow waits for', () => {
+    const status = {
+      id: 'f1',
+      name: 'sell-asset',
+      kind: 'started' as const,
+      status: 'running' as const,
+      startedAt: Date.UTC(2026, 0, 31, 12),
+      clientId: 'desk-1',
+      progress: ['Signing', 'Checking the payment'],
+      waitingFor: { kind: 'event' as const, name: 'approval' },
+    }
+    expect(statusText(status).split('\n')).toEqual([
+      'flow f1 (sell-asset, started): running',
+      'started 2026-01-31T12:00:00.000Z, client id desk-1',
+      'progress: Signing > Checking the payment',
+      "waiting for: event 'approval'",
+    ])
+  })
+
   it('draws a progress tree: done steps ticked, the current one marked, its child tracker under it', () => {
     const tree = {
       current: 'signing',
@@ -102,14 +121,5 @@ describe('colloquy flow output', () => {
       '  · Waiting for the transaction',
     ])
     expect(progressTreeLines({ ...tree, current: 'DONE' }, true).every((line) => line.includes('✓'))).toBe(true)
-  })
-
-  it('says what a flow waits for', () => {
-    expect(waitingText({ kind: 'message', party: 'Buyer', protocol: 'TwoPartyTrade', version: 1, step: 'step 3', label: 'signed' })).toBe(
-      "a message from Buyer (TwoPartyTrade v1, step 3, 'signed')",
-    )
-    expect(waitingText({ kind: 'handshake', party: 'Buyer', protocol: 'TwoPartyTrade' })).toBe('Buyer to answer the TwoPartyTrade session')
-    expect(waitingText({ kind: 'timer', until: Date.UTC(2026, 0, 31, 12) })).toBe('a timer until 2026-01-31T12:00:00.000Z')
-    expect(waitingText({ kind: 'event', name: 'approval' })).toBe("the external event 'approval'")
   })
 })

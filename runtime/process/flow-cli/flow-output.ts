@@ -1,7 +1,7 @@
 /** How `colloquy flow` prints: readable text, or JSON (tagged JSON, so bigints and dates survive). */
 import { encodeTaggedJson } from '../../codec/tagged-json.js'
 import { escapeLogText } from '../../codec/log-text.js'
-import type { FlowStatusReport, FlowSummary } from '../../engine/index.js'
+import { type FlowStatusReport, type FlowSummary, describeWaitingFor } from '../../engine/index.js'
 
 export type Format = 'text' | 'json'
 
@@ -43,24 +43,6 @@ export function statusText(status: FlowStatusReport): string {
     `started ${new Date(status.startedAt).toISOString()}${status.clientId === undefined ? '' : `, client id ${status.clientId}`}`,
   ]
   if (status.progress?.length) lines.push(`progress: ${status.progress.join(' > ')}`)
-  if (status.waitingFor) lines.push(`waiting for: ${waitingText(status.waitingFor)}`)
+  if (status.waitingFor) lines.push(`waiting for: ${describeWaitingFor(status.waitingFor)}`)
   return lines.map(escapeLogText).join('\n')
-}
-
-/** What a flow waits for, as a phrase: the "why is it stuck" answer. */
-export function waitingText(waiting: NonNullable<FlowStatusReport['waitingFor']>): string {
-  switch (waiting.kind) {
-    case 'message': {
-      const at = [waiting.step, waiting.label === null ? null : `'${waiting.label}'`].filter((part) => part !== null).join(', ')
-      return `a message from ${waiting.party} (${waiting.protocol} v${waiting.version}${at ? `, ${at}` : ''})`
-    }
-    case 'handshake':
-      return `${waiting.party} to answer the ${waiting.protocol} session`
-    case 'timer':
-      return `a timer until ${new Date(waiting.until).toISOString()}`
-    case 'event':
-      return `the external event '${waiting.name}'${waiting.timeoutAt === undefined ? '' : ` (times out ${new Date(waiting.timeoutAt).toISOString()})`}`
-    default:
-      return valueText(waiting)
-  }
 }
