@@ -84,9 +84,31 @@ module.exports = {
     {
       name: 'operability-on-node-api',
       severity: 'error',
-      comment: 'rpc, hospital, progress and explorer sit on the engine public node API (runtime/engine/index.ts), not on its internals or the store.',
+      comment:
+        'rpc, hospital, progress and explorer sit on the engine public node API (runtime/engine/index.ts), not on its internals or the store; rpc also reads kept-outcome.ts, the one mapping of errors to data and back.',
       from: { path: '^runtime/(rpc|hospital|progress|explorer)/' },
-      to: { path: ['^runtime/engine/(?!index\\.ts$)', '^runtime/store/'] },
+      to: { path: ['^runtime/engine/(?!index\\.ts$|kept-outcome\\.ts$)', '^runtime/store/'] },
+    },
+    {
+      name: 'engine-knows-no-rpc',
+      severity: 'error',
+      comment: 'The engine, the store, the transport and the protocol layer do not import the RPC layer; it sits on top of them.',
+      from: { path: '^runtime/(engine|store|transport|network|protocol|codec)/' },
+      to: { path: '^runtime/rpc/' },
+    },
+    {
+      name: 'rpc-client-is-light',
+      severity: 'error',
+      comment: 'The typed client (colloquy/client) loads no server code, no node process, no store and no native module.',
+      from: { path: '^runtime/rpc/client/' },
+      to: {
+        path: [
+          '^runtime/rpc/(rpc-server|rpc-connection|rpc-operations|login-throttle|password-hash|rpc-config)\\.ts$',
+          '^runtime/(process|transport|store)/',
+          native,
+          'node_modules/better-sqlite3/',
+        ],
+      },
     },
     {
       name: 'source-does-not-import-tests',

@@ -8,6 +8,7 @@ export const libraries = {
   index: 'runtime/index.ts',
   protocol: 'runtime/protocol/index.ts',
   testing: 'runtime/testing/index.ts',
+  client: 'runtime/rpc/client/index.ts',
 }
 
 /** The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity, flows). */
@@ -24,5 +25,5 @@ export default defineConfig({
   dts: { entry: libraries },
   sourcemap: true,
   clean: true,
-  external: ['better-sqlite3', 'ts-morph', 'tsx', 'zod', 'rxjs', 'ts-pattern'],
+  external: ['better-sqlite3', 'ts-morph', 'tsx', 'zod', 'rxjs', 'ts-pattern', 'ws'],
 })

@@ -19,17 +19,28 @@ export interface BuyerTerms {
   readonly reviewMs?: number
 }
 
+/** The seller's progress steps, as operators watch them (`colloquy flow watch`, the client's startTrackedFlow). */
+export const sellerSteps = [
+  { name: 'offering', label: 'Sending the offer to the buyer' },
+  { name: 'signing', label: "Checking and signing the buyer's transaction" },
+  { name: 'receiving', label: 'Waiting for the finished transaction' },
+]
+
 /** Seller: offers the asset and signs the buyer's transaction if it pays the seller the asking price. */
 export function sellAsset(ctx: FlowContext, buyer: string, offer: TradeOffer): Promise<SignedTransaction> {
+  ctx.progress.setSteps(sellerSteps)
   return TwoPartyTrade.initiate(ctx, buyer, {
     v1: async (s) => {
+      ctx.progress.currentStep = 'offering'
       const signing = await s.send({ ...offer, payToIdentity: ctx.me })
+      ctx.progress.currentStep = 'signing'
       const { next } = await signing.inline(
         signTransaction((tx) => {
           const paid = tx.outputs.some((o) => o.owner === ctx.me && o.amount?.quantity === offer.price.quantity && o.amount.currency === offer.price.currency)
           if (!paid) throw new Error(`transaction ${tx.id} does not pay ${ctx.me} the asking price`)
         }),
       )
+      ctx.progress.currentStep = 'receiving'
       const { payload, next: end } = await next.receive()
       return end.end(payload.unwrap((tx) => tx))
     },

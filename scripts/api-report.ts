@@ -16,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const declarations = path.join(root, '.tmp', 'api', 'dts')
 
 /** Report name -> the declaration file tsup writes for that entry (see tsup.config.ts). */
-const entries = { colloquy: 'index', protocol: 'protocol', testing: 'testing' } as const satisfies Record<string, keyof typeof libraries>
+const entries = { colloquy: 'index', protocol: 'protocol', testing: 'testing', client: 'client' } as const satisfies Record<string, keyof typeof libraries>
 
 const mode = process.argv[2]
 if (mode !== 'check' && mode !== 'update') {

@@ -2,14 +2,19 @@
  * `npm run demo`: Corda's two-party trade between two node processes on loopback. The seller offers a
  * bond; while the buyer's back office reviews it, the buyer's process is killed with SIGKILL and started
  * again; the buyer resumes from its database and the trade completes exactly once. Every committed
- * protocol step is printed as it happens, then a summary with the checks that prove it.
+ * protocol step is printed as it happens. Then a second trade goes through the seller's RPC endpoint: the
+ * typed client starts it with a client id and shows its progress tree live, the buyer is killed again, the
+ * client is closed, and a new client reattaches by the client id and prints the result. A summary with the
+ * checks that prove it all ends the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { NodeEvent } from '../runtime/process/node-events.js'
 import type { SellArgs } from '../examples/trade-node.js'
-import { inFlight, ProcessCluster } from './lib/process-cluster.js'
+import { hashPassword } from '../runtime/rpc/password-hash.js'
+import { freePort, inFlight, ProcessCluster } from './lib/process-cluster.js'
+import { tradeOverRpc } from './lib/rpc-trade.js'
 
 const started = performance.now()
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(2)}s`.padStart(7)
@@ -24,13 +29,24 @@ const sellArgs: SellArgs = {
   },
 }
 
+const deskPassword = 'demo-desk'
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-demo-'))
 const keep = process.env.COLLOQUY_DEMO_KEEP === '1'
 
 async function main(): Promise<boolean> {
   say(`Two nodes, Seller and Buyer, each a process with its own SQLite file in ${dir}`)
+  const rpcPort = await freePort()
+  const rpc = {
+    listen: `127.0.0.1:${rpcPort}`,
+    users: [{ name: 'desk', passwordHash: await hashPassword(deskPassword), permissions: ['StartFlow.sell-asset', 'InvokeRpc.reattachFlow'] }],
+  }
   const cluster = await ProcessCluster.create(dir, [
-    { name: 'Seller', app: 'examples/trade-node.ts', start: [{ flow: 'sell-asset', id: tradeId, args: sellArgs }], settings: { redeliverAfterMs: 250 } },
+    {
+      name: 'Seller',
+      app: 'examples/trade-node.ts',
+      start: [{ flow: 'sell-asset', id: tradeId, args: sellArgs }],
+      settings: { redeliverAfterMs: 250, rpc },
+    },
     { name: 'Buyer', app: 'examples/trade-node.ts', settings: { redeliverAfterMs: 250 } },
   ])
   const ends: NodeEvent[] = []
@@ -82,7 +98,6 @@ async function main(): Promise<boolean> {
   await cluster.start('Buyer')
   const [sellerEnd, buyerEnd] = await finished
   await cluster.quiesce(10_000) // the last acknowledgements clear the outboxes
-  await cluster.stopAll()
 
   const sellerResult = sellerEnd.event === 'flow-end' ? (sellerEnd.result as { id?: string } | undefined) : undefined
   const buyerResult = buyerEnd.event === 'flow-end' ? (buyerEnd.result as { id?: string } | undefined) : undefined
@@ -105,8 +120,13 @@ async function main(): Promise<boolean> {
     ['no running flow, journal, session, inbox, outbox or timer rows remain', inFlight(seller) + inFlight(buyer) === 0],
     ['the seller kept the trade’s outcome under its id, the buyer kept nothing', seller.finished === 1 && buyer.finished === 0],
   ]
+  const overRpc = await tradeOverRpc(cluster, { url: `ws://127.0.0.1:${rpcPort}`, user: 'desk', password: deskPassword }, sellArgs, say)
+  await cluster.quiesce(10_000)
+  await cluster.stopAll()
+  checks.push(...overRpc.checks)
   process.stdout.write('\nSummary\n')
   process.stdout.write(`  transaction ${sellerResult?.id ?? '(none)'} for ${sellArgs.offer.price.quantity} ${sellArgs.offer.price.currency}\n`)
+  process.stdout.write(`  transaction ${overRpc.transactionId ?? '(none)'} through RPC, got by reattaching to client id ${overRpc.clientId}\n`)
   for (const [what, ok] of checks) process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${what}\n`)
   process.stdout.write(`  took ${elapsed().trim()}\n`)
   return checks.every(([, ok]) => ok)

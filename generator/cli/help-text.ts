@@ -33,6 +33,10 @@ Commands:
                       Create the node's key pair if missing; print its network-map entry
   flows [kill <id>...] --config <f>
                       List the node's unfinished flows, or end them as an operator
+  flow <action> ...    Operate a running node's flows over its RPC endpoint: start, list, status,
+                      watch, kill, reattach, remove, signal (colloquy flow --help)
+  rpc-user add --config <f> --user <name> [--permission <p>]...
+                      Add an RPC user to node.json (password asked, stored as a scrypt hash)
   help                Show this text
 
 Options:

@@ -103,7 +103,8 @@ export function keptOutcome(text: string, flowId: string, location: string): Out
   return stored.ok ? stored : { ok: false, error: rebuiltError(stored.error) }
 }
 
-function storedError(error: unknown): StoredError {
+/** The fields that describe `error` (also what the RPC layer sends for it). */
+export function storedError(error: unknown): StoredError {
   if (error instanceof FlowException) {
     const { code, name, message, protocol, errorType, details, peer } = error
     return { code, name, message, protocol, errorType, details, ...(peer === undefined ? {} : { peer }) }
@@ -116,7 +117,8 @@ function storedError(error: unknown): StoredError {
   return { name: 'Error', message: String(error) }
 }
 
-function rebuiltError(stored: StoredError): Error {
+/** The error `stored` describes, as its class (also how an RPC client rebuilds errors). */
+export function rebuiltError(stored: StoredError): Error {
   if (stored.code === undefined) return new RecordedError(stored.name, stored.message)
   const rebuild = rebuilders[stored.code]
   return rebuild ? rebuild(stored) : new RecordedError(stored.name, stored.message, stored.code)

@@ -1,5 +1,5 @@
 /**
- * The runtime's command line: `colloquy node | identity | flows`, parsed with node:util's parseArgs. It
+ * The runtime's command line: `colloquy node | identity | flows | flow | rpc-user`, parsed with node:util's parseArgs. It
  * loads the node's runtime only, never the code generator, ts-morph or typescript (tsx only for an app
  * written in TypeScript); each command is its own module, imported when asked for. Failures end with the
  * exit code of the error's code (the one table in runtime/protocol/errors/exit-codes.ts).
@@ -30,6 +30,7 @@ interface NodeArguments {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv
+  if (first === 'flow' || first === 'rpc-user') return rpcCommand(first, rest)
   const command = first as NodeCommand
   let args: NodeArguments
   try {
@@ -57,6 +58,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Setup problems (config, key, network map, app module) are the operator's to fix: exit 2; a node that
     // refuses to start (e.g. flows in flight on a retired protocol version) or cannot listen: exit 1.
     return exitCodeOf(error, exitCodes.failed)
+  }
+}
+
+/** `colloquy flow ...` (over a node's RPC endpoint) and `colloquy rpc-user add`: no node config needed for the first. */
+async function rpcCommand(command: 'flow' | 'rpc-user', argv: readonly string[]): Promise<number> {
+  try {
+    if (command === 'flow') return await (await import('./flow-cli/flow-command.js')).flowCommand(argv)
+    return await (await import('./rpc-user-command.js')).rpcUserCommand(argv)
+  } catch (error) {
+    const usage = isColloquyError(error) ? error.code === 'USAGE' : (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')
+    const help = usage ? `Run \`colloquy ${command} --help\` for the usage.\n` : ''
+    process.stderr.write(`colloquy ${command}: ${escapeLogLines((error as Error)?.message ?? String(error))}\n${help}`)
+    const code = usage && !isColloquyError(error) ? exitCodes.usage : exitCodeOf(error, exitCodes.failed)
+    // --format json: scripts read the failure from standard output too.
+    if (argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'))) {
+      const { name, message } = error as Error
+      const errorCode = isColloquyError(error) ? error.code : undefined
+      process.stdout.write(`${JSON.stringify({ ok: false, error: { ...(errorCode ? { code: errorCode } : {}), name, message } })}\n`)
+    }
+    return code
   }
 }
 

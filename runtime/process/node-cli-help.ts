@@ -27,7 +27,9 @@ node.json fields (paths relative to the file):
             schema declares them; a typo is refused by field name before anything is written),
             network ({ "transport": "tcp" }, the default, or { "transport": "nats", "url", "stream",
             "subjectPrefix", "ackWaitMs", ... }: envelopes through a NATS JetStream broker, still signed
-            with the node's key; listen is then only the address its network-map entry names)
+            with the node's key; listen is then only the address its network-map entry names),
+            rpc ({ "listen": "127.0.0.1:7100", "users": [...] }, optional "tls": { "cert", "key" } and
+            "allowInsecure"; the RPC endpoint of \`colloquy flow\`; \`colloquy rpc-user add\` writes users)
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),
 key, network map or app, 4 stopping failed or an internal error (please report it), 6 the database is damaged

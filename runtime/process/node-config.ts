@@ -10,6 +10,7 @@ import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 import { type NatsSettings, natsSettingsSchema } from '../transport-nats/nats-network-options.js'
+import { type RpcConfig, RpcSectionSchema, resolveRpcConfig } from '../rpc/rpc-config.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -55,6 +56,8 @@ const NodeConfigSchema = z.strictObject({
     .optional(),
   start: z.array(StartEntry).optional(),
   network: NetworkSection.optional(),
+  /** The RPC endpoint and its users (runtime/rpc/rpc-config.ts); without it the node takes no RPC. */
+  rpc: RpcSectionSchema.optional(),
 })
 
 export type StartRequest = z.infer<typeof StartEntry>
@@ -75,6 +78,7 @@ export interface NodeConfig {
   readonly quotas: PeerQuotas
   readonly start: readonly StartRequest[]
   readonly network: NodeNetworkConfig
+  readonly rpc: RpcConfig | undefined
 }
 
 /** node.json cannot be read, is not JSON, misses or mistypes a field, or names something the app lacks. */
@@ -106,7 +110,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network, rpc.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -131,6 +135,7 @@ export function readNodeConfig(file: string): NodeConfig {
     quotas: c.quotas ?? {},
     start: c.start ?? [],
     network: c.network ?? { transport: 'tcp' },
+    rpc: c.rpc ? resolveRpcConfig(c.rpc, dir) : undefined,
   }
 }
 

@@ -9,7 +9,15 @@ import type { SessionAction } from '../engine/flow-events.js'
 
 /** One thing a node process reports. */
 export type NodeEvent =
-  | { readonly event: 'ready'; readonly node: string; readonly address: string; readonly pid: number; readonly resumed: number }
+  | {
+      readonly event: 'ready'
+      readonly node: string
+      readonly address: string
+      readonly pid: number
+      readonly resumed: number
+      /** The RPC endpoint's URL, when the node has one. */
+      readonly rpc?: string
+    }
   | ({ readonly event: 'action' } & SessionAction)
   | { readonly event: 'flow-started'; readonly node: string; readonly flowId: string; readonly flow: string }
   | {
@@ -50,7 +58,7 @@ export function readableLines(write: (line: string) => void): EventSink {
 function describe(event: NodeEvent): string {
   switch (event.event) {
     case 'ready':
-      return `listening on ${event.address} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
+      return `listening on ${event.address}${event.rpc ? `, RPC on ${event.rpc}` : ''} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
     case 'action': {
       const step = event.action === 'end' ? 'end' : `${event.action} ${event.label}`
       const with_ = event.action === 'receive' ? `from ${event.counterparty}` : `to ${event.counterparty}`

@@ -7,6 +7,7 @@
 import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { RpcServer } from '../rpc/rpc-server.js'
 import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
@@ -21,6 +22,8 @@ export interface RunningNode {
   readonly node: Node
   /** TCP, or NATS JetStream when the config's `network` says so. */
   readonly network: NodeNetwork
+  /** The RPC endpoint, when the config has an `rpc` section. */
+  readonly rpc: RpcServer | undefined
   /**
    * Resolves when the node stopped on its own after a fatal error it logged (its store failed to commit),
    * once the listener is closed; never after `stop()`.
@@ -99,21 +102,26 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   let haltedItself = false
   let failedItself!: () => void
   const failed = new Promise<void>((resolve) => (failedItself = resolve))
+  let rpc: RpcServer | undefined
   node.events.subscribe({
     complete: () => {
       if (stopRequested) return
       haltedItself = true
-      network.close().then(failedItself, failedItself)
+      Promise.all([rpc?.close(), network.close()]).then(failedItself, failedItself)
     },
   })
   let stopping: Promise<void> | undefined
   const running: RunningNode = {
     node,
     network,
+    get rpc() {
+      return rpc
+    },
     failed,
     stop: () =>
       (stopping ??= (async () => {
         stopRequested = true
+        await rpc?.close()
         await node.stop()
         await network.close()
         sink({ event: 'stopped', node: config.name })
@@ -129,11 +137,13 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
       await handle.started
     }
+    if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
   } catch (error) {
     // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
     await new Promise((resolve) => setImmediate(resolve))
     if (haltedItself) return running // it logged why; `failed` ends the process
     stopRequested = true
+    await rpc?.close()
     await node.stop()
     await network.close()
     throw error
@@ -144,6 +154,13 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       () => {}, // stopped before it drained: nothing to report
     )
   }
-  sink({ event: 'ready', node: config.name, address: networkAddress(network), pid: process.pid, resumed })
+  sink({
+    event: 'ready',
+    node: config.name,
+    address: networkAddress(network),
+    pid: process.pid,
+    resumed,
+    ...(rpc ? { rpc: rpc.url } : {}),
+  })
   return running
 }

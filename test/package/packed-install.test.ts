@@ -93,7 +93,7 @@ describe('the packed package, installed', () => {
 
   it('ships the entries with their type declarations, and nothing of the sources', () => {
     const installed = path.join(app, 'node_modules', 'colloquy')
-    for (const entry of ['index', 'protocol', 'testing']) {
+    for (const entry of ['index', 'protocol', 'testing', 'client']) {
       expect(existsSync(path.join(installed, 'dist', `${entry}.js`))).toBe(true)
       expect(existsSync(path.join(installed, 'dist', `${entry}.d.ts`))).toBe(true)
     }
@@ -101,7 +101,7 @@ describe('the packed package, installed', () => {
     expect(existsSync(path.join(installed, 'runtime'))).toBe(false)
     expect(existsSync(path.join(installed, 'generator'))).toBe(false)
     const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
-    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './package.json', './protocol', './testing'])
+    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './client', './package.json', './protocol', './testing'])
   })
 
   it('node -e "import(\'colloquy/protocol\')" loads no native module and none of better-sqlite3, ts-morph, tsx, typescript', () => {
@@ -109,6 +109,15 @@ describe('the packed package, installed', () => {
     expect(loaded.stderr).toBe('')
     expect(loaded.status).toBe(0)
     expect(loaded.resolved.some((url) => url.includes('/node_modules/colloquy/dist/protocol.js'))).toBe(true)
+    expect(loaded.native).toEqual([])
+    expect(heavyIn(loaded)).toEqual([])
+  })
+
+  it('node -e "import(\'colloquy/client\')" loads no native module and none of better-sqlite3, ts-morph, tsx, typescript', () => {
+    const loaded = importEntry(importing('colloquy/client', ['connect', 'RpcPermissionError']))
+    expect(loaded.stderr).toBe('')
+    expect(loaded.status).toBe(0)
+    expect(loaded.resolved.some((url) => url.includes('/node_modules/colloquy/dist/client.js'))).toBe(true)
     expect(loaded.native).toEqual([])
     expect(heavyIn(loaded)).toEqual([])
   })

@@ -28,6 +28,9 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   KEY_FILE_PERMISSIONS: usage,
   KEY_FILE_MISSING: usage,
   NETWORK_MAP: usage,
+  RPC_AUTHENTICATION: usage,
+  RPC_PERMISSION: usage,
+  RPC_REQUEST: usage,
   // A protocol (or the lockfile) is invalid or failed to load.
   PROTOCOL_DEFINITION: invalidProtocol,
   GENERATOR_INVALID_PROTOCOL: invalidProtocol,
@@ -46,6 +49,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STORE_ROLLED_BACK: storeDamaged,
   TRANSPORT_LISTEN: failed,
   TRANSPORT_NATS: failed,
+  RPC_THROTTLED: failed,
+  RPC_CONNECTION: failed,
   NETWORK_ENDPOINT: failed,
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,

@@ -1,0 +1,25 @@
+/**
+ * What the RPC server asks of a node: the operator's part of the engine's public node API
+ * (runtime/engine/node-api.ts). Client ids are scoped per owner: the server passes the RPC user's name.
+ */
+import type { Observable } from 'rxjs'
+import type { FlowEvent, Node } from '../engine/index.js'
+
+export type OperableNode = Pick<
+  Node,
+  | 'name'
+  | 'events'
+  | 'startFlowByName'
+  | 'flowNames'
+  | 'reattachFlow'
+  | 'removeClientId'
+  | 'finishedFlowsWithClientIds'
+  | 'listFlows'
+  | 'flowStatus'
+  | 'resultOf'
+  | 'killFlow'
+  | 'signal'
+  | 'progress'
+>
+
+export type { FlowEvent, Observable }
