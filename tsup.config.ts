@@ -10,8 +10,11 @@ export const libraries = {
   testing: 'runtime/testing/index.ts',
 }
 
-/** The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity, flows). */
-const commands = { cli: 'generator/cli/main.ts', 'node-cli': 'runtime/process/cli.ts' }
+/**
+ * The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity,
+ * flows), and the no-op `check` it tries first (plain JavaScript on node: built-ins).
+ */
+const commands = { cli: 'generator/cli/main.ts', 'node-cli': 'runtime/process/cli.ts', 'no-op-check': 'generator/cli/no-op-check.js' }
 
 export default defineConfig({
   entry: { ...libraries, ...commands },

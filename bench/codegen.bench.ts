@@ -73,6 +73,12 @@ log(`check (nothing changed, 100 locked versions) x${checkRuns}`)
 const checkMs = Array.from({ length: checkRuns }, () => checkNoop(ws100))
 log(`  runs: ${checkMs.map((ms) => ms.toFixed(0)).join(', ')} ms`)
 metrics.check_noop_ms = metric(Math.round(median(checkMs)), 'ms', 500, `with a lockfile of 100 versions; ${runsNote(checkMs)}`)
+// The no-op check against a bare Node start on the same machine in the same run: absolute times move
+// between machines, the ratio does not (it answers before the TypeScript loader or ts-morph is loaded).
+const nodeStartMs = Array.from({ length: checkRuns }, () => expectSuccess(timedRun(process.execPath, ['-e', '0'], { cwd: ws100.root }), 'node -e 0').ms)
+metrics.node_startup_ms = metric(Math.round(median(nodeStartMs)), 'ms', undefined, `node -e 0; ${runsNote(nodeStartMs)}`)
+metrics.check_noop_over_node_startup = metric(Math.round((median(checkMs) / median(nodeStartMs)) * 100) / 100, 'ratio', 2.5, 'check_noop_ms / node_startup_ms')
+
 const checkColdMs = Array.from({ length: generateRuns }, () => {
   const { env, cacheDir } = coldTsxEnv(workRoot)
   const ms = checkNoop(ws100, env)

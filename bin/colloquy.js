@@ -5,19 +5,25 @@
 // which registers the TypeScript loader because protocol files are TypeScript. Inside the colloquy
 // repository both run from source (so the loader is registered for either); installed as a package, from
 // the built bundles in dist/, where the runtime's command line registers tsx only for an app written in
-// TypeScript.
+// TypeScript. `check` first tries the no-op answer (generator/cli/no-op-check.js, plain JavaScript on
+// node: built-ins): when nothing changed it answers at about the cost of starting Node, before any of that.
 import { existsSync } from 'node:fs'
 
 const argv = process.argv.slice(2)
 const forNode = argv[0] === 'node' || argv[0] === 'identity' || argv[0] === 'flows'
 const fromSource = existsSync(new URL('../runtime/process/cli.ts', import.meta.url))
 const entries = fromSource
-  ? { node: '../runtime/process/cli.ts', codegen: '../generator/cli/main.ts' }
-  : { node: '../dist/node-cli.js', codegen: '../dist/cli.js' }
-const entry = forNode ? entries.node : entries.codegen
-if (fromSource || !forNode) {
-  const { register } = await import('tsx/esm/api')
-  register()
+  ? { node: '../runtime/process/cli.ts', codegen: '../generator/cli/main.ts', noOpCheck: '../generator/cli/no-op-check.js' }
+  : { node: '../dist/node-cli.js', codegen: '../dist/cli.js', noOpCheck: '../dist/no-op-check.js' }
+const answered = argv[0] === 'check' ? (await import(new URL(entries.noOpCheck, import.meta.url).href)).noOpCheck(argv) : undefined
+if (answered !== undefined) {
+  process.exitCode = answered
+} else {
+  const entry = forNode ? entries.node : entries.codegen
+  if (fromSource || !forNode) {
+    const { register } = await import('tsx/esm/api')
+    register()
+  }
+  const { main } = await import(new URL(entry, import.meta.url).href)
+  process.exitCode = await main(argv)
 }
-const { main } = await import(new URL(entry, import.meta.url).href)
-process.exitCode = await main(argv)

@@ -8,7 +8,7 @@ import { emitDiagrams } from './emit/emit-diagram.js'
 import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
 import { moduleSpecifier } from './emit/module-specifier.js'
 import { GeneratorError } from './generator-error.js'
-import { inputHash, sha256 } from './input-fingerprint.js'
+import { type SourceCache, inputHash, sha256 } from './input-fingerprint.js'
 import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
 import { type Manifest, type ManifestFileEntry, manifestName, readManifest } from './manifest.js'
 import { type FileModel, type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
@@ -46,6 +46,7 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
 
   const outputs = new Map<string, string>()
   const files: Record<string, ManifestFileEntry> = {}
+  const sources: SourceCache = new Map()
   for (const file of model.files) {
     const modulePath = outputPathFor(file.path, layout)
     const runtimeImport = layout.runtime.startsWith('./') ? moduleSpecifier(modulePath, layout.runtime.slice(2)) : layout.runtime
@@ -60,7 +61,11 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       throw GeneratorError.from(error, file.path)
     }
     for (const family of file.families) put(`${path.posix.dirname(modulePath)}/${kebab(family.name)}.md`, emitDiagrams(family, file.path))
-    files[file.path] = { input: inputHash(layout.root, path.join(layout.root, file.path)), outputs: sortedRecord(produced), versions: versionHashes(file) }
+    files[file.path] = {
+      input: inputHash(layout.root, path.join(layout.root, file.path), sources),
+      outputs: sortedRecord(produced),
+      versions: versionHashes(file),
+    }
   }
   const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
   outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)

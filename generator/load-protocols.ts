@@ -2,31 +2,14 @@
  * Finds `protocols/**\/*.protocol.ts` and imports each one. A file that fails to load (syntax error, a
  * throw while defining a protocol) becomes a GeneratorError with its location, never a bare stack.
  */
-import { type Dirent, existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../runtime/protocol/index.js'
 import { GeneratorError } from './generator-error.js'
 import type { LoadedProtocolFile } from './protocol-model.js'
-import { compare } from './protocol-model.js'
 
-export function findProtocolFiles(root: string, protocolsDir: string): string[] {
-  const dir = path.join(root, protocolsDir)
-  const walk = (current: string): string[] => {
-    let entries: Dirent[]
-    try {
-      entries = readdirSync(current, { withFileTypes: true })
-    } catch {
-      return []
-    }
-    return entries.flatMap((entry) => {
-      const full = path.join(current, entry.name)
-      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : walk(full)
-      return entry.name.endsWith('.protocol.ts') ? [path.relative(root, full).split(path.sep).join('/')] : []
-    })
-  }
-  return walk(dir).sort(compare)
-}
+export { findProtocolFiles } from './protocol-files.js'
 
 export async function loadProtocolFile(root: string, file: string): Promise<LoadedProtocolFile> {
   const absolute = path.join(root, file)

@@ -6,6 +6,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
+import { findProjectRoot } from './project-root.js'
 
 export const codegenCommands = ['generate', 'check', 'lock', 'versions'] as const
 export type CodegenCommand = (typeof codegenCommands)[number]
@@ -100,7 +101,7 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
     command,
     ...flags,
     format,
-    root: values.root === undefined ? process.cwd() : path.resolve(values.root),
+    root: values.root === undefined ? findProjectRoot(process.cwd()) : path.resolve(values.root),
     protocols: values.protocols ?? 'protocols',
     out: values.out ?? 'generated',
     runtime: values.runtime,
