@@ -14,7 +14,13 @@ export const libraries = {
  * The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity,
  * flows), and the no-op `check` it tries first (plain JavaScript on node: built-ins).
  */
-const commands = { cli: 'generator/cli/main.ts', 'node-cli': 'runtime/process/cli.ts', 'no-op-check': 'generator/cli/no-op-check.js' }
+const commands = {
+  cli: 'generator/cli/main.ts',
+  'node-cli': 'runtime/process/cli.ts',
+  'no-op-check': 'generator/cli/no-op-check.js',
+  // The child process protocol files run in (generator/isolation/run-isolated.ts starts it beside itself).
+  'loader-child': 'generator/isolation/loader-child.ts',
+}
 
 export default defineConfig({
   entry: { ...libraries, ...commands },

@@ -8,10 +8,11 @@ import { emitDiagrams } from './emit/emit-diagram.js'
 import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
 import { moduleSpecifier } from './emit/module-specifier.js'
 import { GeneratorError } from './generator-error.js'
+import { runIsolated } from './isolation/run-isolated.js'
 import { type SourceCache, inputHash, sha256 } from './input-fingerprint.js'
-import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
+import { type LoadOptions, findProtocolFiles, loadProtocolFiles } from './load-protocols.js'
 import { type Manifest, type ManifestFileEntry, manifestName, readManifest } from './manifest.js'
-import { type FileModel, type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
+import { type FileModel, buildProjectModel, compare } from './protocol-model.js'
 
 export interface ProjectLayout {
   readonly root: string
@@ -29,20 +30,24 @@ export interface GenerationPlan {
   readonly protocolFiles: readonly string[]
 }
 
-export async function planGeneration(layout: ProjectLayout): Promise<GenerationPlan> {
+/**
+ * What `colloquy generate` calls: planGeneration in the loader child, where protocol files run apart from
+ * the command line, with a time limit (isolation/run-isolated.ts).
+ */
+export async function planGenerationIsolated(layout: ProjectLayout): Promise<GenerationPlan> {
+  const plan = await runIsolated<Omit<GenerationPlan, 'outputs'> & { readonly outputs: [string, string][] }>({ kind: 'plan', layout })
+  return { ...plan, outputs: new Map(plan.outputs) }
+}
+
+/** Runs the protocol files in this process: the loader child calls it. */
+export async function planGeneration(layout: ProjectLayout, options: LoadOptions = {}): Promise<GenerationPlan> {
   const protocolFiles = findProtocolFiles(layout.root, layout.protocolsDir)
   if (protocolFiles.length === 0) {
     throw new GeneratorError(`no protocol files found; add one such as ${layout.protocolsDir}/demo.protocol.ts (see README: Writing a protocol)`, {
       file: layout.protocolsDir,
     })
   }
-  // Imported concurrently: tsx hands each cold file to esbuild off the main thread, so the transforms
-  // overlap. A failure is reported for the first failing file in sorted order, as a sequential load would.
-  const settled = await Promise.allSettled(protocolFiles.map((file) => loadProtocolFile(layout.root, file)))
-  const failure = settled.find((result) => result.status === 'rejected')
-  if (failure) throw failure.reason
-  const loaded = settled.map((result) => (result as PromiseFulfilledResult<LoadedProtocolFile>).value)
-  const model = buildProjectModel(loaded)
+  const model = buildProjectModel(await loadProtocolFiles(layout.root, protocolFiles, options))
 
   const outputs = new Map<string, string>()
   const files: Record<string, ManifestFileEntry> = {}
