@@ -2,7 +2,7 @@
  * `colloquy generate`: load protocols, build the model, emit modules and diagrams, and write only what
  * changed, with the manifest `colloquy check` compares against.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { emitDiagrams } from './emit/emit-diagram.js'
 import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
@@ -86,6 +86,17 @@ export interface WriteResult {
 /** Writes changed outputs and removes outputs the previous manifest listed that are no longer produced. */
 export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): WriteResult {
   const previous = readManifest(path.join(layout.root, layout.outDir, manifestName))
+  const previousOutputs = previous ? Object.values(previous.files).flatMap((f) => Object.keys(f.outputs)) : []
+  // Only files this generator wrote inside the output folder are ever removed: a manifest that names
+  // anything else was edited, and is refused before anything is written.
+  const outside = previousOutputs.find((p) => !insideOutputFolder(layout, p))
+  if (outside !== undefined) {
+    throw new GeneratorError(
+      `${layout.outDir}/${manifestName} lists ${JSON.stringify(outside)} as a generated file, but it is outside ${layout.outDir}/, so colloquy generate will not remove it. Restore the manifest from version control, or delete it, and run colloquy generate again.`,
+      { file: `${layout.outDir}/${manifestName}` },
+    )
+  }
+  const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
   const written: string[] = []
   const unchanged: string[] = []
   for (const [outPath, content] of [...plan.outputs].sort(([a], [b]) => compare(a, b))) {
@@ -104,10 +115,21 @@ export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): Wr
     writeFileSync(absolute, content)
     written.push(outPath)
   }
-  const previousOutputs = previous ? Object.values(previous.files).flatMap((f) => Object.keys(f.outputs)) : []
-  const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
   for (const p of removed) rmSync(path.join(layout.root, p), { force: true })
   return { written, unchanged, removed }
+}
+
+/** True when the project-relative `file` lies inside the output folder, also after following symbolic links. */
+function insideOutputFolder(layout: ProjectLayout, file: string): boolean {
+  const folder = path.resolve(layout.root, layout.outDir)
+  const absolute = path.resolve(layout.root, file)
+  if (!absolute.startsWith(folder + path.sep)) return false
+  try {
+    const [realDir, realFolder] = [realpathSync(path.dirname(absolute)), realpathSync(folder)]
+    return realDir === realFolder || realDir.startsWith(realFolder + path.sep)
+  } catch {
+    return true // a folder that no longer exists holds nothing to remove
+  }
 }
 
 /** Name -> version -> definition hash, what the lockfile's fast comparison reads. */
