@@ -1,6 +1,7 @@
 /** `colloquy generate [--watch]`: writes what changed under <out>/ and says how much; with --watch, again on every change. */
 import { exitCodes } from '../../runtime/protocol/errors/exit-codes.js'
-import { planGenerationIsolated, writeGeneration } from '../generate.js'
+import { planGenerationIsolated } from '../isolation/isolated-plan.js'
+import { writeGeneration } from '../write-generation.js'
 import { type CodegenCommandRun, out } from './command.js'
 
 export const run: CodegenCommandRun = async (layout, args) => {

@@ -1,5 +1,5 @@
 /** The error the command line throws for a failure the loader child reported as data (isolated-job.ts). */
-import { ColloquyError } from '../../runtime/protocol/index.js'
+import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
 import { GeneratorError } from '../generator-error.js'
 import type { SerializedFailure } from './isolated-job.js'
 

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type GenerationPlan, type ProjectLayout, writeGeneration } from '../../generator/generate.js'
+import type { GenerationPlan, ProjectLayout } from '../../generator/generate.js'
 import { GeneratorError } from '../../generator/generator-error.js'
+import { writeGeneration } from '../../generator/write-generation.js'
 
 describe('writeGeneration and the previous manifest', () => {
   let base: string
