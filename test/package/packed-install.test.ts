@@ -160,6 +160,22 @@ describe('the packed package, installed', () => {
     expect(run.status).toBe(0)
   })
 
+  it('colloquy check with nothing changed is answered by the installed no-op check, without tsx, ts-morph or typescript', () => {
+    // Runs after the generate test above.
+    const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'check'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines.join('\n')).toContain('colloquy check: generated/ is up to date')
+    const loaded = JSON.parse(lines.at(-1)!) as Loaded
+    expect(loaded.resolved.some((url) => url.endsWith('/node_modules/colloquy/dist/no-op-check.js'))).toBe(true)
+    expect(heavyIn(loaded)).toEqual([])
+  })
+
   it('colloquy node runs from the installed bin without ts-morph, tsx or typescript', () => {
     const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'node', '--help'], {
       cwd: app,
