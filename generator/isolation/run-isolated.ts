@@ -90,7 +90,8 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
       ended()
     })
     progress.on('line', (line) => {
-      const event = JSON.parse(line) as ChildEvent
+      const event = parseEvent(line)
+      if (!event) return
       if (event.kind === 'loading') pending.add(event.file)
       else if (event.kind === 'loaded') {
         pending.delete(event.file)
@@ -103,6 +104,11 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
       }
       arm()
     })
+    child.on('error', () => {
+      exited = { code: null, signal: null }
+      progressEnded = true
+      ended()
+    })
     child.on('exit', (code, signal) => {
       exited = { code, signal }
       ended()
@@ -112,6 +118,16 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
       }, 1000).unref()
     })
   })
+}
+
+/** A progress line, or null for anything else written to the descriptor (a protocol file could). */
+function parseEvent(line: string): ChildEvent | null {
+  try {
+    const event = JSON.parse(line) as ChildEvent
+    return typeof event === 'object' && event !== null && typeof event.kind === 'string' ? event : null
+  } catch {
+    return null
+  }
 }
 
 function loadTimeoutSeconds(): number {

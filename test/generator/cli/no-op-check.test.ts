@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CliResult, type TempProject, repoRoot, tempProject } from '../support/temp-project.js'
+import { type CliResult, type TempProject, repoRoot, runCli, tempProject } from '../support/temp-project.js'
 
 const bin = path.join(repoRoot, 'bin', 'colloquy.js')
 const preload = path.join(repoRoot, 'test', 'xproc', 'support', 'record-loads.mjs')
@@ -98,5 +98,9 @@ describe('colloquy check with nothing changed', () => {
     expect(fromSubfolder.stderr).toBe('')
     expect(fromSubfolder.stdout).toContain('colloquy check: generated/ is up to date')
     expect(fromSubfolder.loads.some((entry) => tooling.test(entry))).toBe(false)
+    // The full command line finds the root the same way.
+    const generate = runCli(path.join(project.root, 'protocols'), ['generate', '--runtime', './runtime/protocol/index.ts'])
+    expect(generate.stderr).toBe('')
+    expect(generate.stdout).toMatch(/colloquy generate: \d+ protocol files, 0 written/)
   })
 })
