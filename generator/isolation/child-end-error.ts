@@ -3,8 +3,14 @@ import { GeneratorError } from '../generator-error.js'
 import { loadTimeoutVariable } from './isolated-job.js'
 
 export type ChildEnd =
-  | { readonly kind: 'timeout'; readonly seconds: number; readonly pending: readonly string[] }
-  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly pending: readonly string[] }
+  | { readonly kind: 'timeout'; readonly seconds: number; readonly pending: readonly string[]; readonly started: readonly string[] }
+  | {
+      readonly kind: 'exited'
+      readonly code: number | null
+      readonly signal: NodeJS.Signals | null
+      readonly pending: readonly string[]
+      readonly started: readonly string[]
+    }
 
 export function childEndError(end: ChildEnd, file: string): GeneratorError {
   const advice = 'A protocol file should only declare protocols; fix it and run colloquy again.'
@@ -19,6 +25,11 @@ export function childEndError(end: ChildEnd, file: string): GeneratorError {
       file,
     })
   }
-  const how = end.signal ? `with signal ${end.signal}` : `with exit code ${end.code}`
-  return new GeneratorError(`loading this protocol file ended the process ${how} (process.exit() or a crash). ${advice}`, { file })
+  return new GeneratorError(`loading this protocol file ${childEndText(end)} (process.exit() or a crash). ${advice}`, { file })
+}
+
+/** `ended the process with exit code 7`, `did not answer within 20 s`. */
+export function childEndText(end: ChildEnd): string {
+  if (end.kind === 'timeout') return `did not answer within ${end.seconds} s`
+  return `ended the process ${end.signal ? `with signal ${end.signal}` : `with exit code ${end.code}`}`
 }

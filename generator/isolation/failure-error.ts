@@ -1,25 +1,15 @@
 /** The error the command line throws for a failure the loader child reported as data (isolated-job.ts). */
-import { ColloquyError } from '../../runtime/protocol/errors/colloquy-error.js'
+import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
 import { GeneratorError } from '../generator-error.js'
 import type { SerializedFailure } from './isolated-job.js'
 
-/** A Colloquy error the child reported, rebuilt in this process with its code (which decides the exit code). */
-class ReportedError extends ColloquyError {
-  constructor(
-    readonly code: string,
-    message: string,
-    location: SerializedFailure['at'],
-  ) {
-    super(message, { location })
-  }
-}
-
-export function failureError(failure: SerializedFailure): Error {
-  if (failure.code === 'GENERATOR_INVALID_PROTOCOL') return new GeneratorError(failure.message, { file: failure.file ?? 'protocols', at: failure.at })
-  if (failure.code !== null) return Object.assign(new ReportedError(failure.code, failure.message, failure.at), { name: failure.name })
-  // Not a Colloquy error: a bug in the generator, reported with the child's stack.
-  const error = new Error(failure.message)
-  error.name = failure.name
+/**
+ * A Colloquy error from the child (a protocol that is invalid or failed to load) is a GeneratorError with
+ * its message and place; anything else is a fault of the generator, an InternalError with the child's stack.
+ */
+export function failureError(failure: SerializedFailure): GeneratorError | InternalError {
+  if (failure.code !== null) return new GeneratorError(failure.message, { file: failure.file ?? 'protocols', at: failure.at })
+  const error = new InternalError(`${failure.name}: ${failure.message}`)
   if (failure.stack) error.stack = failure.stack
   return error
 }

@@ -21,6 +21,13 @@ export type ChildEvent =
   /** The outcome is in the result file. */
   | { readonly kind: 'done' }
 
+/**
+ * The failure code of a misdeed the child saw only after several files had loaded (something left running,
+ * a throw from a callback): its message is the predicate ("leaves Timeout running ..."), and the command
+ * line probes the files one at a time to say which file did it.
+ */
+export const probeNeeded = 'PROBE_NEEDED'
+
 /** A failure, as data: a GeneratorError's message and place, or any other error's text. */
 export interface SerializedFailure {
   readonly code: string | null

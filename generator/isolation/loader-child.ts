@@ -7,87 +7,91 @@
  * line sees as data, never as its own hang, exit code or stack trace.
  */
 import { readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../../runtime/protocol/index.js'
 import { GeneratorError } from '../generator-error.js'
-import { describeThrown } from '../thrown-value.js'
+import { describeThrown, thrownMessage } from '../thrown-value.js'
 import { type LoadObserver, loadProtocolFiles } from '../load-protocols.js'
-import type { ChildEvent, ChildOutcome, IsolatedJob, SerializedFailure } from './isolated-job.js'
+import { type ChildEvent, type ChildOutcome, type IsolatedJob, type SerializedFailure, probeNeeded } from './isolated-job.js'
 import { leftoverResources, resourceCounts } from './leftover-resources.js'
 
 // Kept before any protocol file runs, which might replace them.
 const stringify = JSON.stringify
 const exit = process.exit.bind(process)
-const [jobFile, resultFile] = process.argv.slice(2) as [string, string]
-const pending = new Set<string>()
-let finished = false
+const onlyDeclare =
+  'A protocol file should only declare protocols: start such things in the code that runs flows, fix the failing code, and run colloquy again.'
 
-const report = (event: ChildEvent): void => void writeSync(3, `${stringify(event)}\n`)
+// Run as a process (node --import tsx loader-child.ts <job> <result>), never on import.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await serve(process.argv[2]!, process.argv[3]!)
 
-function finish(outcome: ChildOutcome): void {
-  if (finished) return
-  finished = true
-  writeFileSync(resultFile, stringify(outcome))
-  report({ kind: 'done' })
-  exit(0)
+async function serve(jobFile: string, resultFile: string): Promise<void> {
+  let lastStarted: string | undefined
+  let finished = false
+
+  const report = (event: ChildEvent): void => void writeSync(3, `${stringify(event)}\n`)
+
+  function finish(outcome: ChildOutcome): void {
+    if (finished) return
+    finished = true
+    writeFileSync(resultFile, stringify(outcome))
+    report({ kind: 'done' })
+    exit(0)
+  }
+
+  // An error thrown from a protocol file's callback (a timer, a promise nobody awaits) ends the job, not the
+  // process with a stack trace. One file at a time, it is the last file started's; otherwise a probe finds it.
+  const thrownLater = (error: unknown): void => {
+    const predicate = `threw ${describeThrown(error)} from a callback or an unawaited promise while it loaded. ${onlyDeclare}`
+    if (job.kind === 'probe' && lastStarted !== undefined)
+      finish({ ok: false, failure: failure(new GeneratorError(`this protocol file ${predicate}`, { file: lastStarted })) })
+    else finish({ ok: false, failure: probeFailure(predicate) })
+  }
+  process.on('uncaughtException', thrownLater)
+  process.on('unhandledRejection', thrownLater)
+
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as IsolatedJob
+  let baseline = resourceCounts()
+  const observer: LoadObserver = {
+    loading(file) {
+      lastStarted = file
+      report({ kind: 'loading', file })
+    },
+    async loaded(file) {
+      report({ kind: 'loaded', file })
+      if (job.kind !== 'probe') return
+      // What the file started without waiting (a server's listen, a lookup) gets a moment to show up.
+      await settleMoment(20)
+      const left = leftoverResources(baseline)
+      baseline = resourceCounts()
+      if (left.length > 0) throw new GeneratorError(`this protocol file ${leftoverPredicate(left)}`, { file })
+    },
+    async allLoaded() {
+      report({ kind: 'all-loaded' })
+      if (job.kind === 'probe') return
+      await settleMoment(0)
+      // Several files loaded at once: which one left something running is found by a probe, one at a time.
+      const left = leftoverResources(baseline)
+      if (left.length > 0) finish({ ok: false, failure: probeFailure(leftoverPredicate(left)) })
+    },
+  }
+
+  try {
+    finish({ ok: true, value: await run(job, observer) })
+  } catch (error) {
+    finish({ ok: false, failure: failure(error) })
+  }
 }
 
-// An error thrown from a protocol file's callback (a timer, a promise nobody awaits) ends the job, not
-// the process with a stack trace; it is blamed on a file still loading, if any.
-const thrownLater = (error: unknown): void => {
-  const [file] = pending
-  const what = describeThrown(error)
-  finish({
-    ok: false,
-    failure: failure(
-      new GeneratorError(
-        `a protocol file threw ${what} from a callback or an unawaited promise while protocols were loading. A protocol file should only declare protocols; fix the failing code and run colloquy again.`,
-        { file: file ?? 'protocols' },
-      ),
-    ),
-  })
-}
-process.on('uncaughtException', thrownLater)
-process.on('unhandledRejection', thrownLater)
-
-const job = JSON.parse(readFileSync(jobFile, 'utf8')) as IsolatedJob
-let baseline = resourceCounts()
-const observer: LoadObserver = {
-  loading(file) {
-    pending.add(file)
-    report({ kind: 'loading', file })
-  },
-  async loaded(file) {
-    pending.delete(file)
-    report({ kind: 'loaded', file })
-    if (job.kind !== 'probe') return
-    // What the file started without waiting (a server's listen, a lookup) gets a moment to show up.
-    await settleMoment(20)
-    const left = leftoverResources(baseline)
-    baseline = resourceCounts()
-    if (left.length > 0) {
-      throw new GeneratorError(
-        `this protocol file leaves ${left.join(', ')} running after it loads (a timer, interval, server or socket). A protocol file should only declare protocols: start such things in the code that runs flows, and run colloquy again.`,
-        { file },
-      )
-    }
-  },
-  async allLoaded() {
-    report({ kind: 'all-loaded' })
-    if (job.kind === 'probe') return
-    await settleMoment(0)
-    // Several files loaded at once: which one left something running is found by a probe, one at a time.
-    if (leftoverResources(baseline).length > 0) finish({ ok: false, failure: { ...failure(new Error('leftover')), code: 'LEFTOVER' } })
-  },
+function leftoverPredicate(kinds: readonly string[]): string {
+  return `leaves ${kinds.join(', ')} running after it loads (a timer, interval, server or socket). ${onlyDeclare}`
 }
 
-try {
-  finish({ ok: true, value: await run(job) })
-} catch (error) {
-  finish({ ok: false, failure: failure(error) })
+function probeFailure(predicate: string): SerializedFailure {
+  return { code: probeNeeded, name: 'GeneratorError', message: predicate, file: null, at: null, stack: null }
 }
 
 /** Each job imports only what it needs: generate's plan brings ts-morph, the others do not. */
-async function run(job: IsolatedJob): Promise<unknown> {
+async function run(job: IsolatedJob, observer: LoadObserver): Promise<unknown> {
   if (job.kind === 'plan') {
     const { planGeneration } = await import('../generate.js')
     const plan = await planGeneration(job.layout, { observer })
@@ -114,5 +118,5 @@ function failure(error: unknown): SerializedFailure {
     return { code: error.code, name: error.name, message: error.message, file: null, at: error.location, stack: null }
   }
   const stack = error instanceof Error ? (error.stack ?? null) : null
-  return { code: null, name: error instanceof Error ? error.name : 'a value', message: describeThrown(error), file: null, at: null, stack }
+  return { code: null, name: error instanceof Error ? error.name : 'a value', message: thrownMessage(error), file: null, at: null, stack }
 }

@@ -15,35 +15,42 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { GeneratorError } from '../generator-error.js'
-import { type ChildEvent, type ChildOutcome, type IsolatedJob, defaultLoadTimeoutSeconds, loadTimeoutVariable } from './isolated-job.js'
-import { type ChildEnd, childEndError } from './child-end-error.js'
+import { type ChildEvent, type ChildOutcome, type IsolatedJob, defaultLoadTimeoutSeconds, loadTimeoutVariable, probeNeeded } from './isolated-job.js'
+import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
+import { type ChildEnd, childEndError, childEndText } from './child-end-error.js'
 import { failureError } from './failure-error.js'
 
 /** Runs the job in a loader child and returns its value; throws what the child reported, or what went wrong with it. */
 export async function runIsolated<T>(job: IsolatedJob): Promise<T> {
   const root = job.kind === 'plan' ? job.layout.root : job.root
   const end = await runChild(job)
+  // What a file did, when the child saw it only after several had loaded (something left running, a throw
+  // from a callback): its predicate, for the file a probe names.
+  let misdeed: string | null = null
   if (end.kind === 'outcome') {
     if (end.outcome.ok) return end.outcome.value as T
-    if (end.outcome.failure.code !== 'LEFTOVER') throw failureError(end.outcome.failure)
+    if (end.outcome.failure.code !== probeNeeded) throw failureError(end.outcome.failure)
+    misdeed = end.outcome.failure.message
   }
-  // Name the file at fault: load the files that were loading (all of them, for a leftover) one at a time.
-  const suspects = [...(end.kind === 'outcome' ? end.loaded : end.pending)].sort()
+  // Name the file at fault: load the suspects (the files still loading, or every file started when the
+  // misdeed showed only afterwards) again, one at a time.
+  const suspects = [...(end.kind === 'outcome' ? end.started : end.pending)].sort()
   if (job.kind !== 'probe' && suspects.length > 1) {
     const probe = await runChild({ kind: 'probe', root, files: suspects })
     if (probe.kind === 'outcome' && !probe.outcome.ok) throw failureError(probe.outcome.failure)
     if (probe.kind !== 'outcome') throw childEndError(probe, probe.pending[0] ?? suspects[0]!)
   }
-  if (end.kind === 'outcome') {
-    throw new GeneratorError(
-      `one of these protocol files leaves a timer, server or socket running after it loads: ${suspects.join(', ')}. A protocol file should only declare protocols; start such things in the code that runs flows, and run colloquy again.`,
-      { file: suspects[0] ?? 'protocols' },
-    )
+  if (end.kind !== 'outcome') {
+    // Before any protocol file started, the fault is not in one: the child could not start (its output is above).
+    if (end.started.length === 0) throw new InternalError(`the process that loads protocol files ${childEndText(end)} before loading any`)
+    throw childEndError(end, end.pending[0] ?? suspects[0] ?? 'protocols')
   }
-  throw childEndError(end, end.pending[0] ?? suspects[0] ?? 'protocols')
+  // One suspect, or a probe that did not see it happen again.
+  const who = suspects.length === 1 ? 'this protocol file' : `one of these protocol files (${suspects.join(', ')})`
+  throw new GeneratorError(`${who} ${misdeed}`, { file: suspects[0] ?? 'protocols' })
 }
 
-type RunEnd = { readonly kind: 'outcome'; readonly outcome: ChildOutcome; readonly loaded: readonly string[] } | ChildEnd
+type RunEnd = { readonly kind: 'outcome'; readonly outcome: ChildOutcome; readonly started: readonly string[] } | ChildEnd
 
 function runChild(job: IsolatedJob): Promise<RunEnd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'colloquy-load-'))
@@ -51,15 +58,19 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
   const resultFile = path.join(dir, 'result.json')
   writeFileSync(jobFile, JSON.stringify(job))
   const timeoutMs = loadTimeoutSeconds() * 1000
-  const child = spawn(process.execPath, ['--import', tsxLoader(), childEntry(), jobFile, resultFile], {
-    cwd: job.kind === 'plan' ? job.layout.root : job.root,
+  // The command line's own Node options (a preload, --conditions, a heap limit) apply to the files too; a
+  // debugger's port would clash, so --inspect stays with the command line.
+  const nodeOptions = process.execArgv.filter((option) => !/^--(inspect|debug)/.test(option))
+  const child = spawn(process.execPath, [...nodeOptions, '--import', tsxLoader(), childEntry(), jobFile, resultFile], {
+    // The command line's own working folder, as when protocol files ran in its process (and relative
+    // paths in its Node options keep their meaning).
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   })
   // The protocol files' own output: shown, but on stderr, never mixed into the command's stdout.
   child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
   const pending = new Set<string>()
-  const loaded: string[] = []
+  const started: string[] = []
   let loadingDone = false
   let done = false
   return new Promise<RunEnd>((resolve) => {
@@ -75,14 +86,14 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
     const arm = (): void => {
       clearTimeout(timer)
       const loading = pending.size > 0 && !loadingDone
-      timer = setTimeout(() => settle({ kind: 'timeout', seconds: timeoutMs / 1000, pending: [...pending] }), loading ? timeoutMs : timeoutMs * 10)
+      timer = setTimeout(() => settle({ kind: 'timeout', seconds: timeoutMs / 1000, pending: [...pending], started }), loading ? timeoutMs : timeoutMs * 10)
     }
     arm()
     // The end of the process is judged once its progress has all been read (or a second after it exited).
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
     let progressEnded = false
     const ended = (): void => {
-      if (!done && exited && progressEnded) settle({ kind: 'exited', ...exited, pending: [...pending] })
+      if (!done && exited && progressEnded) settle({ kind: 'exited', ...exited, pending: [...pending], started })
     }
     const progress = createInterface({ input: child.stdio[3] as NodeJS.ReadableStream })
     progress.on('close', () => {
@@ -92,14 +103,14 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
     progress.on('line', (line) => {
       const event = parseEvent(line)
       if (!event) return
-      if (event.kind === 'loading') pending.add(event.file)
-      else if (event.kind === 'loaded') {
-        pending.delete(event.file)
-        loaded.push(event.file)
-      } else if (event.kind === 'all-loaded') loadingDone = true
+      if (event.kind === 'loading') {
+        pending.add(event.file)
+        started.push(event.file)
+      } else if (event.kind === 'loaded') pending.delete(event.file)
+      else if (event.kind === 'all-loaded') loadingDone = true
       else if (event.kind === 'done') {
         done = true
-        settle({ kind: 'outcome', outcome: JSON.parse(readFileSync(resultFile, 'utf8')) as ChildOutcome, loaded })
+        settle({ kind: 'outcome', outcome: JSON.parse(readFileSync(resultFile, 'utf8')) as ChildOutcome, started })
         return
       }
       arm()

@@ -80,6 +80,11 @@ describe('a protocol file that misbehaves while it loads', () => {
     expectOneParagraph(run('generate'), /threw a value/)
   })
 
+  it('throws from a timer callback after it loaded', () => {
+    project.write(file, `${validProtocol}setTimeout(() => { throw new Error('later') }, 0)\n`)
+    expectOneParagraph(run('generate'), /this protocol file threw Error: later from a callback or an unawaited promise while it loaded/)
+  })
+
   it('exports a value with a throwing getter', () => {
     project.write(file, `${validProtocol}export const Trap = { get kind() { throw new Error('boom') } }\n`)
     expectOneParagraph(run('generate'), /reading the export Trap threw Error: boom/)
