@@ -18,8 +18,9 @@ const commands = {
   cli: 'generator/cli/main.ts',
   'node-cli': 'runtime/process/cli.ts',
   'no-op-check': 'generator/cli/no-op-check.js',
-  // The child process protocol files run in (generator/isolation/run-isolated.ts starts it beside itself).
+  // The child process protocol files run in, and what starts it (bin/colloquy.js starts one early).
   'loader-child': 'generator/isolation/loader-child.ts',
+  'loader-process': 'generator/isolation/loader-process.js',
 }
 
 export default defineConfig({

@@ -13,17 +13,32 @@ const argv = process.argv.slice(2)
 const forNode = argv[0] === 'node' || argv[0] === 'identity' || argv[0] === 'flows'
 const fromSource = existsSync(new URL('../runtime/process/cli.ts', import.meta.url))
 const entries = fromSource
-  ? { node: '../runtime/process/cli.ts', codegen: '../generator/cli/main.ts', noOpCheck: '../generator/cli/no-op-check.js' }
-  : { node: '../dist/node-cli.js', codegen: '../dist/cli.js', noOpCheck: '../dist/no-op-check.js' }
-const answered = argv[0] === 'check' ? (await import(new URL(entries.noOpCheck, import.meta.url).href)).noOpCheck(argv) : undefined
+  ? {
+      node: '../runtime/process/cli.ts',
+      codegen: '../generator/cli/main.ts',
+      noOpCheck: '../generator/cli/no-op-check.js',
+      loaderProcess: '../generator/isolation/loader-process.js',
+    }
+  : { node: '../dist/node-cli.js', codegen: '../dist/cli.js', noOpCheck: '../dist/no-op-check.js', loaderProcess: '../dist/loader-process.js' }
+const load = (entry) => import(new URL(entry, import.meta.url).href)
+const answered = argv[0] === 'check' ? (await load(entries.noOpCheck)).noOpCheck(argv) : undefined
 if (answered !== undefined) {
   process.exitCode = answered
 } else {
+  // Commands that run protocol files start the process that loads them now, so its start overlaps this
+  // one's (generator/isolation/loader-process.js); one no job was given to ends with the command.
+  const jobKind = { generate: 'plan', check: 'declared', lock: 'declared', versions: 'declared' }[argv[0]]
+  const loaderProcess = jobKind ? await load(entries.loaderProcess) : undefined
+  loaderProcess?.startEarly(jobKind)
   const entry = forNode ? entries.node : entries.codegen
   if (fromSource || !forNode) {
     const { register } = await import('tsx/esm/api')
     register()
   }
-  const { main } = await import(new URL(entry, import.meta.url).href)
-  process.exitCode = await main(argv)
+  const { main } = await load(entry)
+  try {
+    process.exitCode = await main(argv)
+  } finally {
+    loaderProcess?.dropEarly()
+  }
 }

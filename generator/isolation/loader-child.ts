@@ -6,7 +6,7 @@
  * Whatever a protocol file does here (loop, leave a timer, end the process, throw anything) the command
  * line sees as data, never as its own hang, exit code or stack trace.
  */
-import { readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { writeFileSync, writeSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../../runtime/protocol/index.js'
 import { GeneratorError } from '../generator-error.js'
@@ -21,10 +21,20 @@ const exit = process.exit.bind(process)
 const onlyDeclare =
   'A protocol file should only declare protocols: start such things in the code that runs flows, fix the failing code, and run colloquy again.'
 
-// Run as a process (node --import tsx loader-child.ts <job> <result>), never on import.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await serve(process.argv[2]!, process.argv[3]!)
+// Run as a process (node --import tsx loader-child.ts <job kind>, the job on stdin), never on import.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // The job's modules load while the command line decides the job (loader-process.js starts this early).
+  const kind = process.argv[2] as IsolatedJob['kind']
+  const modules = kind === 'plan' ? import('../generate.js') : kind === 'declared' ? import('../lock/declared-versions.js') : Promise.resolve()
+  modules.catch(() => {}) // a failure shows again where the job imports them
+  const request = await readStdin()
+  // No job: the command line ended without one.
+  if (request === '') exit(0)
+  const { job, resultFile } = JSON.parse(request) as { job: IsolatedJob; resultFile: string }
+  await serve(job, resultFile)
+}
 
-async function serve(jobFile: string, resultFile: string): Promise<void> {
+async function serve(job: IsolatedJob, resultFile: string): Promise<void> {
   let lastStarted: string | undefined
   let finished = false
 
@@ -49,7 +59,6 @@ async function serve(jobFile: string, resultFile: string): Promise<void> {
   process.on('uncaughtException', thrownLater)
   process.on('unhandledRejection', thrownLater)
 
-  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as IsolatedJob
   let baseline = resourceCounts()
   const observer: LoadObserver = {
     loading(file) {
@@ -80,6 +89,16 @@ async function serve(jobFile: string, resultFile: string): Promise<void> {
   } catch (error) {
     finish({ ok: false, failure: failure(error) })
   }
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve) => {
+    let text = ''
+    process.stdin.setEncoding('utf8')
+    process.stdin.on('data', (chunk: string) => (text += chunk))
+    process.stdin.on('end', () => resolve(text))
+    process.stdin.on('error', () => resolve(''))
+  })
 }
 
 function leftoverPredicate(kinds: readonly string[]): string {

@@ -7,18 +7,16 @@
  * GeneratorError naming that file (exit code 3). When several files were loading at once, a probe loads
  * them again one at a time to name the one at fault.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { GeneratorError } from '../generator-error.js'
 import { type ChildEvent, type ChildOutcome, type IsolatedJob, defaultLoadTimeoutSeconds, loadTimeoutVariable, probeNeeded } from './isolated-job.js'
 import { InternalError } from '../../runtime/protocol/errors/internal-error.js'
 import { type ChildEnd, childEndError, childEndText } from './child-end-error.js'
 import { failureError } from './failure-error.js'
+import { takeLoaderChild } from './loader-process.js'
 
 /** Runs the job in a loader child and returns its value; throws what the child reported, or what went wrong with it. */
 export async function runIsolated<T>(job: IsolatedJob): Promise<T> {
@@ -54,18 +52,10 @@ type RunEnd = { readonly kind: 'outcome'; readonly outcome: ChildOutcome; readon
 
 function runChild(job: IsolatedJob): Promise<RunEnd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'colloquy-load-'))
-  const jobFile = path.join(dir, 'job.json')
   const resultFile = path.join(dir, 'result.json')
-  writeFileSync(jobFile, JSON.stringify(job))
   const timeoutMs = loadTimeoutSeconds() * 1000
-  // The command line's own Node options (a preload, --conditions, a heap limit) apply to the files too; a
-  // debugger's port would clash, so --inspect stays with the command line.
-  const nodeOptions = process.execArgv.filter((option) => !/^--(inspect|debug)/.test(option))
-  const child = spawn(process.execPath, [...nodeOptions, '--import', tsxLoader(), childEntry(), jobFile, resultFile], {
-    // The command line's own working folder, as when protocol files ran in its process (and relative
-    // paths in its Node options keep their meaning).
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  })
+  const child = takeLoaderChild(job.kind)
+  child.stdin!.end(JSON.stringify({ job, resultFile }))
   // The protocol files' own output: shown, but on stderr, never mixed into the command's stdout.
   child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk))
@@ -77,7 +67,12 @@ function runChild(job: IsolatedJob): Promise<RunEnd> {
     let timer: NodeJS.Timeout | undefined
     const settle = (result: RunEnd): void => {
       clearTimeout(timer)
-      child.kill('SIGKILL')
+      // A child that reported its outcome ends itself; it gets a moment to (its exit handlers run), then is killed.
+      if (result.kind !== 'outcome') child.kill('SIGKILL')
+      else if (child.exitCode === null && child.signalCode === null) {
+        const grace = setTimeout(() => child.kill('SIGKILL'), 200)
+        child.once('exit', () => clearTimeout(grace))
+      }
       rmSync(dir, { recursive: true, force: true })
       resolve(result)
     }
@@ -144,15 +139,4 @@ function parseEvent(line: string): ChildEvent | null {
 function loadTimeoutSeconds(): number {
   const configured = Number(process.env[loadTimeoutVariable])
   return Number.isFinite(configured) && configured > 0 ? configured : defaultLoadTimeoutSeconds
-}
-
-/** tsx's ES module loader, resolved from this package (the project may not have tsx itself). */
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href
-}
-
-/** loader-child.ts beside this module from source; the loader-child.js bundle in dist/ when built. */
-function childEntry(): string {
-  const here = fileURLToPath(import.meta.url)
-  return path.join(path.dirname(here), here.endsWith('.ts') ? 'loader-child.ts' : 'loader-child.js')
 }
