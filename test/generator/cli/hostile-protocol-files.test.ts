@@ -47,7 +47,7 @@ describe('a protocol file that misbehaves while it loads', () => {
     project.write(file, `${validProtocol}while (true) {}\n`)
     const result = run('generate')
     expectOneParagraph(result, /did not finish loading within 3 s: it loops, or awaits something that never settles/)
-    expect(result.ms).toBeLessThan(20_000)
+    expect(result.ms).toBeLessThan(45_000)
   })
 
   it('never settles a top-level await', () => {
