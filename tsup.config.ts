@@ -11,8 +11,18 @@ export const libraries = {
   client: 'runtime/rpc/client/index.ts',
 }
 
-/** The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity, flows). */
-const commands = { cli: 'generator/cli/main.ts', 'node-cli': 'runtime/process/cli.ts' }
+/**
+ * The command lines bin/colloquy.js dispatches to: the code generator's and the runtime's (node, identity,
+ * flows), and the no-op `check` it tries first (plain JavaScript on node: built-ins).
+ */
+const commands = {
+  cli: 'generator/cli/main.ts',
+  'node-cli': 'runtime/process/cli.ts',
+  'no-op-check': 'generator/cli/no-op-check.js',
+  // The child process protocol files run in, and what starts it (bin/colloquy.js starts one early).
+  'loader-child': 'generator/isolation/loader-child.ts',
+  'loader-process': 'generator/isolation/loader-process.js',
+}
 
 export default defineConfig({
   entry: { ...libraries, ...commands },

@@ -74,6 +74,23 @@ log(`check (nothing changed, 100 locked versions) x${checkRuns}`)
 const checkMs = Array.from({ length: checkRuns }, () => checkNoop(ws100))
 log(`  runs: ${checkMs.map((ms) => ms.toFixed(0)).join(', ')} ms`)
 metrics.check_noop_ms = metric(Math.round(median(checkMs)), 'ms', 500, `with a lockfile of 100 versions; ${runsNote(checkMs)}`)
+// The no-op check against a bare Node start on the same machine in the same run, in alternation so both
+// see the same load: absolute times move between machines, the ratio does not (the no-op check answers
+// before the TypeScript loader or ts-morph is loaded).
+const startPairs = Array.from({ length: 7 }, () => ({
+  node: expectSuccess(timedRun(process.execPath, ['-e', '0'], { cwd: ws100.root }), 'node -e 0').ms,
+  check: checkNoop(ws100),
+}))
+const nodeStartMs = median(startPairs.map((pair) => pair.node))
+const pairedCheckMs = median(startPairs.map((pair) => pair.check))
+metrics.node_startup_ms = metric(Math.round(nodeStartMs), 'ms', undefined, `node -e 0, median of ${startPairs.length} runs alternating with colloquy check`)
+metrics.check_noop_over_node_startup = metric(
+  Math.round((pairedCheckMs / nodeStartMs) * 100) / 100,
+  'ratio',
+  2.5,
+  `no-op check ${Math.round(pairedCheckMs)} ms / node -e 0 ${Math.round(nodeStartMs)} ms, medians of the alternating runs`,
+)
+
 const checkColdMs = Array.from({ length: generateRuns }, () => {
   const { env, cacheDir } = coldTsxEnv(workRoot)
   const ms = checkNoop(ws100, env)

@@ -1,18 +1,17 @@
 /**
- * `colloquy generate`: load protocols, build the model, emit modules and diagrams, and write only what
- * changed, with the manifest `colloquy check` compares against.
+ * `colloquy generate`: load protocols, build the model, emit modules and diagrams, with the manifest
+ * `colloquy check` compares against (write-generation.ts writes only what changed).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { emitDiagrams } from './emit/emit-diagram.js'
 import { emitProtocolModule, outputPathFor } from './emit/emit-protocol-module.js'
 import { moduleSpecifier } from './emit/module-specifier.js'
 import { GeneratorError } from './generator-error.js'
-import { inputHash, sha256 } from './input-fingerprint.js'
-import { findProtocolFiles, loadProtocolFile } from './load-protocols.js'
-import { type Manifest, type ManifestFileEntry, manifestName, readManifest } from './manifest.js'
+import { type SourceCache, inputHash, sha256 } from './input-fingerprint.js'
+import { type LoadOptions, findProtocolFiles, loadProtocolFiles } from './load-protocols.js'
 import { longHandlerNotes } from './long-handler-notes.js'
-import { type FileModel, type LoadedProtocolFile, buildProjectModel, compare } from './protocol-model.js'
+import { type Manifest, type ManifestFileEntry, manifestName } from './manifest.js'
+import { type FileModel, buildProjectModel, compare } from './protocol-model.js'
 
 export interface ProjectLayout {
   readonly root: string
@@ -32,23 +31,19 @@ export interface GenerationPlan {
   readonly notes: readonly string[]
 }
 
-export async function planGeneration(layout: ProjectLayout): Promise<GenerationPlan> {
+/** Runs the protocol files in this process: the loader child calls it. */
+export async function planGeneration(layout: ProjectLayout, options: LoadOptions = {}): Promise<GenerationPlan> {
   const protocolFiles = findProtocolFiles(layout.root, layout.protocolsDir)
   if (protocolFiles.length === 0) {
     throw new GeneratorError(`no protocol files found; add one such as ${layout.protocolsDir}/demo.protocol.ts (see README: Writing a protocol)`, {
       file: layout.protocolsDir,
     })
   }
-  // Imported concurrently: tsx hands each cold file to esbuild off the main thread, so the transforms
-  // overlap. A failure is reported for the first failing file in sorted order, as a sequential load would.
-  const settled = await Promise.allSettled(protocolFiles.map((file) => loadProtocolFile(layout.root, file)))
-  const failure = settled.find((result) => result.status === 'rejected')
-  if (failure) throw failure.reason
-  const loaded = settled.map((result) => (result as PromiseFulfilledResult<LoadedProtocolFile>).value)
-  const model = buildProjectModel(loaded)
+  const model = buildProjectModel(await loadProtocolFiles(layout.root, protocolFiles, options))
 
   const outputs = new Map<string, string>()
   const files: Record<string, ManifestFileEntry> = {}
+  const sources: SourceCache = new Map()
   for (const file of model.files) {
     const modulePath = outputPathFor(file.path, layout)
     const runtimeImport = layout.runtime.startsWith('./') ? moduleSpecifier(modulePath, layout.runtime.slice(2)) : layout.runtime
@@ -63,44 +58,15 @@ export async function planGeneration(layout: ProjectLayout): Promise<GenerationP
       throw GeneratorError.from(error, file.path)
     }
     for (const family of file.families) put(`${path.posix.dirname(modulePath)}/${kebab(family.name)}.md`, emitDiagrams(family, file.path))
-    files[file.path] = { input: inputHash(layout.root, path.join(layout.root, file.path)), outputs: sortedRecord(produced), versions: versionHashes(file) }
+    files[file.path] = {
+      input: inputHash(layout.root, path.join(layout.root, file.path), sources),
+      outputs: sortedRecord(produced),
+      versions: versionHashes(file),
+    }
   }
   const manifest: Manifest = { generator: layout.generatorFingerprint, files: sortedRecord(files) }
   outputs.set(`${layout.outDir}/${manifestName}`, `${JSON.stringify(manifest, null, 2)}\n`)
   return { outputs, manifest, protocolFiles, notes: longHandlerNotes(model) }
-}
-
-export interface WriteResult {
-  readonly written: readonly string[]
-  readonly unchanged: readonly string[]
-  readonly removed: readonly string[]
-}
-
-/** Writes changed outputs and removes outputs the previous manifest listed that are no longer produced. */
-export function writeGeneration(layout: ProjectLayout, plan: GenerationPlan): WriteResult {
-  const previous = readManifest(path.join(layout.root, layout.outDir, manifestName))
-  const written: string[] = []
-  const unchanged: string[] = []
-  for (const [outPath, content] of [...plan.outputs].sort(([a], [b]) => compare(a, b))) {
-    const absolute = path.join(layout.root, outPath)
-    let current: string | undefined
-    try {
-      current = readFileSync(absolute, 'utf8')
-    } catch {
-      current = undefined
-    }
-    if (current === content) {
-      unchanged.push(outPath)
-      continue
-    }
-    mkdirSync(path.dirname(absolute), { recursive: true })
-    writeFileSync(absolute, content)
-    written.push(outPath)
-  }
-  const previousOutputs = previous ? Object.values(previous.files).flatMap((f) => Object.keys(f.outputs)) : []
-  const removed = previousOutputs.filter((p) => !plan.outputs.has(p))
-  for (const p of removed) rmSync(path.join(layout.root, p), { force: true })
-  return { written, unchanged, removed }
 }
 
 /** Name -> version -> definition hash, what the lockfile's fast comparison reads. */

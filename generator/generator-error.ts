@@ -3,7 +3,10 @@
  * a stack trace. The place is data: the project-relative file, and the exact location when one is known.
  */
 import path from 'node:path'
-import { ColloquyError, type ProtocolDefinitionError, type SourceLocation, isColloquyError } from '../runtime/protocol/index.js'
+// From their own modules, not the package index: the command line loads this without the DSL or zod.
+import type { SourceLocation } from '../runtime/protocol/dsl/call-site.js'
+import type { ProtocolDefinitionError } from '../runtime/protocol/dsl/definition-error.js'
+import { ColloquyError, isColloquyError } from '../runtime/protocol/errors/colloquy-error.js'
 
 export interface DiagnosticPlace {
   /** Project-relative path of the file at fault. */

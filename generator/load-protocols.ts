@@ -2,30 +2,58 @@
  * Finds `protocols/**\/*.protocol.ts` and imports each one. A file that fails to load (syntax error, a
  * throw while defining a protocol) becomes a GeneratorError with its location, never a bare stack.
  */
-import { type Dirent, existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isColloquyError } from '../runtime/protocol/index.js'
 import { GeneratorError } from './generator-error.js'
 import type { LoadedProtocolFile } from './protocol-model.js'
-import { compare } from './protocol-model.js'
+import { thrownMessage } from './thrown-value.js'
 
-export function findProtocolFiles(root: string, protocolsDir: string): string[] {
-  const dir = path.join(root, protocolsDir)
-  const walk = (current: string): string[] => {
-    let entries: Dirent[]
-    try {
-      entries = readdirSync(current, { withFileTypes: true })
-    } catch {
-      return []
-    }
-    return entries.flatMap((entry) => {
-      const full = path.join(current, entry.name)
-      if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : walk(full)
-      return entry.name.endsWith('.protocol.ts') ? [path.relative(root, full).split(path.sep).join('/')] : []
-    })
+export { findProtocolFiles } from './protocol-files.js'
+
+/** Told when each protocol file starts and finishes loading (the loader child reports it to the command line). */
+export interface LoadObserver {
+  loading(file: string): void
+  /** May throw, to fail the file (a file that leaves a timer running, when files load one at a time). */
+  loaded(file: string): void | Promise<void>
+  /** Every file has loaded (not called when one failed). */
+  allLoaded?(): void | Promise<void>
+}
+
+export interface LoadOptions {
+  readonly observer?: LoadObserver
+  /** One file at a time: slower, but whatever happens while a file loads is that file's doing. */
+  readonly oneAtATime?: boolean
+}
+
+/**
+ * Imports the files, concurrently unless asked otherwise (tsx hands each cold file to esbuild off the main
+ * thread, so the transforms overlap). A failure is reported for the first failing file in sorted order,
+ * as a sequential load would.
+ */
+export async function loadProtocolFiles(root: string, files: readonly string[], options: LoadOptions = {}): Promise<LoadedProtocolFile[]> {
+  const observer = options.observer
+  const loadOne = async (file: string): Promise<LoadedProtocolFile> => {
+    const loaded = await loadProtocolFile(root, file)
+    await observer?.loaded(file)
+    return loaded
   }
-  return walk(dir).sort(compare)
+  if (options.oneAtATime) {
+    const loaded: LoadedProtocolFile[] = []
+    for (const file of files) {
+      observer?.loading(file)
+      loaded.push(await loadOne(file))
+    }
+    await observer?.allLoaded?.()
+    return loaded
+  }
+  for (const file of files) observer?.loading(file)
+  const settled = await Promise.allSettled(files.map(loadOne))
+  const failure = settled.find((result) => result.status === 'rejected')
+  if (failure) throw failure.reason
+  await observer?.allLoaded?.()
+  return settled.map((result) => (result as PromiseFulfilledResult<LoadedProtocolFile>).value)
 }
 
 export async function loadProtocolFile(root: string, file: string): Promise<LoadedProtocolFile> {
@@ -34,13 +62,25 @@ export async function loadProtocolFile(root: string, file: string): Promise<Load
     const exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>
     return { path: file, exports }
   } catch (error) {
-    throw loadError(error, root, file)
+    throw safeLoadError(error, root, file)
+  }
+}
+
+/** Reading what was thrown may throw again (a hostile getter): then the error says only that. */
+function safeLoadError(error: unknown, root: string, file: string): GeneratorError {
+  try {
+    return loadError(error, root, file)
+  } catch {
+    return new GeneratorError(
+      'loading this protocol file threw a value that cannot be read. A protocol file should only declare protocols; fix the failing code and run colloquy generate again.',
+      { file },
+    )
   }
 }
 
 function loadError(error: unknown, root: string, file: string): GeneratorError {
   const absolute = path.join(root, file)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = thrownMessage(error)
   // esbuild (through tsx) reports syntax errors as "<file>:<line>:<col>: ERROR: <text>".
   const syntax = /^(?:Transform failed with \d+ errors?:\n)?(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(message)
   if (syntax) {

@@ -2,9 +2,10 @@
  * Groups the protocol values exported by protocols/ files into families (one name, several versions) and
  * derives everything the emitters need: IR, hash, state table, and where inlined sub-protocols live.
  */
-import { type AnyProtocol, isProtocolDefinition } from '../runtime/protocol/index.js'
+import type { AnyProtocol } from '../runtime/protocol/index.js'
 import { type ProtocolIR, type StateTable, buildStateTable, protocolHash, protocolIR } from '../runtime/protocol/ir/index.js'
 import { GeneratorError } from './generator-error.js'
+import { protocolExport } from './protocol-export.js'
 
 export interface LoadedProtocolFile {
   /** Path relative to the project root, with forward slashes. */
@@ -49,8 +50,8 @@ export function buildProjectModel(loaded: readonly LoadedProtocolFile[]): Projec
   for (const file of [...loaded].sort((a, b) => compare(a.path, b.path))) {
     const byName = new Map<string, VersionModel[]>()
     for (const exportName of Object.keys(file.exports).sort(compare)) {
-      const value = file.exports[exportName]
-      if (!isProtocolDefinition(value) || owners.has(value)) continue
+      const value = protocolExport(file.path, file.exports, exportName)
+      if (!value || owners.has(value)) continue
       const elsewhere = familyFile.get(value.name)
       if (elsewhere && elsewhere !== file.path) {
         throw new GeneratorError(

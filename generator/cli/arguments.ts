@@ -6,8 +6,9 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
+import { findProjectRoot } from './project-root.js'
 
-export const codegenCommands = ['generate', 'check', 'lock', 'versions'] as const
+export const codegenCommands = ['generate', 'check', 'lock', 'versions', 'init'] as const
 export type CodegenCommand = (typeof codegenCommands)[number]
 
 export const outputFormats = ['text', 'json', 'github', 'sarif'] as const
@@ -69,7 +70,7 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
       }
       if (command && command !== 'help' && command !== 'version') throw new UsageError(`unexpected argument '${arg}'`)
       if (![...codegenCommands, 'help'].includes(arg)) {
-        throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, node, identity, flows, help`)
+        throw new UsageError(`unknown command '${arg}'; commands are generate, check, lock, versions, init, node, identity, flows, help`)
       }
       if (!command) command = arg as CodegenCommand | 'help'
       continue
@@ -117,7 +118,8 @@ export function parseArguments(argv: readonly string[]): CodegenArguments {
     command,
     ...flags,
     format,
-    root: values.root === undefined ? process.cwd() : path.resolve(values.root),
+    // init makes the current folder a project; the others find the project it belongs to.
+    root: values.root !== undefined ? path.resolve(values.root) : command === 'init' ? process.cwd() : findProjectRoot(process.cwd()),
     protocols: values.protocols ?? 'protocols',
     out: values.out ?? 'generated',
     runtime: values.runtime,

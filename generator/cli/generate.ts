@@ -1,11 +1,12 @@
 /** `colloquy generate [--watch]`: writes what changed under <out>/ and says how much; with --watch, again on every change. */
 import { exitCodes } from '../../runtime/protocol/errors/exit-codes.js'
-import { planGeneration, writeGeneration } from '../generate.js'
+import { planGenerationIsolated } from '../isolation/isolated-plan.js'
+import { writeGeneration } from '../write-generation.js'
 import { type CodegenCommandRun, out } from './command.js'
 
 export const run: CodegenCommandRun = async (layout, args) => {
   const started = performance.now()
-  const plan = await planGeneration(layout)
+  const plan = await planGenerationIsolated(layout)
   const result = writeGeneration(layout, plan)
   for (const file of result.written) out(`wrote ${file}\n`)
   for (const file of result.removed) out(`removed ${file}\n`)

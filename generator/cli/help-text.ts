@@ -2,6 +2,8 @@
 export const helpText = `Usage: colloquy <command> [options]
 
 Commands:
+  init                Scaffold <protocols>/ with an example protocol, tsconfig.colloquy.json and
+                      the package scripts, in an empty or existing project (never overwrites)
   generate            Generate typed stubs, state tables and diagrams from
                       <protocols>/**/*.protocol.ts into <out>/ (writes only what changed)
   generate --watch    Generate, then again whenever a file under <protocols>/ changes
@@ -40,7 +42,8 @@ Commands:
   help                Show this text
 
 Options:
-  --root <dir>        Project root (default: the current directory)
+  --root <dir>        Project root (default: the nearest folder upwards holding a package.json,
+                      else the current directory; for init, the current directory)
   --protocols <dir>   Folder holding *.protocol.ts files, relative to the root (default: protocols)
   --out <dir>         Output folder, relative to the root (default: generated)
   --runtime <module>  Module the generated code imports the runtime from
@@ -49,6 +52,12 @@ Options:
                       or sarif (default: text)
   -h, --help          Show this text
   --version           Print the version
+
+Environment:
+  COLLOQUY_LOAD_TIMEOUT
+                      Seconds a protocol file may run while it loads (default: 20). generate,
+                      check, lock and versions run protocol files in a child process; one
+                      that loops, exits, or leaves a timer or server running fails with exit 3
 
 Exit codes:
   0  success

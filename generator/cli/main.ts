@@ -1,5 +1,5 @@
 /**
- * The code generator's command line: `colloquy generate | check | lock | versions | help`. Diagnostics go to
+ * The code generator's command line: `colloquy init | generate | check | lock | versions | help`. Diagnostics go to
  * stderr as `path:line:col: message`; exit codes are distinct per outcome so builds can tell them apart.
  * Each command is its own module, imported only when asked for. (`colloquy node | identity | flows` is the
  * runtime's command line, runtime/process/cli.ts; bin/colloquy.js picks one of the two.)
@@ -17,6 +17,7 @@ const commands: Readonly<Record<CodegenCommand, () => Promise<{ run: CodegenComm
   check: () => import('./check.js'),
   lock: () => import('./lock.js'),
   versions: () => import('./versions.js'),
+  init: () => import('./init.js'),
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

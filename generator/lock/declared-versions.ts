@@ -6,8 +6,9 @@
 import path from 'node:path'
 import { snapshotOf } from '../compat/snapshot.js'
 import type { VersionSnapshot } from '../compat/types.js'
-import { findProtocolFiles, loadProtocolFile } from '../load-protocols.js'
-import { type LoadedProtocolFile, buildProjectModel } from '../protocol-model.js'
+import { runIsolated } from '../isolation/run-isolated.js'
+import { type LoadOptions, findProtocolFiles, loadProtocolFiles } from '../load-protocols.js'
+import { buildProjectModel } from '../protocol-model.js'
 import type { VersionRef } from './lockfile.js'
 
 export interface DeclaredVersion extends VersionRef {
@@ -24,13 +25,14 @@ export interface DeclaredFamily {
   readonly versions: readonly DeclaredVersion[]
 }
 
-export async function loadDeclaredFamilies(root: string, protocolsDir: string): Promise<DeclaredFamily[]> {
-  const files = findProtocolFiles(root, protocolsDir)
-  // Concurrent, as in generate; the first failing file in sorted order is the one reported.
-  const settled = await Promise.allSettled(files.map((file) => loadProtocolFile(root, file)))
-  const failure = settled.find((result) => result.status === 'rejected')
-  if (failure) throw failure.reason
-  const model = buildProjectModel(settled.map((result) => (result as PromiseFulfilledResult<LoadedProtocolFile>).value))
+/** Protocol files are code: they run in a child process with a time limit (generator/isolation/). */
+export function loadDeclaredFamilies(root: string, protocolsDir: string): Promise<DeclaredFamily[]> {
+  return runIsolated({ kind: 'declared', root, protocolsDir })
+}
+
+/** The same in this process: what the loader child runs. */
+export async function loadDeclaredFamiliesHere(root: string, protocolsDir: string, options: LoadOptions = {}): Promise<DeclaredFamily[]> {
+  const model = buildProjectModel(await loadProtocolFiles(root, findProtocolFiles(root, protocolsDir), options))
   const snapshotRoot = path.resolve(root)
   return model.files
     .flatMap((file) => file.families)

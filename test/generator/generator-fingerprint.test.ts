@@ -9,7 +9,7 @@ import { repoRoot } from './support/temp-project.js'
 /** Files that only read protocols or generated code: editing them must not stale generated/. */
 const notEmitInputs = [
   'generator/cli/main.ts',
-  'generator/check-generated.ts',
+  'generator/check-generated.js',
   'generator/lock/lockfile.ts',
   'generator/compat/rules.ts',
   'generator/versions/version-table.ts',
@@ -19,7 +19,7 @@ const emitInputs = [
   'generator/emit/names.ts',
   'generator/emit/emit-protocol-module.ts',
   'generator/generate.ts',
-  'generator/manifest.ts',
+  'generator/manifest.js',
   'runtime/protocol/ir/state-table.ts',
   'runtime/protocol/dsl/step-node.ts',
 ]

@@ -169,8 +169,9 @@ describe('the packed package, installed', () => {
     expect(run.status).toBe(0)
   })
 
-  it('colloquy node runs from the installed bin without ts-morph, tsx or typescript', () => {
-    const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), 'node', '--help'], {
+  /** The installed bin run with the load recorder: its output lines and what it loaded (the last line). */
+  const recordedBin = (...args: string[]): { lines: string[]; loaded: Loaded } => {
+    const run = spawnSync(process.execPath, ['--import', './record-loads.mjs', path.join('node_modules', 'colloquy', 'bin', 'colloquy.js'), ...args], {
       cwd: app,
       encoding: 'utf8',
       timeout: 60_000,
@@ -178,8 +179,20 @@ describe('the packed package, installed', () => {
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     const lines = run.stdout.trim().split('\n')
+    return { lines, loaded: JSON.parse(lines.at(-1)!) as Loaded }
+  }
+
+  it('colloquy check with nothing changed is answered by the installed no-op check, without tsx, ts-morph or typescript', () => {
+    // Runs after the generate test above.
+    const { lines, loaded } = recordedBin('check')
+    expect(lines.join('\n')).toContain('colloquy check: generated/ is up to date')
+    expect(loaded.resolved.some((url) => url.endsWith('/node_modules/colloquy/dist/no-op-check.js'))).toBe(true)
+    expect(heavyIn(loaded)).toEqual([])
+  })
+
+  it('colloquy node runs from the installed bin without ts-morph, tsx or typescript', () => {
+    const { lines, loaded } = recordedBin('node', '--help')
     expect(lines.join('\n')).toContain('colloquy node --config')
-    const loaded = JSON.parse(lines.at(-1)!) as Loaded
     expect(heavyIn(loaded).filter((file) => !file.includes('/node_modules/better-sqlite3/'))).toEqual([])
   })
 

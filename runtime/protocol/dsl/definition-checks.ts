@@ -10,9 +10,16 @@ import type { ProtocolOptions } from './protocol-builder-type.js'
 /** Labels, branch and error names become names in generated code. */
 export const identifier = /^[A-Za-z][A-Za-z0-9_]*$/
 
+/** The longest protocol name: it names generated files (`<name>.md`), which file systems cap at 255 bytes. */
+export const maxProtocolNameLength = 100
+
 export function checkHeader(name: unknown, options: ProtocolOptions<string, string> | undefined, at: CallSite): void {
   const fail = (message: string): never => {
-    throw new ProtocolDefinitionError(typeof name === 'string' ? name : String(name), undefined, message, at)
+    const shown = typeof name === 'string' ? name : String(name)
+    throw new ProtocolDefinitionError(shown.length > 40 ? `${shown.slice(0, 40)}…` : shown, undefined, message, at)
+  }
+  if (typeof name === 'string' && name.length > maxProtocolNameLength) {
+    fail(`the protocol name is ${name.length} characters long; keep it to ${maxProtocolNameLength} at most, since it names generated files and types`)
   }
   if (typeof name !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(name)) fail('the protocol name must be a PascalCase identifier, e.g. TwoPartyTrade')
   if (typeof options !== 'object' || options === null) return fail('protocol(name, { version, initiator, responder }) needs its options')

@@ -51,7 +51,7 @@ describe('codegen arguments', () => {
 
   it('names each mistake', () => {
     expect(usageError([])).toBe('no command given')
-    expect(usageError(['frobnicate'])).toBe("unknown command 'frobnicate'; commands are generate, check, lock, versions, node, identity, flows, help")
+    expect(usageError(['frobnicate'])).toBe("unknown command 'frobnicate'; commands are generate, check, lock, versions, init, node, identity, flows, help")
     expect(usageError(['check', 'extra'])).toBe("unexpected argument 'extra'")
     expect(usageError(['versions', 'Demo', 'Echo'])).toBe("unexpected argument 'Echo'")
     expect(usageError(['check', '--frob'])).toBe("unknown option '--frob'")

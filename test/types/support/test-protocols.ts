@@ -3,7 +3,8 @@
  * test/types/fixtures/generated (not committed) before the fixtures are compiled, so they always follow the
  * generator as it is.
  */
-import { type ProjectLayout, planGeneration, writeGeneration } from '../../../generator/generate.js'
+import { type ProjectLayout, planGeneration } from '../../../generator/generate.js'
+import { writeGeneration } from '../../../generator/write-generation.js'
 
 export const testProtocolsLayout = (root: string): ProjectLayout => ({
   root,

@@ -1,37 +1,55 @@
+// @ts-check
 /**
  * `colloquy check`, freshness part: compares content hashes of protocol inputs and generated outputs with
- * the manifest. Loads no protocol and no TypeScript, so a no-op check is fast.
+ * the manifest. Loads no protocol and no TypeScript (plain JavaScript on `node:` built-ins), so a no-op
+ * check is fast and can run before the TypeScript loader is registered.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import type { ProjectLayout } from './generate.js'
 import { inputHash, sha256 } from './input-fingerprint.js'
-import { findProtocolFiles } from './load-protocols.js'
 import { manifestName, readManifest } from './manifest.js'
+import { findProtocolFiles } from './protocol-files.js'
 
-export interface StaleOutput {
-  /** The file to point at: an output, or the protocol file whose output is missing. */
-  readonly file: string
-  readonly reason: string
-}
+/**
+ * @typedef {object} StaleOutput
+ * @property {string} file The file to point at: an output, or the protocol file whose output is missing.
+ * @property {string} reason
+ */
 
-export function checkGenerated(layout: ProjectLayout): StaleOutput[] {
+/**
+ * What the freshness check reads of the project layout.
+ * @typedef {object} FreshnessLayout
+ * @property {string} root
+ * @property {string} protocolsDir
+ * @property {string} outDir
+ * @property {string} generatorFingerprint
+ */
+
+/**
+ * @param {FreshnessLayout} layout
+ * @returns {StaleOutput[]}
+ */
+export function checkGenerated(layout) {
   const manifestPath = `${layout.outDir}/${manifestName}`
   const manifest = readManifest(path.join(layout.root, manifestPath))
   if (!manifest) return [{ file: manifestPath, reason: 'is missing or unreadable, so the generated code cannot be verified' }]
-  const stale: StaleOutput[] = []
+  /** @type {StaleOutput[]} */
+  const stale = []
   if (manifest.generator !== layout.generatorFingerprint) {
     stale.push({ file: manifestPath, reason: 'was written by a different version of the generator' })
   }
   const protocolFiles = findProtocolFiles(layout.root, layout.protocolsDir)
-  const known = new Set<string>()
+  /** @type {Set<string>} */
+  const known = new Set()
+  /** @type {import('./input-fingerprint.js').SourceCache} */
+  const sources = new Map()
   for (const file of protocolFiles) {
     const entry = manifest.files[file]
     if (!entry) {
       stale.push({ file, reason: 'has no generated code yet' })
       continue
     }
-    if (inputHash(layout.root, path.join(layout.root, file)) !== entry.input) stale.push({ file, reason: 'changed since its code was generated' })
+    if (inputHash(layout.root, path.join(layout.root, file), sources) !== entry.input) stale.push({ file, reason: 'changed since its code was generated' })
     for (const [output, hash] of Object.entries(entry.outputs)) {
       known.add(output)
       const absolute = path.join(layout.root, output)
@@ -50,7 +68,12 @@ export function checkGenerated(layout: ProjectLayout): StaleOutput[] {
   return stale
 }
 
-function listFiles(dir: string, root: string): string[] {
+/**
+ * @param {string} dir
+ * @param {string} root
+ * @returns {string[]}
+ */
+function listFiles(dir, root) {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name)
