@@ -15,7 +15,7 @@
  * Membership (`knows`, `roster`) is the network map's, the same file the TCP transport reads; its
  * addresses are not used.
  */
-import { type JetStreamClient, type NatsConnection, connect } from 'nats'
+import { type JetStreamClient, type JetStreamManager, type NatsConnection, connect } from 'nats'
 import { NetworkEndpointError } from '../network/network-errors.js'
 import type { Endpoint, Network, NetworkPort } from '../network/network.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
@@ -52,6 +52,7 @@ export class NatsNetwork implements Network {
     settings: NatsSettings,
     private readonly connection: NatsConnection,
     js: JetStreamClient,
+    jsm: JetStreamManager,
     consumerName: string,
   ) {
     this.identity = options.identity
@@ -67,6 +68,11 @@ export class NatsNetwork implements Network {
       stats: this.stats,
       maxPayload: () => connection.info?.max_payload ?? 1024 * 1024,
       recovered: () => this.everyPeerAvailable(),
+      holds: (seq) =>
+        jsm.streams.getMessage(settings.stream, { seq }).then(
+          () => true,
+          () => false,
+        ),
     })
     this.consumer = new PartyConsumer({
       self: this.identity.name,
@@ -108,7 +114,7 @@ export class NatsNetwork implements Network {
       const jsm = await connection.jetstreamManager()
       await ensureStream(jsm, settings)
       const consumerName = await ensureConsumer(jsm, settings, options.identity.name)
-      const network = new NatsNetwork(options, settings, connection, connection.jetstream(), consumerName)
+      const network = new NatsNetwork(options, settings, connection, connection.jetstream(), jsm, consumerName)
       network.watchConnection()
       return network
     } catch (error) {

@@ -11,7 +11,7 @@
  * envelope stays in the engine's outbox and is published at its next send. The first publish confirmed after
  * failures calls `recovered`, so the engine sends what waits at once.
  */
-import type { JetStreamClient } from 'nats'
+import type { JetStreamClient, PubAck } from 'nats'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { encodeEnvelopeItem } from '../transport/envelope-codec.js'
@@ -32,6 +32,8 @@ export interface PublisherHost {
   maxPayload(): number
   /** A publish was confirmed after publishes had failed. */
   recovered(): void
+  /** Whether the stream still holds the message of sequence `seq` (not yet consumed and acknowledged). */
+  holds(seq: number): Promise<boolean>
 }
 
 export class SignedPublisher {
@@ -44,7 +46,7 @@ export class SignedPublisher {
 
   constructor(private readonly host: PublisherHost) {
     this.acks = new AckBatcher(
-      (to, data) => this.publish(to, data),
+      async (to, data) => (await this.publish(to, data)) !== undefined,
       (ids) => {
         host.stats.acksSent += ids
         host.stats.ackMessagesSent++
@@ -73,7 +75,7 @@ export class SignedPublisher {
       return
     }
     this.publishing.add(key)
-    this.publish(envelope.to, item, `${envelope.from}>${envelope.to}:${envelope.id}`).then(
+    this.publishOnce(envelope, item, storedAt === undefined).then(
       (ok) => {
         this.publishing.delete(key)
         if (!ok) return
@@ -83,6 +85,20 @@ export class SignedPublisher {
       },
       () => this.publishing.delete(key),
     )
+  }
+
+  /**
+   * Publishes with the envelope's message id. When the broker already had that id and this process never
+   * published it (the node restarted with it in its outbox), the receiver may have consumed the first copy
+   * and acknowledged it to a node that stopped before committing the acknowledgement: then the stream no
+   * longer holds it, and a copy without the message id is published, which the receiver finds a duplicate and
+   * acknowledges again. Without it the envelope would wait in the outbox until the duplicate window passed.
+   */
+  private async publishOnce(envelope: Envelope, item: Buffer, firstHere: boolean): Promise<boolean> {
+    const ack = await this.publish(envelope.to, item, `${envelope.from}>${envelope.to}:${envelope.id}`)
+    if (!ack) return false
+    if (!ack.duplicate || !firstHere || (await this.host.holds(ack.seq))) return true
+    return (await this.publish(envelope.to, item)) !== undefined
   }
 
   /** Tells `sender` that this node committed its envelope `id`; resolves true once the broker stored the acknowledgement. */
@@ -100,11 +116,12 @@ export class SignedPublisher {
     this.stored.clear()
   }
 
-  private async publish(to: string, item: Buffer, msgID?: string): Promise<boolean> {
+  private async publish(to: string, item: Buffer, msgID?: string): Promise<PubAck | undefined> {
     const { identity, settings, js } = this.host
     const claim = { fromToken: partyToken(identity.name), toToken: partyToken(to), at: Date.now() }
+    let ack: PubAck
     try {
-      await js.publish(partySubject(settings.subjectPrefix, to), item, {
+      ack = await js.publish(partySubject(settings.subjectPrefix, to), item, {
         ...(msgID === undefined ? {} : { msgID }),
         headers: signedHeaders(identity.privateKey, claim, item),
         timeout: settings.publishTimeoutMs,
@@ -117,14 +134,14 @@ export class SignedPublisher {
           `${identity.name} cannot publish to the NATS stream ${settings.stream} (${(error as Error).message}); messages stay in the outbox and are sent again when the broker answers.`,
         )
       }
-      return false
+      return undefined
     }
     if (this.failing) {
       this.failing = false
       this.host.logger.info(`${identity.name} publishes to the NATS stream ${settings.stream} again.`)
       this.host.recovered()
     }
-    return true
+    return ack
   }
 
   private reportOnce(key: string, message: string): void {

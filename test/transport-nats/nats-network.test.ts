@@ -96,6 +96,26 @@ describe('NatsNetwork', () => {
     expect(bob.attempts).toEqual(['m1'])
   })
 
+  it('gets a lost acknowledgement again at once when a restarted sender re-sends what the receiver consumed', async () => {
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
+    const bob = new RecordingEndpoint()
+    ;(await start(c, 'Bob')).attach('Bob', bob)
+    const before = new RecordingEndpoint()
+    const first = await start(c, 'Alice')
+    const port = first.attach('Alice', before)
+    port.send(dataEnvelope('m1'))
+    // The acknowledgement reaches Alice, who then stops before her engine commits it: m1 stays in her outbox.
+    await eventually(() => before.acks.length === 1, 10_000, 'the first acknowledgement')
+    port.detach()
+    await first.close()
+    const alice = new RecordingEndpoint()
+    const started = Date.now()
+    ;(await start(c, 'Alice')).attach('Alice', alice).send(dataEnvelope('m1'))
+    await eventually(() => alice.acks.length === 1, 10_000, 'the acknowledgement again')
+    expect(Date.now() - started).toBeLessThan(10_000) // not after the 2-minute duplicate window
+    expect(bob.attempts).toEqual(['m1', 'm1'])
+  })
+
   it('does not publish again what the broker holds until republishAfterMs, then does', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
     const network = await start(c, 'Alice', { republishAfterMs: 300, duplicateWindowMs: 200 })
