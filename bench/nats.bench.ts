@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { connect } from 'nats'
 import { createNode } from '../runtime/create-node.js'
@@ -17,6 +17,7 @@ import { NatsNetwork } from '../runtime/transport-nats/index.js'
 import { TcpNetwork, generateIdentity, parseNetworkMap, publicKeyText } from '../runtime/transport/index.js'
 import { freePort } from '../scripts/lib/process-cluster.js'
 import { echoResponder, pingPongThroughput, pingerFlow, pongResponder } from './support/raw-protocols.js'
+import { machineInfo } from './support/machine.js'
 
 const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
 const work = mkdtempSync(path.join(tmpdir(), 'colloquy-nats-bench-'))
@@ -98,16 +99,9 @@ async function main(): Promise<void> {
     put(`pingpong_flows_per_s_256_${transport}`, await throughput(transport), 'flows/s')
     log(`ping-pong over ${transport}: ${metrics[`pingpong_flows_per_s_256_${transport}`]!.value} flows/s`)
   }
-  const cpu = cpus()
   const result = {
     suite: 'nats',
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
+    machine: machineInfo(),
     metrics,
   }
   const out = path.join(import.meta.dirname, 'results')

@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -16,6 +16,7 @@ import { type Node, flow } from '../runtime/engine/index.js'
 import { InMemoryNetwork } from '../runtime/network/index.js'
 import type { ResponderRegistration } from '../runtime/protocol/session/index.js'
 import { echoResponder, pingerFlow, pingPongThroughput, pongResponder, rawVersions } from './support/raw-protocols.js'
+import { machineInfo } from './support/machine.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
@@ -209,16 +210,9 @@ async function main(): Promise<void> {
   console.log(line(['metric', 'value', 'vs floor', 'target', '']))
   for (const row of rows) console.log(line(row))
 
-  const cpu = cpus()
   const result = {
     suite: 'runtime',
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
+    machine: machineInfo(),
     metrics,
   }
   const out = path.join(import.meta.dirname, 'results')

@@ -10,7 +10,6 @@
 import { randomBytes, sign, verify } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { type Socket, connect, createServer } from 'node:net'
-import { cpus, totalmem } from 'node:os'
 import path from 'node:path'
 import type { Endpoint, Envelope } from '../runtime/network/index.js'
 import { TcpNetwork, generateIdentity, parseNetworkMap, publicKeyText } from '../runtime/transport/index.js'
@@ -18,6 +17,7 @@ import { decodeEnvelopeItem, encodeEnvelopeItem } from '../runtime/transport/env
 import { decodeItems } from '../runtime/transport/frame-codec.js'
 import { checkEnvelope } from '../runtime/transport/wire-schema.js'
 import { freePort } from '../scripts/lib/process-cluster.js'
+import { machineInfo } from './support/machine.js'
 
 const now = () => Number(process.hrtime.bigint()) / 1000 // microseconds
 const silent = { info() {}, warn() {}, error() {} }
@@ -247,16 +247,9 @@ async function main(): Promise<void> {
   console.log('\nTransport benchmark (loopback, one process, endpoints without an engine)\n')
   const width = Math.max(...Object.keys(metrics).map((k) => k.length))
   for (const [name, { value, unit }] of Object.entries(metrics)) console.log(`${name.padEnd(width)}  ${String(value).padStart(10)} ${unit}`)
-  const cpu = cpus()
   const result = {
     suite: 'transport',
-    machine: {
-      cpu: cpu[0]?.model ?? 'unknown',
-      cores: cpu.length,
-      memoryGb: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
+    machine: machineInfo(),
     metrics,
   }
   const out = path.join(import.meta.dirname, 'results')
