@@ -12,6 +12,7 @@ import { completionType, handlerType } from './handler-types.js'
 import { ImportSet } from './import-set.js'
 import { messageAndErrorTypes } from './message-types.js'
 import { moduleSpecifier } from './module-specifier.js'
+import { definitionBinding } from './names.js'
 import { outputPathFor } from './output-path.js'
 import { printStructures } from './print-structures.js'
 import { stateInterfaces } from './state-interfaces.js'
@@ -35,11 +36,8 @@ export function emitProtocolModule(model: ProjectModel, file: FileModel, options
     true,
   )
   for (const family of file.families) {
-    imports.add(
-      moduleSpecifier(outPath, file.path),
-      family.versions.map((v) => v.exportName),
-      true,
-    )
+    const familyNames = file.families.map((f) => f.name)
+    for (const v of family.versions) imports.addValue(moduleSpecifier(outPath, file.path), v.exportName, definitionBinding(familyNames, v.exportName))
     for (const role of [family.initiator, family.responder]) statements.push(completionType(family, role))
     for (const version of family.versions) {
       statements.push(...emitVersion(model, family, version, imports, options))

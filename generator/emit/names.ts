@@ -68,3 +68,16 @@ export const handlerTypeName = (protocol: string, version: number, role: string)
 export const tableName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Table`
 export const specName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Spec`
 export const versionErrorsName = (protocol: string, version: number): string => `${versionPrefix(protocol, version)}Errors`
+
+/** What follows a protocol's name in the names a generated module declares for it (`Demo` + `Protocol`, `V1Spec`, `V1_Amount`, `Alice_Completion`). */
+const declaredSuffix = /^(|Protocol|Version|Only|InitiatorHandlers|ResponderHandlers|V\d+(Table|Spec|Errors)|[A-Za-z0-9]*_.*)$/
+
+/**
+ * The name a generated module gives the protocol file's export it imports. An export named like a declaration
+ * of the module (`export const Greeting = protocol('Greeting', ...)` beside the family object `Greeting`) is
+ * imported under an alias, `GreetingDefinition`, since an import and a declaration cannot share a name.
+ */
+export function definitionBinding(familyNames: readonly string[], exportName: string): string {
+  const clashes = familyNames.some((family) => exportName.startsWith(family) && declaredSuffix.test(exportName.slice(family.length)))
+  return clashes ? `${exportName}Definition` : exportName
+}

@@ -9,7 +9,7 @@ import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
 import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
-import { specName, tableName } from './names.js'
+import { definitionBinding, specName, tableName } from './names.js'
 import { outputPathFor } from './output-path.js'
 
 /** The `…Table` and `…Spec` constants of `version`, as one statement of text. */
@@ -24,7 +24,7 @@ export function versionSpec(model: ProjectModel, family: FamilyModel, version: V
     '',
     `/** ${name} v${v} as the runtime needs it: definition, hash, state table and inlined sub-protocols. */`,
     `export const ${specName(name, v)}: VersionSpec = {`,
-    `  definition: ${version.exportName},`,
+    `  definition: ${definitionBinding(familyNamesOf(model, family.file), version.exportName)},`,
     `  hash: '${version.hash}',`,
     `  table: ${tableName(name, v)},`,
     `  inlines: {${inlineText}},`,
@@ -47,4 +47,8 @@ function inlineSpecs(model: ProjectModel, family: FamilyModel, version: VersionM
 function tableLiteral(table: StateTable): string {
   const states = table.states.map((s) => `    ${JSON.stringify(s)},`).join('\n')
   return `{\n  protocol: '${table.protocol}',\n  version: ${table.version},\n  initiator: '${table.initiator}',\n  responder: '${table.responder}',\n  start: ${table.start},\n  states: [\n${states}\n  ],\n}`
+}
+
+function familyNamesOf(model: ProjectModel, file: string): string[] {
+  return model.files.find((f) => f.path === file)?.families.map((f) => f.name) ?? []
 }

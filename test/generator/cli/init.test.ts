@@ -1,4 +1,5 @@
 /** `colloquy init` in an empty folder and in an existing project: adds what is missing, never overwrites. */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -46,6 +47,19 @@ describe('colloquy init', () => {
     const generate = runCli(dir, ['generate', '--runtime', './runtime/protocol/index.ts'])
     expect(generate.stderr).toBe('')
     expect(read('generated/greeting.ts')).toContain('GreetingV1Caller_SendName')
+    // The example exports its protocol as Greeting, the name of the generated family object: it is imported
+    // under an alias, and the module loads.
+    expect(read('generated/greeting.ts')).toContain("import { Greeting as GreetingDefinition } from '../protocols/greeting.protocol.js'")
+    const load = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "const m = await import('./generated/greeting.ts'); console.log(typeof m.Greeting.initiate)"],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    )
+    expect(load.stderr).toBe('')
+    expect(load.stdout.trim()).toBe('function')
   })
 
   it('adds to an existing CommonJS project without overwriting, says what to set, and is idempotent', () => {
