@@ -8,7 +8,9 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import { ListenError } from '../transport/listen-error.js'
+import { defaultLogger } from '../transport/tcp-network-options.js'
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.js'
 import type { OperableNode } from './operable-node.js'
 import { Permissions } from './permissions.js'
@@ -24,8 +26,8 @@ export interface RpcServerOptions {
   readonly users: readonly RpcUser[]
   /** Paths of a PEM certificate and key: the endpoint then speaks wss://. */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
-  /** Where refused logins and requests are logged. */
-  readonly logger: FlowLogger
+  /** Where refused logins and requests are logged; standard error by default. */
+  readonly logger?: FlowLogger
   readonly throttle?: LoginThrottleOptions
 }
 
@@ -39,7 +41,13 @@ export class RpcServer {
   ) {}
 
   /** Listens on `options.listen`; rejects with ListenError when it cannot. */
-  static async start(options: RpcServerOptions): Promise<RpcServer> {
+  static async start(given: RpcServerOptions): Promise<RpcServer> {
+    const options = { ...given, logger: given.logger ?? defaultLogger }
+    const { host, port } = (options.listen ?? {}) as { host?: unknown; port?: unknown }
+    if (typeof host !== 'string' || !Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535)
+      throw new InvalidOptionError(
+        `RpcServer.start needs listen as { host, port }, e.g. { host: '127.0.0.1', port: 7100 } (port 0 lets the system choose), not ${JSON.stringify(options.listen)}.`,
+      )
     const accounts = new Map<string, RpcAccount>(
       options.users.map((user) => [user.name, { passwordHash: user.passwordHash, permissions: new Permissions(user.permissions) }]),
     )
