@@ -4,7 +4,6 @@
  * an Observable of what happens there.
  */
 import type { Observable } from 'rxjs'
-import type { Backoff } from './backoff.js'
 import type { Decision, Staff } from './staff.js'
 
 /** What a node is opened with (`hospital` in the node options). */
@@ -93,5 +92,3 @@ export interface NodeHospital {
   /** Admissions, retries, discharges, held and released inits, each after the commit that made it durable. */
   readonly events: Observable<HospitalEvent>
 }
-
-export type { Backoff }
