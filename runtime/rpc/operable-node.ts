@@ -20,6 +20,7 @@ export type OperableNode = Pick<
   | 'killFlow'
   | 'signal'
   | 'progress'
+  | 'hospital'
 >
 
 export type { FlowEvent, Observable }

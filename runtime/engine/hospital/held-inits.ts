@@ -43,8 +43,7 @@ export class HeldInits {
   hold(envelope: Envelope, reason: string): boolean {
     const body = envelope.body as Init
     const id = peerMessageKey(envelope.from, envelope.id)
-    const error = new Error(reason)
-    const found = consult(this.parts.staff, { kind: 'init', id, name: body.protocol, error, causes: [error], retries: 0 })
+    const found = consult(this.parts.staff, { kind: 'init', id, name: body.protocol, error: reason, causes: [reason], retries: 0 })
     if (found?.diagnosis.decision !== 'observe') return false
     const { store, clock, logger, node } = this.parts
     const row: HeldInitRow = { id, sender: envelope.from, protocol: body.protocol, session: body.session, envelope: encode(envelope), at: clock.now(), reason }

@@ -14,6 +14,7 @@ export interface Patient {
   readonly id: string
   /** The flow's name, or the init's protocol. */
   readonly name: string
+  /** What failed: the flow's error, or for an init the reason it could not be answered (a string). */
   readonly error: unknown
   /** The error and its causes, outermost first. */
   readonly causes: readonly unknown[]
