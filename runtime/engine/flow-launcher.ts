@@ -49,6 +49,8 @@ export class FlowLauncher {
     try {
       const value = await body()
       if (run.fatal) throw run.fatal
+      // A step failure the hospital takes was not journaled: the flow is retried (or kept) even if its code caught it.
+      if (run.retryCause !== undefined) throw run.retryCause
       const left = run.journal.unconsumed()
       if (left.length > 0) {
         const [key, entry] = left[0]!

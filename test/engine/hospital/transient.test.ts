@@ -141,6 +141,29 @@ describe('transient faults', () => {
     expect(caught).toBe(2)
   })
 
+  it('a retried step failure is retried even when the flow catches it and returns', async () => {
+    let calls = 0
+    const swallow = flow('swallow', async (ctx) => {
+      try {
+        return await ctx.step(
+          'call',
+          () => {
+            if (++calls === 1) throw new Error('first call failed')
+            return 'ok'
+          },
+          { retry: true },
+        )
+      } catch {
+        return 'gave up'
+      }
+    })
+    cluster = await createTestCluster({ nodes: { Alice: { flows: [swallow] } } })
+    const { result } = cluster.node('Alice').startFlow(swallow, undefined)
+    await cluster.advanceTime(1000)
+    expect(await result).toBe('ok')
+    expect(calls).toBe(2)
+  })
+
   it('a receive that times out is retried without limit until the peer answers', async () => {
     const saw: BobSaw = { questions: [], ended: undefined }
     const asker = flow('asker', async (ctx) => {
