@@ -206,6 +206,7 @@ describe('ctx.waitFor and node.signal', () => {
     const node = await alice({ evictIdleAfterMs: 0 })
     const handle = node.startFlow(approve, undefined)
     await eventually(() => node.stats.evictions === 1)
+    await node.committed() // the eviction writes what the flow waits for in the batch after it
     expect((await node.flowStatus(handle.flowId))?.waitingFor).toEqual({ kind: 'event', name: 'approval' })
     expect(await node.signal(handle.flowId, 'approval', { approved: true, by: 'Fay' })).toEqual({ status: 'delivered' })
     expect(await node.resultOf(handle.flowId)).toBe('approved by Fay')
