@@ -9,5 +9,6 @@ export {
   StoreUnavailableError,
 } from './store-errors.js'
 export { SqliteFlowStore, type StoreOptions } from './sqlite/index.js'
+export { PgFlowStore, type PgStoreOptions } from './postgres/index.js'
 export { encode, decode } from './codec.js'
 export { STORED_OUTCOME_VERSION, type StoredOutcome, type StoredError } from './stored-outcome.js'

@@ -19,6 +19,7 @@ import type {
   TimerRow,
   UnfinishedFlow,
 } from '../store-rows.js'
+import { asUnavailable, createPool } from './pg-pool.js'
 import { qualified } from './sql-literal.js'
 
 const flowColumns = 'id, name, kind, args, status, started_at, client_id, owner'
@@ -41,6 +42,23 @@ export class PgReads {
       processed: q('processed'),
       timers: q('timers'),
       signals: q('signals'),
+    }
+  }
+
+  /**
+   * Reads a store without opening it as a node would (no lock, no migration, no writes): for `colloquy flows`
+   * while the node runs. A schema that does not exist yet reads as empty.
+   */
+  static async peek<T>(url: string, schema: string, read: (reads: PgReads) => Promise<T>): Promise<T> {
+    const pool = createPool(url, 'full', 1)
+    try {
+      const found = await pool.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [qualified(schema, 'flows')])
+      if (found.rows[0]?.found == null) return read(new EmptyReads(pool, schema))
+      return await read(new PgReads(pool, schema))
+    } catch (error) {
+      throw asUnavailable(url, error)
+    } finally {
+      await pool.end()
     }
   }
 
@@ -186,4 +204,11 @@ function groupBy<R extends { flow_id: string }>(rows: R[]): Map<string, R[]> {
     else out.set(row.flow_id, [row])
   }
   return out
+}
+
+/** A schema not created yet: no rows. */
+class EmptyReads extends PgReads {
+  protected override async rows<R>(): Promise<R[]> {
+    return []
+  }
 }
