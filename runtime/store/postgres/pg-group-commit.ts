@@ -117,6 +117,11 @@ export class PgGroupCommit implements Commits {
     this.settleIdle()
   }
 
+  /** Resolves once nothing is queued or in flight (tests that step the event loop wait for commits with it). */
+  settled(): Promise<void> {
+    return this.idle()
+  }
+
   private idle(): Promise<void> {
     if (this.inFlight === undefined && this.queued() === false) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
