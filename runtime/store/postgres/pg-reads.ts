@@ -20,7 +20,7 @@ import type {
   UnfinishedFlow,
 } from '../store-rows.js'
 import { asUnavailable, createPool } from './pg-pool.js'
-import { qualified } from './sql-literal.js'
+import { qualified } from './pg-schema.js'
 
 const flowColumns = 'id, name, kind, args, status, started_at, client_id, owner'
 const sessionColumns = 'key, flow_id, peer, protocol, version, status, reason, hash'
