@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   await pingPong((name) => pgSchema(`warm_${name}`))
   const sqlite: number[] = []
   const postgres: number[] = []
-  for (let run = 0; run < 2; run++) {
+  for (let run = 0; run < 3; run++) {
     sqlite.push(await pingPong((name) => path.join(work, `run${run}-${name}.db`)))
     postgres.push(await pingPong((name) => pgSchema(`run${run}_${name}`)))
     log(`run ${run + 1}: SQLite ${sqlite[run]!.toFixed(0)} flows/s, PostgreSQL ${postgres[run]!.toFixed(0)} flows/s`)
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const result = {
     suite: 'scale',
     machine: machineInfo(),
-    settings: { flows: total, inFlight, durability: 'full', runs: 2, figure: 'best of the runs' },
+    settings: { flows: total, inFlight, durability: 'full', runs: 3, figure: 'best of the runs' },
     metrics: { ...kept, ...metrics },
   }
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`)

@@ -27,6 +27,7 @@ import { ClientIndex } from './client-index.js'
 import { PgGroupCommit } from './pg-group-commit.js'
 import { migratePg } from './pg-migrate.js'
 import { asUnavailable, createPool, redactUrl } from './pg-pool.js'
+import { PgReader } from './pg-reader.js'
 import { PgReads } from './pg-reads.js'
 import { qualified } from './pg-schema.js'
 import type { PgStoreOptions } from './pg-store-options.js'
@@ -54,8 +55,10 @@ export class PgFlowStore extends PgReads implements FlowStore {
   private readonly clientKeys = new Map<string, string>()
   private markClosed!: () => void
 
+  private readonly reads: PgReader
+
   private constructor(
-    pool: pg.Pool,
+    private readonly pool: pg.Pool,
     private readonly writer: PgWriter,
     clientRows: readonly FlowRow[],
     private readonly key: string,
@@ -63,7 +66,9 @@ export class PgFlowStore extends PgReads implements FlowStore {
     location: string,
   ) {
     const schema = options.schema ?? 'colloquy'
-    super(pool, schema)
+    const reader = new PgReader(pool)
+    super(reader, schema)
+    this.reads = reader
     this.schema = schema
     this.location = location
     this.clients = new ClientIndex(clientRows)
@@ -258,6 +263,7 @@ export class PgFlowStore extends PgReads implements FlowStore {
     const done = committed
       .then(() => {
         this.writer.drop()
+        this.reads.close()
         return this.pool.end()
       })
       .catch(() => {})
