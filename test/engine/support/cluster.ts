@@ -25,6 +25,8 @@ export class Cluster {
   /** PostgreSQL: the schema prefix of this cluster's nodes, and the stores opened (the last one per node). */
   private readonly schemaPrefix = testStoreBackend === 'postgres' ? freshSchema('engine') : undefined
   private readonly stores = new Map<string, FlowStore>()
+  /** Every schema a store was opened on (also for nodes opened outside `add`), dropped by stopAll. */
+  private readonly schemas = new Set<string>()
 
   constructor(options: InMemoryNetworkOptions = {}) {
     this.net = new InMemoryNetwork(options)
@@ -34,6 +36,7 @@ export class Cluster {
   /** The node's store: its SQLite file, or (PostgreSQL) its schema opened. */
   async storeOf(name: string): Promise<string | FlowStore> {
     if (this.schemaPrefix === undefined) return join(this.dir, `${name}.db`)
+    this.schemas.add(this.schemaOf(name))
     const store = await openPgTestStore(this.schemaOf(name))
     this.stores.set(name, store)
     return store
@@ -76,7 +79,7 @@ export class Cluster {
     for (const node of this.nodes.values()) await node.stop()
     if (this.schemaPrefix !== undefined) {
       for (const store of this.stores.values()) await storeClosed(store)
-      await dropSchemas([...this.specs.keys()].map((name) => this.schemaOf(name)))
+      await dropSchemas(this.schemas)
     }
     // A store's commit mark may still be written off the event loop (commit-mark.ts): retry while it lands.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
