@@ -223,14 +223,18 @@ export class PgFlowStore extends PgReads implements FlowStore {
     })
   }
 
-  /** Hospital records: an admission, then the prune to the flow's latest `keepLatest`, in that order (one scope). */
+  /**
+   * Hospital records: an admission, then the prune to the flow's latest `keepLatest`. Admissions of every flow
+   * share one scope, so their ids follow the queue (admissions() reads them oldest first, as SQLite does).
+   */
   putAdmission(r: AdmissionRow, keepLatest: number): number {
+    const scopes = ['admissions', `hospital/${r.flow_id}`]
     this.add(
       'putAdmission',
       admissionColumns.map((column) => r[column]),
-      [`hospital/${r.flow_id}`],
+      scopes,
     )
-    return this.add('pruneAdmissions', [r.flow_id, keepLatest], [`hospital/${r.flow_id}`])
+    return this.add('pruneAdmissions', [r.flow_id, keepLatest], scopes)
   }
 
   putHeldInit(r: HeldInitRow): number {
