@@ -12,7 +12,14 @@ export type {
   UnfinishedFlow,
   FlowStatus,
 } from './store-rows.js'
-export { StoreSchemaNewerError, StoreSchemaUnknownError, StoreInUseError, StoreCorruptError, StoreRolledBackError, StoreUnavailableError } from './store-errors.js'
+export {
+  StoreSchemaNewerError,
+  StoreSchemaUnknownError,
+  StoreInUseError,
+  StoreCorruptError,
+  StoreRolledBackError,
+  StoreUnavailableError,
+} from './store-errors.js'
 export { SqliteFlowStore, type StoreOptions } from './sqlite/index.js'
 export { PgFlowStore, type PgStoreOptions } from './postgres/index.js'
 export { encode, decode } from './codec.js'
