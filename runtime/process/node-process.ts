@@ -4,9 +4,11 @@
  * (all checked first, start-list.ts); a flow id listed there runs once however often the process is
  * started or killed. A start that fails stops the node and closes the listener before the error is thrown.
  */
+import { readFileSync } from 'node:fs'
 import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import { ExplorerServer } from '../explorer/explorer-server.js'
 import { RpcServer } from '../rpc/rpc-server.js'
 import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
@@ -24,6 +26,8 @@ export interface RunningNode {
   readonly network: NodeNetwork
   /** The RPC endpoint, when the config has an `rpc` section. */
   readonly rpc: RpcServer | undefined
+  /** The Explorer page, when the config has an `explorer` section. */
+  readonly explorer: ExplorerServer | undefined
   /**
    * Resolves when the node stopped on its own after a fatal error it logged (its store failed to commit),
    * once the listener is closed; never after `stop()`.
@@ -103,11 +107,12 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   let failedItself!: () => void
   const failed = new Promise<void>((resolve) => (failedItself = resolve))
   let rpc: RpcServer | undefined
+  let explorer: ExplorerServer | undefined
   node.events.subscribe({
     complete: () => {
       if (stopRequested) return
       haltedItself = true
-      Promise.all([rpc?.close(), network.close()]).then(failedItself, failedItself)
+      Promise.all([explorer?.close(), rpc?.close(), network.close()]).then(failedItself, failedItself)
     },
   })
   let stopping: Promise<void> | undefined
@@ -117,10 +122,14 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     get rpc() {
       return rpc
     },
+    get explorer() {
+      return explorer
+    },
     failed,
     stop: () =>
       (stopping ??= (async () => {
         stopRequested = true
+        await explorer?.close()
         await rpc?.close()
         await node.stop()
         await network.close()
@@ -138,11 +147,13 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       await handle.started
     }
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
+    if (config.explorer && rpc) explorer = await ExplorerServer.start({ rpc: ownRpcEndpoint(rpc, config), listen: config.explorer.listen, tls: config.explorer.tls })
   } catch (error) {
     // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
     await new Promise((resolve) => setImmediate(resolve))
     if (haltedItself) return running // it logged why; `failed` ends the process
     stopRequested = true
+    await explorer?.close()
     await rpc?.close()
     await node.stop()
     await network.close()
@@ -161,6 +172,15 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     pid: process.pid,
     resumed,
     ...(rpc ? { rpc: rpc.url } : {}),
+    ...(explorer ? { explorer: explorer.url } : {}),
   })
   return running
+}
+
+/** The node's RPC endpoint as the Explorer in the same process reaches it: over loopback when it listens on every interface. */
+function ownRpcEndpoint(rpc: RpcServer, config: NodeConfig): { url: string; ca?: Buffer } {
+  const { host, port } = rpc.address
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
+  const url = `${rpc.secure ? 'wss' : 'ws'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
+  return config.rpc?.tls ? { url, ca: readFileSync(config.rpc.tls.cert) } : { url }
 }

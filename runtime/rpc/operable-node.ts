@@ -20,6 +20,7 @@ export type OperableNode = Pick<
   | 'killFlow'
   | 'signal'
   | 'progress'
+  | 'unfinishedFlows'
 >
 
 export type { FlowEvent, Observable }

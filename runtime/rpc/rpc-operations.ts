@@ -84,6 +84,9 @@ export const operationHandlers: Handlers = {
   async flowNames({ node, reply }) {
     reply.done(node.flowNames())
   },
+  async unfinishedFlows({ node, reply }) {
+    reply.done(await node.unfinishedFlows())
+  },
 }
 
 /**

@@ -61,6 +61,8 @@ export const operationArgs = {
   /** A stream of flows added, progressed and ended on the node. */
   stateMachinesFeed: z.strictObject({}),
   flowNames: z.strictObject({}),
+  /** The unfinished flows with their sessions (peer, protocol, version, status), oldest first. */
+  unfinishedFlows: z.strictObject({}),
 } as const
 
 export type Operation = keyof typeof operationArgs

@@ -28,6 +28,7 @@ const calls: Record<Operation, (client: RpcClient) => Promise<unknown>> = {
   progress: (c) => new Promise((resolve, reject) => c.progress('some-flow').subscribe({ error: reject, complete: () => resolve(undefined) })),
   stateMachinesFeed: (c) => new Promise((resolve, reject) => c.stateMachinesFeed().subscribe({ error: reject, complete: () => resolve(undefined) })),
   flowNames: (c) => c.flowNames(),
+  unfinishedFlows: (c) => c.unfinishedFlows(),
 }
 
 describe('logins', () => {

@@ -1,6 +1,6 @@
 /** What the typed RPC client offers (`connect` resolves with one); implemented over a socket in rpc-client.ts. */
 import type { Observable } from 'rxjs'
-import type { FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
+import type { FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome, UnfinishedFlow } from '../../engine/index.js'
 import type { StateMachineUpdate } from '../rpc-protocol.js'
 import type { ConnectionState } from './rpc-socket.js'
 
@@ -63,6 +63,8 @@ export interface RpcClient {
   signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome>
   /** The names of the flows the node can start. */
   flowNames(): Promise<string[]>
+  /** The unfinished flows on the node with their sessions (peer, protocol, version, status), oldest first. */
+  unfinishedFlows(): Promise<UnfinishedFlow[]>
   /** A flow's progress: its current state first, then every change. */
   progress(flowId: string): Observable<ProgressUpdate>
   /** Flows added, progressed and ended on the node, as they happen. */
