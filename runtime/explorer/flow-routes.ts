@@ -26,7 +26,8 @@ function plainJson(c: Context, value: unknown): Response {
 export function addFlowRoutes(app: Hono<ExplorerEnv>, history: RunHistory): void {
   app.get('/api/flows', async (c) => {
     const filter = FlowFilterSchema.safeParse(Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== '')))
-    if (!filter.success) return refusal(c, 400, 'EXPLORER_REQUEST', `The filter is not valid: ${filter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`)
+    if (!filter.success)
+      return refusal(c, 400, 'EXPLORER_REQUEST', `The filter is not valid: ${filter.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`)
     try {
       return plainJson(c, { flows: await filteredFlows(c.get('session').client, history, filter.data) })
     } catch (error) {

@@ -147,7 +147,8 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       await handle.started
     }
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
-    if (config.explorer && rpc) explorer = await ExplorerServer.start({ rpc: ownRpcEndpoint(rpc, config), listen: config.explorer.listen, tls: config.explorer.tls })
+    if (config.explorer && rpc)
+      explorer = await ExplorerServer.start({ rpc: ownRpcEndpoint(rpc, config), listen: config.explorer.listen, tls: config.explorer.tls })
   } catch (error) {
     // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
     await new Promise((resolve) => setImmediate(resolve))
