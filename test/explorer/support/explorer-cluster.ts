@@ -34,7 +34,8 @@ export class ExplorerCluster {
     readonly explorer: ExplorerServer,
   ) {}
 
-  static async start(): Promise<ExplorerCluster> {
+  /** `assets`: the built page to serve (explorer/dist by default). */
+  static async start(assets?: string): Promise<ExplorerCluster> {
     const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-explorer-'))
     const network = new InMemoryNetwork()
     const logger = { info() {}, warn() {}, error() {} }
@@ -54,7 +55,7 @@ export class ExplorerCluster {
       { name: 'viewer', passwordHash: await hashPassword('viewer-pw'), permissions: viewerPermissions },
     ]
     const rpc = await RpcServer.start({ node: ops, listen: { host: '127.0.0.1', port: 0 }, users, logger })
-    const explorer = await ExplorerServer.start({ rpc: { url: rpc.url }, listen: { host: '127.0.0.1', port: 0 } })
+    const explorer = await ExplorerServer.start({ rpc: { url: rpc.url }, listen: { host: '127.0.0.1', port: 0 }, ...(assets ? { assets } : {}) })
     return new ExplorerCluster(dir, ops, desk, rpc, explorer)
   }
 
