@@ -10,6 +10,8 @@ export type {
   FlowSummary,
   FlowStatusReport,
   SignalOutcome,
+  DeclaredProtocolVersion,
+  PeerStatus,
 } from './node-api.js'
 export { type WaitingFor, type WaitPlace, describeWaitingFor } from './waiting-for.js'
 export { ProgressTracker, type ProgressTree, type ProgressStepView, type ProgressChange } from './progress-tracker.js'

@@ -133,7 +133,7 @@ class EngineNode extends NodeOperations implements Node {
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
     const { registrations, results, clientIds } = this
-    this.operate({ name, registrations, loaded: this.loaded, results, clientIds, progress, signals })
+    this.operate({ name, registrations, loaded: this.loaded, results, clientIds, progress, signals, declared, backlog: quotas.backlog, port: () => this.port })
     const handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,

@@ -21,6 +21,8 @@ export type OperableNode = Pick<
   | 'signal'
   | 'progress'
   | 'unfinishedFlows'
+  | 'protocols'
+  | 'peers'
 >
 
 export type { FlowEvent, Observable }

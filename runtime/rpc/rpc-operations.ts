@@ -87,6 +87,12 @@ export const operationHandlers: Handlers = {
   async unfinishedFlows({ node, reply }) {
     reply.done(await node.unfinishedFlows())
   },
+  async protocols({ node, reply }) {
+    reply.done(node.protocols())
+  },
+  async peers({ node, reply }) {
+    reply.done(node.peers())
+  },
 }
 
 /**

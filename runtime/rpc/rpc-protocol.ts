@@ -63,6 +63,10 @@ export const operationArgs = {
   flowNames: z.strictObject({}),
   /** The unfinished flows with their sessions (peer, protocol, version, status), oldest first. */
   unfinishedFlows: z.strictObject({}),
+  /** Every protocol version the node's code declares, with hash, roles and state table. */
+  protocols: z.strictObject({}),
+  /** The network's other parties: connection, address, unacknowledged messages, last acknowledgement and error. */
+  peers: z.strictObject({}),
 } as const
 
 export type Operation = keyof typeof operationArgs

@@ -29,6 +29,8 @@ const calls: Record<Operation, (client: RpcClient) => Promise<unknown>> = {
   stateMachinesFeed: (c) => new Promise((resolve, reject) => c.stateMachinesFeed().subscribe({ error: reject, complete: () => resolve(undefined) })),
   flowNames: (c) => c.flowNames(),
   unfinishedFlows: (c) => c.unfinishedFlows(),
+  protocols: (c) => c.protocols(),
+  peers: (c) => c.peers(),
 }
 
 describe('logins', () => {

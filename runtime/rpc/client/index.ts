@@ -7,7 +7,18 @@ export type { RpcClient, RpcFlowHandle, TrackedFlowHandle, StartFlowOptions, Flo
 export type { ConnectOptions, ConnectionState } from './rpc-socket.js'
 export type { StateMachineUpdate, WireError } from '../rpc-protocol.js'
 export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from '../rpc-errors.js'
-export type { FlowStatusReport, FlowSummary, FlowListFilter, FlowState, ProgressUpdate, SignalOutcome, WaitingFor, UnfinishedFlow } from '../../engine/index.js'
+export type {
+  FlowStatusReport,
+  FlowSummary,
+  FlowListFilter,
+  FlowState,
+  ProgressUpdate,
+  SignalOutcome,
+  WaitingFor,
+  UnfinishedFlow,
+  DeclaredProtocolVersion,
+  PeerStatus,
+} from '../../engine/index.js'
 export { ColloquyError, isColloquyError } from '../../protocol/errors/colloquy-error.js'
 export { FlowException, UnexpectedFlowEndError } from '../../protocol/session/session-errors.js'
 export { InvalidFlowArgsError, FlowKilledError } from '../../engine/index.js'
