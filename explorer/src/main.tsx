@@ -59,7 +59,7 @@ function App() {
       <main>
         {screen === 'flow' && <FlowScreen flowId={decodeURIComponent(flowMatch![1]!)} node={session.node} />}
         {screen === 'flows' && <FlowsScreen />}
-        {(screen === 'protocols' || screen === 'peers') && <OtherScreens screen={screen} />}
+        {(screen === 'protocols' || screen === 'peers') && <OtherScreens screen={screen} node={session.node} />}
       </main>
     </>
   )

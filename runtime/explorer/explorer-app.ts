@@ -14,6 +14,7 @@ import { addFlowRoutes } from './flow-routes.js'
 import { refusal } from './http-errors.js'
 import { addLiveRoutes } from './live-routes.js'
 import { addLoginRoutes } from './login-routes.js'
+import { addNetworkRoutes } from './network-routes.js'
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -27,7 +28,10 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ')
 
-export function explorerApp(sessions: ExplorerSessions, options: { readonly assets: string; readonly secure: boolean }): Hono<ExplorerEnv> {
+export function explorerApp(
+  sessions: ExplorerSessions,
+  options: { readonly assets: string; readonly secure: boolean; readonly lockfile?: string | undefined },
+): Hono<ExplorerEnv> {
   const app = new Hono<ExplorerEnv>()
   app.use('*', async (c, next) => {
     await next()
@@ -57,6 +61,7 @@ export function explorerApp(sessions: ExplorerSessions, options: { readonly asse
   addLoginRoutes(app, sessions, options.secure)
   addFlowRoutes(app, sessions.history)
   addLiveRoutes(app)
+  addNetworkRoutes(app, sessions.history, options.lockfile)
   app.all('/api/*', (c) => refusal(c, 404, 'EXPLORER_NOT_FOUND', `There is no ${c.req.method} ${c.req.path} in the Explorer's API.`))
   app.use('/assets/*', serveStatic({ root: options.assets }))
   // Every other path is the page: it routes by its hash.

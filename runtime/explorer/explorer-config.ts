@@ -15,6 +15,8 @@ export const ExplorerSectionSchema = z
     tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     /** Listen on a non-loopback address without TLS: passwords then cross the network in clear. */
     allowInsecure: z.boolean().optional(),
+    /** The project's lockfile (protocols/colloquy.lock.json), for the lock state of each protocol version. */
+    lockfile: z.string().min(1).optional(),
   })
   .superRefine((section, ctx) => {
     if (!isLoopback(section.listen.host) && !section.tls && section.allowInsecure !== true)
@@ -29,11 +31,13 @@ export const ExplorerSectionSchema = z
 export interface ExplorerConfig {
   readonly listen: { readonly host: string; readonly port: number }
   readonly tls: { readonly cert: string; readonly key: string } | undefined
+  readonly lockfile: string | undefined
 }
 
 export function resolveExplorerConfig(section: z.output<typeof ExplorerSectionSchema>, dir: string): ExplorerConfig {
   return {
     listen: section.listen,
     tls: section.tls ? { cert: path.resolve(dir, section.tls.cert), key: path.resolve(dir, section.tls.key) } : undefined,
+    lockfile: section.lockfile === undefined ? undefined : path.resolve(dir, section.lockfile),
   }
 }

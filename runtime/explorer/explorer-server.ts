@@ -22,6 +22,8 @@ export interface ExplorerServerOptions {
   /** Paths of a PEM certificate and key: the Explorer then speaks HTTPS (and its cookie is Secure). */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
   readonly sessions?: SessionLimits
+  /** The project's lockfile (protocols/colloquy.lock.json), for the lock state of each protocol version. */
+  readonly lockfile?: string | undefined
   /** The built page (explorer/dist of the package by default). */
   readonly assets?: string
 }
@@ -45,7 +47,7 @@ export class ExplorerServer {
       connect({ url: options.rpc.url, user, password, reconnectTimeoutMs: 30_000, ...(options.rpc.ca === undefined ? {} : { ca: options.rpc.ca }) })
     const sessions = new ExplorerSessions(connector, undefined, options.sessions)
     const secure = options.tls !== undefined
-    const app = explorerApp(sessions, { assets, secure })
+    const app = explorerApp(sessions, { assets, secure, lockfile: options.lockfile })
     const http = options.tls
       ? createAdaptorServer({
           fetch: app.fetch,

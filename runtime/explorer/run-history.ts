@@ -51,6 +51,18 @@ export class RunHistory {
     return this.flows.get(flowId) ?? []
   }
 
+  /** Which peer was seen on which protocol version, and when last, most recent first. */
+  negotiations(): { readonly peer: string; readonly protocol: string; readonly version: number; readonly lastSeenAt: number }[] {
+    const latest = new Map<string, { peer: string; protocol: string; version: number; lastSeenAt: number }>()
+    for (const actions of this.flows.values())
+      for (const a of actions) {
+        const key = `${a.counterparty}|${a.protocol}|${a.version}`
+        const known = latest.get(key)
+        if (!known || known.lastSeenAt < a.at) latest.set(key, { peer: a.counterparty, protocol: a.protocol, version: a.version, lastSeenAt: a.at })
+      }
+    return [...latest.values()].sort((a, b) => b.lastSeenAt - a.lastSeenAt)
+  }
+
   /** The parties the flow's sessions were seen talking to. */
   counterparties(flowId: string): string[] {
     return [...new Set(this.of(flowId).map((a) => a.counterparty))]

@@ -19,6 +19,7 @@ Options:
   --node <url>         the node's RPC endpoint (its node.json rpc.listen), ws:// or wss://
   --ca <file>          PEM certificate to trust for a wss:// endpoint with a self-signed certificate
   --listen <host:port> where the Explorer listens (default 127.0.0.1:7200)
+  --lockfile <file>    the project's protocols/colloquy.lock.json, for each version's lock state
   --tls-cert <file>    serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key <file>     the certificate's private key
   --allow-insecure     listen on a non-loopback address without TLS (passwords then cross the network in clear)
@@ -31,6 +32,7 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
     options: {
       node: { type: 'string' },
       ca: { type: 'string' },
+      lockfile: { type: 'string' },
       listen: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -63,6 +65,7 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
     rpc: { url: values.node, ...(values.ca ? { ca: readFileSync(values.ca) } : {}) },
     listen: section.data.listen,
     tls,
+    lockfile: values.lockfile,
   })
   process.stdout.write(`Explorer for ${values.node} at ${server.url} (Ctrl-C stops it)\n`)
   await new Promise<void>((resolve) => {

@@ -148,7 +148,12 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     }
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
     if (config.explorer && rpc)
-      explorer = await ExplorerServer.start({ rpc: ownRpcEndpoint(rpc, config), listen: config.explorer.listen, tls: config.explorer.tls })
+      explorer = await ExplorerServer.start({
+        rpc: ownRpcEndpoint(rpc, config),
+        listen: config.explorer.listen,
+        tls: config.explorer.tls,
+        lockfile: config.explorer.lockfile,
+      })
   } catch (error) {
     // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
     await new Promise((resolve) => setImmediate(resolve))

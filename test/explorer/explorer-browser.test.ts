@@ -131,4 +131,32 @@ describe('the Explorer in a browser', () => {
     expect((await cluster.ops.flowStatus(handle.flowId))?.status).toBe('running')
     await cluster.ops.killFlow(handle.flowId)
   })
+
+  it('shows the protocols the node declares with their diagrams, and its peers with connection and outbox', async () => {
+    await admin.goto(`${base}#/protocols`)
+    const echo = admin.getByRole('article', { name: 'Echo v1' })
+    await echo.locator('svg').waitFor()
+    expect(await echo.locator('h3').textContent()).toBe('Echo v1 locked')
+    expect(await echo.textContent()).toContain('sha256:4bb6f22a3aff4e4446e74d7d4017d72a72aecc8a8a64a3516553737708737656')
+    // Drawn from the state table: the choice with both branches, the messages, the loop back.
+    const drawn = (await echo.locator('svg').textContent()) ?? ''
+    for (const text of ['[Caller chooses next =ping]', '[Caller chooses next =done]', 'next: ping', 'echo', 'back to next']) expect(drawn).toContain(text)
+    expect(await admin.getByRole('table', { name: 'Versions seen with peers' }).locator('tbody tr').first().textContent()).toMatch(/^DeskEchov1/)
+    await screenshot(admin, 'protocols')
+
+    await admin.goto(`${base}#/peers`)
+    const desk = admin.locator('tr[data-party="Desk"]')
+    await desk.locator('td.peer-state.connected').waitFor()
+    await cluster.stopDesk()
+    const stuck = cluster.ops.startFlow(roundsFlow, { peer: 'Desk', rounds: 1, pauseMs: 0 })
+    await stuck.started
+    await desk.locator('td.peer-state.down').waitFor()
+    await desk
+      .locator('td.outbox')
+      .filter({ hasText: /^[1-9]/ })
+      .waitFor()
+    await admin.locator('figure.diagram svg').waitFor()
+    await screenshot(admin, 'peers')
+    await cluster.ops.killFlow(stuck.flowId)
+  })
 })

@@ -23,10 +23,16 @@ function config(extra: Record<string, unknown>): string {
 
 it('is off by default and listens on loopback when the host is left out', () => {
   expect(readNodeConfig(config({ rpc })).explorer).toBeUndefined()
-  expect(readNodeConfig(config({ rpc, explorer: { listen: { port: 7200 } } })).explorer).toEqual({ listen: { host: '127.0.0.1', port: 7200 }, tls: undefined })
-  expect(readNodeConfig(config({ rpc, explorer: { listen: { host: '0.0.0.0', port: 7200 }, tls: { cert: 'c.pem', key: 'k.pem' } } })).explorer).toEqual({
+  expect(readNodeConfig(config({ rpc, explorer: { listen: { port: 7200 } } })).explorer).toEqual({
+    listen: { host: '127.0.0.1', port: 7200 },
+    tls: undefined,
+    lockfile: undefined,
+  })
+  const explorer = { listen: { host: '0.0.0.0', port: 7200 }, tls: { cert: 'c.pem', key: 'k.pem' }, lockfile: 'protocols/colloquy.lock.json' }
+  expect(readNodeConfig(config({ rpc, explorer })).explorer).toEqual({
     listen: { host: '0.0.0.0', port: 7200 },
     tls: { cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') },
+    lockfile: join(dir, 'protocols/colloquy.lock.json'),
   })
 })
 

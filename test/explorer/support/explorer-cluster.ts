@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Echo } from '../../../generated/echo.js'
 import { echoer } from '../../../examples/echo-flows.js'
 import { createNode } from '../../../runtime/create-node.js'
@@ -15,6 +16,8 @@ import { InMemoryNetwork } from '../../../runtime/network/index.js'
 import { hashPassword } from '../../../runtime/rpc/password-hash.js'
 import { RpcServer } from '../../../runtime/rpc/rpc-server.js'
 import { explorerFlows } from './explorer-flows.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 /** What the viewer may do: look at flows, their progress and the feed; not kill, not signal. */
 export const viewerPermissions = [
@@ -55,15 +58,28 @@ export class ExplorerCluster {
       { name: 'viewer', passwordHash: await hashPassword('viewer-pw'), permissions: viewerPermissions },
     ]
     const rpc = await RpcServer.start({ node: ops, listen: { host: '127.0.0.1', port: 0 }, users, logger })
-    const explorer = await ExplorerServer.start({ rpc: { url: rpc.url }, listen: { host: '127.0.0.1', port: 0 }, ...(assets ? { assets } : {}) })
+    const explorer = await ExplorerServer.start({
+      rpc: { url: rpc.url },
+      listen: { host: '127.0.0.1', port: 0 },
+      lockfile: path.join(root, 'protocols', 'colloquy.lock.json'),
+      ...(assets ? { assets } : {}),
+    })
     return new ExplorerCluster(dir, ops, desk, rpc, explorer)
+  }
+
+  private deskStopped = false
+
+  /** Desk goes down: Ops keeps what it sends Desk in its outbox. */
+  async stopDesk(): Promise<void> {
+    this.deskStopped = true
+    await this.desk.stop()
   }
 
   async stop(): Promise<void> {
     await this.explorer.close()
     await this.rpc.close()
     await this.ops.stop()
-    await this.desk.stop()
+    if (!this.deskStopped) await this.desk.stop()
     rmSync(this.dir, { recursive: true, force: true })
   }
 }
