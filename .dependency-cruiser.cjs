@@ -113,7 +113,8 @@ module.exports = {
     {
       name: 'explorer-page-speaks-http-only',
       severity: 'error',
-      comment: 'The Explorer page (explorer/src) runs in the browser and reaches the node only through the Explorer server over HTTP: it imports no runtime, generator or test code.',
+      comment:
+        'The Explorer page (explorer/src) runs in the browser and reaches the node only through the Explorer server over HTTP: it imports no runtime, generator or test code.',
       from: { path: '^explorer/src/' },
       to: { path: '^(runtime|generator|generated|test)/' },
     },
