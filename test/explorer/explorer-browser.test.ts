@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approvalFlow, holdFlow, roundsFlow } from './support/explorer-flows.js'
 import { launchChromium, logIn, operatorPage, screenshot } from './support/browser.js'
-import { ensureExplorerBuilt } from './support/built-page.js'
+import { ensureExplorerBuilt } from '../../scripts/lib/explorer-page.js'
 import { ExplorerCluster } from './support/explorer-cluster.js'
 
 let cluster: ExplorerCluster

@@ -1,13 +1,14 @@
 /**
  * Builds the Explorer page (vite, explorer/vite.config.ts) when explorer/dist is missing or older than its
- * sources, so the browser tests work on a fresh clone; `npm run build:explorer` does the same build.
+ * sources, so the browser tests and `npm run demo -- --explorer` work on a fresh clone; `npm run build:explorer`
+ * does the same build.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../explorer')
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../explorer')
 
 function newest(dir: string): number {
   return Math.max(
