@@ -16,6 +16,8 @@ export default defineConfig({
     // Mermaid is large; its diagram types load as separate chunks when a diagram needs them.
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
+    // Measuring gzip sizes of Mermaid's chunks costs seconds per build and is only printed.
+    reportCompressedSize: false,
   },
   logLevel: 'warn',
 })

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { createNode } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
-import { ExplorerServer } from '../explorer/explorer-server.js'
+import type { ExplorerServer } from '../explorer/explorer-server.js'
 import { RpcServer } from '../rpc/rpc-server.js'
 import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
@@ -147,8 +147,9 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       await handle.started
     }
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
+    // Loaded only when asked for: a node without an explorer section loads no web server.
     if (config.explorer && rpc)
-      explorer = await ExplorerServer.start({
+      explorer = await (await import('../explorer/explorer-server.js')).ExplorerServer.start({
         rpc: ownRpcEndpoint(rpc, config),
         listen: config.explorer.listen,
         tls: config.explorer.tls,
