@@ -1,7 +1,8 @@
 /**
  * The Flows screen: every flow on the node matching the filter (state, flow name, counterparty, client id,
  * started since), refreshed as the node reports flows added, progressed and ended, and a kill over the
- * filter that first shows the flows it would kill and asks for confirmation.
+ * filter that first shows the flows it would kill and asks for confirmation. The states are the node's
+ * (listFlows); `hospitalized` and a bulk retry join them with the flow hospital's RPC operations.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'

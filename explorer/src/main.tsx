@@ -1,5 +1,10 @@
-/** The Explorer page: the login form until a session exists, then the screens, routed by the URL's hash. */
-import { render } from 'preact'
+/**
+ * The Explorer page: the login form until a session exists, then the screens, routed by the URL's hash.
+ * A screen is one entry of `screens` (its hash, its tab, what it shows): the flow hospital's screen comes in
+ * as one more entry once the node offers its RPC operations (hospital.list, hospital.show), and its actions
+ * (retry, kill, reject the session init) join the flow screen's actions the same way kill and signal do.
+ */
+import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { type SessionInfo, get, post, useSession } from './api.js'
 import { FlowScreen } from './flow-screen.js'
@@ -18,6 +23,22 @@ function useHash(): string {
   return hash
 }
 
+interface Screen {
+  readonly route: RegExp
+  /** Its tab in the header; a screen without one is reached through another (`within`). */
+  readonly tab?: string
+  readonly href?: string
+  readonly within?: string
+  readonly show: (session: SessionInfo, param: string | undefined) => JSX.Element
+}
+
+const screens: readonly Screen[] = [
+  { route: /^#\/flows\/?$|^$/, tab: 'Flows', href: '#/flows', show: () => <FlowsScreen /> },
+  { route: /^#\/flows\/(.+)$/, within: 'Flows', show: (session, flowId) => <FlowScreen flowId={flowId!} node={session.node} /> },
+  { route: /^#\/protocols/, tab: 'Protocols', href: '#/protocols', show: (session) => <OtherScreens screen="protocols" node={session.node} /> },
+  { route: /^#\/peers/, tab: 'Peers', href: '#/peers', show: (session) => <OtherScreens screen="peers" node={session.node} /> },
+]
+
 function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined)
   const hash = useHash()
@@ -31,23 +52,21 @@ function App() {
   if (session === undefined) return <p class="muted">Loading…</p>
   if (session === null) return <LoginForm onLogin={setSession} />
   const logout = () => post('/api/logout').finally(() => setSession(null))
-  const flowMatch = /^#\/flows\/(.+)$/.exec(hash)
-  const screen = flowMatch ? 'flow' : hash.startsWith('#/protocols') ? 'protocols' : hash.startsWith('#/peers') ? 'peers' : 'flows'
+  const current = screens.find((s) => s.route.test(hash)) ?? screens[0]!
+  const match = current.route.exec(hash)
   return (
     <>
       <header>
         <strong>Colloquy Explorer</strong>
         <span class="node">node {session.node}</span>
         <nav>
-          <a href="#/flows" class={screen === 'flows' || screen === 'flow' ? 'active' : ''}>
-            Flows
-          </a>
-          <a href="#/protocols" class={screen === 'protocols' ? 'active' : ''}>
-            Protocols
-          </a>
-          <a href="#/peers" class={screen === 'peers' ? 'active' : ''}>
-            Peers
-          </a>
+          {screens
+            .filter((s) => s.tab)
+            .map((s) => (
+              <a key={s.tab} href={s.href} class={current.tab === s.tab || current.within === s.tab ? 'active' : ''}>
+                {s.tab}
+              </a>
+            ))}
         </nav>
         <span class="user">
           {session.user}{' '}
@@ -56,11 +75,7 @@ function App() {
           </button>
         </span>
       </header>
-      <main>
-        {screen === 'flow' && <FlowScreen flowId={decodeURIComponent(flowMatch![1]!)} node={session.node} />}
-        {screen === 'flows' && <FlowsScreen />}
-        {(screen === 'protocols' || screen === 'peers') && <OtherScreens screen={screen} node={session.node} />}
-      </main>
+      <main>{current.show(session, match?.[1] === undefined ? undefined : decodeURIComponent(match[1]))}</main>
     </>
   )
 }

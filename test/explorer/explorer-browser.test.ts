@@ -23,7 +23,7 @@ beforeAll(async () => {
   base = cluster.explorer.url
   browser = await launchChromium()
   admin = await operatorPage(browser)
-}, 300_000)
+}, 600_000)
 
 afterAll(async () => {
   await browser?.close()

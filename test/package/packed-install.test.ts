@@ -74,7 +74,7 @@ describe('the packed package, installed', () => {
     }
     writeFileSync(path.join(app, 'record-loads.mjs'), recorder)
     writeFileSync(path.join(app, 'resolve-hook.mjs'), resolveHook)
-  }, 480_000) // prepack builds dist and the Explorer page (Vite bundling Mermaid takes a minute or two)
+  }, 600_000) // prepack builds dist and the Explorer page (Vite bundling Mermaid takes minutes on a busy machine)
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   function importEntry(code: string): Loaded & { readonly status: number | null; readonly stderr: string } {

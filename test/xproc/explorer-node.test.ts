@@ -13,7 +13,7 @@ import { freePort, ProcessCluster } from '../../scripts/lib/process-cluster.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-xproc-explorer-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-beforeAll(() => ensureExplorerBuilt(), 300_000)
+beforeAll(() => ensureExplorerBuilt(), 600_000)
 
 it('serves the Explorer from node.json, logs an RPC user in through it, and stops with the node', async () => {
   const [rpcPort, explorerPort] = [await freePort(), await freePort()]
