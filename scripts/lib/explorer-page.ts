@@ -1,7 +1,8 @@
 /**
  * Builds the Explorer page (vite, explorer/vite.config.ts) when explorer/dist is missing or older than its
  * sources, so the browser tests and `npm run demo -- --explorer` work on a fresh clone; `npm run build:explorer`
- * does the same build. Test files running in parallel build once: a lock directory (explorer/.build-lock)
+ * (scripts/build-explorer.ts, run by `npm run build` and so by prepack) goes through it too, so packing while
+ * tests serve the page does not rebuild it under them. Test files running in parallel build once: a lock directory (explorer/.build-lock)
  * lets one build while the others wait, then find the page fresh.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
@@ -41,11 +42,12 @@ async function takeLock(): Promise<void> {
   }
 }
 
-export async function ensureExplorerBuilt(): Promise<void> {
-  if (fresh()) return
+/** `force`: build even when the page looks fresh (e.g. after a dependency changed). */
+export async function ensureExplorerBuilt(options: { readonly force?: boolean } = {}): Promise<void> {
+  if (!options.force && fresh()) return
   await takeLock()
   try {
-    if (!fresh()) await build({ configFile: path.join(root, 'vite.config.ts') })
+    if (options.force || !fresh()) await build({ configFile: path.join(root, 'vite.config.ts') })
   } finally {
     rmSync(lock, { recursive: true, force: true })
   }
