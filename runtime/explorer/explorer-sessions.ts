@@ -59,6 +59,10 @@ export class ExplorerSessions {
       lastSeen: Date.now(),
     }
     this.sessions.set(session.id, session)
+    // A client that gave up reconnecting (the node stayed away) ends its session: the user logs in again.
+    client.onConnectionChange((state) => {
+      if (state === 'closed') this.end(session.id)
+    })
     while (this.sessions.size > this.max) this.end([...this.sessions.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0]!.id)
     return session
   }

@@ -27,6 +27,7 @@ export class SessionFeed {
       error: (error: Error) => {
         this.refusal = error
         history.release(this)
+        this.updates.error(error) // live views that already listen are told why it stopped
       },
     })
   }
