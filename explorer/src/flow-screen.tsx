@@ -2,8 +2,8 @@
  * One flow: its status, what it waits for in words, its live progress tree, its sessions, the run the
  * Explorer saw drawn as a sequence diagram, the sub-flows it waits in, and the actions: kill, and a form
  * for each event it waits for (generated from the event's schema). The flow hospital's admissions and its
- * retry action are not here yet: they come with its RPC operations (hospital.show, hospital.retry), as a
- * section beside Sessions and a button beside Kill flow.
+ * retry action are not here yet: on its RPC operations (hospital.show, hospital.retry) they are a section
+ * beside Sessions and a button beside Kill flow.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'

@@ -2,7 +2,7 @@
  * The Flows screen: every flow on the node matching the filter (state, flow name, counterparty, client id,
  * started since), refreshed as the node reports flows added, progressed and ended, and a kill over the
  * filter that first shows the flows it would kill and asks for confirmation. The states are the node's
- * (listFlows); `hospitalized` and a bulk retry join them with the flow hospital's RPC operations.
+ * (listFlows); `hospitalized` and a bulk retry (hospital.retryAll) are still to join them.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'
@@ -62,19 +62,29 @@ export function FlowsScreen() {
   useEffect(() => {
     void load()
   }, [load])
+  // The reload a live update schedules runs with the filter as it is then, not as it was when scheduled.
+  const latestLoad = useRef(load)
+  latestLoad.current = load
   // Many updates arrive together when flows move: reload at most every 250 ms.
   const live = useLive('/api/live/flows', () => {
     if (pending.current !== undefined) return
     pending.current = window.setTimeout(() => {
       pending.current = undefined
-      void load()
+      void latestLoad.current()
     }, 250)
   })
 
   const set = (key: keyof Filter) => (event: Event) => setFilter({ ...filter, [key]: (event.currentTarget as HTMLInputElement).value })
-  const showPreview = () => {
+  /** The preview asks the node again with the filter as it stands, so it shows what the kill would act on. */
+  const showPreview = async () => {
     setResults(null)
-    setPreview(flows.filter((f) => f.state === 'running' || f.state === 'waiting'))
+    try {
+      const query = new URLSearchParams(Object.entries(apiFilter(filter)).map(([k, v]) => [k, String(v)]))
+      const { flows } = await get<{ flows: FlowRow[] }>(`/api/flows?${query}`)
+      setPreview(flows.filter((f) => f.state === 'running' || f.state === 'waiting'))
+    } catch (e) {
+      setError(errorText(e))
+    }
   }
   const confirmKill = async () => {
     if (!preview) return

@@ -1,8 +1,8 @@
 /**
  * The Explorer page: the login form until a session exists, then the screens, routed by the URL's hash.
- * A screen is one entry of `screens` (its hash, its tab, what it shows): the flow hospital's screen comes in
- * as one more entry once the node offers its RPC operations (hospital.list, hospital.show), and its actions
- * (retry, kill, reject the session init) join the flow screen's actions the same way kill and signal do.
+ * A screen is one entry of `screens` (its hash, its tab, what it shows): the flow hospital's screen is to come
+ * as one more entry on its RPC operations (hospital.list, hospital.show), and its actions (retry, kill, reject
+ * the session init) join the flow screen's actions the way kill and signal do.
  */
 import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'

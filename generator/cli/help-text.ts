@@ -37,6 +37,9 @@ Commands:
                       List the node's unfinished flows, or end them as an operator
   flow <action> ...    Operate a running node's flows over its RPC endpoint: start, list, status,
                       watch, kill, reattach, remove, signal (colloquy flow --help)
+  hospital <action> ...
+                      Operate a running node's flow hospital over RPC: list, show, retry,
+                      kill, reject-init (colloquy hospital --help)
   rpc-user add --config <f> --user <name> [--permission <p>]...
                       Add an RPC user to node.json (password asked, stored as a scrypt hash)
   explorer --node <url>

@@ -12,6 +12,7 @@ import type { SessionRow } from '../store/store-rows.js'
 import { EngineInvariantError, StoreInconsistentError } from './engine-errors.js'
 import type { FlowRun } from './flow-run.js'
 import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js'
+import { sessionWait } from './hospital/receive-timeout.js'
 import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
 import { assertSameSend, assertSendable, frameDigest } from './send-checks.js'
@@ -28,7 +29,8 @@ export class EngineSession implements FlowSession {
   status: SessionStatus
   reason: string | null = null
   context: SessionScope | undefined
-  private request: SessionRequest | undefined
+  /** What the flow opened it with (an initiator's, once its open ran or replayed). */
+  request: SessionRequest | undefined
   /** Next sequence number this side sends (the responder's 0 is its confirm). */
   sendSeq: number
   /** Next sequence number this side consumes. */
@@ -113,10 +115,8 @@ export class EngineSession implements FlowSession {
     this.run.lastBatch = this.run.env.store.putSession(row)
   }
 
-  /**
-   * The hash this initiating side offered for `version`, when its request is known (a session restored
-   * before its open was replayed does not know it yet; the start-up check then reads the open's journal).
-   */
+  /** The hash this initiating side offered for `version`, when its request is known (a session restored before its open was
+   * replayed does not know it yet; the start-up check then reads the open's journal). */
   private offeredHash(version: number): string | null {
     if (!version) return null
     return this.request?.versions.find((v) => v.version === version)?.hash ?? null
@@ -181,7 +181,7 @@ export class EngineSession implements FlowSession {
     this.assertUsable('receive')
     if (this.direction === 'initiator') await this.confirmed()
     const seq = this.recvSeq
-    const event = this.inbox.get(seq) ?? (await run.wait<InboxEvent>((resolve) => (this.receiver = { seq, resolve }), messageWait(this, expecting)))
+    const event = this.inbox.get(seq) ?? (await sessionWait<InboxEvent>(this, (resolve) => (this.receiver = { seq, resolve }), messageWait(this, expecting)))
     this.receiver = undefined
     this.inbox.delete(seq)
     this.recvSeq = seq + 1
@@ -230,7 +230,7 @@ export class EngineSession implements FlowSession {
   confirmation(): Promise<void> {
     if (this.status === 'open' || this.status === 'closed') return Promise.resolve()
     if (this.status === 'rejected') return Promise.reject(this.rejection())
-    return this.run.wait<void>((resolve, reject) => this.confirmWaiters.push({ resolve, reject }), handshakeWait(this))
+    return sessionWait<void>(this, (resolve, reject) => this.confirmWaiters.push({ resolve, reject }), handshakeWait(this))
   }
 
   onConfirm(version: number): void {

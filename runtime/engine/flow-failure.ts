@@ -85,7 +85,12 @@ export async function endFromStore(parts: EndParts, flowId: string, ending: Endi
     for (const pending of owed) outbox.transmitUnlessPending(decode<Envelope>(pending.envelope))
     for (const { envelope } of errors) outbox.transmit(envelope, undefined)
   })
-  store.finishFlow(flowId, parts.policy.retention(row.kind, { ok: false, error }, row.client_id != null), { inbox: true, timers: true, signals: true })
+  store.finishFlow(flowId, parts.policy.retention(row.kind, { ok: false, error }, row.client_id != null), {
+    inbox: true,
+    timers: true,
+    signals: true,
+    hospital: true,
+  })
   await store.commits.commit()
   ending.ended(row, errors.length)
   parts.results.settle(flowId, { ok: false, error })

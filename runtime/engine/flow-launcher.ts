@@ -14,6 +14,7 @@ import { NonDeterminismError } from './engine-errors.js'
 import type { EventHub } from './event-hub.js'
 import type { FlowResults } from './flow-results.js'
 import type { FlowRun } from './flow-run.js'
+import type { Hospital } from './hospital/hospital.js'
 import { describeAction } from './journal-entry.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type { Outcome, OutcomePolicy } from './outcome-policy.js'
@@ -28,6 +29,8 @@ export interface LauncherParts {
   readonly results: FlowResults
   readonly events: EventHub
   readonly drain: Drain
+  /** Where an error that would end the flow goes first: it may retry the flow or keep it (hospital/hospital.ts). */
+  readonly hospital: Pick<Hospital, 'admit' | 'admitted'>
   /** Where a fault while the flow ends goes (flow-failure.ts): it fails that flow alone. */
   readonly fail: (run: FlowRun, doing: string, cause: unknown) => void
 }
@@ -46,6 +49,8 @@ export class FlowLauncher {
     try {
       const value = await body()
       if (run.fatal) throw run.fatal
+      // A step failure the hospital takes was not journaled: the flow is retried (or kept) even if its code caught it.
+      if (run.retryCause !== undefined) throw run.retryCause
       const left = run.journal.unconsumed()
       if (left.length > 0) {
         const [key, entry] = left[0]!
@@ -56,11 +61,12 @@ export class FlowLauncher {
       }
       outcome = { ok: true, value }
     } catch (error) {
-      outcome = { ok: false, error: run.fatal ?? error }
+      outcome = { ok: false, error: run.fatal ?? run.retryCause ?? error }
     }
     try {
       outcome = encodableOutcome(run, outcome)
       if (!run.alive) return
+      if (!outcome.ok && this.parts.hospital.admit(run, outcome.error)) return
       await this.finish(run, outcome)
     } catch (error) {
       this.parts.fail(run, 'ending', error)
@@ -89,7 +95,7 @@ export class FlowLauncher {
     }
     // DONE is recorded with the flow's end (a tracker nobody used stays silent; progress-hub.ts ends it).
     if (outcome.ok && run.reportsProgress) run.progress.finish()
-    const touched = { inbox: run.touchedInbox, timers: run.touchedTimers, signals: run.touchedSignals }
+    const touched = { inbox: run.touchedInbox, timers: run.touchedTimers, signals: run.touchedSignals, hospital: this.parts.hospital.admitted(run.flowId) }
     store.finishFlow(run.flowId, this.parts.policy.retention(run.kind, outcome, run.origin?.clientId !== undefined), touched)
     await store.commits.commit()
     if (!run.alive) return

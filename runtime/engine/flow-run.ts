@@ -72,6 +72,8 @@ export interface RunEnvironment {
   readonly events: SessionActionSink
   /** Progress changes of live runs. */
   readonly progress: ProgressSink
+  /** The flow hospital: whether it takes an error (a failed step is then not journaled). */
+  readonly hospital: { wouldKeep(run: FlowRun, error: unknown): boolean }
   /** A run may have become idle: consider it for eviction. */
   readonly eviction: { noteIdle(run: FlowRun): void }
 }
@@ -100,6 +102,11 @@ export class FlowRun {
   private readonly waiting = new Set<(error: unknown) => void>()
   /** Set when replay detected a deviation: the flow fails with it even if user code catches it. */
   fatal: Error | undefined
+  /**
+   * A step failure the hospital takes (retry or observation) is not journaled; the flow ends with it even
+   * if its code catches it, and nothing after it is recorded, so the retry replays to the same point.
+   */
+  retryCause: unknown
   /** Operations in progress that are not waits (step bodies, commits). */
   busy = 0
   /** Branches waiting for a message, a confirm or a timer. */
@@ -189,7 +196,13 @@ export class FlowRun {
   /** Records a live action in the journal, in the current batch; a killed run records nothing. */
   record(key: string, entry: JournalEntry): void {
     if (this.killed) throw this.killed
+    if (this.retryCause !== undefined) throw this.retryCause
     this.lastBatch = this.journal.record(key, entry)
+  }
+
+  /** The hospital took the run (retry or observation): "recovered" need not wait for it. */
+  releaseRecovered(): void {
+    this.markReached()
   }
 
   markLive(): void {

@@ -9,16 +9,21 @@ import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { FlowContext, FlowDefinition } from '../protocol/session/flow-context.js'
 import type { ProgressSteps } from '../protocol/session/flow-progress.js'
 import { parseFlowArgs } from './flow-args.js'
+import type { Staff } from './hospital/staff.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: a node's list of flows holds flows of any argument type (Flow[]); with unknown, a flow of specific arguments would not be assignable to it
 export interface Flow<Args = any, Result = unknown> extends FlowDefinition<Args, Result> {
   /** The schema the arguments are checked against, for a flow declared with one. */
   readonly argsSchema?: z.ZodType
+  /** Hospital staff for this flow: added to the node's, or replacing the node's member of the same name. */
+  readonly staff?: readonly Staff[]
 }
 
 export interface FlowOptions {
   /** The flow's progress steps (ctx.progress.setSteps before the body runs). */
   readonly progress?: ProgressSteps
+  /** Hospital staff for this flow (hospital/staff.ts): added to the node's, or replacing its member of the same name. */
+  readonly staff?: readonly Staff[]
 }
 
 type Body = (context: FlowContext, args: unknown) => Promise<unknown>
@@ -46,13 +51,21 @@ export function flow<Schema extends z.ZodType, Result = unknown>(
 export function flow(name: string, schemaOrRun: z.ZodType | Body, bodyOrOptions?: Body | FlowOptions, maybeOptions?: FlowOptions): Flow {
   if (!/^[A-Za-z][\w.:-]*$/.test(name))
     throw new InvalidOptionError(`flow name '${name}' is not valid; use letters, digits, '.', ':', '-' or '_', starting with a letter.`)
-  if (typeof schemaOrRun === 'function') return Object.freeze({ name, run: withProgress(schemaOrRun, bodyOrOptions as FlowOptions | undefined) })
+  if (typeof schemaOrRun === 'function') {
+    const options = bodyOrOptions as FlowOptions | undefined
+    return Object.freeze({ name, run: withProgress(schemaOrRun, options), ...staffOf(options) })
+  }
   const body = bodyOrOptions
   if (typeof body !== 'function')
     throw new InvalidOptionError(`flow '${name}' has a schema but no function; declare it as flow(name, argsSchema, async (ctx, args) => ...).`)
   const argsSchema = schemaOrRun
   const run = withProgress(body, maybeOptions)
-  return Object.freeze({ name, argsSchema, run: async (context: FlowContext, args: unknown) => run(context, parseFlowArgs(name, argsSchema, args)) })
+  const parsed = async (context: FlowContext, args: unknown) => run(context, parseFlowArgs(name, argsSchema, args))
+  return Object.freeze({ name, argsSchema, run: parsed, ...staffOf(maybeOptions) })
+}
+
+function staffOf(options: FlowOptions | undefined): { staff?: readonly Staff[] } {
+  return options?.staff ? { staff: options.staff } : {}
 }
 
 /** The body, declaring the flow's progress steps first when the options list them. */

@@ -53,6 +53,8 @@ export interface HandshakeParts {
   readonly fail: (run: FlowRun, doing: string, cause: unknown) => void
   /** Whether the node stopped: nothing is answered any more. */
   readonly stopped: () => boolean
+  /** An init for a protocol with no responder here: true when the hospital keeps it instead (hospital/held-inits.ts). */
+  readonly hold: (envelope: Envelope, reason: string) => boolean
 }
 
 export class HandshakeAnswer {
@@ -82,6 +84,12 @@ export class HandshakeAnswer {
     const answering = this.answerUnlessKnown(envelope, body, key, seen)
     this.pending.set(seen, answering)
     return answering
+  }
+
+  /** A held init whose responder is now registered (at open): answered as if it had just arrived. */
+  resume(envelope: Envelope): void {
+    const body = envelope.body as Init
+    this.answerNew(envelope, body, responderKey(envelope.from, body.session), peerMessageKey(envelope.from, envelope.id))
   }
 
   private async answerUnlessKnown(envelope: Envelope, body: Init, key: string, seen: string): Promise<void> {
@@ -116,6 +124,7 @@ export class HandshakeAnswer {
         : negotiate(body.protocol, node, body.versions, registration?.versions)
     store.putProcessed(seen, this.parts.clock.now())
     store.commits.afterCommit(() => this.pending.delete(seen))
+    if (!outcome.ok && !registration && !overQuota && !this.parts.draining && this.parts.hold(envelope, outcome.reason)) return
     if (!outcome.ok) {
       // Past the quota, a line when the peer reaches it, not one per init it floods.
       if (!overQuota) this.parts.logger.warn(`Rejected a ${body.protocol} session from ${envelope.from}: ${outcome.reason}.`)

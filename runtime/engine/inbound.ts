@@ -9,6 +9,7 @@
  * cannot take (its inbox write throws) fails that flow alone and is then acknowledged like any message for
  * a flow that ended.
  */
+import type { Endpoint } from '../network/network.js'
 import type { Envelope, WireMessage } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/flow-store.js'
@@ -160,13 +161,31 @@ export class Inbound {
     if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     const found = loaded.sessions.get(key) // loaded while the store was read
     if (found || !flowId) return found
-    if (parking.has(flowId)) {
-      // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it.
-      throw new FlowParkedError(`${node} keeps flow ${flowId} parked; the message for it stays with its sender.`)
+    if (parking.has(flowId) || recovery.kept(flowId)) {
+      // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it
+      // (or the hospital lets the flow run again).
+      const where = parking.has(flowId) ? 'parked' : 'in its hospital'
+      throw new FlowParkedError(`${node} keeps flow ${flowId} ${where}; the message for it stays with its sender.`)
     }
     await recovery.rehydrate(flowId)
     if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     return loaded.sessions.get(key)
+  }
+}
+
+/** What the node gives the network: deliveries go inbound, acknowledgements and peers coming back to the outbox. */
+export function endpointOf(inbound: Inbound, outbox: Outbox, failure: Pick<FlowFailure, 'contained'>): Endpoint {
+  return {
+    deliver: (envelope) => inbound.deliver(envelope),
+    acknowledged: (id) => {
+      try {
+        outbox.acknowledged(id)
+      } catch (error) {
+        // The row stays: sent again after a restart, the receiver drops the duplicate.
+        failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
+      }
+    },
+    peerAvailable: (party) => outbox.peerAvailable(party),
   }
 }
 

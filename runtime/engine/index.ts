@@ -43,3 +43,24 @@ export { FlowRunningError, RecordedError } from './outcome-errors.js'
 export { negotiate, ranges, type HandshakeOutcome } from './handshake.js'
 export type { JournalEntry } from './journal-entry.js'
 export { type Clock, type ClockTimer, systemClock } from './clock.js'
+export { HospitalizeFlowError, StepTimeoutError, ReceiveTimeoutError } from './hospital/hospital-errors.js'
+export { terminal } from './hospital/error-marks.js'
+export { receiveWithin } from './hospital/receive-timeout.js'
+export type { Staff, Patient, Diagnosis, Decision } from './hospital/staff.js'
+export type { Backoff } from './hospital/backoff.js'
+export { transientError, isTransient, type TransientErrorOptions } from './hospital/staff/transient-error.js'
+export { recurringError, type RecurringErrorOptions } from './hospital/staff/recurring-error.js'
+export { hospitalizeRequest } from './hospital/staff/hospitalize-request.js'
+export { replayFailure, type ReplayFailureOptions } from './hospital/staff/replay-failure.js'
+export { unknownResponder } from './hospital/staff/unknown-responder.js'
+export type {
+  NodeHospital,
+  HospitalOptions,
+  Admission,
+  PatientState,
+  HospitalEntry,
+  HospitalReport,
+  HospitalFilter,
+  HeldInit,
+  HospitalEvent,
+} from './hospital/hospital-api.js'

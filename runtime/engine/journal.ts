@@ -9,12 +9,17 @@ import type { FlowStore } from '../store/flow-store.js'
 import type { JournalEntry } from './journal-entry.js'
 
 export class FlowJournal {
+  /** Entries the flow has written: those it was rebuilt with and those recorded since (the hospital's "point"). */
+  length: number
+
   constructor(
     private readonly store: Pick<FlowStore, 'putJournal'>,
     private readonly flowId: string,
     /** Journal entries not yet consumed by the replay. */
     private readonly replay: Map<string, JournalEntry>,
-  ) {}
+  ) {
+    this.length = replay.size
+  }
 
   /** Whether recorded entries remain for the replay to consume. */
   get replaying(): boolean {
@@ -30,6 +35,7 @@ export class FlowJournal {
 
   /** Records a live action in the current batch; returns the batch number. */
   record(key: string, entry: JournalEntry): number {
+    this.length++
     return this.store.putJournal(this.flowId, key, encode(entry))
   }
 

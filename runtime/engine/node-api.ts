@@ -1,4 +1,5 @@
 /** The public face of a node: what `createNode` resolves with, and the values its methods return. */
+import type { NodeHospital, PatientState } from './hospital/hospital-api.js'
 import type { Observable } from 'rxjs'
 import type { StateTable } from '../protocol/ir/state-table.js'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
@@ -44,7 +45,8 @@ export interface StartOptions {
 }
 
 /** A flow as node.listFlows shows it: `waiting` is a running flow whose every branch waits (or that was evicted). */
-export type FlowState = 'running' | 'waiting' | 'finished' | 'failed'
+/** `hospitalized`: running, but kept by the node's hospital (observed, or waiting for its retry). */
+export type FlowState = 'running' | 'waiting' | 'hospitalized' | 'finished' | 'failed'
 
 export interface FlowListFilter {
   readonly state?: FlowState
@@ -76,6 +78,8 @@ export interface FlowStatusReport extends FlowStatus {
   readonly waitingFor?: WaitingFor
   /** Every branch's wait (concurrent sessions wait together). */
   readonly waits?: readonly WaitingFor[]
+  /** Where the flow stands in the hospital, when it was admitted (node.hospital.show has its admissions). */
+  readonly hospital?: PatientState
 }
 
 /** What node.signal did with a signal: handed it to the waiting flow, kept it for a later wait, or found one already there. */
@@ -195,6 +199,8 @@ export interface Node {
    * is kept for that id; rejects with FlowRunningError for a flow that has not finished.
    */
   removeOutcome(flowId: string): Promise<boolean>
+  /** The flow hospital: the flows it keeps or retries, held session inits, and the operator's actions on them. */
+  readonly hospital: NodeHospital
   /** Flows in the store this build cannot run (see ParkedFlow); they stay until a build that can runs them, or killFlow. */
   parkedFlows(): ParkedFlow[]
   readonly stats: NodeStats

@@ -16,6 +16,7 @@ import { type SignalParts, signalFlow } from './external-events.js'
 import type { Flow } from './flow.js'
 import type { ProgressUpdate } from './flow-events.js'
 import type { FlowResults } from './flow-results.js'
+import type { Hospital } from './hospital/hospital.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type {
   DeclaredProtocolVersion,
@@ -46,6 +47,7 @@ export interface OperationParts {
   readonly backlog: PeerBacklog
   /** The node's network port while attached. */
   readonly port: () => NetworkPort | undefined
+  readonly hospital: Pick<Hospital, 'state'>
 }
 
 /** What an evicted flow's row says it waits for. */
@@ -53,7 +55,13 @@ function parseWaits(text: string | null): readonly WaitingFor[] {
   return text === null ? [] : (JSON.parse(text) as WaitingFor[])
 }
 
-const storedStates: Readonly<Record<string, 'running' | 'done' | 'failed'>> = { running: 'running', waiting: 'running', finished: 'done', failed: 'failed' }
+const storedStates: Readonly<Record<string, 'running' | 'done' | 'failed'>> = {
+  running: 'running',
+  waiting: 'running',
+  hospitalized: 'running',
+  finished: 'done',
+  failed: 'failed',
+}
 
 export abstract class NodeOperations {
   readonly #store: FlowStore
@@ -119,7 +127,8 @@ export abstract class NodeOperations {
     const run = this.parts.loaded.runs.get(flowId)
     const progress = run?.reportsProgress ? { progress: run.progress.path() } : {}
     const waits = run ? run.waitingFor : parseWaits((await this.#store.waitingOf(flowId)) ?? null)
-    return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}) }
+    const hospital = this.parts.hospital.state(flowId)?.state
+    return { ...status, ...progress, ...(waits.length > 0 ? { waitingFor: waits[0], waits } : {}), ...(hospital ? { hospital } : {}) }
   }
 
   progress(flowId: string): Observable<ProgressUpdate> {
@@ -150,7 +159,9 @@ export abstract class NodeOperations {
     const run = this.parts.loaded.runs.get(row.id)
     const waits = row.status !== 'running' ? [] : run ? run.waitingFor : parseWaits(row.waiting)
     let state: FlowState = row.status === 'done' ? 'finished' : row.status
-    if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : row.waiting !== null)) state = 'waiting'
+    const kept = row.status === 'running' ? this.parts.hospital.state(row.id)?.state : undefined
+    if (kept === 'observed' || kept === 'retrying') state = 'hospitalized'
+    else if (state === 'running' && (run ? run.waits > 0 && run.busy === 0 : row.waiting !== null)) state = 'waiting'
     const progress = run?.reportsProgress ? run.progress.path() : row.progress === null ? undefined : (JSON.parse(row.progress) as string[])
     return {
       flowId: row.id,

@@ -8,6 +8,7 @@ import type { DeclaredProtocol } from './declared-versions.js'
 import type { Flow } from './flow.js'
 import type { PeerQuotas } from './peer-quotas.js'
 import type { FlowEndEvent, SessionAction } from './flow-events.js'
+import type { HospitalOptions } from './hospital/hospital-api.js'
 
 export interface NodeOptions {
   /** This node's party name, unique on the network. */
@@ -61,6 +62,12 @@ export interface NodeOptions {
   readonly quotas?: PeerQuotas
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */
   readonly dedupWindowMs?: number
+  /**
+   * The flow hospital (README, "Flow hospital"): staff added to the defaults or replacing them by name, and
+   * how many admissions it keeps per flow. Errors that would end a flow are diagnosed first: retried from
+   * the last checkpoint, kept for observation, or let through as before.
+   */
+  readonly hospital?: HospitalOptions
   /** Where the node reads time and schedules its timers (durable timers, re-delivery, eviction). Default: the system clock. */
   readonly clock?: Clock
   readonly logger?: FlowLogger

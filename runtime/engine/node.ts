@@ -1,14 +1,13 @@
 /**
- * A node: one party with its store, its network endpoint, and the flows and responders it runs. The node
- * only composes its parts: the outbox (what leaves), the inbound path (what arrives), the handshake
- * answer, recovery and eviction (runs rebuilt from the store), parking and drain (upgrades), killFlow,
- * the outcome policy, the results callers wait for, the event hub, flow failures. `openNode` reads the store
- * (awaited), rebuilds every unfinished flow before joining the network and resolves once they replayed;
- * `createNode` (runtime/create-node.ts) opens the store for a path. Store reads are awaited only off the
- * hot paths (see runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
+ * A node: one party with its store, its network endpoint, and the flows and responders it runs. It only composes its parts: the
+ * outbox (what leaves), the inbound path (what arrives), the handshake answer, recovery and eviction (runs rebuilt from the store),
+ * parking and drain (upgrades), killFlow, the outcome policy, the results callers wait for, the event hub, flow failures, the
+ * hospital. `openNode` reads the store (awaited), rebuilds every unfinished flow before joining the network and resolves once they
+ * replayed; `createNode` (runtime/create-node.ts) opens the store for a path. Store reads are awaited only off the hot paths (see
+ * runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
  */
 import type { Observable } from 'rxjs'
-import type { Endpoint, NetworkPort } from '../network/network.js'
+import type { NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
 import { checkNodeName } from '../protocol/party-name.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
@@ -32,8 +31,9 @@ import { FlowResults } from './flow-results.js'
 import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
+import { type Ward, createWard } from './hospital/ward.js'
 import { KnownParties } from './known-parties.js'
-import { Inbound } from './inbound.js'
+import { Inbound, endpointOf } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
@@ -88,6 +88,9 @@ class EngineNode extends NodeOperations implements Node {
   private readonly quotas: NodeQuotas
   private readonly progressHub: ProgressHub
   private readonly clientIds: ClientIds
+  private readonly ward: Ward
+  private readonly handshake: HandshakeAnswer
+  readonly hospital: Ward['operations']
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -104,7 +107,7 @@ class EngineNode extends NodeOperations implements Node {
     const parking = (this.parking = new Parking(name, logger))
     this.drain = new Drain(name, options.drain ?? false, store, parking)
     store.onCommitFailure(new CommitFaultReport(name, store.location, logger, clock, () => this.crash()))
-    this.timers = new TimerQueue((item) => this.onTimer(item), clock)
+    this.timers = new TimerQueue((item) => !this.stopped && this.recovery.timerFired(item), clock)
     const failFlow = (flowId: string, doing: string, cause: unknown) => this.failure.failFlow(flowId, doing, cause)
     const quotas = (this.quotas = new NodeQuotas(name, options.quotas, { clock, timers: this.timers, parking, fail: failFlow }))
     const unsendable = (envelope: Envelope, error: unknown) => this.failure.unsendable(envelope, error)
@@ -119,22 +122,43 @@ class EngineNode extends NodeOperations implements Node {
     this.clientIds = new ClientIds({ store, results: this.results, loaded: this.loaded })
     const policy = new OutcomePolicy(options.keepFinishedFlows)
     const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
-    const parts = { node: name, logger, store, loaded: this.loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail }
+    const { loaded, registrations, outbox, timers } = this
+    const rehydrate = (flowId: string) => this.recovery.rehydrate(flowId)
+    const kill = (flowId: string) => this.killFlow(flowId)
+    const ward = (this.ward = createWard({
+      node: name,
+      clock,
+      logger,
+      store,
+      loaded,
+      options: options.hospital,
+      registrations,
+      outbox,
+      timers,
+      rehydrate,
+      kill,
+    }))
+    this.hospital = ward.operations
+    const hospital = ward.hospital
+    this.hub.onEnded((end) => hospital.ended(end.flowId, end.name, end.ok))
+    const parts = { node: name, logger, store, loaded, policy, results: this.results, events: this.hub, drain: this.drain, fail, hospital }
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store, this.loaded)
-    const { outbox, loaded, timers, hub: events, eviction } = this
-    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress }
+    const { hub: events, eviction } = this
+    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress, hospital }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
-    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild)
+    const kept = (flowId: string) => hospital.keeps(flowId)
+    this.recovery = new Recovery(this.env, store, registrations, parking, loaded, this.launcher, logger, stopped, failRebuild, kept)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     this.failure = new FlowFailure(this.killParts)
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
-    const { registrations, results, clientIds } = this
-    this.operate({ name, registrations, loaded: this.loaded, results, clientIds, progress, signals, declared, backlog: quotas.backlog, port: () => this.port })
-    const handshake = new HandshakeAnswer({
+    const { results, clientIds } = this
+    const peerParts = { declared, backlog: quotas.backlog, port: () => this.port }
+    this.operate({ name, registrations, loaded, results, clientIds, progress, signals, hospital, ...peerParts })
+    const handshake = (this.handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,
       env: this.env,
@@ -144,22 +168,10 @@ class EngineNode extends NodeOperations implements Node {
       launcher: this.launcher,
       responders: quotas.responders,
       stopped,
-    })
-    this.inbound = new Inbound({
-      node: name,
-      clock,
-      logger,
-      store,
-      loaded: this.loaded,
-      parking,
-      recovery: this.recovery,
-      outbox: this.outbox,
-      handshake,
-      held: quotas.held,
-      responders: quotas.responders,
-      failure: this.failure,
-      stopped,
-    })
+      hold: (envelope, reason) => ward.inits.hold(envelope, reason),
+    }))
+    const inboundParts = { node: name, clock, logger, store, loaded, parking, recovery: this.recovery, outbox, handshake, stopped }
+    this.inbound = new Inbound({ ...inboundParts, held: quotas.held, responders: quotas.responders, failure: this.failure })
   }
 
   /** Reads the store, rebuilds unfinished flows, joins the network and launches them (once, from openNode). */
@@ -179,25 +191,14 @@ class EngineNode extends NodeOperations implements Node {
     parking.parkStranded(stranded)
     await store.purgeProcessed(this.clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
     const stored = await this.recovery.readAll()
+    await this.ward.hospital.open()
     const outboxRows = await store.outbox()
     // From here on synchronous, as before reads became asynchronous: no delivery or timer comes in between.
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const restored = this.recovery.rebuildAll(stored)
     this.quotas.start(stored, this.clock.now())
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
-    const endpoint: Endpoint = {
-      deliver: (envelope) => this.inbound.deliver(envelope),
-      acknowledged: (id) => {
-        try {
-          this.outbox.acknowledged(id)
-        } catch (error) {
-          // The row stays: sent again after a restart, the receiver drops the duplicate.
-          this.failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
-        }
-      },
-      peerAvailable: (party) => this.outbox.peerAvailable(party),
-    }
-    this.port = options.network.attach(this.name, endpoint)
+    this.port = options.network.attach(this.name, endpointOf(this.inbound, this.outbox, this.failure))
     this.outbox.connect(this.port)
     this.parties.connect(this.port)
     this.parties.warnUnknownPeers(stored.sessions)
@@ -206,6 +207,11 @@ class EngineNode extends NodeOperations implements Node {
       this.outbox.transmit(decode<Envelope>(row.envelope), this.loaded.sessions.get(row.session_key))
     }
     for (const [run, body] of restored) this.launcher.launch(run, body)
+    // Session inits held for a responder this build registers are answered now.
+    await this.ward.inits.resume(
+      (protocol) => this.registrations.responders.has(protocol),
+      (envelope) => this.handshake.resume(envelope),
+    )
     this.recovered = Promise.all(restored.map(([run]) => run.reachedLive)).then(() => this.drain.check())
   }
 
@@ -253,20 +259,6 @@ class EngineNode extends NodeOperations implements Node {
     return this.removal.remove(flowId)
   }
 
-  private onTimer(item: { flowId: string; key: string }): void {
-    if (this.stopped) return
-    const run = this.loaded.runs.get(item.flowId)
-    if (run) run.timerWaiters.get(item.key)?.()
-    else
-      this.recovery
-        .rehydrate(item.flowId)
-        .catch((error: unknown) =>
-          this.logger.error(
-            `Node ${this.name} could not load flow ${item.flowId} for its timer: ${(error as Error)?.message ?? String(error)}; it fires when the node opens again.`,
-          ),
-        )
-  }
-
   async stop(): Promise<void> {
     if (this.stopped) return
     this.#store.commits.flush()
@@ -291,6 +283,7 @@ class EngineNode extends NodeOperations implements Node {
     this.outbox.stop()
     this.quotas.stop()
     this.eviction.stop()
+    this.ward.hospital.stop()
     this.loaded.clear()
     this.progressHub.complete()
     this.hub.complete()

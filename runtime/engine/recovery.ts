@@ -58,6 +58,8 @@ export class Recovery {
     private readonly stopped: () => boolean,
     /** A flow whose rows cannot be read or replayed fails alone; the others are rebuilt. */
     private readonly fail: FailRebuild,
+    /** Flows the hospital keeps out of memory (observed, or waiting for their retry): not rehydrated. */
+    readonly kept: (flowId: string) => boolean,
   ) {}
 
   /** What recovery needs from the store, read in one go before anything is rebuilt. */
@@ -95,12 +97,24 @@ export class Recovery {
   rehydrate(flowId: string): Promise<FlowRun | undefined> {
     const loaded = this.loaded.runs.get(flowId)
     if (loaded) return Promise.resolve(loaded)
-    if (this.parking.has(flowId) || this.ending.has(flowId) || this.stopped()) return Promise.resolve(undefined)
+    if (this.parking.has(flowId) || this.ending.has(flowId) || this.kept(flowId) || this.stopped()) return Promise.resolve(undefined)
     const inFlight = this.rehydrating.get(flowId)
     if (inFlight) return inFlight
     const rehydration = this.load(flowId).finally(() => this.rehydrating.delete(flowId))
     this.rehydrating.set(flowId, rehydration)
     return rehydration
+  }
+
+  /** A durable timer is due: its flow's waiting sleep resumes, loaded first when it was evicted. */
+  timerFired(item: { flowId: string; key: string }): void {
+    const run = this.loaded.runs.get(item.flowId)
+    if (run) run.timerWaiters.get(item.key)?.()
+    else
+      this.rehydrate(item.flowId).catch((error: unknown) =>
+        this.logger.error(
+          `Node ${this.env.node} could not load flow ${item.flowId} for its timer: ${(error as Error)?.message ?? String(error)}; it fires when the node opens again.`,
+        ),
+      )
   }
 
   /**

@@ -6,13 +6,14 @@
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
-import type { SessionChannel, SessionRequest, WaitForOptions, WaitForResult } from '../protocol/session/channel.js'
+import type { SessionChannel, SessionRequest, StepOptions, WaitForOptions, WaitForResult } from '../protocol/session/channel.js'
 import type { FlowContext, FlowDefinition, FlowLogger } from '../protocol/session/flow-context.js'
 import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
 import { ReplayedStepError } from './engine-errors.js'
 import { EngineSession } from './engine-session.js'
 import { waitForEvent } from './external-events.js'
 import type { FlowRun } from './flow-run.js'
+import { markStepError, observed, runStepBody } from './hospital/step-options.js'
 import { newSessionId, recordedSessionId } from './initiated-session.js'
 import { JournalScope, childScope } from './journal-key.js'
 import { ProgressTracker } from './progress-tracker.js'
@@ -51,7 +52,7 @@ export class ScopeContext extends JournalScope implements FlowContext {
     return this.run.killed !== undefined
   }
 
-  async step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  async step<T>(name: string, fn: () => T | Promise<T>, options?: StepOptions): Promise<T> {
     const run = this.run
     if (!run.alive) return run.hang()
     const { key, where } = this.nextKey()
@@ -62,11 +63,18 @@ export class ScopeContext extends JournalScope implements FlowContext {
     }
     let value: T
     run.busy++
+    const describe = () => `Step '${name}' of flow '${run.name}' (${run.flowId})`
     try {
-      value = await fn()
-    } catch (error) {
+      value = options ? await runStepBody(fn, options, run.env.clock, describe) : await fn()
+    } catch (caught) {
       run.busy--
       if (!run.alive) return run.hang()
+      const error = markStepError(caught, options, describe)
+      // A failure the hospital retries or keeps is not journaled: the flow comes back to this step live.
+      if (run.env.hospital.wouldKeep(run, error)) {
+        run.retryCause ??= error
+        throw error
+      }
       const { name: errorName, message } = error instanceof Error ? error : { name: 'Error', message: String(error) }
       run.record(key, { k: 'step', name, ok: false, error: { name: errorName, message } })
       await run.commit()
@@ -83,6 +91,14 @@ export class ScopeContext extends JournalScope implements FlowContext {
     run.record(key, { k: 'step', name, ok: true, value })
     await run.commit()
     return value
+  }
+
+  async observeOnError<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      throw observed(error, () => `Code of flow '${this.run.name}' (${this.run.flowId}) marked "observe on error"`)
+    }
   }
 
   // The sources of values that differ from run to run, journaled as steps named after them: a replay

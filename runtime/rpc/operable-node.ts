@@ -23,6 +23,7 @@ export type OperableNode = Pick<
   | 'unfinishedFlows'
   | 'protocols'
   | 'peers'
+  | 'hospital'
 >
 
 export type { FlowEvent, Observable }

@@ -1,6 +1,7 @@
 /**
  * Permissions as Corda names them: `StartFlow.<flowName>` starts that flow, `InvokeRpc.<operation>` calls
- * that operation (rpc-protocol.ts lists them), `ALL` allows everything. Names are matched exactly.
+ * that operation (rpc-protocol.ts lists them), `InvokeRpc.hospital.*` every hospital operation
+ * (`hospital.list`, `hospital.retry`, ...), `ALL` allows everything. Names are matched exactly.
  */
 import { z } from 'zod'
 import type { Operation } from './rpc-protocol.js'
@@ -12,11 +13,15 @@ export function permissionProblem(permission: string): string | undefined {
   if (permission.startsWith('StartFlow.')) {
     return /^StartFlow\.[A-Za-z][\w.:-]*$/.test(permission) ? undefined : 'StartFlow.<flowName> needs a flow name (letters, digits, ., :, -, _)'
   }
+  if (permission === HOSPITAL_ALL) return undefined
   if (permission.startsWith('InvokeRpc.')) {
     return (operations as string[]).includes(permission.slice('InvokeRpc.'.length)) ? undefined : `InvokeRpc.<operation> needs one of ${operations.join(', ')}`
   }
   return 'a permission is ALL, StartFlow.<flowName> or InvokeRpc.<operation>'
 }
+
+/** Grants every hospital operation. */
+const HOSPITAL_ALL = 'InvokeRpc.hospital.*'
 
 export const PermissionSchema = z.string().superRefine((permission, ctx) => {
   const problem = permissionProblem(permission)
@@ -34,6 +39,7 @@ export class Permissions {
   missing(op: Operation, flowName?: string): string | undefined {
     if (this.granted.has('ALL')) return undefined
     const needed = op === 'startFlow' ? `StartFlow.${flowName}` : `InvokeRpc.${op}`
+    if (op.startsWith('hospital.') && this.granted.has(HOSPITAL_ALL)) return undefined
     return this.granted.has(needed) ? undefined : needed
   }
 }

@@ -6,26 +6,13 @@
 import type { Subscription } from 'rxjs'
 import type { FlowHandle } from '../engine/index.js'
 import { feedUpdate } from './feed-update.js'
+import { hospitalHandlers } from './hospital-operations.js'
 import type { OperableNode } from './operable-node.js'
+import type { Handlers, Reply } from './operation-context.js'
 import { RpcPermissionError } from './rpc-errors.js'
-import type { FlowStreamItem, Operation, OperationArgs } from './rpc-protocol.js'
+import type { FlowStreamItem } from './rpc-protocol.js'
 
-/** Where an operation answers: values of a stream, then done or fail. */
-export interface Reply {
-  next(value: unknown): void
-  done(value: unknown): void
-  fail(error: unknown): void
-  /** Runs `stop` when the client cancels the request or the connection closes. */
-  onEnd(stop: () => void): void
-}
-
-export interface OperationContext {
-  readonly node: OperableNode
-  readonly user: string
-  readonly reply: Reply
-}
-
-type Handlers = { readonly [O in Operation]: (context: OperationContext, args: OperationArgs<O>) => Promise<void> }
+export type { Reply } from './operation-context.js'
 
 export const operationHandlers: Handlers = {
   async startFlow({ node, user, reply }, args) {
@@ -93,6 +80,7 @@ export const operationHandlers: Handlers = {
   async peers({ node, reply }) {
     reply.done(node.peers())
   },
+  ...hospitalHandlers,
 }
 
 /**

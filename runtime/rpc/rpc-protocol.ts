@@ -30,7 +30,15 @@ export const WireErrorSchema = z.object({
 })
 export type WireError = z.infer<typeof WireErrorSchema>
 
-export const flowStates = ['running', 'waiting', 'finished', 'failed'] as const
+export const flowStates = ['running', 'waiting', 'hospitalized', 'finished', 'failed'] as const
+
+/** What selects flows in the hospital (runtime/engine/hospital/hospital-api.ts HospitalFilter). */
+const hospitalFilter = {
+  flowName: text.optional(),
+  state: z.enum(['observed', 'retrying', 'running']).optional(),
+  staff: text.optional(),
+  error: text.optional(),
+}
 
 /** Every operation with the schema of its arguments. */
 export const operationArgs = {
@@ -67,6 +75,17 @@ export const operationArgs = {
   protocols: z.strictObject({}),
   /** The network's other parties: connection, address, unacknowledged messages, last acknowledgement and error. */
   peers: z.strictObject({}),
+  // The flow hospital (permissions InvokeRpc.hospital.<operation>, or InvokeRpc.hospital.* for all of them).
+  'hospital.list': z.strictObject(hospitalFilter),
+  'hospital.show': z.strictObject({ flowId: text }),
+  'hospital.retry': z.strictObject({ flowId: text }),
+  /** Retries every kept flow the filter matches; with dryRun, lists them only. */
+  'hospital.retryAll': z.strictObject({ ...hospitalFilter, dryRun: z.boolean().optional() }),
+  'hospital.kill': z.strictObject({ flowId: text }),
+  'hospital.heldInits': z.strictObject({}),
+  'hospital.rejectInit': z.strictObject({ id: text }),
+  /** A stream of the hospital's events (admissions, retries, discharges, held and released inits). */
+  'hospital.events': z.strictObject({}),
 } as const
 
 export type Operation = keyof typeof operationArgs

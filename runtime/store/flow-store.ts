@@ -33,10 +33,12 @@
  * new flow's responder two awaited reads; one that cannot returns `undefined` and the engine awaits them.
  */
 import type {
+  AdmissionRow,
   FlowListQuery,
   FlowListRow,
   FlowRow,
   FlowStatus,
+  HeldInitRow,
   InboxRow,
   JournalRow,
   OutboxRow,
@@ -64,6 +66,8 @@ export interface TouchedTables {
   readonly inbox: boolean
   readonly timers: boolean
   readonly signals?: boolean
+  /** The flow was admitted to the hospital: its admission records go with it. */
+  readonly hospital?: boolean
 }
 
 /** 'full' (default) survives power loss; 'fast' survives process crashes only. */
@@ -209,6 +213,21 @@ export interface FlowStore {
   isProcessed(id: string): Promise<boolean>
   /** Row counts per table, for tests and diagnostics. */
   counts(): Promise<TableCounts>
+
+  // ---- hospital records (engine/hospital/): admissions of flows, and session inits kept for observation ----
+  /**
+   * Records an admission (queued in the current batch) and keeps only the flow's latest `keepLatest`
+   * admissions (a transient fault retried without limit must not grow the table without limit). The
+   * records are removed with the flow (`finishFlow` with `touched.hospital`).
+   */
+  putAdmission(row: AdmissionRow, keepLatest: number): number
+  /** The admissions of one flow, or of every flow, oldest first. */
+  admissions(flowId?: string): Promise<AdmissionRow[]>
+  /** Keeps a session init whose protocol has no responder here, until a responder resumes it or an operator rejects it. */
+  putHeldInit(row: HeldInitRow): number
+  deleteHeldInit(id: string): number
+  /** The session inits kept, oldest first. */
+  heldInits(): Promise<HeldInitRow[]>
 
   // ---- lifecycle ----
   /** Commits pending writes and closes the store. */

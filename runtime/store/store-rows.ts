@@ -109,3 +109,37 @@ export interface FlowStatus {
   /** The current progress step as last recorded: labels from the flow's own tracker down to the deepest current step. */
   readonly progress?: readonly string[]
 }
+
+/**
+ * One admission of a flow to the hospital (engine/hospital/): when, the error (class, code, message, and
+ * the stack for local errors), which staff member diagnosed it, what it found and decided, and how often
+ * the flow was retried at that point before. `point` is how many journal entries the flow had recorded
+ * when it failed (the same point means the same place in its code).
+ */
+export interface AdmissionRow {
+  readonly flow_id: string
+  readonly flow_name: string
+  readonly at: number
+  readonly error_class: string
+  readonly error_code: string | null
+  readonly error_message: string
+  readonly error_stack: string | null
+  readonly staff: string
+  readonly diagnosis: string
+  readonly decision: 'retry' | 'observe' | 'propagate'
+  readonly retries: number
+  readonly point: number
+}
+
+/** A session init kept for observation (its protocol has no responder here): the envelope as it arrived. */
+export interface HeldInitRow {
+  /** `<sender>:<message id>` (engine/session-key.ts peerMessageKey), as the processed row that dedups it. */
+  readonly id: string
+  readonly sender: string
+  readonly protocol: string
+  readonly session: string
+  /** The init envelope, encoded (store/codec.ts). */
+  readonly envelope: Buffer
+  readonly at: number
+  readonly reason: string
+}

@@ -35,6 +35,7 @@ export function unitFlowContext(options: UnitFlowContextOptions): FlowContext {
     me: options.me,
     flowId: options.flowId,
     step: async (_name, fn) => fn(),
+    observeOnError: (fn) => fn(),
     sleep: async () => {},
     now: async () => Date.now(),
     random: async () => Math.random(),

@@ -206,6 +206,7 @@ describe('ctx.waitFor and node.signal', () => {
     const node = await alice({ evictIdleAfterMs: 0 })
     const handle = node.startFlow(approve, undefined)
     await eventually(() => node.stats.evictions === 1)
+    await node.committed() // the eviction writes what the flow waits for in the batch after it
     // What it waits for, with the payload's JSON Schema (for an operator's form), survives the eviction.
     expect((await node.flowStatus(handle.flowId))?.waitingFor).toEqual({
       kind: 'event',

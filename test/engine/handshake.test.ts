@@ -3,7 +3,7 @@ import { flow } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/index.js'
 import { UnexpectedFlowEndError, type ProtocolState } from '../../runtime/protocol/session/index.js'
 import type { AnyProtocol } from '../../runtime/protocol/index.js'
-import { Cluster } from './support/cluster.js'
+import { Cluster, eventually } from './support/cluster.js'
 import { familyOf, versionSpec } from './support/family.js'
 import { PingV1, PingV1Changed, PingV2, PingV3 } from './support/protocols.js'
 
@@ -82,11 +82,21 @@ describe('handshake', () => {
     expect(seen.filter((e) => e.body.t === 'data').map((e) => (e.body as { frame: { label: string } }).frame.label)).toEqual(['pong'])
   })
 
-  it('rejects when no responder is registered, naming protocol and node', async () => {
+  it('holds an init when no responder is registered; an operator reject reaches the initiator, naming protocol and node', async () => {
     const { result } = await run([PingV1], null)
-    const error = await result.catch((e: unknown) => e)
+    const outcome = result.catch((e: unknown) => e)
+    const bob = cluster.node('Bob')
+    await eventually(async () => (await bob.hospital.heldInits()).length === 1)
+    const [held] = await bob.hospital.heldInits()
+    expect(held).toMatchObject({ sender: 'Alice', protocol: 'Ping', reason: 'no responder registered for Ping on node Bob' })
+    expect(await bob.hospital.rejectSessionInit(held!.id)).toBe(true)
+    const error = await outcome
     expect(error).toBeInstanceOf(UnexpectedFlowEndError)
-    expect((error as Error).message).toBe('Bob rejected the Ping session: no responder registered for Ping on node Bob.')
+    expect((error as Error).message).toBe(
+      'Bob rejected the Ping session: no responder registered for Ping on node Bob; an operator of Bob rejected the held session.',
+    )
+    expect(await bob.hospital.heldInits()).toEqual([])
+    expect(await bob.hospital.rejectSessionInit(held!.id)).toBe(false)
   })
 
   it('rejects when no version is common, listing both ranges', async () => {

@@ -9,6 +9,7 @@ import type { Envelope } from '../../runtime/network/index.js'
 import { UnexpectedFlowEndError } from '../../runtime/protocol/index.js'
 import { type TestCluster, createTestCluster } from '../../runtime/testing/index.js'
 import { adder, expectedTotal, giver } from './support/pair-flows.js'
+import { rejectUnknownInits } from './support/hospital.js'
 
 let cluster: TestCluster | undefined
 afterEach(async () => {
@@ -67,7 +68,7 @@ describe('frames held for the confirm', () => {
 
   it('leave the outbox and the store when the peer rejects the session of an evicted flow', async () => {
     cluster = await createTestCluster({
-      nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: {} },
+      nodes: { Alice: { flows: [giver], evictIdleAfterMs: 0, redeliverAfterMs: 1000 }, Bob: { hospital: rejectUnknownInits } },
     })
     const alice = cluster.node('Alice')
     cluster.crash('Bob')
@@ -86,7 +87,7 @@ describe('frames held for the confirm', () => {
 
   it('leave the outbox and the store when the peer rejects the session of a flow in memory', async () => {
     cluster = await createTestCluster({
-      nodes: { Alice: { flows: [giver], redeliverAfterMs: 1000 }, Bob: {} },
+      nodes: { Alice: { flows: [giver], redeliverAfterMs: 1000 }, Bob: { hospital: rejectUnknownInits } },
     })
     const alice = cluster.node('Alice')
     const outcome = alice.startFlow(giver, 7).result.catch((error: unknown) => error)

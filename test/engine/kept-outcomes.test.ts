@@ -15,6 +15,7 @@ import { FlowFailedError } from '../../runtime/engine/flow-failed-error.js'
 import { keptOutcome, keptOutcomeText } from '../../runtime/engine/kept-outcome.js'
 import { Cluster, turns } from './support/cluster.js'
 import { RoundsFamily } from './support/rounds-flows.js'
+import { failOnReplayDeviation } from './support/hospital.js'
 
 type S = ProtocolState
 
@@ -102,7 +103,7 @@ async function start(): Promise<Node> {
 async function reopen(alice: Node, replacing: readonly Flow[] = []): Promise<Node> {
   await alice.stop()
   const names = new Set(replacing.map((f) => f.name))
-  return cluster.add('Alice', { flows: [...flows.filter((f) => !names.has(f.name)), ...replacing], keepFinishedFlows: true })
+  return cluster.add('Alice', { flows: [...flows.filter((f) => !names.has(f.name)), ...replacing], keepFinishedFlows: true, hospital: failOnReplayDeviation })
 }
 
 async function failureOf(node: Node, flowId: string): Promise<unknown> {

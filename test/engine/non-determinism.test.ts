@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { NonDeterminismError, flow } from '../../runtime/engine/index.js'
 import { Cluster, eventually } from './support/cluster.js'
+import { failOnReplayDeviation } from './support/hospital.js'
 
 let cluster: Cluster
 afterEach(async () => cluster?.stopAll())
@@ -22,7 +23,7 @@ describe('non-determinism detection', () => {
     const { flowId, started } = node.startFlow(original, undefined)
     await started
     await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
-    const reopened = await cluster.crashAndRestart('Alice', { flows: [changed] })
+    const reopened = await cluster.crashAndRestart('Alice', { flows: [changed], hospital: failOnReplayDeviation })
     const error = (await reopened.resultOf(flowId).catch((e: unknown) => e)) as Error
     expect(error).toBeInstanceOf(NonDeterminismError)
     expect(error.message).toContain(`Flow 'charge-card' (${flowId}) on Alice deviated from its journal at action 1 of the flow`)
@@ -43,7 +44,7 @@ describe('non-determinism detection', () => {
     const node = await cluster.add('Alice', { flows: [original] })
     const { flowId } = node.startFlow(original, undefined)
     await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
-    const reopened = await cluster.crashAndRestart('Alice', { flows: [shorter] })
+    const reopened = await cluster.crashAndRestart('Alice', { flows: [shorter], hospital: failOnReplayDeviation })
     await expect(reopened.resultOf(flowId)).rejects.toThrow(/finished its replay without reaching 2 journaled action\(s\), first step 'b' at #1/)
   })
 })

@@ -3,6 +3,7 @@ import { NonDeterminismError, flow } from '../../runtime/engine/index.js'
 import type { ResponderRegistration } from '../../runtime/protocol/session/index.js'
 import { SqliteFlowStore, decode, encode } from '../../runtime/store/index.js'
 import { Cluster, eventually } from './support/cluster.js'
+import { failOnReplayDeviation } from './support/hospital.js'
 
 let cluster: Cluster
 afterEach(async () => cluster?.stopAll())
@@ -26,7 +27,7 @@ describe('a replay that sends other values than its journal recorded', () => {
       await ctx.sleep(60_000)
     })
     cluster = new Cluster()
-    const alice = await cluster.add('Alice', { flows: [lottery] })
+    const alice = await cluster.add('Alice', { flows: [lottery], hospital: failOnReplayDeviation })
     await cluster.add('Bob', { responders: [sink] })
     const { flowId } = alice.startFlow(lottery, undefined)
     await eventually(async () => (await alice.tableCounts()).timers === 1)

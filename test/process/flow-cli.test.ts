@@ -56,7 +56,7 @@ describe('colloquy flow arguments', () => {
     expect(await usage(['signal', 'f1'])).toBe('flow signal takes <flowId> <name>.')
     expect(await usage(['list', '--payload', '{}'])).toBe('flow list does not take --payload.')
     expect(await usage(['start', 'echo', '--args', '{bad'])).toMatch(/^--args is not JSON \(.+\); quote it for the shell, e\.g\. --args '\{"peer":"Bob"\}'\.$/)
-    expect(await usage(['list', '--state', 'sleeping'])).toBe("--state is one of running, waiting, finished, failed, not 'sleeping'.")
+    expect(await usage(['list', '--state', 'sleeping'])).toBe("--state is one of running, waiting, hospitalized, finished, failed, not 'sleeping'.")
     expect(await usage(['list', '--since', 'yesterday'])).toBe("--since is a time such as 2026-01-31T12:00:00Z, not 'yesterday'.")
     expect(await usage(['list', '--format', 'yaml'])).toBe("--format is text or json, not 'yaml'.")
   })

@@ -31,6 +31,14 @@ const calls: Record<Operation, (client: RpcClient) => Promise<unknown>> = {
   unfinishedFlows: (c) => c.unfinishedFlows(),
   protocols: (c) => c.protocols(),
   peers: (c) => c.peers(),
+  'hospital.list': (c) => c.hospital.list(),
+  'hospital.show': (c) => c.hospital.show('some-flow'),
+  'hospital.retry': (c) => c.hospital.retry('some-flow'),
+  'hospital.retryAll': (c) => c.hospital.retryAll({}, { dryRun: true }),
+  'hospital.kill': (c) => c.hospital.kill('some-flow'),
+  'hospital.heldInits': (c) => c.hospital.heldInits(),
+  'hospital.rejectInit': (c) => c.hospital.rejectSessionInit('Alice:x'),
+  'hospital.events': (c) => new Promise((resolve, reject) => c.hospital.events().subscribe({ error: reject, complete: () => resolve(undefined) })),
 }
 
 describe('logins', () => {

@@ -31,8 +31,8 @@ it('adds the client id, owner, progress and waiting columns and the signals tabl
   versionFourStore(file)
   const store = new SqliteFlowStore(file)
   try {
-    expect(SCHEMA_VERSION).toBe(5)
-    expect(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get()).toBe('5')
+    expect(SCHEMA_VERSION).toBe(6)
+    expect(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get()).toBe('6')
     expect(store.db.prepare(`SELECT id, status, client_id, owner, progress, waiting FROM flows`).all()).toEqual([
       { id: 'f1', status: 'done', client_id: null, owner: null, progress: null, waiting: null },
     ])

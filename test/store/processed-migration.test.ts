@@ -24,8 +24,8 @@ it('keeps the inits a version 3 store answered, by message id, and new ones by s
 
   const store = new SqliteFlowStore(file)
   try {
-    expect(SCHEMA_VERSION).toBe(5)
-    expect(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get()).toBe('5')
+    expect(SCHEMA_VERSION).toBe(6)
+    expect(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get()).toBe('6')
     expect(store.db.prepare(`SELECT id, at FROM processed`).all()).toEqual([{ id: ':trade-1/0/init', at: 5 }])
     expect(store.initAnswered('Alice:trade-1/0/init', 'r:Alice:trade-1/0')).toBe(true)
     expect(await store.isProcessed('Alice:trade-1/0/init')).toBe(true)

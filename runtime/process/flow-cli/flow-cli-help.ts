@@ -5,7 +5,7 @@ export const flowCommandHelp = `Usage: colloquy flow <action> [arguments] [--url
   flow start <name> [--args '<json>'] [--client-id <id>] [--watch]
       Starts a flow; with --client-id a second start with the same id returns the same flow (its
       outcome once finished). --watch shows its progress live and waits for its result.
-  flow list [--state running|waiting|finished|failed] [--flow <name>] [--client-id <id>] [--since <ISO time>]
+  flow list [--state running|waiting|hospitalized|finished|failed] [--flow <name>] [--client-id <id>] [--since <ISO time>]
       Lists flows with their state, client id and current progress step.
   flow status <flowId>
       Where the flow is and what it waits for right now (a message, a timer, an external event).

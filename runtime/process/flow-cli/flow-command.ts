@@ -93,7 +93,7 @@ function jsonOption(flag: string, text: string | undefined): unknown {
 }
 
 function listFilter(state: string | undefined, flow: string | undefined, clientId: string | undefined, since: string | undefined): ActionRequest['filter'] {
-  const states = ['running', 'waiting', 'finished', 'failed'] as const
+  const states = ['running', 'waiting', 'hospitalized', 'finished', 'failed'] as const
   if (state !== undefined && !(states as readonly string[]).includes(state)) throw new UsageError(`--state is one of ${states.join(', ')}, not '${state}'.`)
   const startedSince = since === undefined ? undefined : Date.parse(since)
   if (startedSince !== undefined && Number.isNaN(startedSince)) throw new UsageError(`--since is a time such as 2026-01-31T12:00:00Z, not '${since}'.`)

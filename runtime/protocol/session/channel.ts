@@ -55,6 +55,24 @@ export interface SessionRequest {
   readonly counterparty: string
   /** Every version this side can run, with its definition hash. */
   readonly versions: readonly VersionOffer[]
+  /**
+   * A receive on the session that hears nothing from the peer for this long (while the flow is in memory)
+   * fails with ReceiveTimeoutError, a transient fault the node's hospital retries. `receiveWithin(ctx, ms)` sets it.
+   */
+  readonly receiveTimeoutMs?: number
+}
+
+/** How a step may fail (`ctx.step(name, fn, options)`); the node's hospital acts on it. */
+export interface StepOptions {
+  /** The step fails with StepTimeoutError (transient: retried from the last checkpoint) when `fn` has not settled by then. */
+  readonly timeoutMs?: number
+  /**
+   * `true`: an error of the step is transient (retried with back-off, without limit by default); a number n:
+   * retried up to n times at this point, then it propagates. A retried failure is not journaled.
+   */
+  readonly retry?: boolean | number
+  /** An error of the step keeps the flow for observation instead of failing it. */
+  readonly observeOnError?: boolean
 }
 
 /** Opens sessions: performs the handshake and negotiates the highest common version. */
@@ -73,8 +91,16 @@ export interface FlowContext extends SessionOpener {
   /** This node's party name. */
   readonly me: string
   readonly flowId: string
-  /** Runs a side effect once; on replay the recorded result is returned without running `fn` again. */
-  step<T>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /**
+   * Runs a side effect once; on replay the recorded result is returned without running `fn` again. `options`
+   * say how it may fail: a timeout, whether its errors are retried, or kept for observation (StepOptions).
+   */
+  step<T>(name: string, fn: () => T | Promise<T>, options?: StepOptions): Promise<T>
+  /**
+   * Runs `fn`; an error escaping it keeps the flow for observation in the node's hospital instead of failing
+   * it (what must never be lost, e.g. a transaction being finalised), until an operator retries or kills it.
+   */
+  observeOnError<T>(fn: () => Promise<T>): Promise<T>
   /**
    * The current time in epoch milliseconds (the node's clock; simulated in test clusters), journaled like
    * a step: a replay returns the time recorded when the flow first asked. Use it instead of Date.now().

@@ -7,6 +7,7 @@ export type {
   ReceiveExpectation,
   WaitForResult,
   WaitForOptions,
+  StepOptions,
 } from './channel.js'
 export { UNSTARTED, DONE, type FlowProgress, type ProgressStepSpec, type ProgressSteps } from './flow-progress.js'
 export type { FlowContext, FlowLogger, FlowDefinition } from './flow-context.js'

@@ -11,6 +11,7 @@ import type {
   PeerStatus,
 } from '../../engine/index.js'
 import type { StateMachineUpdate } from '../rpc-protocol.js'
+import type { RpcHospital } from './rpc-hospital.js'
 import type { ConnectionState } from './rpc-socket.js'
 
 export interface RpcFlowHandle<R = unknown> {
@@ -82,6 +83,8 @@ export interface RpcClient {
   progress(flowId: string): Observable<ProgressUpdate>
   /** Flows added, progressed and ended on the node, as they happen. */
   stateMachinesFeed(): Observable<FlowFeedUpdate>
+  /** The node's flow hospital: kept flows, their admissions, retries, kills, held session inits (permissions `InvokeRpc.hospital.*`). */
+  readonly hospital: RpcHospital
   /** Closes the connection; pending requests and streams fail with RpcConnectionError. */
   close(): void
 }

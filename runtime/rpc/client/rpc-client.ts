@@ -19,10 +19,15 @@ import type {
 import type { FlowStreamItem, Operation, StateMachineUpdate, WireError } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
 import type { FlowFeedUpdate, FlowReference, RpcClient, RpcFlowHandle, StartFlowOptions, TrackedFlowHandle } from './rpc-client-api.js'
+import { type RpcHospital, SocketRpcHospital } from './rpc-hospital.js'
 import type { ConnectionState, RpcSocket } from './rpc-socket.js'
 
 export class SocketRpcClient implements RpcClient {
-  constructor(private readonly socket: RpcSocket) {}
+  readonly hospital: RpcHospital
+
+  constructor(private readonly socket: RpcSocket) {
+    this.hospital = new SocketRpcHospital(socket)
+  }
 
   /** The name of the node this client is connected to. */
   get node(): string {

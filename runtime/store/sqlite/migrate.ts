@@ -1,6 +1,7 @@
 /** Creates the tables of a new SQLite store, or brings one written by an earlier runtime up to date in one transaction. */
 import type Database from 'better-sqlite3'
 import { StoreSchemaNewerError, StoreSchemaUnknownError } from '../store-errors.js'
+import { addHospitalTables } from './hospital-tables.js'
 import { addOperabilityColumns } from './operability-columns.js'
 import { outcomesToJson } from './outcomes-to-json.js'
 import { SCHEMA_VERSION, migrations, schemaSql } from './schema.js'
@@ -11,6 +12,8 @@ const codeSteps: Readonly<Record<number, (db: Database.Database) => void>> = {
   2: outcomesToJson,
   // 4 -> 5: client ids, owners and progress on flows; the signals table.
   4: addOperabilityColumns,
+  // 5 -> 6: the hospital's admission records and held session inits.
+  5: addHospitalTables,
 }
 
 export function migrate(db: Database.Database, path: string): void {

@@ -3,12 +3,15 @@
  * received on them (inbox) and the messages it produced that the peer has not acknowledged (outbox).
  * Finished flows delete their rows, so the tables hold in-flight work only.
  */
-export const SCHEMA_VERSION = 5
+import { hospitalTablesSql } from './hospital-tables.js'
+
+export const SCHEMA_VERSION = 6
 
 /**
  * Statements that bring a store of the version given as key to the next version; steps that rewrite rows
  * in code are in migrate.ts (2 -> 3 has no statement: kept outcomes become JSON text there; 4 -> 5 adds
- * the client-id, owner, progress and waiting columns and the signals table there, see operability-columns.ts).
+ * the client-id, owner, progress and waiting columns and the signals table there, see operability-columns.ts;
+ * 5 -> 6 adds the hospital's tables, see hospital-tables.ts).
  */
 export const migrations: Readonly<Record<number, string>> = {
   1: 'ALTER TABLE sessions ADD COLUMN hash TEXT',
@@ -81,4 +84,4 @@ CREATE TABLE IF NOT EXISTS signals (
   at INTEGER NOT NULL,
   PRIMARY KEY (flow_id, name)
 ) WITHOUT ROWID;
-`
+${hospitalTablesSql}`

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { CommitFaultListener, Durability, FlowRetention, FlowOrigin, FlowStore, TouchedTables } from '../flow-store.js'
-import type { SessionRow } from '../store-rows.js'
+import type { AdmissionRow, HeldInitRow, SessionRow } from '../store-rows.js'
 import { CommitStamp, refuseIfBehind, storedCommit } from './commit-mark.js'
 import { type CommitRetry, GroupCommit } from './group-commit.js'
 import { migrate } from './migrate.js'
@@ -106,6 +106,13 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
       purgeProcessed: p(`DELETE FROM processed WHERE at < ?`),
       removeKeptJournal: p(`DELETE FROM journal WHERE flow_id = ? AND EXISTS (SELECT 1 FROM flows WHERE id = ? AND status <> 'running')`),
       removeKeptFlow: p(`DELETE FROM flows WHERE id = ? AND status <> 'running'`),
+      putAdmission: p(
+        `INSERT INTO hospital (flow_id, flow_name, at, error_class, error_code, error_message, error_stack, staff, diagnosis, decision, retries, point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      pruneAdmissions: p(`DELETE FROM hospital WHERE flow_id = ? AND id NOT IN (SELECT id FROM hospital WHERE flow_id = ? ORDER BY id DESC LIMIT ?)`),
+      deleteAdmissions: p(`DELETE FROM hospital WHERE flow_id = ?`),
+      putHeldInit: p(`INSERT OR IGNORE INTO held_inits (id, sender, protocol, session, envelope, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      deleteHeldInit: p(`DELETE FROM held_inits WHERE id = ?`),
     }
   }
 
@@ -193,6 +200,7 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
     if (touched.inbox) this.commits.add(this.s.deleteInbox, [flowId])
     if (touched.timers) this.commits.add(this.s.deleteTimers, [flowId])
     if (touched.signals) this.commits.add(this.s.deleteSignals, [flowId])
+    if (touched.hospital) this.commits.add(this.s.deleteAdmissions, [flowId])
     if (retain) return this.commits.add(this.s.finishFlow, [retain.status, retain.outcome, flowId])
     return this.commits.add(this.s.deleteFlow, [flowId])
   }
@@ -200,6 +208,33 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
   removeOutcome(flowId: string): number {
     this.commits.add(this.s.removeKeptJournal, [flowId, flowId])
     return this.commits.add(this.s.removeKeptFlow, [flowId])
+  }
+
+  putAdmission(row: AdmissionRow, keepLatest: number): number {
+    const r = row
+    this.commits.add(this.s.putAdmission, [
+      r.flow_id,
+      r.flow_name,
+      r.at,
+      r.error_class,
+      r.error_code,
+      r.error_message,
+      r.error_stack,
+      r.staff,
+      r.diagnosis,
+      r.decision,
+      r.retries,
+      r.point,
+    ])
+    return this.commits.add(this.s.pruneAdmissions, [r.flow_id, r.flow_id, keepLatest])
+  }
+
+  putHeldInit(row: HeldInitRow): number {
+    return this.commits.add(this.s.putHeldInit, [row.id, row.sender, row.protocol, row.session, row.envelope, row.at, row.reason])
+  }
+
+  deleteHeldInit(id: string): number {
+    return this.commits.add(this.s.deleteHeldInit, [id])
   }
 
   async purgeProcessed(before: number): Promise<void> {

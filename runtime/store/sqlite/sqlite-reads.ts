@@ -7,10 +7,12 @@
 import Database from 'better-sqlite3'
 import type { ClientIdentity } from '../flow-store.js'
 import type {
+  AdmissionRow,
   FlowListQuery,
   FlowListRow,
   FlowRow,
   FlowStatus,
+  HeldInitRow,
   InboxRow,
   JournalRow,
   OutboxRow,
@@ -201,6 +203,16 @@ export class SqliteReads {
     if (query.get(id) !== undefined) return true
     this.unknownSenders ??= this.db.prepare(`SELECT 1 FROM processed WHERE id >= ':' AND id < ';' LIMIT 1`).get() !== undefined
     return this.unknownSenders && query.get(id.slice(id.indexOf(':'))) !== undefined
+  }
+
+  async admissions(flowId?: string): Promise<AdmissionRow[]> {
+    const columns = 'flow_id, flow_name, at, error_class, error_code, error_message, error_stack, staff, diagnosis, decision, retries, point'
+    if (flowId === undefined) return this.db.prepare(`SELECT ${columns} FROM hospital ORDER BY id`).all() as AdmissionRow[]
+    return this.db.prepare(`SELECT ${columns} FROM hospital WHERE flow_id = ? ORDER BY id`).all(flowId) as AdmissionRow[]
+  }
+
+  async heldInits(): Promise<HeldInitRow[]> {
+    return this.db.prepare(`SELECT id, sender, protocol, session, envelope, at, reason FROM held_inits ORDER BY at, id`).all() as HeldInitRow[]
   }
 
   async counts(): Promise<TableCounts> {

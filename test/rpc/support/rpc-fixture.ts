@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createNode } from '../../../runtime/create-node.js'
-import type { Node } from '../../../runtime/engine/index.js'
+import type { Flow, Node } from '../../../runtime/engine/index.js'
 import { InMemoryNetwork } from '../../../runtime/network/index.js'
 import { connect } from '../../../runtime/rpc/client/connect.js'
 import type { RpcClient } from '../../../runtime/rpc/client/rpc-client-api.js'
@@ -29,12 +29,13 @@ export class RpcFixture {
     public node: Node,
     public server: RpcServer,
     private readonly throttle: LoginThrottleOptions | undefined,
+    private readonly flows: readonly Flow[],
   ) {}
 
   /** `users` maps a name to its permissions; each user's password is `<name>-pw`. */
-  static async start(users: Record<string, readonly string[]>, throttle?: LoginThrottleOptions): Promise<RpcFixture> {
+  static async start(users: Record<string, readonly string[]>, throttle?: LoginThrottleOptions, flows: readonly Flow[] = rpcFlows): Promise<RpcFixture> {
     const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-rpc-'))
-    const fixture = new RpcFixture(dir, undefined as unknown as Node, undefined as unknown as RpcServer, throttle)
+    const fixture = new RpcFixture(dir, undefined as unknown as Node, undefined as unknown as RpcServer, throttle, flows)
     fixture.users = await Promise.all(
       Object.entries(users).map(async ([name, permissions]) => ({ name, passwordHash: await hashPassword(`${name}-pw`), permissions: [...permissions] })),
     )
@@ -85,7 +86,7 @@ export class RpcFixture {
       name: 'Ops',
       store: path.join(this.dir, 'ops.db'),
       network: new InMemoryNetwork(),
-      flows: rpcFlows,
+      flows: this.flows,
       keepFinishedFlows: 'started',
       logger,
     })

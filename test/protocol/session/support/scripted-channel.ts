@@ -65,6 +65,7 @@ export function scriptedContext(channel: ScriptedChannel): ScriptedContext {
       return channel
     },
     step: async (_name, fn) => fn(),
+    observeOnError: (fn) => fn(),
     sleep: async () => {},
     now: async () => 0,
     random: async () => 0.5,

@@ -1,0 +1,85 @@
+/** `node.hospital`: what operators see of the hospital and do with it (hospital-api.ts), over the hospital and the store's records. */
+import type { Observable } from 'rxjs'
+import type { FlowStore } from '../../store/flow-store.js'
+import type { AdmissionRow } from '../../store/store-rows.js'
+import { toAdmission } from './admission-record.js'
+import type { HeldInits } from './held-inits.js'
+import type { Hospital } from './hospital.js'
+import type { HeldInit, HospitalEntry, HospitalEvent, HospitalFilter, HospitalReport, NodeHospital } from './hospital-api.js'
+
+export interface NodeHospitalParts {
+  readonly hospital: Hospital
+  readonly inits: HeldInits
+  readonly store: Pick<FlowStore, 'admissions'>
+  readonly kill: (flowId: string) => Promise<boolean>
+}
+
+export class HospitalOperations implements NodeHospital {
+  readonly events: Observable<HospitalEvent>
+
+  constructor(private readonly parts: NodeHospitalParts) {
+    this.events = parts.hospital.events
+  }
+
+  async list(filter: HospitalFilter = {}): Promise<HospitalEntry[]> {
+    const byFlow = new Map<string, AdmissionRow[]>()
+    for (const row of await this.parts.store.admissions()) byFlow.set(row.flow_id, [...(byFlow.get(row.flow_id) ?? []), row])
+    const entries: HospitalEntry[] = []
+    for (const [flowId, rows] of byFlow) {
+      const entry = this.entry(flowId, rows)
+      if (entry && matches(entry, filter)) entries.push(entry)
+    }
+    return entries
+  }
+
+  async show(flowId: string): Promise<HospitalReport | undefined> {
+    const rows = await this.parts.store.admissions(flowId)
+    const entry = this.entry(flowId, rows)
+    if (!entry) return undefined
+    const { last: _last, ...rest } = entry
+    const waitingFor =
+      entry.state === 'observed'
+        ? "an operator's retry (once the cause is fixed) or kill, or a restart of the node"
+        : entry.state === 'retrying'
+          ? `its retry from the last checkpoint at ${new Date(entry.retryAt ?? 0).toISOString()}`
+          : 'nothing from the hospital: it runs again (see flowStatus)'
+    return { ...rest, history: rows.map(toAdmission), waitingFor }
+  }
+
+  async retry(flowId: string): Promise<boolean> {
+    return this.parts.hospital.retry(flowId)
+  }
+
+  async retryAll(filter: HospitalFilter = {}, options: { readonly dryRun?: boolean } = {}): Promise<HospitalEntry[]> {
+    const kept = (await this.list(filter)).filter((e) => e.state !== 'running')
+    if (options.dryRun) return kept
+    return kept.filter((e) => this.parts.hospital.retry(e.flowId))
+  }
+
+  kill(flowId: string): Promise<boolean> {
+    return this.parts.kill(flowId)
+  }
+
+  heldInits(): Promise<HeldInit[]> {
+    return this.parts.inits.list()
+  }
+
+  rejectSessionInit(id: string): Promise<boolean> {
+    return this.parts.inits.reject(id)
+  }
+
+  private entry(flowId: string, rows: readonly AdmissionRow[]): HospitalEntry | undefined {
+    const last = rows.at(-1)
+    if (!last) return undefined
+    const state = this.parts.hospital.state(flowId) ?? { state: 'observed' as const }
+    return { flowId, flowName: last.flow_name, ...state, admissions: rows.length, last: toAdmission(last) }
+  }
+}
+
+function matches(entry: HospitalEntry, filter: HospitalFilter): boolean {
+  if (filter.flowName !== undefined && entry.flowName !== filter.flowName) return false
+  if (filter.state !== undefined && entry.state !== filter.state) return false
+  if (filter.staff !== undefined && entry.last.staff !== filter.staff) return false
+  if (filter.error !== undefined && entry.last.error.code !== filter.error && entry.last.error.name !== filter.error) return false
+  return true
+}
