@@ -1,9 +1,9 @@
 /**
  * One flow: its status, what it waits for in words, its live progress tree, its sessions, the run the
  * Explorer saw drawn as a sequence diagram, the sub-flows it waits in, and the actions: kill, and a form
- * for each event it waits for (generated from the event's schema). The flow hospital's admissions and its
- * retry action are not here yet: on its RPC operations (hospital.show, hospital.retry) they are a section
- * beside Sessions and a button beside Kill flow.
+ * for each event it waits for (generated from the event's schema). A flow's hospital admissions and its retry
+ * are on the Hospital screen; here they would be a section beside Sessions (hospital.show) and a button beside
+ * Kill flow (hospital.retry).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'

@@ -2,7 +2,7 @@
  * The Flows screen: every flow on the node matching the filter (state, flow name, counterparty, client id,
  * started since), refreshed as the node reports flows added, progressed and ended, and a kill over the
  * filter that first shows the flows it would kill and asks for confirmation. The states are the node's
- * (listFlows); `hospitalized` and a bulk retry (hospital.retryAll) are still to join them.
+ * (listFlows); `hospitalized` and a bulk retry over the filter (hospital.retryAll) are still to join them.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'

@@ -1,14 +1,13 @@
 /**
  * The Explorer page: the login form until a session exists, then the screens, routed by the URL's hash.
- * A screen is one entry of `screens` (its hash, its tab, what it shows): the flow hospital's screen is to come
- * as one more entry on its RPC operations (hospital.list, hospital.show), and its actions (retry, kill, reject
- * the session init) join the flow screen's actions the way kill and signal do.
+ * A screen is one entry of `screens` (its hash, its tab, what it shows).
  */
 import { type JSX, render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { type SessionInfo, get, post, useSession } from './api.js'
 import { FlowScreen } from './flow-screen.js'
 import { FlowsScreen } from './flows-screen.js'
+import { HospitalScreen } from './hospital-screen.js'
 import { LoginForm } from './login-form.js'
 import { OtherScreens } from './other-screens.js'
 import './style.css'
@@ -37,6 +36,7 @@ const screens: readonly Screen[] = [
   { route: /^#\/flows\/(.+)$/, within: 'Flows', show: (session, flowId) => <FlowScreen flowId={flowId!} node={session.node} /> },
   { route: /^#\/protocols/, tab: 'Protocols', href: '#/protocols', show: (session) => <OtherScreens screen="protocols" node={session.node} /> },
   { route: /^#\/peers/, tab: 'Peers', href: '#/peers', show: (session) => <OtherScreens screen="peers" node={session.node} /> },
+  { route: /^#\/hospital/, tab: 'Hospital', href: '#/hospital', show: () => <HospitalScreen /> },
 ]
 
 function App() {

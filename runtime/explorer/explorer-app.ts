@@ -11,6 +11,7 @@ import { getCookie } from 'hono/cookie'
 import { CSRF_HEADER, type ExplorerEnv, SESSION_COOKIE } from './explorer-env.js'
 import { ExplorerSessions } from './explorer-sessions.js'
 import { addFlowRoutes } from './flow-routes.js'
+import { addHospitalRoutes } from './hospital-routes.js'
 import { refusal } from './http-errors.js'
 import { addLiveRoutes } from './live-routes.js'
 import { addLoginRoutes } from './login-routes.js'
@@ -62,6 +63,7 @@ export function explorerApp(
   addFlowRoutes(app, sessions.history)
   addLiveRoutes(app)
   addNetworkRoutes(app, sessions.history, options.lockfile)
+  addHospitalRoutes(app)
   app.all('/api/*', (c) => refusal(c, 404, 'EXPLORER_NOT_FOUND', `There is no ${c.req.method} ${c.req.path} in the Explorer's API.`))
   app.use('/assets/*', serveStatic({ root: options.assets }))
   // Every other path is the page: it routes by its hash.

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approvalFlow, holdFlow, roundsFlow } from './support/explorer-flows.js'
+import { approvalFlow, holdFlow, ledger, roundsFlow, settleFlow } from './support/explorer-flows.js'
 import { launchChromium, logIn, operatorPage, screenshot } from './support/browser.js'
 import { ensureExplorerBuilt } from '../../scripts/lib/explorer-page.js'
 import { ExplorerCluster } from './support/explorer-cluster.js'
@@ -114,6 +114,22 @@ describe('the Explorer in a browser', () => {
     await admin.getByRole('button', { name: 'Approve' }).click()
     await admin.locator('.notice').filter({ hasText: "Event 'approve': delivered." }).waitFor()
     await expect(handle.result).resolves.toBe('booked 100')
+  })
+
+  it('opens a hospitalized flow on the Hospital screen and retries it until it completes', async () => {
+    ledger.reachable = false
+    const handle = cluster.ops.startFlow(settleFlow, { peer: 'Desk' })
+    await handle.started
+    await admin.goto(`${base}#/hospital`)
+    const patient = admin.locator(`tr[data-flow-id="${handle.flowId}"]`)
+    await patient.waitFor()
+    expect(await patient.textContent()).toContain('HOSPITALIZE_FLOW: The ledger is not reachable; retry once it is back.')
+    await screenshot(admin, 'hospital')
+    ledger.reachable = true
+    await patient.getByRole('button', { name: 'Retry' }).click()
+    await admin.locator('.notice').filter({ hasText: 'Retried.' }).waitFor()
+    await expect(handle.result).resolves.toBe('settled')
+    await patient.waitFor({ state: 'detached' })
   })
 
   it('refuses an action to a user without its permission, in the node’s words, and does nothing', async () => {

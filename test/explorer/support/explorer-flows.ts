@@ -2,11 +2,12 @@
  * The flows the Explorer's browser tests run on the Ops node, each talking to the Desk node over Echo:
  * `rounds` pings Desk round after round with a pause between (its progress moves while one watches),
  * `approval` waits for an operator's `approve` event, `hold` pings once and then waits for a `release` event
- * nobody sends (so there is something to kill).
+ * nobody sends (so there is something to kill), `settle` goes to the flow hospital while the ledger is
+ * unreachable (a retry after it is back completes it).
  */
 import { z } from 'zod'
 import { Echo } from '../../../generated/echo.js'
-import { flow } from '../../../runtime/engine/index.js'
+import { HospitalizeFlowError, flow } from '../../../runtime/engine/index.js'
 import type { FlowContext } from '../../../runtime/protocol/session/flow-context.js'
 
 /** Pings `peer` once per round, pausing `pauseMs` (a durable timer) before each round; with `track`, a progress step per round. */
@@ -53,4 +54,13 @@ export const holdFlow = flow('hold', z.object({ peer: z.string() }), async (ctx,
   return 'released'
 })
 
-export const explorerFlows = [roundsFlow, approvalFlow, holdFlow]
+/** Whether `settle` finds its ledger; tests flip it. */
+export const ledger = { reachable: false }
+
+export const settleFlow = flow('settle', z.object({ peer: z.string() }), async (ctx, args) => {
+  await pingRounds(ctx, args.peer, 1, 0, false)
+  if (!ledger.reachable) throw new HospitalizeFlowError('The ledger is not reachable; retry once it is back.')
+  return 'settled'
+})
+
+export const explorerFlows = [roundsFlow, approvalFlow, holdFlow, settleFlow]
