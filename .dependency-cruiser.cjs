@@ -111,6 +111,14 @@ module.exports = {
       },
     },
     {
+      name: 'explorer-page-speaks-http-only',
+      severity: 'error',
+      comment:
+        'The Explorer page (explorer/src) runs in the browser and reaches the node only through the Explorer server over HTTP: it imports no runtime, generator or test code.',
+      from: { path: '^explorer/src/' },
+      to: { path: '^(runtime|generator|generated|test)/' },
+    },
+    {
       name: 'source-does-not-import-tests',
       severity: 'error',
       comment: 'Shipped code does not import test code.',
@@ -147,7 +155,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
     },
     moduleSystems: ['es6', 'cjs'],
   },

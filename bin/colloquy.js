@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `colloquy` command: its first argument picks one of two command lines, and only that one is loaded.
-// `node`, `identity`, `flows`, `flow`, `hospital` and `rpc-user` run the runtime's (runtime/process/cli.ts), which never loads the code
+// `node`, `identity`, `flows`, `flow`, `hospital`, `rpc-user` and `explorer` run the runtime's (runtime/process/cli.ts), which never loads the code
 // generator, ts-morph or typescript; everything else goes to the code generator's (generator/cli/main.ts),
 // which registers the TypeScript loader because protocol files are TypeScript. Inside the colloquy
 // repository both run from source (so the loader is registered for either); installed as a package, from
@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs'
 
 const argv = process.argv.slice(2)
-const forNode = ['node', 'identity', 'flows', 'flow', 'hospital', 'rpc-user'].includes(argv[0])
+const forNode = ['node', 'identity', 'flows', 'flow', 'hospital', 'rpc-user', 'explorer'].includes(argv[0])
 const fromSource = existsSync(new URL('../runtime/process/cli.ts', import.meta.url))
 const entries = fromSource
   ? {

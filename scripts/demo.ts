@@ -6,6 +6,9 @@
  * typed client starts it with a client id and shows its progress tree live, the buyer is killed again, the
  * client is closed, and a new client reattaches by the client id and prints the result. A summary with the
  * checks that prove it all ends the run.
+ *
+ * `npm run demo -- --explorer`: the seller's node also serves the Explorer; after the summary both nodes
+ * stay up with it, the address and a login are printed, and Ctrl-C stops them cleanly.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +16,7 @@ import path from 'node:path'
 import type { NodeEvent } from '../runtime/process/node-events.js'
 import type { SellArgs } from '../examples/trade-node.js'
 import { hashPassword } from '../runtime/rpc/password-hash.js'
+import { ensureExplorerBuilt } from './lib/explorer-page.js'
 import { freePort, inFlight, ProcessCluster } from './lib/process-cluster.js'
 import { tradeOverRpc } from './lib/rpc-trade.js'
 
@@ -30,22 +34,26 @@ const sellArgs: SellArgs = {
 }
 
 const deskPassword = 'demo-desk'
+const withExplorer = process.argv.includes('--explorer')
+/** The Explorer's login in `--explorer` mode: an operator allowed everything. */
+const operator = { name: 'operator', password: 'demo-operator' }
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-demo-'))
 const keep = process.env.COLLOQUY_DEMO_KEEP === '1'
 
 async function main(): Promise<boolean> {
   say(`Two nodes, Seller and Buyer, each a process with its own SQLite file in ${dir}`)
   const rpcPort = await freePort()
-  const rpc = {
-    listen: `127.0.0.1:${rpcPort}`,
-    users: [{ name: 'desk', passwordHash: await hashPassword(deskPassword), permissions: ['StartFlow.sell-asset', 'InvokeRpc.reattachFlow'] }],
-  }
+  const desk = { name: 'desk', passwordHash: await hashPassword(deskPassword), permissions: ['StartFlow.sell-asset', 'InvokeRpc.reattachFlow'] }
+  const operators = withExplorer ? [{ name: operator.name, passwordHash: await hashPassword(operator.password), permissions: ['ALL'] }] : []
+  const rpc = { listen: `127.0.0.1:${rpcPort}`, users: [desk, ...operators] }
+  if (withExplorer) await ensureExplorerBuilt()
+  const explorer = withExplorer ? { explorer: { listen: { host: '127.0.0.1', port: await freePort() } } } : {}
   const cluster = await ProcessCluster.create(dir, [
     {
       name: 'Seller',
       app: 'examples/trade-node.ts',
       start: [{ flow: 'sell-asset', id: tradeId, args: sellArgs }],
-      settings: { redeliverAfterMs: 250, rpc },
+      settings: { redeliverAfterMs: 250, rpc, ...explorer },
     },
     { name: 'Buyer', app: 'examples/trade-node.ts', settings: { redeliverAfterMs: 250 } },
   ])
@@ -122,14 +130,28 @@ async function main(): Promise<boolean> {
   ]
   const overRpc = await tradeOverRpc(cluster, { url: `ws://127.0.0.1:${rpcPort}`, user: 'desk', password: deskPassword }, sellArgs, say)
   await cluster.quiesce(10_000)
-  await cluster.stopAll()
+  if (!withExplorer) await cluster.stopAll()
   checks.push(...overRpc.checks)
   process.stdout.write('\nSummary\n')
   process.stdout.write(`  transaction ${sellerResult?.id ?? '(none)'} for ${sellArgs.offer.price.quantity} ${sellArgs.offer.price.currency}\n`)
   process.stdout.write(`  transaction ${overRpc.transactionId ?? '(none)'} through RPC, got by reattaching to client id ${overRpc.clientId}\n`)
   for (const [what, ok] of checks) process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${what}\n`)
   process.stdout.write(`  took ${elapsed().trim()}\n`)
+  if (withExplorer) await keepUpWithExplorer(cluster)
   return checks.every(([, ok]) => ok)
+}
+
+/** `--explorer`: both nodes stay up with the seller's Explorer until Ctrl-C, then stop cleanly. */
+async function keepUpWithExplorer(cluster: ProcessCluster): Promise<void> {
+  const ready = cluster.node('Seller').events.findLast((e) => e.event === 'ready')
+  const address = ready?.event === 'ready' ? ready.explorer : undefined
+  process.stdout.write(`\nExplorer at ${address} — log in as ${operator.name} with password ${operator.password}. Ctrl-C stops both nodes.\n`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  process.stdout.write('\nStopping both nodes…\n')
+  await cluster.stopAll()
 }
 
 main()

@@ -42,6 +42,8 @@ Commands:
                       kill, reject-init (colloquy hospital --help)
   rpc-user add --config <f> --user <name> [--permission <p>]...
                       Add an RPC user to node.json (password asked, stored as a scrypt hash)
+  explorer --node <url>
+                      Serve the Explorer web page for a node's RPC endpoint (colloquy explorer --help)
   help                Show this text
 
 Options:

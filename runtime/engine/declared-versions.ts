@@ -3,6 +3,7 @@
  * longer declares. Responders carry the versions they answer; the versions a node initiates come from
  * the protocols listed in NodeOptions.protocols.
  */
+import type { StateTable } from '../protocol/ir/state-table.js'
 import type { SessionRequest, VersionOffer } from '../protocol/session/channel.js'
 import type { ResponderRegistration } from '../protocol/session/protocol-family.js'
 import { decode } from '../store/codec.js'
@@ -12,6 +13,7 @@ import { FlowStartError } from './engine-errors.js'
 import type { JournalEntry } from './journal-entry.js'
 import { openingEntry } from './initiated-session.js'
 import { directionOfKey, parseSessionKey } from './session-key.js'
+import type { DeclaredProtocolVersion } from './node-api.js'
 import type { StrandedFlow } from './stranded-flow.js'
 
 /** A protocol as generated modules export it (`Demo`, `TwoPartyTrade`, or `Demo.only(1)`): its name and versions. */
@@ -24,6 +26,8 @@ export class DeclaredVersions {
   /** protocol -> version -> definition hash */
   private readonly responded = new Map<string, Map<number, string>>()
   private readonly initiated: Map<string, Map<number, string>> | undefined
+  /** `<protocol>@<version>` -> the state table the generated object carries, for operators' diagrams. */
+  private readonly tables = new Map<string, StateTable>()
 
   constructor(responders: readonly ResponderRegistration[], protocols: readonly DeclaredProtocol[] | undefined) {
     for (const r of responders) this.responded.set(r.protocol, new Map(r.versions.map((v) => [v.version, v.hash])))
@@ -31,7 +35,10 @@ export class DeclaredVersions {
       this.initiated = new Map()
       for (const p of protocols) {
         const versions = this.initiated.get(p.name) ?? new Map<number, string>()
-        for (const v of p.versions) versions.set(v.table.version, v.hash)
+        for (const v of p.versions) {
+          versions.set(v.table.version, v.hash)
+          if ('states' in v.table) this.tables.set(`${p.name}@${v.table.version}`, v.table as StateTable)
+        }
         this.initiated.set(p.name, versions)
       }
     }
@@ -48,6 +55,29 @@ export class DeclaredVersions {
     const table = role === 'responder' ? this.responded : this.initiated
     if (!table) return undefined
     return table.get(protocol)?.get(version) ?? null
+  }
+
+  /** Every protocol version the code declares, by protocol and version, with its hash and roles. */
+  list(): DeclaredProtocolVersion[] {
+    const keys = new Set([...this.responded, ...(this.initiated ?? [])].flatMap(([protocol, versions]) => [...versions.keys()].map((v) => `${protocol}@${v}`)))
+    return [...keys]
+      .map((key) => {
+        const at = key.lastIndexOf('@')
+        const protocol = key.slice(0, at)
+        const version = Number(key.slice(at + 1))
+        const initiates = this.initiated?.get(protocol)?.get(version)
+        const responds = this.responded.get(protocol)?.get(version)
+        const table = this.tables.get(key)
+        return {
+          protocol,
+          version,
+          hash: (responds ?? initiates)!,
+          initiates: initiates !== undefined,
+          responds: responds !== undefined,
+          ...(table ? { table } : {}),
+        }
+      })
+      .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.version - b.version)
   }
 
   /** With a `protocols` list, a flow may only offer what it lists: that keeps the check at start complete. */

@@ -9,7 +9,7 @@
  * schema then is dropped with a warning and the flow goes on waiting. The outcome is recorded in the same
  * batch as the signal row, and the flow resumes once that batch committed.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
 import { InvalidOptionError } from '../protocol/errors/invalid-option-error.js'
 import type { WaitForOptions, WaitForResult } from '../protocol/session/channel.js'
 import { PLAIN_DATA, encodingError } from '../protocol/session/payload-check.js'
@@ -82,7 +82,14 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
   }
   if (!outcome && until !== null && until <= env.clock.now()) complete({ ok: false, timedOut: true })
   if (!outcome) {
-    const waiting = { kind: 'event', name, ...(until === null ? {} : { timeoutAt: until }), ...waitPlace(scope.subFlows) } as const
+    const payload = payloadSchema(schema)
+    const waiting = {
+      kind: 'event',
+      name,
+      ...(until === null ? {} : { timeoutAt: until }),
+      ...(payload === undefined ? {} : { schema: payload }),
+      ...waitPlace(scope.subFlows),
+    } as const
     await run.wait<void>((resolve) => {
       const end = (result: WaitForResult<unknown>) => {
         complete(result)
@@ -94,6 +101,16 @@ export async function waitForEvent(scope: WaitingScope, name: string, schema: z.
   }
   await run.commit()
   return outcome!
+}
+
+/** The JSON Schema of an event's payload, for operators' forms; undefined when zod cannot express the schema as one. */
+function payloadSchema(schema: z.ZodType): unknown {
+  try {
+    const { $schema: _, ...payload } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })
+    return payload
+  } catch {
+    return undefined
+  }
 }
 
 export interface SignalParts {

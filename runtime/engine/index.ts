@@ -10,6 +10,8 @@ export type {
   FlowSummary,
   FlowStatusReport,
   SignalOutcome,
+  DeclaredProtocolVersion,
+  PeerStatus,
 } from './node-api.js'
 export { type WaitingFor, type WaitPlace, describeWaitingFor } from './waiting-for.js'
 export { ProgressTracker, type ProgressTree, type ProgressStepView, type ProgressChange } from './progress-tracker.js'
@@ -17,6 +19,7 @@ export { UnknownFlowError, FlowNotFoundError, InvalidSignalError } from './opera
 export type { NodeOptions } from './node-options.js'
 export type { FlowEndEvent, FlowStartedEvent, FlowEvent, SessionAction, ProgressUpdate } from './flow-events.js'
 export type { DeclaredProtocol } from './declared-versions.js'
+export type { UnfinishedFlow } from '../store/store-rows.js'
 export type { StrandedFlow } from './stranded-flow.js'
 export { flow, type Flow, type FlowOptions } from './flow.js'
 export { InvalidFlowArgsError, type FlowArgsIssue } from './flow-args.js'

@@ -1,6 +1,7 @@
 /** The public face of a node: what `createNode` resolves with, and the values its methods return. */
 import type { NodeHospital, PatientState } from './hospital/hospital-api.js'
 import type { Observable } from 'rxjs'
+import type { StateTable } from '../protocol/ir/state-table.js'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import type { Flow } from './flow.js'
 import type { FlowEvent, ProgressUpdate } from './flow-events.js'
@@ -86,6 +87,35 @@ export interface SignalOutcome {
   readonly status: 'delivered' | 'pending' | 'duplicate'
 }
 
+/** A protocol version this node's code declares (node.protocols). */
+export interface DeclaredProtocolVersion {
+  readonly protocol: string
+  readonly version: number
+  /** The definition hash peers compare at the handshake. */
+  readonly hash: string
+  /** The node's flows open sessions on it (the generated object is in NodeOptions.protocols). */
+  readonly initiates: boolean
+  /** A responder registered on the node answers it. */
+  readonly responds: boolean
+  /** Its state table (roles, messages, choices), when the generated object is in NodeOptions.protocols. */
+  readonly table?: StateTable
+}
+
+/** Another party of the network as the node sees it (node.peers). */
+export interface PeerStatus {
+  readonly party: string
+  /** connected, connecting (dialling or waiting to retry), down; unknown when the transport does not say. */
+  readonly connection: 'connected' | 'connecting' | 'down' | 'unknown'
+  /** Where the transport reaches it (the network map's address), when it says. */
+  readonly address?: string
+  /** Messages sent to it and not yet acknowledged. */
+  readonly outbox: number
+  /** When it last acknowledged a message (epoch ms on the node's clock), since the node started. */
+  readonly lastAcknowledgedAt?: number
+  /** What went wrong with it last, as the transport tells. */
+  readonly lastError?: string
+}
+
 export interface NodeStats {
   /** Flows in memory. */
   readonly loaded: number
@@ -143,6 +173,10 @@ export interface Node {
   flowStatus(flowId: string): Promise<FlowStatusReport | undefined>
   /** The unfinished flows in the store (parked ones included), oldest first, with their sessions. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
+  /** Every protocol version this node's code declares (responders, and NodeOptions.protocols), by protocol and version. */
+  protocols(): DeclaredProtocolVersion[]
+  /** The network's other parties: connection, address, unacknowledged messages, last acknowledgement and error. */
+  peers(): PeerStatus[]
   /** Row counts of the store's tables, for diagnostics and tests. */
   tableCounts(): Promise<TableCounts>
   /** Resolves once everything this node queued so far is committed. */

@@ -9,15 +9,28 @@ import type { Observable } from 'rxjs'
 import type { FlowStore } from '../store/flow-store.js'
 import type { FlowListRow, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import { closestName } from './closest-name.js'
+import type { NetworkPort } from '../network/network.js'
 import type { ClientIds } from './client-ids.js'
+import type { DeclaredVersions } from './declared-versions.js'
 import { type SignalParts, signalFlow } from './external-events.js'
 import type { Flow } from './flow.js'
 import type { ProgressUpdate } from './flow-events.js'
 import type { FlowResults } from './flow-results.js'
 import type { Hospital } from './hospital/hospital.js'
 import type { LoadedFlows } from './loaded-flows.js'
-import type { FlowHandle, FlowListFilter, FlowState, FlowStatusReport, FlowSummary, SignalOutcome, StartOptions } from './node-api.js'
+import type {
+  DeclaredProtocolVersion,
+  FlowHandle,
+  FlowListFilter,
+  FlowState,
+  FlowStatusReport,
+  FlowSummary,
+  PeerStatus,
+  SignalOutcome,
+  StartOptions,
+} from './node-api.js'
 import { UnknownFlowError } from './operation-errors.js'
+import type { PeerBacklog } from './peer-backlog.js'
 import type { ProgressHub } from './progress-hub.js'
 import type { Registrations } from './registrations.js'
 import type { WaitingFor } from './waiting-for.js'
@@ -30,6 +43,10 @@ export interface OperationParts {
   readonly clientIds: ClientIds
   readonly progress: ProgressHub
   readonly signals: SignalParts
+  readonly declared: DeclaredVersions
+  readonly backlog: PeerBacklog
+  /** The node's network port while attached. */
+  readonly port: () => NetworkPort | undefined
   readonly hospital: Pick<Hospital, 'state'>
 }
 
@@ -157,5 +174,30 @@ export abstract class NodeOperations {
       ...(progress === undefined ? {} : { progress }),
       ...(waits.length > 0 ? { waitingFor: waits[0] } : {}),
     }
+  }
+
+  protocols(): DeclaredProtocolVersion[] {
+    return this.parts.declared.list()
+  }
+
+  peers(): PeerStatus[] {
+    const { name, port, backlog } = this.parts
+    const network = port()
+    if (!network) return []
+    return network
+      .roster()
+      .parties.filter((party) => party !== name)
+      .map((party) => {
+        const seen = network.peerStatus?.(party)
+        const acknowledged = backlog.lastAcknowledged(party)
+        return {
+          party,
+          connection: seen?.connection ?? 'unknown',
+          ...(seen?.address === undefined ? {} : { address: seen.address }),
+          outbox: backlog.waitingFor(party),
+          ...(acknowledged === undefined ? {} : { lastAcknowledgedAt: acknowledged }),
+          ...(seen?.lastError === undefined ? {} : { lastError: seen.lastError }),
+        }
+      })
   }
 }

@@ -156,7 +156,8 @@ class EngineNode extends NodeOperations implements Node {
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
     const { results, clientIds } = this
-    this.operate({ name, registrations, loaded, results, clientIds, progress, signals, hospital })
+    const peerParts = { declared, backlog: quotas.backlog, port: () => this.port }
+    this.operate({ name, registrations, loaded, results, clientIds, progress, signals, hospital, ...peerParts })
     const handshake = (this.handshake = new HandshakeAnswer({
       ...parts,
       draining: options.drain ?? false,

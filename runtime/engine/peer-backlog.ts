@@ -44,6 +44,11 @@ export class PeerBacklog {
     )
   }
 
+  /** When `peer` last acknowledged a message, if it did since the node started. */
+  lastAcknowledged(peer: string): number | undefined {
+    return this.lastAck.get(peer)
+  }
+
   /** Whether `peer` acknowledged nothing since `due`. */
   silentSince(peer: string, due: number): boolean {
     return (this.lastAck.get(peer) ?? Number.NEGATIVE_INFINITY) <= due

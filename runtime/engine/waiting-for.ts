@@ -28,8 +28,11 @@ type WaitKind =
   | { readonly kind: 'handshake'; readonly party: string; readonly protocol: string }
   /** A durable timer (ctx.sleep), due at `until` (epoch ms on the node's clock). */
   | { readonly kind: 'timer'; readonly until: number }
-  /** An external event (ctx.waitFor) that node.signal delivers; `timeoutAt` when the wait has a timeout. */
-  | { readonly kind: 'event'; readonly name: string; readonly timeoutAt?: number }
+  /**
+   * An external event (ctx.waitFor) that node.signal delivers; `timeoutAt` when the wait has a timeout;
+   * `schema`, the JSON Schema of the payload the flow accepts, when its zod schema converts to one.
+   */
+  | { readonly kind: 'event'; readonly name: string; readonly timeoutAt?: number; readonly schema?: unknown }
 
 /** The session as a wait names it, and the scope its handler runs in. */
 interface WaitedSession {

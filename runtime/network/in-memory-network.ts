@@ -106,6 +106,7 @@ export class InMemoryNetwork implements Network {
         if (this.endpoints.get(party) === endpoint) this.endpoints.delete(party)
       },
       knows: (other) => this.members.has(other),
+      peerStatus: (other) => ({ connection: this.endpoints.has(other) ? 'connected' : 'down' }),
       roster: () => ({
         parties: [...this.members].sort(),
         source: 'the in-memory network',

@@ -30,6 +30,8 @@ export interface NetworkPort {
   knows(party: string): boolean
   /** Who the network knows and where that list comes from, for the error that refuses an unknown party. */
   roster(): PartyRoster
+  /** How the transport reaches `party` now, for operators (node.peers); a transport that cannot tell leaves it out. */
+  peerStatus?(party: string): TransportPeerStatus
   /** Leaves the network; envelopes for this party are dropped until it attaches again. */
   detach(): void
 }
@@ -47,4 +49,14 @@ export interface PartyRoster {
   readonly source: string
   /** How a missing party becomes known, as a verb phrase: "add the party to the network map". */
   readonly remedy: string
+}
+
+/** A peer as the transport sees it: whether a link to it is up, and what went wrong with it last. */
+export interface TransportPeerStatus {
+  /** connected: a link is authenticated; connecting: a dial is under way or waits to retry; down: no link. */
+  readonly connection: 'connected' | 'connecting' | 'down'
+  /** Where the transport reaches it (the network map's address). */
+  readonly address?: string
+  /** What went wrong last, e.g. how many connection attempts failed in a row. */
+  readonly lastError?: string
 }

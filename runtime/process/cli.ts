@@ -1,5 +1,5 @@
 /**
- * The runtime's command line: `colloquy node | identity | flows | flow | hospital | rpc-user`, parsed with node:util's parseArgs. It
+ * The runtime's command line: `colloquy node | identity | flows | flow | hospital | rpc-user | explorer`, parsed with node:util's parseArgs. It
  * loads the node's runtime only, never the code generator, ts-morph or typescript (tsx only for an app
  * written in TypeScript); each command is its own module, imported when asked for. Failures end with the
  * exit code of the error's code (the one table in runtime/protocol/errors/exit-codes.ts).
@@ -30,7 +30,7 @@ interface NodeArguments {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...rest] = argv
-  if (first === 'flow' || first === 'hospital' || first === 'rpc-user') return rpcCommand(first, rest)
+  if (first === 'flow' || first === 'hospital' || first === 'rpc-user' || first === 'explorer') return rpcCommand(first, rest)
   const command = first as NodeCommand
   let args: NodeArguments
   try {
@@ -61,11 +61,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** `colloquy flow ...` and `colloquy hospital ...` (over a node's RPC endpoint) and `colloquy rpc-user add`: no node config needed for the first two. */
-async function rpcCommand(command: 'flow' | 'hospital' | 'rpc-user', argv: readonly string[]): Promise<number> {
+/** `colloquy flow ...`, `colloquy hospital ...` and `colloquy explorer` (over a node's RPC endpoint) and `colloquy rpc-user add`: no node config needed for the first three. */
+async function rpcCommand(command: 'flow' | 'hospital' | 'rpc-user' | 'explorer', argv: readonly string[]): Promise<number> {
   try {
     if (command === 'flow') return await (await import('./flow-cli/flow-command.js')).flowCommand(argv)
     if (command === 'hospital') return await (await import('./hospital-cli/hospital-command.js')).hospitalCommand(argv)
+    if (command === 'explorer') return await (await import('./explorer-command.js')).explorerCommand(argv)
     return await (await import('./rpc-user-command.js')).rpcUserCommand(argv)
   } catch (error) {
     const usage = isColloquyError(error) ? error.code === 'USAGE' : (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')

@@ -34,7 +34,9 @@ node.json fields (paths relative to the file):
             with the node's key; listen is then only the address its network-map entry names;
             "transport": "tcp" or { "nats": "<url>", ... } says the same, not both),
             rpc ({ "listen": "127.0.0.1:7100", "users": [...] }, optional "tls": { "cert", "key" } and
-            "allowInsecure"; the RPC endpoint of \`colloquy flow\`; \`colloquy rpc-user add\` writes users)
+            "allowInsecure"; the RPC endpoint of \`colloquy flow\`; \`colloquy rpc-user add\` writes users),
+            explorer ({ "listen": { "host": "127.0.0.1", "port": 7200 } }, optional "tls" and "allowInsecure"
+            as for rpc; serves the Explorer web page, whose operators log in with the rpc users; needs rpc)
 
 Exit codes: 0 stopped cleanly, 1 the node refused to start or failed, 2 bad config (start args included),
 key, network map or app, 4 stopping failed or an internal error (please report it), 6 the database is damaged

@@ -10,6 +10,7 @@ import type { SourceLocation } from '../protocol/dsl/call-site.js'
 import { ColloquyError } from '../protocol/errors/colloquy-error.js'
 import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 import { type NatsSettings, natsSettingsSchema } from '../transport-nats/nats-network-options.js'
+import { type ExplorerConfig, ExplorerSectionSchema, resolveExplorerConfig } from '../explorer/explorer-config.js'
 import { type RpcConfig, RpcSectionSchema, resolveRpcConfig } from '../rpc/rpc-config.js'
 
 const StartEntry = z.strictObject({
@@ -73,6 +74,8 @@ const NodeConfigSchema = z.strictObject({
   transport: TransportSection.optional(),
   /** The RPC endpoint and its users (runtime/rpc/rpc-config.ts); without it the node takes no RPC. */
   rpc: RpcSectionSchema.optional(),
+  /** The Explorer web page (runtime/explorer/explorer-config.ts); it reaches the node through `rpc`. */
+  explorer: ExplorerSectionSchema.optional(),
 })
 
 export type StartRequest = z.infer<typeof StartEntry>
@@ -95,6 +98,7 @@ export interface NodeConfig {
   readonly start: readonly StartRequest[]
   readonly network: NodeNetworkConfig
   readonly rpc: RpcConfig | undefined
+  readonly explorer: ExplorerConfig | undefined
 }
 
 /** node.json cannot be read, is not JSON, misses or mistypes a field, or names something the app lacks. */
@@ -126,11 +130,16 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, store (or database), listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network (or transport), rpc.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, store (or database), listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network (or transport), rpc, explorer.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
   const c = parsed.data
+  if (c.explorer && !c.rpc)
+    throw new NodeConfigError(
+      `${file}:1:1: the node config has an explorer section but no rpc section; the Explorer reaches the node through its RPC endpoint, so add "rpc" with its users.`,
+      { location: { file: absolute, line: 1, column: 1 } },
+    )
   const dir = path.dirname(absolute)
   const at = (p: string) => path.resolve(dir, p)
   const [host, port] = splitAddress(c.listen)
@@ -153,6 +162,7 @@ export function readNodeConfig(file: string): NodeConfig {
     start: c.start ?? [],
     network,
     rpc: c.rpc ? resolveRpcConfig(c.rpc, dir) : undefined,
+    explorer: c.explorer ? resolveExplorerConfig(c.explorer, dir) : undefined,
   }
 }
 

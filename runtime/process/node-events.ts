@@ -17,6 +17,8 @@ export type NodeEvent =
       readonly resumed: number
       /** The RPC endpoint's URL, when the node has one. */
       readonly rpc?: string
+      /** The Explorer's address, when node.json has an `explorer` section. */
+      readonly explorer?: string
     }
   | ({ readonly event: 'action' } & SessionAction)
   | { readonly event: 'flow-started'; readonly node: string; readonly flowId: string; readonly flow: string }
@@ -58,7 +60,7 @@ export function readableLines(write: (line: string) => void): EventSink {
 function describe(event: NodeEvent): string {
   switch (event.event) {
     case 'ready':
-      return `listening on ${event.address}${event.rpc ? `, RPC on ${event.rpc}` : ''} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
+      return `listening on ${event.address}${event.rpc ? `, RPC on ${event.rpc}` : ''}${event.explorer ? `, Explorer at ${event.explorer}` : ''} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
     case 'action': {
       const step = event.action === 'end' ? 'end' : `${event.action} ${event.label}`
       const with_ = event.action === 'receive' ? `from ${event.counterparty}` : `to ${event.counterparty}`

@@ -4,9 +4,11 @@
  * (all checked first, start-list.ts); a flow id listed there runs once however often the process is
  * started or killed. A start that fails stops the node and closes the listener before the error is thrown.
  */
+import { readFileSync } from 'node:fs'
 import { createNode, openStore, storeClosed } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
+import type { ExplorerServer } from '../explorer/explorer-server.js'
 import { RpcServer } from '../rpc/rpc-server.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
@@ -23,6 +25,8 @@ export interface RunningNode {
   readonly network: NodeNetwork
   /** The RPC endpoint, when the config has an `rpc` section. */
   readonly rpc: RpcServer | undefined
+  /** The Explorer page, when the config has an `explorer` section. */
+  readonly explorer: ExplorerServer | undefined
   /**
    * Resolves when the node stopped on its own after a fatal error it logged (its store failed to commit),
    * once the listener is closed; never after `stop()`.
@@ -104,11 +108,12 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   let failedItself!: () => void
   const failed = new Promise<void>((resolve) => (failedItself = resolve))
   let rpc: RpcServer | undefined
+  let explorer: ExplorerServer | undefined
   node.events.subscribe({
     complete: () => {
       if (stopRequested) return
       haltedItself = true
-      Promise.all([rpc?.close(), network.close()]).then(failedItself, failedItself)
+      Promise.all([explorer?.close(), rpc?.close(), network.close()]).then(failedItself, failedItself)
     },
   })
   let stopping: Promise<void> | undefined
@@ -118,10 +123,14 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     get rpc() {
       return rpc
     },
+    get explorer() {
+      return explorer
+    },
     failed,
     stop: () =>
       (stopping ??= (async () => {
         stopRequested = true
+        await explorer?.close()
         await rpc?.close()
         await node.stop()
         await storeClosed(store) // a PostgreSQL store commits its last batch after stop() returned
@@ -140,11 +149,20 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       await handle.started
     }
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
+    // Loaded only when asked for: a node without an explorer section loads no web server.
+    if (config.explorer && rpc)
+      explorer = await (await import('../explorer/explorer-server.js')).ExplorerServer.start({
+        rpc: ownRpcEndpoint(rpc, config),
+        listen: config.explorer.listen,
+        tls: config.explorer.tls,
+        lockfile: config.explorer.lockfile,
+      })
   } catch (error) {
     // A failed commit rejects its waiters first and stops the node a moment later: let it, then see.
     await new Promise((resolve) => setImmediate(resolve))
     if (haltedItself) return running // it logged why; `failed` ends the process
     stopRequested = true
+    await explorer?.close()
     await rpc?.close()
     await node.stop()
     await storeClosed(store)
@@ -164,6 +182,15 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     pid: process.pid,
     resumed,
     ...(rpc ? { rpc: rpc.url } : {}),
+    ...(explorer ? { explorer: explorer.url } : {}),
   })
   return running
+}
+
+/** The node's RPC endpoint as the Explorer in the same process reaches it: over loopback when it listens on every interface. */
+function ownRpcEndpoint(rpc: RpcServer, config: NodeConfig): { url: string; ca?: Buffer } {
+  const { host, port } = rpc.address
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
+  const url = `${rpc.secure ? 'wss' : 'ws'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
+  return config.rpc?.tls ? { url, ca: readFileSync(config.rpc.tls.cert) } : { url }
 }

@@ -20,6 +20,9 @@ export type OperableNode = Pick<
   | 'killFlow'
   | 'signal'
   | 'progress'
+  | 'unfinishedFlows'
+  | 'protocols'
+  | 'peers'
   | 'hospital'
 >
 

@@ -71,6 +71,15 @@ export const operationHandlers: Handlers = {
   async flowNames({ node, reply }) {
     reply.done(node.flowNames())
   },
+  async unfinishedFlows({ node, reply }) {
+    reply.done(await node.unfinishedFlows())
+  },
+  async protocols({ node, reply }) {
+    reply.done(node.protocols())
+  },
+  async peers({ node, reply }) {
+    reply.done(node.peers())
+  },
   ...hospitalHandlers,
 }
 

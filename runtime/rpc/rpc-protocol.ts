@@ -69,6 +69,12 @@ export const operationArgs = {
   /** A stream of flows added, progressed and ended on the node. */
   stateMachinesFeed: z.strictObject({}),
   flowNames: z.strictObject({}),
+  /** The unfinished flows with their sessions (peer, protocol, version, status), oldest first. */
+  unfinishedFlows: z.strictObject({}),
+  /** Every protocol version the node's code declares, with hash, roles and state table. */
+  protocols: z.strictObject({}),
+  /** The network's other parties: connection, address, unacknowledged messages, last acknowledgement and error. */
+  peers: z.strictObject({}),
   // The flow hospital (permissions InvokeRpc.hospital.<operation>, or InvokeRpc.hospital.* for all of them).
   'hospital.list': z.strictObject(hospitalFilter),
   'hospital.show': z.strictObject({ flowId: text }),

@@ -37,6 +37,12 @@ export class PeerLink {
     readonly peer: PartyEntry,
   ) {}
 
+  /** The link as node.peers reports it: connected, connecting (or waiting to retry), down; and failed attempts in a row. */
+  get status(): { readonly connection: 'connected' | 'connecting' | 'down'; readonly failures: number } {
+    const connection = this.state === 'open' ? 'connected' : this.state === 'connecting' || this.state === 'waiting' ? 'connecting' : 'down'
+    return { connection, failures: this.failures }
+  }
+
   /** The authenticated connection, if there is one. */
   get open(): Connection | undefined {
     return this.state === 'open' ? this.connection : undefined

@@ -157,6 +157,12 @@ export class TcpNetwork implements Network {
       },
       knows: (other) => this.map.party(other) !== undefined,
       roster: () => this.map.roster(),
+      peerStatus: (other) => {
+        const entry = this.map.party(other)
+        const link = this.dialer.link(other)?.status ?? { connection: 'down' as const, failures: 0 }
+        const failed = link.connection !== 'connected' && link.failures > 0 ? { lastError: `${link.failures} connection attempts failed in a row` } : {}
+        return { connection: link.connection, ...(entry ? { address: entry.address } : {}), ...failed }
+      },
     }
   }
 

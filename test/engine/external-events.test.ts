@@ -207,7 +207,12 @@ describe('ctx.waitFor and node.signal', () => {
     const handle = node.startFlow(approve, undefined)
     await eventually(() => node.stats.evictions === 1)
     await node.committed() // the eviction writes what the flow waits for in the batch after it
-    expect((await node.flowStatus(handle.flowId))?.waitingFor).toEqual({ kind: 'event', name: 'approval' })
+    // What it waits for, with the payload's JSON Schema (for an operator's form), survives the eviction.
+    expect((await node.flowStatus(handle.flowId))?.waitingFor).toEqual({
+      kind: 'event',
+      name: 'approval',
+      schema: { type: 'object', properties: { approved: { type: 'boolean' }, by: { type: 'string' } }, required: ['approved', 'by'] },
+    })
     expect(await node.signal(handle.flowId, 'approval', { approved: true, by: 'Fay' })).toEqual({ status: 'delivered' })
     expect(await node.resultOf(handle.flowId)).toBe('approved by Fay')
     expect(node.stats.rehydrations).toBe(1)

@@ -74,7 +74,7 @@ describe('the packed package, installed', () => {
     }
     writeFileSync(path.join(app, 'record-loads.mjs'), recorder)
     writeFileSync(path.join(app, 'resolve-hook.mjs'), resolveHook)
-  }, 240_000)
+  }, 600_000) // prepack builds dist and the Explorer page (Vite bundling Mermaid takes minutes on a busy machine)
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   function importEntry(code: string): Loaded & { readonly status: number | null; readonly stderr: string } {
@@ -102,6 +102,8 @@ describe('the packed package, installed', () => {
     expect(existsSync(path.join(installed, 'generator'))).toBe(false)
     const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
     expect(Object.keys(manifest.exports).sort()).toEqual(['.', './client', './package.json', './protocol', './testing'])
+    // The Explorer's page, built by prepack, ships with the package.
+    expect(existsSync(path.join(installed, 'explorer', 'dist', 'index.html'))).toBe(true)
   })
 
   it('node -e "import(\'colloquy/protocol\')" loads no native module and none of better-sqlite3, ts-morph, tsx, typescript', () => {
@@ -194,6 +196,19 @@ describe('the packed package, installed', () => {
     const { lines, loaded } = recordedBin('node', '--help')
     expect(lines.join('\n')).toContain('colloquy node --config')
     expect(heavyIn(loaded).filter((file) => !file.includes('/node_modules/better-sqlite3/'))).toEqual([])
+  })
+
+  it('the installed ExplorerServer serves the page the package ships', () => {
+    const code = [
+      "import { ExplorerServer } from 'colloquy'",
+      "const server = await ExplorerServer.start({ rpc: { url: 'ws://127.0.0.1:9' }, listen: { host: '127.0.0.1', port: 0 } })",
+      'const page = await fetch(server.url)',
+      'console.log(page.status, (await page.text()).includes(\'<div id="app">\'))',
+      'await server.close()',
+    ].join('\n')
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, encoding: 'utf8', timeout: 60_000 })
+    expect(run.stderr).toBe('')
+    expect(run.stdout.trim()).toBe('200 true')
   })
 
   it('internals are not exported', () => {

@@ -9,7 +9,18 @@ export type { RpcHospital } from './rpc-hospital.js'
 export type { HospitalEntry, HospitalReport, HospitalFilter, HospitalEvent, HeldInit, Admission, PatientState } from '../../engine/index.js'
 export type { StateMachineUpdate, WireError } from '../rpc-protocol.js'
 export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from '../rpc-errors.js'
-export type { FlowStatusReport, FlowSummary, FlowListFilter, FlowState, ProgressUpdate, SignalOutcome, WaitingFor } from '../../engine/index.js'
+export type {
+  FlowStatusReport,
+  FlowSummary,
+  FlowListFilter,
+  FlowState,
+  ProgressUpdate,
+  SignalOutcome,
+  WaitingFor,
+  UnfinishedFlow,
+  DeclaredProtocolVersion,
+  PeerStatus,
+} from '../../engine/index.js'
 export { ColloquyError, isColloquyError } from '../../protocol/errors/colloquy-error.js'
 export { FlowException, UnexpectedFlowEndError } from '../../protocol/session/session-errors.js'
 export { InvalidFlowArgsError, FlowKilledError } from '../../engine/index.js'

@@ -1,6 +1,15 @@
 /** What the typed RPC client offers (`connect` resolves with one); implemented over a socket in rpc-client.ts. */
 import type { Observable } from 'rxjs'
-import type { FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
+import type {
+  FlowListFilter,
+  FlowStatusReport,
+  FlowSummary,
+  ProgressUpdate,
+  SignalOutcome,
+  UnfinishedFlow,
+  DeclaredProtocolVersion,
+  PeerStatus,
+} from '../../engine/index.js'
 import type { StateMachineUpdate } from '../rpc-protocol.js'
 import type { RpcHospital } from './rpc-hospital.js'
 import type { ConnectionState } from './rpc-socket.js'
@@ -64,6 +73,12 @@ export interface RpcClient {
   signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome>
   /** The names of the flows the node can start. */
   flowNames(): Promise<string[]>
+  /** The unfinished flows on the node with their sessions (peer, protocol, version, status), oldest first. */
+  unfinishedFlows(): Promise<UnfinishedFlow[]>
+  /** Every protocol version the node's code declares, with hash, roles and state table. */
+  protocols(): Promise<DeclaredProtocolVersion[]>
+  /** The node's peers: connection, address, unacknowledged messages, last acknowledgement and error. */
+  peers(): Promise<PeerStatus[]>
   /** A flow's progress: its current state first, then every change. */
   progress(flowId: string): Observable<ProgressUpdate>
   /** Flows added, progressed and ended on the node, as they happen. */

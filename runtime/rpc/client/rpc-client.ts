@@ -6,7 +6,16 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Observable, ReplaySubject } from 'rxjs'
-import type { FlowListFilter, FlowStatusReport, FlowSummary, ProgressUpdate, SignalOutcome } from '../../engine/index.js'
+import type {
+  FlowListFilter,
+  FlowStatusReport,
+  FlowSummary,
+  ProgressUpdate,
+  SignalOutcome,
+  UnfinishedFlow,
+  DeclaredProtocolVersion,
+  PeerStatus,
+} from '../../engine/index.js'
 import type { FlowStreamItem, Operation, StateMachineUpdate, WireError } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
 import type { FlowFeedUpdate, FlowReference, RpcClient, RpcFlowHandle, StartFlowOptions, TrackedFlowHandle } from './rpc-client-api.js'
@@ -81,6 +90,21 @@ export class SocketRpcClient implements RpcClient {
   /** The names of the flows the node can start. */
   flowNames(): Promise<string[]> {
     return this.ask('flowNames', {}, true)
+  }
+
+  /** The unfinished flows on the node with their sessions (peer, protocol, version, status), oldest first. */
+  unfinishedFlows(): Promise<UnfinishedFlow[]> {
+    return this.ask('unfinishedFlows', {}, true)
+  }
+
+  /** Every protocol version the node's code declares, with hash, roles and state table. */
+  protocols(): Promise<DeclaredProtocolVersion[]> {
+    return this.ask('protocols', {}, true)
+  }
+
+  /** The node's peers: connection, address, unacknowledged messages, last acknowledgement and error. */
+  peers(): Promise<PeerStatus[]> {
+    return this.ask('peers', {}, true)
   }
 
   /** A flow's progress: its current state first, then every change. */

@@ -1,0 +1,42 @@
+/**
+ * A `colloquy node` process with an `explorer` section serves the Explorer: its `ready` event names the
+ * address, the page loads, an RPC user logs in and lists the node's flows through it, and the Explorer stops
+ * with the node.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { hashPassword } from '../../runtime/rpc/password-hash.js'
+import { ensureExplorerBuilt } from '../../scripts/lib/explorer-page.js'
+import { freePort, ProcessCluster } from '../../scripts/lib/process-cluster.js'
+
+const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-xproc-explorer-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+beforeAll(() => ensureExplorerBuilt(), 600_000)
+
+it('serves the Explorer from node.json, logs an RPC user in through it, and stops with the node', async () => {
+  const [rpcPort, explorerPort] = [await freePort(), await freePort()]
+  const rpc = { listen: `127.0.0.1:${rpcPort}`, users: [{ name: 'ops', passwordHash: await hashPassword('ops-secret'), permissions: ['ALL'] }] }
+  const explorer = { listen: { port: explorerPort } }
+  const cluster = await ProcessCluster.create(dir, [{ name: 'Ops', app: 'test/xproc/apps/rpc-app.ts', settings: { rpc, explorer } }])
+  const base = `http://127.0.0.1:${explorerPort}`
+  try {
+    const ready = await cluster.start('Ops')
+    expect(ready.events.find((e) => e.event === 'ready')).toMatchObject({ rpc: `ws://127.0.0.1:${rpcPort}`, explorer: `${base}/` })
+    const page = await fetch(`${base}/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="app"></div>')
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ops', password: 'ops-secret' }),
+    })
+    expect(await login.json()).toMatchObject({ user: 'ops', node: 'Ops' })
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    expect(await (await fetch(`${base}/api/flows`, { headers: { cookie } })).json()).toEqual({ flows: [] })
+  } finally {
+    await cluster.stopAll()
+  }
+  await expect(fetch(`${base}/`)).rejects.toThrow()
+})
