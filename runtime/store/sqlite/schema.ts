@@ -48,8 +48,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   peer TEXT NOT NULL,
   protocol TEXT NOT NULL,
   version INTEGER,
-  status TEXT NOT NULL,          -- 'opening' | 'held' | 'open' | 'rejected'
-  reason TEXT,                   -- why rejected, or why the responder's hospital holds the init ('held')
+  status TEXT NOT NULL,          -- 'opening' | 'held' | 'open' | 'rejected' ('held': opening, the responder's hospital keeps the init; reason says why)
+  reason TEXT,
   hash TEXT                      -- definition hash of the negotiated version as this side runs it
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sessions_by_flow ON sessions (flow_id);
