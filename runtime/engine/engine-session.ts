@@ -239,6 +239,7 @@ export class EngineSession implements FlowSession {
   onHeld(reason: string): void {
     if (this.status !== 'opening' || !this.confirmWaiters.held(reason)) return
     this.run.lastBatch = this.run.env.store.updateSession(this.key, 'held', this.version || null, reason, this.hash ?? this.offeredHash(this.version))
+    this.run.env.events.sessionAction(this.run, this, 'held', null, reason)
   }
 
   onConfirm(version: number): void {

@@ -6,7 +6,7 @@
  * never takes the notice (a build without the kind) still gets its init answered.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { flow } from '../../../runtime/engine/index.js'
+import { type SessionAction, flow } from '../../../runtime/engine/index.js'
 import { describeWaitingFor } from '../../../runtime/engine/waiting-for.js'
 import type { Envelope } from '../../../runtime/network/index.js'
 import { type TestCluster, createTestCluster } from '../../../runtime/testing/index.js'
@@ -25,8 +25,13 @@ describe('an initiator whose init the responder holds', () => {
   it('is told it is held, keeps that through a restart, and completes once the responder is installed', async () => {
     const saw: BobSaw = { questions: [], ended: undefined }
     cluster = await createTestCluster({ nodes: { Alice: { flows: [asker] }, Bob: {} } })
+    const actions: SessionAction[] = []
+    cluster.node('Alice').events.subscribe((event) => event.type === 'session-action' && actions.push(event.action))
     const { flowId } = cluster.node('Alice').startFlow(asker, undefined)
     await cluster.advanceTime(5000)
+    expect(actions.filter((a) => a.action === 'held')).toEqual([
+      expect.objectContaining({ flowId, role: 'initiator', counterparty: 'Bob', protocol: 'Ask', label: null, reason: expect.stringContaining('Ask') }),
+    ])
     const waiting = (await cluster.node('Alice').flowStatus(flowId))?.waitingFor
     expect(waiting).toMatchObject({ kind: 'handshake', party: 'Bob', protocol: 'Ask', held: { reason: expect.stringContaining('Ask') } })
     expect(describeWaitingFor(waiting!)).toMatch(/^Bob's answer to a Ask session \(held by Bob's flow hospital: .+\)$/)
@@ -75,10 +80,13 @@ describe('an initiator whose init the responder holds', () => {
     })
     cluster.crash('Alice')
     const alice = await cluster.restart('Alice', { flows: [lingering] })
+    const held: SessionAction[] = []
+    alice.events.subscribe((event) => event.type === 'session-action' && event.action.action === 'held' && held.push(event.action))
     const { flowId } = alice.startFlow(lingering, undefined)
     await cluster.advanceTime(100)
     expect((await alice.flowStatus(flowId))?.waitingFor).toMatchObject({ kind: 'handshake', held: {} })
     expect(cluster.network.stats.duplicated).toBeGreaterThan(0)
+    expect(held).toHaveLength(1) // the copy changed nothing
 
     late = true
     cluster.crash('Bob')
@@ -90,6 +98,7 @@ describe('an initiator whose init the responder holds', () => {
     await cluster.advanceTime(1000)
     expect((await alice.flowStatus(flowId))?.waitingFor).toMatchObject({ kind: 'timer' })
     expect((await alice.unfinishedFlows())[0]?.sessions[0]?.status).toBe('open')
+    expect(held).toHaveLength(1) // nor did the notice after the confirm
     const result = alice.resultOf(flowId)
     await cluster.advanceTime(60_000)
     expect(await result).toBe(10)
