@@ -6,9 +6,9 @@
  */
 import type { Envelope, WireException } from '../network/wire.js'
 import type { ReceiveExpectation, SessionFrame, SessionRequest } from '../protocol/session/channel.js'
-import { UnexpectedFlowEndError } from '../protocol/session/session-errors.js'
 import { encode as encodeEvent } from '../store/codec.js'
 import type { SessionRow } from '../store/store-rows.js'
+import { ConfirmWaiters } from './confirm-waiters.js'
 import { EngineInvariantError, StoreInconsistentError } from './engine-errors.js'
 import type { FlowRun } from './flow-run.js'
 import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js'
@@ -16,10 +16,10 @@ import { sessionWait } from './hospital/receive-timeout.js'
 import type { InboxEvent } from './inbox-event.js'
 import { messageIds } from './message-ids.js'
 import { assertSameSend, assertSendable, frameDigest } from './send-checks.js'
+import { assertUsable, rejection } from './session-usable.js'
 import { type DirectionCode, type SessionDirection, directionCode, initiatorKey, parseSessionKey, responderKey } from './session-key.js'
-import { handshakeWait, messageWait } from './waiting-for.js'
+import { messageWait } from './waiting-for.js'
 import { peerEndError } from './wire-exceptions.js'
-type Waiter = { resolve(): void; reject(error: unknown): void }
 
 export class EngineSession implements FlowSession {
   readonly flowId: string
@@ -43,7 +43,7 @@ export class EngineSession implements FlowSession {
   /** The wire code of `direction`, computed once: it is in every frame this side sends. */
   private readonly dir: DirectionCode
   private receiver: { seq: number; resolve: (event: InboxEvent) => void } | undefined
-  private confirmWaiters: Waiter[] = []
+  private readonly confirmWaiters = new ConfirmWaiters()
 
   private constructor(
     readonly run: FlowRun,
@@ -88,8 +88,10 @@ export class EngineSession implements FlowSession {
 
   static fromRow(run: FlowRun, row: SessionRow): EngineSession {
     const { direction, id } = parseSessionKey(row.key, row.peer)
-    const session = new EngineSession(run, row.key, id, direction, row.peer, row.protocol, row.version ?? 0, row.status)
-    session.reason = row.reason
+    const held = row.status === 'held'
+    const session = new EngineSession(run, row.key, id, direction, row.peer, row.protocol, row.version ?? 0, held ? 'opening' : row.status)
+    if (held) session.confirmWaiters.held(row.reason ?? '')
+    else session.reason = row.reason
     session.hash = row.hash
     // Several versions on offer (no version yet): the init left with the open, in the batch that wrote this row.
     if (direction === 'initiator' && row.version === null) session.initSent = true
@@ -150,7 +152,7 @@ export class EngineSession implements FlowSession {
       this.initSent = true
       return
     }
-    this.assertUsable('send')
+    assertUsable(this, 'send')
     const head = this.inbox.get(this.recvSeq)
     if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
     const seq = this.sendSeq // taken once queued: if queueing throws, the flow's error frame gets this number
@@ -178,7 +180,7 @@ export class EngineSession implements FlowSession {
         )
       return this.interpret(event)
     }
-    this.assertUsable('receive')
+    assertUsable(this, 'receive')
     if (this.direction === 'initiator') await this.confirmed()
     const seq = this.recvSeq
     const event = this.inbox.get(seq) ?? (await sessionWait<InboxEvent>(this, (resolve) => (this.receiver = { seq, resolve }), messageWait(this, expecting)))
@@ -229,8 +231,15 @@ export class EngineSession implements FlowSession {
 
   confirmation(): Promise<void> {
     if (this.status === 'open' || this.status === 'closed') return Promise.resolve()
-    if (this.status === 'rejected') return Promise.reject(this.rejection())
-    return sessionWait<void>(this, (resolve, reject) => this.confirmWaiters.push({ resolve, reject }), handshakeWait(this))
+    if (this.status === 'rejected') return Promise.reject(rejection(this))
+    return this.confirmWaiters.wait(this)
+  }
+
+  /** The status stays 'opening' (the row's is 'held'); a copy, or a notice overtaken by the answer, changes nothing. */
+  onHeld(reason: string): void {
+    if (this.status !== 'opening' || !this.confirmWaiters.held(reason)) return
+    this.run.lastBatch = this.run.env.store.updateSession(this.key, 'held', this.version || null, reason, this.hash ?? this.offeredHash(this.version))
+    this.run.env.events.sessionAction(this.run, this, 'held', null, reason)
   }
 
   onConfirm(version: number): void {
@@ -238,15 +247,14 @@ export class EngineSession implements FlowSession {
     this.version = version
     this.hash = this.offeredHash(version)
     this.run.lastBatch = this.run.env.store.updateSession(this.key, 'open', version, null, this.hash)
-    for (const waiter of this.confirmWaiters.splice(0)) waiter.resolve()
+    this.confirmWaiters.confirmed()
   }
 
   onReject(reason: string): void {
     this.status = 'rejected'
     this.reason = reason
     this.run.lastBatch = this.run.env.store.updateSession(this.key, 'rejected', this.version || null, reason, null)
-    const error = this.rejection()
-    for (const waiter of this.confirmWaiters.splice(0)) waiter.reject(error)
+    this.confirmWaiters.rejected(rejection(this))
   }
 
   deliver(seq: number, event: InboxEvent): boolean {
@@ -274,19 +282,6 @@ export class EngineSession implements FlowSession {
     if (!this.context)
       throw new EngineInvariantError(`Session ${this.id} of flow ${this.run.flowId} was used before its open was replayed; this is a bug in the engine.`)
     return this.context
-  }
-
-  private assertUsable(action: string): void {
-    if (this.status === 'closed') {
-      throw new UnexpectedFlowEndError(
-        `The ${this.protocol} session with ${this.counterparty} already ended; it cannot ${action}. Open a new session for another exchange.`,
-      )
-    }
-    if (this.status === 'rejected') throw this.rejection()
-  }
-
-  private rejection(): UnexpectedFlowEndError {
-    return new UnexpectedFlowEndError(`${this.counterparty} rejected the ${this.protocol} session: ${this.reason}.`)
   }
 
   private interpret(event: InboxEvent): SessionFrame {

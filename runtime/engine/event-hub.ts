@@ -52,6 +52,7 @@ export class EventHub implements SessionActionSink {
     session: ObservedSession,
     action: SessionAction['action'],
     label: string | null,
+    reason?: string,
   ): void {
     if (!this.actions.observed) return
     const event: SessionAction = {
@@ -64,6 +65,7 @@ export class EventHub implements SessionActionSink {
       counterparty: session.counterparty,
       action,
       label,
+      ...(reason === undefined ? {} : { reason }),
     }
     this.commits.afterCommit(() => this.actions.next(event))
   }

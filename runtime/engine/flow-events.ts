@@ -23,9 +23,12 @@ export interface SessionAction {
   readonly version: number
   readonly role: 'initiator' | 'responder'
   readonly counterparty: string
-  readonly action: 'send' | 'receive' | 'end'
-  /** The message or choice label (inlined sub-protocol labels are prefixed: `signatures.proposal`); null for end. */
+  /** `held`: the counterparty's flow hospital holds this initiator's init (not an answer; `reason` says why). */
+  readonly action: 'send' | 'receive' | 'end' | 'held'
+  /** The message or choice label (inlined sub-protocol labels are prefixed: `signatures.proposal`); null for end and held. */
   readonly label: string | null
+  /** For `held`: the reason the counterparty gave. */
+  readonly reason?: string
 }
 
 export interface FlowEndEvent {
@@ -72,5 +75,11 @@ export interface ObservedSession {
 /** Where sessions report their live (not replayed) actions. */
 export interface SessionActionSink {
   /** Reports the action once the current batch commits; free when nobody listens. */
-  sessionAction(flow: { readonly flowId: string; readonly name: string }, session: ObservedSession, action: SessionAction['action'], label: string | null): void
+  sessionAction(
+    flow: { readonly flowId: string; readonly name: string },
+    session: ObservedSession,
+    action: SessionAction['action'],
+    label: string | null,
+    reason?: string,
+  ): void
 }

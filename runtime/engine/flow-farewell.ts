@@ -42,7 +42,7 @@ export async function farewell(store: Pick<FlowStore, 'journalOf' | 'inboxOf' | 
     const own = journal.filter((j) => isActionOf(j.key, scope)).map((j) => j.entry)
     const sentSeqs = own.flatMap((e) => (e.k === 'send' || e.k === 'close' ? [e.seq] : []))
     let seq: number
-    if (initiator && row.status === 'opening') {
+    if (initiator && (row.status === 'opening' || row.status === 'held')) {
       // Nothing but the init can have left (later frames wait for the confirm), and the init carries
       // frame 0 when the first action was a send. The error follows it; if it overtakes the init, the
       // peer records the init as answered and never starts a responder for it.

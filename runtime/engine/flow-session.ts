@@ -51,4 +51,6 @@ export interface FlowSession extends SessionChannel {
   restore(seq: number, event: InboxEvent): void
   onConfirm(version: number): void
   onReject(reason: string): void
+  /** The responder's hospital holds the init (not an answer): recorded and shown in what the flow waits for. */
+  onHeld(reason: string): void
 }

@@ -1,7 +1,8 @@
 /**
  * The inbound path: every envelope the network delivers goes network -> inbound -> session -> run. Inits
  * go to the handshake answer; a confirm or reject opens or fails the initiator's session and releases or
- * drops the frames held for it; data, end and error go to their session's inbox (rehydrating an evicted
+ * drops the frames held for it; a held notice (the peer's hospital keeps the init) is recorded on the
+ * session while it is still opening and otherwise dropped (a copy, or one overtaken by the answer); data, end and error go to their session's inbox (rehydrating an evicted
  * flow first). A message from a party that is not the session's counterparty is dropped and logged.
  * `deliver` resolves once what it recorded is committed: only then does the transport acknowledge.
  * A message for a session in memory is handled without awaiting anything but the commit; only a session
@@ -49,7 +50,7 @@ export interface InboundParts {
 }
 
 type SessionMessage = Extract<WireMessage, { t: 'data' | 'end' | 'error' }>
-type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' }>
+type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' | 'held' }>
 
 export class Inbound {
   constructor(private readonly parts: InboundParts) {}
@@ -76,6 +77,7 @@ export class Inbound {
         return this.onSessionMessage(envelope, body)
       case 'confirm':
       case 'reject':
+      case 'held':
         return this.onAnswer(envelope, body)
       case 'init':
         return this.parts.handshake.answer(envelope, body)
@@ -84,7 +86,7 @@ export class Inbound {
     }
   }
 
-  /** The peer answered an init this node sent. */
+  /** The peer answered an init this node sent, or said it holds it. */
   private onAnswer(envelope: Envelope, body: Answer): Promise<void> | undefined {
     const key = initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
@@ -105,7 +107,8 @@ export class Inbound {
         if (body.t === 'confirm') {
           session.onConfirm(body.version)
           outbox.release(session.key)
-        } else {
+        } else if (body.t === 'held') session.onHeld(body.reason)
+        else {
           session.onReject(body.reason)
           outbox.discardHeld(session.key)
         }
@@ -113,7 +116,7 @@ export class Inbound {
         this.parts.failure.failFlow(session.flowId, `taking ${envelope.from}'s answer to its ${session.protocol} session`, error)
       }
     }
-    // The peer answered the init: it no longer needs re-sending.
+    // The peer answered the init, or holds it: it no longer needs re-sending.
     outbox.answered(messageIds.init(body.session))
     return undefined
   }

@@ -6,5 +6,7 @@ export const messageIds = {
   init: (session: string) => `${session}/init`,
   confirm: (session: string) => `${session}/confirm`,
   reject: (session: string) => `${session}/reject`,
+  /** The responder's notice that its hospital holds the init (one per session: a copy has the same id). */
+  held: (session: string) => `${session}/held`,
   frame: (session: string, dir: 'i' | 'r', seq: number) => `${session}/${dir}${seq}`,
 }

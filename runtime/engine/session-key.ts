@@ -70,6 +70,7 @@ export function senderKey(envelope: Envelope): string {
       return initiatorKey(body.session)
     case 'confirm':
     case 'reject':
+    case 'held':
       return responderKey(envelope.to, body.session)
     default:
       return body.dir === 'i' ? initiatorKey(body.session) : responderKey(envelope.to, body.session)

@@ -24,8 +24,11 @@ type WaitKind =
       readonly step: string | null
       readonly label: string | null
     }
-  /** The answer (confirm or reject) to a session this flow opened. */
-  | { readonly kind: 'handshake'; readonly party: string; readonly protocol: string }
+  /**
+   * The answer (confirm or reject) to a session this flow opened; `held` once the party said its flow
+   * hospital keeps the init (no responder for the protocol there), with its reason.
+   */
+  | { readonly kind: 'handshake'; readonly party: string; readonly protocol: string; readonly held?: { readonly reason: string } }
   /** A durable timer (ctx.sleep), due at `until` (epoch ms on the node's clock). */
   | { readonly kind: 'timer'; readonly until: number }
   /**
@@ -54,8 +57,18 @@ export function messageWait(session: WaitedSession, expecting: ReceiveExpectatio
   return { kind: 'message', party, protocol, version, step: expecting?.step ?? null, label, ...waitPlace(session.context?.subFlows) }
 }
 
-export function handshakeWait(session: WaitedSession): WaitingFor {
-  return { kind: 'handshake', party: session.counterparty, protocol: session.protocol, ...waitPlace(session.context?.subFlows) }
+/** The wait for the answer to an init; `heldReason` when the responder said its hospital holds the init. */
+export function handshakeWait(session: WaitedSession, heldReason: string | null): WaitingFor {
+  const held = heldReason === null ? {} : { held: { reason: heldReason } }
+  return { kind: 'handshake', party: session.counterparty, protocol: session.protocol, ...held, ...waitPlace(session.context?.subFlows) }
+}
+
+/**
+ * The responder's hospital holds the init a handshake wait in progress waits for: the wait says so from now
+ * on. The wait object is changed in place, as the run keeps its waits by identity (FlowRun.wait).
+ */
+export function markHeld(wait: WaitingFor, reason: string): void {
+  if (wait.kind === 'handshake') (wait as { held?: { reason: string } }).held = { reason }
 }
 
 /** One line for logs and messages, e.g. `message 'offer' from Bob (Trade v1, step 2 of 4) in sub-flow pay`. */
@@ -71,8 +84,10 @@ function describeWhat(waiting: WaitingFor): string {
       const step = waiting.step === null ? '' : `, ${waiting.step}`
       return `${what} from ${waiting.party} (${waiting.protocol} v${waiting.version}${step})`
     }
-    case 'handshake':
-      return `${waiting.party}'s answer to a ${waiting.protocol} session`
+    case 'handshake': {
+      const held = waiting.held ? ` (held by ${waiting.party}'s flow hospital: ${waiting.held.reason})` : ''
+      return `${waiting.party}'s answer to a ${waiting.protocol} session${held}`
+    }
     case 'timer':
       return `a timer due at ${new Date(waiting.until).toISOString()}`
     case 'event':

@@ -10,6 +10,11 @@
  * Per session each side numbers what it sends: the initiator's frames from 0 (the init may carry frame
  * 0), the responder's from 1 (its 0 is the confirm or reject). Data, end and error share that sequence,
  * so an error or end is seen only after the frames sent before it.
+ *
+ * `held` is the responder's notice that its flow hospital keeps the init (no responder for the protocol
+ * is installed there): it is no answer, a confirm or reject still follows. A build from before it refuses
+ * the kind as a schema rejection (the item is dropped, nothing else on the link is affected); the responder
+ * sends it again until it is acknowledged or the init is answered, and the init flow works as without it.
  */
 import { z } from 'zod'
 import { sessionFrameSchema, versionOfferSchema } from '../protocol/session/session-frame.js'
@@ -39,6 +44,8 @@ export const wireMessageSchema = z.discriminatedUnion('t', [
     .readonly(),
   z.object({ t: z.literal('confirm'), session, version: z.number().int() }).readonly(),
   z.object({ t: z.literal('reject'), session, reason: z.string() }).readonly(),
+  /** Not an answer: the responder's hospital keeps the init (why in `reason`); its confirm or reject comes later. */
+  z.object({ t: z.literal('held'), session, reason: z.string() }).readonly(),
   z.object({ t: z.literal('data'), session, dir, seq, frame: sessionFrameSchema }).readonly(),
   z.object({ t: z.literal('end'), session, dir, seq }).readonly(),
   z.object({ t: z.literal('error'), session, dir, seq, exception: wireExceptionSchema.nullable() }).readonly(),

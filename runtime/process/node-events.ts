@@ -48,7 +48,7 @@ export function jsonLines(write: (line: string) => void): EventSink {
   return (event) => write(`${JSON.stringify(event)}\n`)
 }
 
-const arrows = { send: '→', receive: '←', end: '■' } as const
+const arrows = { send: '→', receive: '←', end: '■', held: '⏸' } as const
 
 export function readableLines(write: (line: string) => void): EventSink {
   return (event) => {
@@ -62,6 +62,8 @@ function describe(event: NodeEvent): string {
     case 'ready':
       return `listening on ${event.address}${event.rpc ? `, RPC on ${event.rpc}` : ''}${event.explorer ? `, Explorer at ${event.explorer}` : ''} (pid ${event.pid}); resumed ${event.resumed} unfinished ${event.resumed === 1 ? 'flow' : 'flows'}`
     case 'action': {
+      if (event.action === 'held')
+        return `${event.protocol} v${event.version} ${event.role}: ${arrows.held} init held by ${event.counterparty}'s flow hospital: ${event.reason} (flow ${event.flowId})`
       const step = event.action === 'end' ? 'end' : `${event.action} ${event.label}`
       const with_ = event.action === 'receive' ? `from ${event.counterparty}` : `to ${event.counterparty}`
       return `${event.protocol} v${event.version} ${event.role}: ${arrows[event.action]} ${step} ${with_} (flow ${event.flowId})`

@@ -55,7 +55,9 @@ export interface SessionRow {
   readonly peer: string
   readonly protocol: string
   readonly version: number | null
-  readonly status: 'opening' | 'open' | 'rejected'
+  /** `held`: an initiator's session still opening whose init the responder's hospital keeps (`reason` says why). */
+  readonly status: 'opening' | 'held' | 'open' | 'rejected'
+  /** Why it was rejected, or why the responder holds its init. */
   readonly reason: string | null
   /** Definition hash of the negotiated version as this side runs it; null until the handshake completed. */
   readonly hash: string | null

@@ -1,6 +1,6 @@
 /**
  * A party that is authenticated but not the counterparty of a session must not be able to write into it:
- * a confirm, reject, data, end or error for a session Alice has with Bob, sent by Mallory, is dropped and
+ * a confirm, reject, held notice, data, end or error for a session Alice has with Bob, sent by Mallory, is dropped and
  * logged, changes nothing in Alice's store, and the real session completes as if nothing happened.
  */
 import Database from 'better-sqlite3'
@@ -50,6 +50,7 @@ it('messages from a third party into a session are dropped, logged and change no
   const forged: WireMessage[] = [
     { t: 'confirm', session, version: 1 },
     { t: 'reject', session, reason: 'Mallory says no' },
+    { t: 'held', session, reason: 'Mallory says it holds it' },
     { t: 'data', session, dir: 'r', seq: 1, frame: { kind: 'data', label: 'a1', payload: 999 } },
     { t: 'error', session, dir: 'r', seq: 2, exception: null },
     { t: 'end', session, dir: 'r', seq: 3 },

@@ -20,6 +20,7 @@ const valid: Envelope[] = [
   envelope({ t: 'init', session, protocol: 'Echo', versions: [], first: null }),
   envelope({ t: 'confirm', session, version: 1 }),
   envelope({ t: 'reject', session, reason: 'Bob does not run Echo' }),
+  envelope({ t: 'held', session, reason: 'no responder for Echo is registered on Bob' }),
   envelope({ t: 'data', session, dir: 'i', seq: 3, frame: { kind: 'data', label: 'ping', payload: { round: 1, text: 'x' } } }),
   envelope({ t: 'end', session, dir: 'r', seq: 4 }),
   envelope({ t: 'error', session, dir: 'r', seq: 5, exception: null }),

@@ -17,6 +17,7 @@ const bodies: Envelope['body'][] = [
   init.body,
   { t: 'confirm', session: 'i:1', version: 1 },
   { t: 'reject', session: 'i:1', reason: 'no common version' },
+  { t: 'held', session: 'i:1', reason: 'no responder for Demo is registered on Bob' },
   { t: 'data', session: 'i:1', dir: 'r', seq: 1, frame: { kind: 'choice', label: 'decision', branch: 'accept' } },
   { t: 'end', session: 'i:1', dir: 'i', seq: 3 },
   { t: 'error', session: 'i:1', dir: 'r', seq: 2, exception: { protocol: 'Demo', errorType: 'Timeout', message: 'too slow', details: { ms: 5 } } },

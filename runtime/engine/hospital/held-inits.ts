@@ -2,9 +2,11 @@
  * Session inits kept for observation: an init naming a protocol this node has no responder for is not
  * rejected (when the staff say so, staff/unknown-responder.ts) but kept in the store, its envelope as it
  * arrived; it is recorded as processed, so copies are dropped, and acknowledged, so its sender stops sending
- * it. Its initiator's session waits for an answer (the wire is unchanged: no answer yet is what it sees).
- * A node opened with the responder answers it as if it had just arrived; an operator can reject it, and
- * the initiator then gets the rejection with the reason.
+ * it. Its initiator is told, in the same batch: a `held` notice (wire.ts) with the reason goes through the
+ * outbox, so it is sent again until acknowledged, and the initiator's session shows it is held rather than
+ * unanswered. A node opened with the responder answers it as if it had just arrived; an operator can reject
+ * it, and the initiator then gets the rejection with the reason. Either way a notice not yet acknowledged is
+ * no longer sent (an initiator on a build without the kind refuses it and would be sent it until then).
  */
 import type { Envelope, WireMessage } from '../../network/wire.js'
 import type { FlowLogger } from '../../protocol/session/flow-context.js'
@@ -26,7 +28,7 @@ export interface HeldInitParts {
   readonly logger: FlowLogger
   readonly store: Pick<FlowStore, 'putHeldInit' | 'deleteHeldInit' | 'heldInits' | 'commits'>
   readonly staff: readonly Staff[]
-  readonly outbox: Pick<Outbox, 'queue'>
+  readonly outbox: Pick<Outbox, 'queue' | 'discard'>
   readonly publish: (event: HospitalEvent) => void
 }
 
@@ -48,6 +50,8 @@ export class HeldInits {
     const { store, clock, logger, node } = this.parts
     const row: HeldInitRow = { id, sender: envelope.from, protocol: body.protocol, session: body.session, envelope: encode(envelope), at: clock.now(), reason }
     store.putHeldInit(row)
+    const notice: Envelope = { id: messageIds.held(body.session), from: node, to: envelope.from, body: { t: 'held', session: body.session, reason } }
+    this.parts.outbox.queue(notice, responderKey(envelope.from, body.session), undefined)
     logger.warn(
       `${node} keeps a ${body.protocol} session init from ${envelope.from} for observation (${reason}): start the node with the responder to answer it, or reject it with \`colloquy hospital reject-init ${id}\`.`,
     )
@@ -64,6 +68,7 @@ export class HeldInits {
     for (const row of await this.parts.store.heldInits()) {
       if (!registered(row.protocol)) continue
       this.parts.store.deleteHeldInit(row.id)
+      this.parts.outbox.discard(messageIds.held(row.session))
       answer(decode<Envelope>(row.envelope))
       this.parts.store.commits.afterCommit(() => this.parts.publish({ type: 'init-released', id: row.id, outcome: 'resumed' }))
     }
@@ -80,6 +85,7 @@ export class HeldInits {
       const reason = `${row.reason}; an operator of ${node} rejected the held session`
       const reject: Envelope = { id: messageIds.reject(row.session), from: node, to: row.sender, body: { t: 'reject', session: row.session, reason } }
       store.deleteHeldInit(id)
+      outbox.discard(messageIds.held(row.session))
       outbox.queue(reject, responderKey(row.sender, row.session), undefined)
       await store.commits.commit()
       this.parts.publish({ type: 'init-released', id, outcome: 'rejected' })

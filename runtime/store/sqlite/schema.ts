@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   peer TEXT NOT NULL,
   protocol TEXT NOT NULL,
   version INTEGER,
-  status TEXT NOT NULL,          -- 'opening' | 'open' | 'rejected'
+  status TEXT NOT NULL,          -- 'opening' | 'held' | 'open' | 'rejected' ('held': opening, the responder's hospital keeps the init; reason says why)
   reason TEXT,
   hash TEXT                      -- definition hash of the negotiated version as this side runs it
 ) WITHOUT ROWID;
