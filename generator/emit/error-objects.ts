@@ -4,23 +4,22 @@
  * which only an error every version declares with the same details can be raised; the others there can
  * only be recognised (`is`), since raising one is only right in the versions that declare it.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type Statement } from './declarations.js'
 import { canonicalJson } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
 import { compare } from '../protocol-model.js'
 import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
 import { errorTypeName, versionErrorsName } from './names.js'
-import { StructureKind } from './ts-morph-runtime.js'
 
 /** `XV1Errors`, `XV2Errors`, …: one interface per version. */
-export function versionErrorTypes(family: FamilyModel, imports: ImportSet, options: EmitOptions): StatementStructures[] {
+export function versionErrorTypes(family: FamilyModel, imports: ImportSet, options: EmitOptions): Statement[] {
   return family.versions.map((version) => {
     const v = version.definition.version
     const names = Object.keys(version.ir.errors).sort(compare)
     if (names.length) imports.add(options.runtimeImport, ['DeclaredError'], false, true)
     return {
-      kind: StructureKind.Interface,
+      kind: DeclarationKind.Interface,
       name: versionErrorsName(family.name, v),
       isExported: true,
       docs: [`The errors ${family.name} v${v} declares, with v${v}'s details: what a v${v} handler raises, as \`${family.name}.v${v}.errors\`.`],

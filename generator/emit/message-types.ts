@@ -3,7 +3,7 @@
  * schema's output), and `<Msg>Input`, what the sender writes (its input), both tagged so payloads of
  * different messages do not mix; one alias per declared error; an alias per `$defs` entry of each schema.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type TypeAliasDeclaration } from './declarations.js'
 import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
@@ -11,7 +11,6 @@ import { compare } from '../protocol-model.js'
 import { typeMembers, typeText } from './json-schema-to-type.js'
 import { errorTypeName, messageInputTypeName, messageTypeName, pascal } from './names.js'
 import { type PayloadSide, type PayloadSides, payloadSides } from './payload-sides.js'
-import { StructureKind } from './ts-morph-runtime.js'
 
 interface MessageShape {
   readonly schema: JsonSchema
@@ -20,11 +19,11 @@ interface MessageShape {
 }
 
 /** Message types, then error types, each sorted by name. */
-export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): StatementStructures[] {
+export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): TypeAliasDeclaration[] {
   const { name } = family
   const v = version.definition.version
   const table = version.table
-  const out: StatementStructures[] = []
+  const out: TypeAliasDeclaration[] = []
   const messageSchemas = new Map<string, MessageShape>()
   collectMessages(version.ir.steps, messageSchemas)
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
@@ -44,20 +43,19 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
 }
 
 /** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */
-function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): StatementStructures[] {
+function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): TypeAliasDeclaration[] {
   const inputName = messageInputTypeName(typeName)
-  const alias: StatementStructures = { kind: StructureKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
+  const alias: TypeAliasDeclaration = { kind: DeclarationKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
   const { input, output } = sides
   if (input.schema === output.schema && input.undefinable === output.undefinable) return [alias]
   const asOutput = typeAliases(typeName, input, docs, tag)
   const outputAliases = typeAliases(typeName, output, docs, tag)
-  const same = (a: StatementStructures, b: StatementStructures | undefined): boolean =>
-    (a as { type: string }).type === (b as { type?: string } | undefined)?.type
+  const same = (a: TypeAliasDeclaration, b: TypeAliasDeclaration | undefined): boolean => a.type === b?.type
   if (asOutput.length === outputAliases.length && asOutput.every((a, i) => same(a, outputAliases[i]))) return [alias]
   return typeAliases(inputName, input, docs, tag)
 }
 
-function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): StatementStructures[] {
+function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): TypeAliasDeclaration[] {
   const { schema } = side
   const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>
   const refName = (ref: string): string => {
@@ -66,9 +64,9 @@ function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: 
     return match ? `${typeName}_${pascal(match[1]!.replace(/[^A-Za-z0-9_]/g, '_'))}` : 'unknown'
   }
   const { $defs: _defs, ...root } = schema
-  const aliases: StatementStructures[] = [
+  const aliases: TypeAliasDeclaration[] = [
     {
-      kind: StructureKind.TypeAlias,
+      kind: DeclarationKind.TypeAlias,
       name: typeName,
       isExported: true,
       docs: [docs.join('\n')],
@@ -76,7 +74,7 @@ function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: 
     },
   ]
   for (const [defName, def] of Object.entries(defs).sort(([a], [b]) => compare(a, b))) {
-    aliases.push({ kind: StructureKind.TypeAlias, name: refName(`#/$defs/${defName}`), isExported: true, type: typeText(def, { refName }) })
+    aliases.push({ kind: DeclarationKind.TypeAlias, name: refName(`#/$defs/${defName}`), isExported: true, type: typeText(def, { refName }) })
   }
   return aliases
 }

@@ -5,7 +5,7 @@
  * session's type parameter `S` and passes it on, so states and completions of one session never mix
  * with another's.
  */
-import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
+import { DeclarationKind, type InterfaceDeclaration, type MethodSignature, type Statement, type TypeParameter } from './declarations.js'
 import { match } from 'ts-pattern'
 import type { StateEntry, StateTable } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
@@ -17,7 +17,6 @@ import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
 import { completionTypeName, handlerTypeName, messageInputTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
-import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
 /** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
 export function stateInterfaces(
@@ -29,7 +28,7 @@ export function stateInterfaces(
   entry: StateEntry,
   imports: ImportSet,
   options: EmitOptions,
-): StatementStructures[] {
+): Statement[] {
   const { name } = family
   const v = version.definition.version
   const table = version.table
@@ -43,8 +42,8 @@ export function stateInterfaces(
     { name: '$state', isReadonly: true, type: `'${stateBrand(name, v, role, entry, stepNumber(table, entry.id))}'` },
     { name: '$session', isReadonly: true, type: 'S' },
   ]
-  const base = (docs: string[], methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure => ({
-    kind: StructureKind.Interface,
+  const base = (docs: string[], methods: MethodSignature[]): InterfaceDeclaration => ({
+    kind: DeclarationKind.Interface,
     name: typeName,
     isExported: true,
     typeParameters: [sessionOut],
@@ -55,7 +54,7 @@ export function stateInterfaces(
   const then = (next: number): string => `Then: ${nextStepText(table, next, role, peer)}.`
 
   // A message is sent or received, a choice made or followed, depending on whether `role` is its sender or chooser.
-  return match<StateEntry, StatementStructures[]>(entry)
+  return match<StateEntry, Statement[]>(entry)
     .with({ op: 'end' }, () => [
       base(
         [`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`],
@@ -104,7 +103,7 @@ export function stateInterfaces(
       const branchesType = `${typeName}_Branches<S>`
       return [
         {
-          kind: StructureKind.Interface,
+          kind: DeclarationKind.Interface,
           name: `${typeName}_Branches`,
           isExported: true,
           typeParameters: [sessionOut],
@@ -131,7 +130,7 @@ export function stateInterfaces(
       const handlersType = `${typeName}_Handlers`
       return [
         {
-          kind: StructureKind.TypeAlias,
+          kind: DeclarationKind.TypeAlias,
           name: unionType,
           isExported: true,
           typeParameters: ['S'],
@@ -139,10 +138,10 @@ export function stateInterfaces(
           type: branchNames.map((b) => `{ readonly branch: '${b}'; readonly next: ${stateOf(entry.branches[b]!)} }`).join('\n  | '),
         },
         {
-          kind: StructureKind.Interface,
+          kind: DeclarationKind.Interface,
           name: handlersType,
           isExported: true,
-          typeParameters: [{ name: 'S', variance: TypeParameterVariance.In }],
+          typeParameters: [{ name: 'S', variance: 'in' }],
           docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled, each may return its own type.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => unknown` })),
         },
@@ -192,7 +191,7 @@ export function stateInterfaces(
  * instead of measuring it through every state the state leads to, which overflows its stack for protocols of
  * a few hundred steps.
  */
-const sessionOut = { name: 'S', variance: TypeParameterVariance.Out }
+const sessionOut: TypeParameter = { name: 'S', variance: 'out' }
 
 /** The type a sender gives to `send()` for message `label`. */
 function sendParameterType(protocol: string, version: number, label: string): string {
