@@ -54,10 +54,13 @@ export function moduleStatements(model: ProjectModel, file: FileModel, options: 
 }
 
 function emitVersion(model: ProjectModel, family: FamilyModel, version: VersionModel, imports: ImportSet, options: EmitOptions): Statement[] {
-  const out: Statement[] = [...messageAndErrorTypes(family, version)]
+  const payloads = messageAndErrorTypes(family, version)
+  const out: Statement[] = [...payloads.declarations]
   for (const role of [family.initiator, family.responder]) {
     const kind = role === family.initiator ? 'initiator' : 'responder'
-    for (const entry of version.table.states) out.push(...stateInterfaces(model, family, version, role, kind, entry, imports, options))
+    for (const entry of version.table.states) {
+      out.push(...stateInterfaces(model, family, version, { role, kind, objectInputs: payloads.objectInputs }, entry, imports, options))
+    }
     out.push(handlerType(family, version, role, kind))
   }
   out.push(versionSpec(model, family, version, imports, options))

@@ -18,12 +18,19 @@ interface MessageShape {
   readonly to: string
 }
 
-/** Message types, then error types, each sorted by name. */
-export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): TypeAliasDeclaration[] {
+export interface VersionPayloadTypes {
+  /** Message types, then error types, each sorted by name. */
+  readonly declarations: TypeAliasDeclaration[]
+  /** The labels of the messages whose sender type is an object or a union of objects (see `PayloadAt`). */
+  readonly objectInputs: ReadonlySet<string>
+}
+
+export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): VersionPayloadTypes {
   const { name } = family
   const v = version.definition.version
   const table = version.table
   const out: TypeAliasDeclaration[] = []
+  const objectInputs = new Set<string>()
   const messageSchemas = new Map<string, MessageShape>()
   collectMessages(version.ir.steps, messageSchemas)
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
@@ -35,11 +42,21 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
     const tag = `${name} v${v} ${label}`
     out.push(...typeAliases(typeName, sides.output, [`${where} What ${to} reads (the schema's output).`], tag))
     out.push(...inputAliases(typeName, sides, [`${where} What ${from} writes (the schema's input).`], tag))
+    if (isObjectShaped(sides.input)) objectInputs.add(label)
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
     out.push(...typeAliases(errorTypeName(name, v, error), { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
   }
-  return out
+  return { declarations: out, objectInputs }
+}
+
+/** Whether every value of a side is an object (not an array, tuple, primitive, null or undefined). */
+function isObjectShaped(side: PayloadSide): boolean {
+  if (side.undefinable) return false
+  const { $defs: _defs, ...root } = side.schema
+  // A `$ref` reads as an opaque name here, which is not taken for an object.
+  const members = typeMembers(root, { refName: () => 'ref' })
+  return members.every((m) => m.startsWith('{') || m.startsWith('Record<'))
 }
 
 /** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */

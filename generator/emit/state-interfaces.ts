@@ -18,17 +18,25 @@ import { moduleSpecifier } from './module-specifier.js'
 import { completionTypeName, handlerTypeName, messageInputTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
 
-/** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
+/** Whose states are emitted: the role, its kind (initiator or responder), and facts about the version's payloads. */
+export interface RoleView {
+  readonly role: string
+  readonly kind: string
+  /** Labels of the messages sent as objects, whose `send()` takes `PayloadAt` (message-types.ts). */
+  readonly objectInputs: ReadonlySet<string>
+}
+
+/** The declarations of `entry`'s state as `view.role` sees it. */
 export function stateInterfaces(
   model: ProjectModel,
   family: FamilyModel,
   version: VersionModel,
-  role: string,
-  kind: string,
+  view: RoleView,
   entry: StateEntry,
   imports: ImportSet,
   options: EmitOptions,
 ): Statement[] {
+  const { role, kind } = view
   const { name } = family
   const v = version.definition.version
   const table = version.table
@@ -38,8 +46,9 @@ export function stateInterfaces(
   const where = `${name} v${v} · ${role} (${kind}) · ${stepNumber(table, entry.id)}`
   // String keys, declared first: tsc compares (and prints) them before any method, so a state from another
   // place fails naming protocol, version, role and step in its first lines.
+  const brand = stateBrand(name, v, role, entry, stepNumber(table, entry.id))
   const brands = [
-    { name: '$state', isReadonly: true, type: `'${stateBrand(name, v, role, entry, stepNumber(table, entry.id))}'` },
+    { name: '$state', isReadonly: true, type: `'${brand}'` },
     { name: '$session', isReadonly: true, type: 'S' },
   ]
   const base = (docs: string[], methods: MethodSignature[]): InterfaceDeclaration => ({
@@ -70,19 +79,25 @@ export function stateInterfaces(
         ],
       ),
     ])
-    .with({ op: 'message', from: role }, (entry) => [
-      base(
-        [`${where}: send \`${entry.label}\` to ${peer}.`, then(entry.next)],
-        [
-          {
-            name: 'send',
-            parameters: [{ name: 'payload', type: sendParameterType(name, v, entry.label) }],
-            returnType: `Promise<${stateOf(entry.next)}>`,
-            docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
-          },
-        ],
-      ),
-    ])
+    .with({ op: 'message', from: role }, (entry) => {
+      const input = messageInputTypeName(messageTypeName(name, v, entry.label))
+      // An object payload is marked with this step, so a wrong field's error names it (PayloadAt in generated-types.ts).
+      const objectInput = view.objectInputs.has(entry.label)
+      if (objectInput) imports.add(options.runtimeImport, ['PayloadAt'], false, true)
+      return [
+        base(
+          [`${where}: send \`${entry.label}\` to ${peer}.`, then(entry.next)],
+          [
+            {
+              name: 'send',
+              parameters: [{ name: 'payload', type: objectInput ? `PayloadAt<${input}, S, '${brand}'>` : input }],
+              returnType: `Promise<${stateOf(entry.next)}>`,
+              docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
+            },
+          ],
+        ),
+      ]
+    })
     .with({ op: 'message' }, (entry) => {
       imports.add(options.runtimeImport, ['Received'], false, true)
       return [
@@ -192,11 +207,6 @@ export function stateInterfaces(
  * a few hundred steps.
  */
 const sessionOut: TypeParameter = { name: 'S', variance: 'out' }
-
-/** The type a sender gives to `send()` for message `label`. */
-function sendParameterType(protocol: string, version: number, label: string): string {
-  return messageInputTypeName(messageTypeName(protocol, version, label))
-}
 
 /** What `role` does at state `id`, for the "Then:" line of the state before it. */
 function nextStepText(table: StateTable, id: number, role: string, peer: string): string {

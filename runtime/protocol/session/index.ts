@@ -29,4 +29,4 @@ export {
   type DeclaredError,
   type VersionErrors,
 } from './protocol-family.js'
-export type { Received, Inlined, MessageTag, messageTag, HandlerResult, OnlyVersions } from './generated-types.js'
+export type { Received, Inlined, MessageTag, messageTag, HandlerResult, OnlyVersions, PayloadAt, SessionMark } from './generated-types.js'
