@@ -45,9 +45,35 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
     if (isObjectShaped(sides.input)) objectInputs.add(label)
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
-    out.push(...typeAliases(errorTypeName(name, v, error), { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
+    const typeName = errorTypeName(name, v, error)
+    out.push(...typeAliases(typeName, { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
+    // What the raising side writes, where the schema's input differs (`create()` takes it; the receiver reads the output).
+    const input = errorDetailInput(version, error)
+    if (input)
+      out.push(
+        ...typeAliases(messageInputTypeName(typeName), input, [
+          `Details of the declared error \`${error}\` of ${name} v${v} as the raising side writes them (the schema's input).`,
+        ]),
+      )
   }
   return { declarations: out, objectInputs }
+}
+
+/**
+ * The input side of a declared error's details schema, when it types differently from the output side (a
+ * `.default()` field, say); undefined when the two are the same type, and `create()` takes the output type.
+ */
+export function errorDetailInput(version: VersionModel, error: string): PayloadSide | undefined {
+  const schema = version.ir.errors[error]!
+  const zodSchema = version.definition.errors[error]
+  if (!zodSchema) return undefined
+  const sides = payloadSides(zodSchema, schema)
+  const input = { schema: sides.input.schema, undefinable: sides.input.undefinable }
+  const output = { schema, undefinable: false }
+  if (input.schema === output.schema && !input.undefinable) return undefined
+  const typeOf = (side: PayloadSide): string[] => typeAliases('T', side, []).map((a) => a.type)
+  const [a, b] = [typeOf(input), typeOf(output)]
+  return a.length === b.length && a.every((t, i) => t === b[i]) ? undefined : input
 }
 
 /** Whether every value of a side is an object (not an array, tuple, primitive, null or undefined). */
