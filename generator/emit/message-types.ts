@@ -1,7 +1,8 @@
 /**
  * The payload types of a protocol version: per message label `<Msg>`, what the receiver reads (the
  * schema's output), and `<Msg>Input`, what the sender writes (its input), both tagged so payloads of
- * different messages do not mix; one alias per declared error; an alias per `$defs` entry of each schema.
+ * different messages do not mix; one alias per declared error's details (and `<Error>Input` where the sides
+ * differ); an alias per `$defs` entry of each schema.
  */
 import { DeclarationKind, type TypeAliasDeclaration } from './declarations.js'
 import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
@@ -82,7 +83,7 @@ function isObjectShaped(side: PayloadSide): boolean {
   const { $defs: _defs, ...root } = side.schema
   // A `$ref` reads as an opaque name here, which is not taken for an object.
   const members = typeMembers(root, { refName: () => 'ref' })
-  return members.every((m) => m.startsWith('{') || m.startsWith('Record<'))
+  return members.length > 0 && members.every((m) => m.startsWith('{') || m.startsWith('Record<'))
 }
 
 /** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */

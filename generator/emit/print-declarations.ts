@@ -141,9 +141,13 @@ class ModuleText {
   write(text: string): void {
     if (text === '') return
     this.#parts.push(text)
-    this.#tail = (this.#tail + text).slice(-2)
-    const last = text.trimEnd()
-    if (last !== '') this.#lastNonWhitespace = last[last.length - 1]
+    this.#tail = text.length >= 2 ? text.slice(-2) : (this.#tail + text).slice(-2)
+    for (let i = text.length - 1; i >= 0; i--) {
+      const c = text[i]!
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue
+      this.#lastNonWhitespace = c
+      break
+    }
   }
 
   newLineIfLastNot(): void {
