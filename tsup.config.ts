@@ -35,5 +35,5 @@ export default defineConfig({
   dts: { entry: libraries },
   sourcemap: true,
   clean: true,
-  external: ['better-sqlite3', 'ts-morph', 'tsx', 'zod', 'rxjs', 'ts-pattern', 'ws'],
+  external: ['better-sqlite3', 'tsx', 'zod', 'rxjs', 'ts-pattern', 'ws'],
 })

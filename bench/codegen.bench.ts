@@ -76,7 +76,7 @@ log(`  runs: ${checkMs.map((ms) => ms.toFixed(0)).join(', ')} ms`)
 metrics.check_noop_ms = metric(Math.round(median(checkMs)), 'ms', 500, `with a lockfile of 100 versions; ${runsNote(checkMs)}`)
 // The no-op check against a bare Node start on the same machine in the same run, in alternation so both
 // see the same load: absolute times move between machines, the ratio does not (the no-op check answers
-// before the TypeScript loader or ts-morph is loaded).
+// before the TypeScript loader is loaded).
 const startPairs = Array.from({ length: 7 }, () => ({
   node: expectSuccess(timedRun(process.execPath, ['-e', '0'], { cwd: ws100.root }), 'node -e 0').ms,
   check: checkNoop(ws100),

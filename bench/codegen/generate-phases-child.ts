@@ -4,7 +4,6 @@
  * imported; see generate-phases.ts) with an empty tsx cache, it shows where a cold generate spends its time.
  * Arguments: the project root and the runtime module, last on the command line.
  */
-import { createRequire } from 'node:module'
 import path from 'node:path'
 
 const [root, runtime] = process.argv.slice(-2) as [string, string]
@@ -21,9 +20,6 @@ const generatorDir = path.resolve(import.meta.dirname, '..', '..', 'generator')
 generatorFingerprint(generatorDir)
 mark('fingerprint_generator_sources')
 
-// as the emitter loads it (CommonJS require), so the emitter's own import finds it cached
-createRequire(import.meta.url)('ts-morph')
-mark('load_ts_morph')
 const { findProtocolFiles, loadProtocolFile } = await import('../../generator/load-protocols.js')
 const { buildProjectModel } = await import('../../generator/protocol-model.js')
 const { emitProtocolModule, outputPathFor } = await import('../../generator/emit/emit-protocol-module.js')

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `colloquy check` when nothing changed, answered before the TypeScript loader, ts-morph or any protocol
+ * `colloquy check` when nothing changed, answered before the TypeScript loader or any protocol
  * is loaded: generated code current by its hashes (check-generated.js) and every locked version's hash
  * among the manifest's (lock-fast-path.js). Plain JavaScript on `node:` built-ins, so it costs about a
  * Node start; bin/colloquy.js runs it first. It prints exactly what generator/cli/check.ts prints for the

@@ -4,27 +4,28 @@
  * which only an error every version declares with the same details can be raised; the others there can
  * only be recognised (`is`), since raising one is only right in the versions that declare it.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type Statement } from './declarations.js'
 import { canonicalJson } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
 import { compare } from '../protocol-model.js'
 import type { EmitOptions } from './emit-options.js'
 import type { ImportSet } from './import-set.js'
-import { errorTypeName, versionErrorsName } from './names.js'
-import { StructureKind } from './ts-morph-runtime.js'
+import { errorDetailInput } from './message-types.js'
+import { errorTypeName, messageInputTypeName, versionErrorsName } from './names.js'
 
 /** `XV1Errors`, `XV2Errors`, …: one interface per version. */
-export function versionErrorTypes(family: FamilyModel, imports: ImportSet, options: EmitOptions): StatementStructures[] {
+export function versionErrorTypes(family: FamilyModel, imports: ImportSet, options: EmitOptions): Statement[] {
   return family.versions.map((version) => {
     const v = version.definition.version
     const names = Object.keys(version.ir.errors).sort(compare)
     if (names.length) imports.add(options.runtimeImport, ['DeclaredError'], false, true)
+    if (names.some((e) => errorDetailInput(version, e))) imports.add(options.runtimeImport, ['DeclaredErrorWithInput'], false, true)
     return {
-      kind: StructureKind.Interface,
+      kind: DeclarationKind.Interface,
       name: versionErrorsName(family.name, v),
       isExported: true,
       docs: [`The errors ${family.name} v${v} declares, with v${v}'s details: what a v${v} handler raises, as \`${family.name}.v${v}.errors\`.`],
-      properties: names.map((e) => ({ name: e, isReadonly: true, type: `DeclaredError<'${e}', ${errorTypeName(family.name, v, e)}>` })),
+      properties: names.map((e) => ({ name: e, isReadonly: true, type: declaredErrorType(family, version, e, errorTypeName(family.name, v, e)) })),
     }
   })
 }
@@ -39,10 +40,16 @@ export function familyErrorsType(family: FamilyModel, imports: ImportSet, option
     const declaring = versions.filter((v) => e in v.ir.errors)
     const details = declaring.map((v) => errorTypeName(name, v.definition.version, e)).join(' | ')
     return sameInEveryVersion(versions, e)
-      ? `    readonly ${e}: DeclaredError<'${e}', ${details}>`
+      ? `    readonly ${e}: ${declaredErrorType(family, versions[0]!, e, details)}`
       : `    /** Declared differently across versions: raise it with \`${name}.vN.errors.${e}\` of the handler's version. */\n    readonly ${e}: Omit<DeclaredError<'${e}', ${details}>, 'create'>`
   })
   return `{\n${lines.join('\n')}\n  }`
+}
+
+/** `DeclaredError<'E', Details>`, or `DeclaredErrorWithInput<'E', Details, Input>` where raising `e` takes the schema's input side. */
+function declaredErrorType(family: FamilyModel, version: VersionModel, e: string, details: string): string {
+  if (!errorDetailInput(version, e)) return `DeclaredError<'${e}', ${details}>`
+  return `DeclaredErrorWithInput<'${e}', ${details}, ${messageInputTypeName(errorTypeName(family.name, version.definition.version, e))}>`
 }
 
 function sameInEveryVersion(versions: readonly VersionModel[], error: string): boolean {

@@ -8,18 +8,17 @@
  * of each version's result, and a key that is not a version in play is refused even when the object is
  * held in a variable (where TypeScript does not check excess properties).
  */
-import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
+import { DeclarationKind, type InterfaceDeclaration, type MethodSignature, type Statement } from './declarations.js'
 import type { FamilyModel } from '../protocol-model.js'
 import type { EmitOptions } from './emit-options.js'
 import { familyErrorsType, versionErrorTypes } from './error-objects.js'
 import type { ImportSet } from './import-set.js'
 import { handlerTypeName, specName, versionErrorsName } from './names.js'
-import { StructureKind } from './ts-morph-runtime.js'
 
-export function familyObject(family: FamilyModel, imports: ImportSet, options: EmitOptions): (string | StatementStructures)[] {
+export function familyObject(family: FamilyModel, imports: ImportSet, options: EmitOptions): Statement[] {
   const { name, initiator, responder, versions } = family
-  const handlers = (role: string, kind: string): InterfaceDeclarationStructure => ({
-    kind: StructureKind.Interface,
+  const handlers = (role: string, kind: string): InterfaceDeclaration => ({
+    kind: DeclarationKind.Interface,
     name: `${name}${kind}Handlers`,
     isExported: true,
     typeParameters: [{ name: 'R', default: 'unknown' }],
@@ -29,7 +28,7 @@ export function familyObject(family: FamilyModel, imports: ImportSet, options: E
   const versionList = versions.map((v) => `v${v.definition.version}`).join(', ')
   const allKeys = versions.map((v) => `'v${v.definition.version}'`).join(' | ')
   // The handler and key types of the methods, for all versions (`XProtocol`) or versions `V` (`XOnly<V>`).
-  const roleMethods = (subset: boolean): OptionalKind<MethodSignatureStructure>[] => {
+  const roleMethods = (subset: boolean): MethodSignature[] => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the emitted TypeScript type is the template literal type `v${V}`
     const keys = subset ? '`v${V}`' : allKeys
     const handlersOf = (kind: string): string => (subset ? `Pick<${name}${kind}Handlers, ${keys}>` : `${name}${kind}Handlers`)
@@ -66,14 +65,14 @@ export function familyObject(family: FamilyModel, imports: ImportSet, options: E
     handlers(responder, 'Responder'),
     ...versionErrorTypes(family, imports, options),
     {
-      kind: StructureKind.TypeAlias,
+      kind: DeclarationKind.TypeAlias,
       name: `${name}Version`,
       isExported: true,
       docs: [`The versions ${name} declares.`],
       type: versions.map((v) => String(v.definition.version)).join(' | '),
     },
     {
-      kind: StructureKind.Interface,
+      kind: DeclarationKind.Interface,
       name: `${name}Protocol`,
       isExported: true,
       extends: ["Omit<ProtocolFamily, 'initiate' | 'responder' | 'errors' | 'only'>"],
@@ -90,7 +89,7 @@ export function familyObject(family: FamilyModel, imports: ImportSet, options: E
       ],
     },
     {
-      kind: StructureKind.Interface,
+      kind: DeclarationKind.Interface,
       name: `${name}Only`,
       isExported: true,
       typeParameters: [{ name: 'V', constraint: `${name}Version` }],

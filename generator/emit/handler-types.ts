@@ -3,24 +3,23 @@
  * session's type parameter `S` from the first state to a completion token, and that token's interface,
  * which only an End state's `end()` produces, so a handler that returns has run *its own* session to the end.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type Statement } from './declarations.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
 import { completionTypeName, handlerTypeName, stateTypeName } from './names.js'
-import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
 /**
  * The completion interface of `role` in every version of the family: branded by protocol and role, and
  * by the session parameter, which already tells versions apart (a session runs one version).
  */
-export function completionType(family: FamilyModel, role: string): StatementStructures {
+export function completionType(family: FamilyModel, role: string): Statement {
   const { name } = family
   return {
-    kind: StructureKind.Interface,
+    kind: DeclarationKind.Interface,
     name: completionTypeName(name, role),
     isExported: true,
     typeParameters: [
-      { name: 'S', variance: TypeParameterVariance.Out },
-      { name: 'R', variance: TypeParameterVariance.Out },
+      { name: 'S', variance: 'out' },
+      { name: 'R', variance: 'out' },
     ],
     docs: [`Proof that ${role} reached the end of a session of ${name}: only an End state's \`end()\` produces it, for that state's session \`S\`.`],
     properties: [
@@ -32,12 +31,12 @@ export function completionType(family: FamilyModel, role: string): StatementStru
 }
 
 /** The handler type of `role` (`kind`: initiator or responder) in `version`. */
-export function handlerType(family: FamilyModel, version: VersionModel, role: string, kind: string): StatementStructures {
+export function handlerType(family: FamilyModel, version: VersionModel, role: string, kind: string): Statement {
   const { name } = family
   const v = version.definition.version
   const table = version.table
   return {
-    kind: StructureKind.TypeAlias,
+    kind: DeclarationKind.TypeAlias,
     name: handlerTypeName(name, v, role),
     isExported: true,
     typeParameters: ['R'],

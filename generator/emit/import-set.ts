@@ -2,9 +2,8 @@
  * The import declarations of a generated module, collected while its statements are emitted: each emitter
  * adds what its text names, so a module imports exactly what it uses.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type ImportDeclaration } from './declarations.js'
 import { compare } from '../protocol-model.js'
-import { StructureKind } from './ts-morph-runtime.js'
 
 /** Collects imports by module, values and types apart, and prints them sorted. */
 export class ImportSet {
@@ -27,7 +26,7 @@ export class ImportSet {
     this.#aliases.set(module, aliases)
   }
 
-  structures(): StatementStructures[] {
+  declarations(): ImportDeclaration[] {
     return [...this.#modules.entries()]
       .sort(([a], [b]) => compare(a, b))
       .map(([module, { values, types }]) => {
@@ -36,7 +35,7 @@ export class ImportSet {
           .map((n): { name: string; alias?: string; isTypeOnly?: boolean } => (aliases?.has(n) ? { name: n, alias: aliases.get(n)! } : { name: n }))
           .concat([...types].filter((t) => !values.has(t)).map((n) => ({ name: n, isTypeOnly: true })))
         names.sort((a, b) => compare(a.name, b.name))
-        return { kind: StructureKind.ImportDeclaration, moduleSpecifier: module, namedImports: names }
+        return { kind: DeclarationKind.Import, moduleSpecifier: module, namedImports: names }
       })
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The payload types of a protocol version: per message label `<Msg>`, what the receiver reads (the
  * schema's output), and `<Msg>Input`, what the sender writes (its input), both tagged so payloads of
- * different messages do not mix; one alias per declared error; an alias per `$defs` entry of each schema.
+ * different messages do not mix; one alias per declared error's details (and `<Error>Input` where the sides
+ * differ); an alias per `$defs` entry of each schema.
  */
-import type { StatementStructures } from 'ts-morph'
+import { DeclarationKind, type TypeAliasDeclaration } from './declarations.js'
 import type { IRStep, JsonSchema } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
 import type { FamilyModel, VersionModel } from '../protocol-model.js'
@@ -11,7 +12,6 @@ import { compare } from '../protocol-model.js'
 import { typeMembers, typeText } from './json-schema-to-type.js'
 import { errorTypeName, messageInputTypeName, messageTypeName, pascal } from './names.js'
 import { type PayloadSide, type PayloadSides, payloadSides } from './payload-sides.js'
-import { StructureKind } from './ts-morph-runtime.js'
 
 interface MessageShape {
   readonly schema: JsonSchema
@@ -19,12 +19,19 @@ interface MessageShape {
   readonly to: string
 }
 
-/** Message types, then error types, each sorted by name. */
-export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): StatementStructures[] {
+export interface VersionPayloadTypes {
+  /** Message types, then error types, each sorted by name. */
+  readonly declarations: TypeAliasDeclaration[]
+  /** The labels of the messages whose sender type is an object or a union of objects (see `PayloadAt`). */
+  readonly objectInputs: ReadonlySet<string>
+}
+
+export function messageAndErrorTypes(family: FamilyModel, version: VersionModel): VersionPayloadTypes {
   const { name } = family
   const v = version.definition.version
   const table = version.table
-  const out: StatementStructures[] = []
+  const out: TypeAliasDeclaration[] = []
+  const objectInputs = new Set<string>()
   const messageSchemas = new Map<string, MessageShape>()
   collectMessages(version.ir.steps, messageSchemas)
   for (const [label, { schema, from, to }] of [...messageSchemas].sort(([a], [b]) => compare(a, b))) {
@@ -36,28 +43,63 @@ export function messageAndErrorTypes(family: FamilyModel, version: VersionModel)
     const tag = `${name} v${v} ${label}`
     out.push(...typeAliases(typeName, sides.output, [`${where} What ${to} reads (the schema's output).`], tag))
     out.push(...inputAliases(typeName, sides, [`${where} What ${from} writes (the schema's input).`], tag))
+    if (isObjectShaped(sides.input)) objectInputs.add(label)
   }
   for (const [error, schema] of Object.entries(version.ir.errors).sort(([a], [b]) => compare(a, b))) {
-    out.push(...typeAliases(errorTypeName(name, v, error), { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
+    const typeName = errorTypeName(name, v, error)
+    out.push(...typeAliases(typeName, { schema, undefinable: false }, [`Details of the declared error \`${error}\` of ${name} v${v}.`]))
+    // What the raising side writes, where the schema's input differs (`create()` takes it; the receiver reads the output).
+    const input = errorDetailInput(version, error)
+    if (input)
+      out.push(
+        ...typeAliases(messageInputTypeName(typeName), input, [
+          `Details of the declared error \`${error}\` of ${name} v${v} as the raising side writes them (the schema's input).`,
+        ]),
+      )
   }
-  return out
+  return { declarations: out, objectInputs }
+}
+
+/**
+ * The input side of a declared error's details schema, when it types differently from the output side (a
+ * `.default()` field, say); undefined when the two are the same type, and `create()` takes the output type.
+ */
+export function errorDetailInput(version: VersionModel, error: string): PayloadSide | undefined {
+  const schema = version.ir.errors[error]!
+  const zodSchema = version.definition.errors[error]
+  if (!zodSchema) return undefined
+  const sides = payloadSides(zodSchema, schema)
+  const input = { schema: sides.input.schema, undefinable: sides.input.undefinable }
+  const output = { schema, undefinable: false }
+  if (input.schema === output.schema && !input.undefinable) return undefined
+  const typeOf = (side: PayloadSide): string[] => typeAliases('T', side, []).map((a) => a.type)
+  const [a, b] = [typeOf(input), typeOf(output)]
+  return a.length === b.length && a.every((t, i) => t === b[i]) ? undefined : input
+}
+
+/** Whether every value of a side is an object (not an array, tuple, primitive, null or undefined). */
+function isObjectShaped(side: PayloadSide): boolean {
+  if (side.undefinable) return false
+  const { $defs: _defs, ...root } = side.schema
+  // A `$ref` reads as an opaque name here, which is not taken for an object.
+  const members = typeMembers(root, { refName: () => 'ref' })
+  return members.length > 0 && members.every((m) => m.startsWith('{') || m.startsWith('Record<'))
 }
 
 /** `<Msg>Input`: an alias of `<Msg>` when both sides have the same type, else its own type (and `$defs`). */
-function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): StatementStructures[] {
+function inputAliases(typeName: string, sides: PayloadSides, docs: string[], tag: string): TypeAliasDeclaration[] {
   const inputName = messageInputTypeName(typeName)
-  const alias: StatementStructures = { kind: StructureKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
+  const alias: TypeAliasDeclaration = { kind: DeclarationKind.TypeAlias, name: inputName, isExported: true, docs: [docs.join('\n')], type: typeName }
   const { input, output } = sides
   if (input.schema === output.schema && input.undefinable === output.undefinable) return [alias]
   const asOutput = typeAliases(typeName, input, docs, tag)
   const outputAliases = typeAliases(typeName, output, docs, tag)
-  const same = (a: StatementStructures, b: StatementStructures | undefined): boolean =>
-    (a as { type: string }).type === (b as { type?: string } | undefined)?.type
+  const same = (a: TypeAliasDeclaration, b: TypeAliasDeclaration | undefined): boolean => a.type === b?.type
   if (asOutput.length === outputAliases.length && asOutput.every((a, i) => same(a, outputAliases[i]))) return [alias]
   return typeAliases(inputName, input, docs, tag)
 }
 
-function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): StatementStructures[] {
+function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: string): TypeAliasDeclaration[] {
   const { schema } = side
   const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>
   const refName = (ref: string): string => {
@@ -66,9 +108,9 @@ function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: 
     return match ? `${typeName}_${pascal(match[1]!.replace(/[^A-Za-z0-9_]/g, '_'))}` : 'unknown'
   }
   const { $defs: _defs, ...root } = schema
-  const aliases: StatementStructures[] = [
+  const aliases: TypeAliasDeclaration[] = [
     {
-      kind: StructureKind.TypeAlias,
+      kind: DeclarationKind.TypeAlias,
       name: typeName,
       isExported: true,
       docs: [docs.join('\n')],
@@ -76,7 +118,7 @@ function typeAliases(typeName: string, side: PayloadSide, docs: string[], tag?: 
     },
   ]
   for (const [defName, def] of Object.entries(defs).sort(([a], [b]) => compare(a, b))) {
-    aliases.push({ kind: StructureKind.TypeAlias, name: refName(`#/$defs/${defName}`), isExported: true, type: typeText(def, { refName }) })
+    aliases.push({ kind: DeclarationKind.TypeAlias, name: refName(`#/$defs/${defName}`), isExported: true, type: typeText(def, { refName }) })
   }
   return aliases
 }

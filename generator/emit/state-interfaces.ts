@@ -5,7 +5,7 @@
  * session's type parameter `S` and passes it on, so states and completions of one session never mix
  * with another's.
  */
-import type { InterfaceDeclarationStructure, MethodSignatureStructure, OptionalKind, StatementStructures } from 'ts-morph'
+import { DeclarationKind, type InterfaceDeclaration, type MethodSignature, type Statement, type TypeParameter } from './declarations.js'
 import { match } from 'ts-pattern'
 import type { StateEntry, StateTable } from '../../runtime/protocol/ir/index.js'
 import { stepNumber } from '../../runtime/protocol/ir/index.js'
@@ -17,19 +17,26 @@ import { inlineTarget } from './inline-target.js'
 import { moduleSpecifier } from './module-specifier.js'
 import { completionTypeName, handlerTypeName, messageInputTypeName, messageTypeName, stateBrand, stateTypeName } from './names.js'
 import { outputPathFor } from './output-path.js'
-import { StructureKind, TypeParameterVariance } from './ts-morph-runtime.js'
 
-/** The declarations of `entry`'s state as `role` (`kind`: initiator or responder) sees it. */
+/** Whose states are emitted: the role, its kind (initiator or responder), and facts about the version's payloads. */
+export interface RoleView {
+  readonly role: string
+  readonly kind: string
+  /** Labels of the messages sent as objects, whose `send()` takes `PayloadAt` (message-types.ts). */
+  readonly objectInputs: ReadonlySet<string>
+}
+
+/** The declarations of `entry`'s state as `view.role` sees it. */
 export function stateInterfaces(
   model: ProjectModel,
   family: FamilyModel,
   version: VersionModel,
-  role: string,
-  kind: string,
+  view: RoleView,
   entry: StateEntry,
   imports: ImportSet,
   options: EmitOptions,
-): StatementStructures[] {
+): Statement[] {
+  const { role, kind } = view
   const { name } = family
   const v = version.definition.version
   const table = version.table
@@ -39,12 +46,13 @@ export function stateInterfaces(
   const where = `${name} v${v} · ${role} (${kind}) · ${stepNumber(table, entry.id)}`
   // String keys, declared first: tsc compares (and prints) them before any method, so a state from another
   // place fails naming protocol, version, role and step in its first lines.
+  const brand = stateBrand(name, v, role, entry, stepNumber(table, entry.id))
   const brands = [
-    { name: '$state', isReadonly: true, type: `'${stateBrand(name, v, role, entry, stepNumber(table, entry.id))}'` },
+    { name: '$state', isReadonly: true, type: `'${brand}'` },
     { name: '$session', isReadonly: true, type: 'S' },
   ]
-  const base = (docs: string[], methods: OptionalKind<MethodSignatureStructure>[]): InterfaceDeclarationStructure => ({
-    kind: StructureKind.Interface,
+  const base = (docs: string[], methods: MethodSignature[]): InterfaceDeclaration => ({
+    kind: DeclarationKind.Interface,
     name: typeName,
     isExported: true,
     typeParameters: [sessionOut],
@@ -55,7 +63,7 @@ export function stateInterfaces(
   const then = (next: number): string => `Then: ${nextStepText(table, next, role, peer)}.`
 
   // A message is sent or received, a choice made or followed, depending on whether `role` is its sender or chooser.
-  return match<StateEntry, StatementStructures[]>(entry)
+  return match<StateEntry, Statement[]>(entry)
     .with({ op: 'end' }, () => [
       base(
         [`${where}: the protocol is complete.`, `Return \`s.end(result)\` from the handler.`],
@@ -71,19 +79,25 @@ export function stateInterfaces(
         ],
       ),
     ])
-    .with({ op: 'message', from: role }, (entry) => [
-      base(
-        [`${where}: send \`${entry.label}\` to ${peer}.`, then(entry.next)],
-        [
-          {
-            name: 'send',
-            parameters: [{ name: 'payload', type: sendParameterType(name, v, entry.label) }],
-            returnType: `Promise<${stateOf(entry.next)}>`,
-            docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
-          },
-        ],
-      ),
-    ])
+    .with({ op: 'message', from: role }, (entry) => {
+      const input = messageInputTypeName(messageTypeName(name, v, entry.label))
+      // An object payload is marked with this step, so a wrong field's error names it (PayloadAt in generated-types.ts).
+      const objectInput = view.objectInputs.has(entry.label)
+      if (objectInput) imports.add(options.runtimeImport, ['PayloadAt'], false, true)
+      return [
+        base(
+          [`${where}: send \`${entry.label}\` to ${peer}.`, then(entry.next)],
+          [
+            {
+              name: 'send',
+              parameters: [{ name: 'payload', type: objectInput ? `PayloadAt<${input}, S, '${brand}'>` : input }],
+              returnType: `Promise<${stateOf(entry.next)}>`,
+              docs: [`Sends \`${entry.label}\` to ${peer}; resolves once it is durably queued.`],
+            },
+          ],
+        ),
+      ]
+    })
     .with({ op: 'message' }, (entry) => {
       imports.add(options.runtimeImport, ['Received'], false, true)
       return [
@@ -104,7 +118,7 @@ export function stateInterfaces(
       const branchesType = `${typeName}_Branches<S>`
       return [
         {
-          kind: StructureKind.Interface,
+          kind: DeclarationKind.Interface,
           name: `${typeName}_Branches`,
           isExported: true,
           typeParameters: [sessionOut],
@@ -131,7 +145,7 @@ export function stateInterfaces(
       const handlersType = `${typeName}_Handlers`
       return [
         {
-          kind: StructureKind.TypeAlias,
+          kind: DeclarationKind.TypeAlias,
           name: unionType,
           isExported: true,
           typeParameters: ['S'],
@@ -139,10 +153,10 @@ export function stateInterfaces(
           type: branchNames.map((b) => `{ readonly branch: '${b}'; readonly next: ${stateOf(entry.branches[b]!)} }`).join('\n  | '),
         },
         {
-          kind: StructureKind.Interface,
+          kind: DeclarationKind.Interface,
           name: handlersType,
           isExported: true,
-          typeParameters: [{ name: 'S', variance: TypeParameterVariance.In }],
+          typeParameters: [{ name: 'S', variance: 'in' }],
           docs: [`One handler per branch of \`${entry.label}\`; every branch must be handled, each may return its own type.`],
           properties: branchNames.map((b) => ({ name: b, isReadonly: true, type: `(s: ${stateOf(entry.branches[b]!)}) => unknown` })),
         },
@@ -192,12 +206,7 @@ export function stateInterfaces(
  * instead of measuring it through every state the state leads to, which overflows its stack for protocols of
  * a few hundred steps.
  */
-const sessionOut = { name: 'S', variance: TypeParameterVariance.Out }
-
-/** The type a sender gives to `send()` for message `label`. */
-function sendParameterType(protocol: string, version: number, label: string): string {
-  return messageInputTypeName(messageTypeName(protocol, version, label))
-}
+const sessionOut: TypeParameter = { name: 'S', variance: 'out' }
 
 /** What `role` does at state `id`, for the "Then:" line of the state before it. */
 function nextStepText(table: StateTable, id: number, role: string, peer: string): string {

@@ -109,7 +109,7 @@ function probeFailure(predicate: string): SerializedFailure {
   return { code: probeNeeded, name: 'GeneratorError', message: predicate, file: null, at: null, stack: null }
 }
 
-/** Each job imports only what it needs: generate's plan brings ts-morph, the others do not. */
+/** Each job imports only what it needs: generate's plan brings the emitters, the others do not. */
 async function run(job: IsolatedJob, observer: LoadObserver): Promise<unknown> {
   if (job.kind === 'plan') {
     const { planGeneration } = await import('../generate.js')

@@ -39,6 +39,7 @@ const requiredFailCases = [
   'only-untyped',
   'only-type-argument',
   'extra-version-handler',
+  'payload-names-step',
 ]
 
 interface Expectation {
@@ -201,6 +202,14 @@ describe('compile-time protocol safety fixtures', () => {
         d.message,
       ).toBe(true)
     }
+  })
+
+  // An object literal with a wrong field: the error names the step in its first line, not only the field.
+  it('reports a wrong field of a payload naming its step in the first line', () => {
+    const fixture = failFixtures.find((f) => f.name === 'payload-names-step')!
+    const found = diagnosticsOf(fixture)
+    expect(found.length).toBe(fixture.expectations.length)
+    for (const d of found) expect(d.message.split('\n')[0], d.message).toMatch(/"(Demo|PayloadKinds) v1 (Bob|Writer) step \d+ of \d+: send \w+"/)
   })
 
   describe('fail', () => {

@@ -21,6 +21,20 @@ export interface MessageTag<Tag extends string> {
   readonly [messageTag]?: unknown
 }
 
+/**
+ * What `send()` takes at a step whose payload is an object (or a union of objects): the sender's type `T`,
+ * named with the step (`Step`, the state's `$state` text) and marked with the session `S`. The mark adds no
+ * property and accepts every value of `T`, so the type is `T`'s; but it is generic while `S` is, and tsc then
+ * checks an object literal as a whole instead of field by field: a wrong field is reported at the argument,
+ * naming this type and with it the step ("Argument of type '{ name: number; }' is not assignable to parameter
+ * of type 'PayloadAt<DemoV1_Result, S, "Demo v1 Bob step 4 of 4: send result">'"), then the field.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: `Step` is unused by design: it is there to be printed in errors
+export type PayloadAt<T, S, Step extends string> = T & SessionMark<S>
+
+/** The mark of `PayloadAt`: no property at all (its keys are none), but generic in the session `S`. */
+export type SessionMark<S> = { readonly [K in S extends never ? S : never]: unknown }
+
 /** What `receive()` resolves to: the payload (to be unwrapped) and the next state. */
 export interface Received<T, Next> {
   readonly payload: Untrustworthy<T>

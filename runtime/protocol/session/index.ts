@@ -28,6 +28,7 @@ export {
   type ProtocolFamilySpec,
   type ResponderRegistration,
   type DeclaredError,
+  type DeclaredErrorWithInput,
   type VersionErrors,
 } from './protocol-family.js'
-export type { Received, Inlined, MessageTag, messageTag, HandlerResult, OnlyVersions } from './generated-types.js'
+export type { Received, Inlined, MessageTag, messageTag, HandlerResult, OnlyVersions, PayloadAt, SessionMark } from './generated-types.js'

@@ -29,11 +29,19 @@ export interface ResponderRegistration {
   run(channel: SessionChannel, context: FlowContext): Promise<unknown>
 }
 
-export interface DeclaredError<Type extends string = string, Details = unknown> {
+/** A declared error of a protocol whose details schema reads and writes the same type. */
+export interface DeclaredError<Type extends string = string, Details = unknown> extends DeclaredErrorWithInput<Type, Details, Details> {}
+
+/**
+ * A declared error of a protocol. `Details` is what a receiver reads (the details schema's output, as they
+ * arrive parsed); `Input` is what the raising side writes (the schema's input: a `.default()` field may be
+ * left out). Generated code uses it where the two differ, `DeclaredError` elsewhere.
+ */
+export interface DeclaredErrorWithInput<Type extends string, Details, Input> {
   readonly protocol: string
   readonly type: Type
-  /** A FlowException to throw; the counterparty receives it with this type, message and details. */
-  create(details: Details, message?: string): FlowException<Type, Details>
+  /** A FlowException to throw; the counterparty receives it with this type, message and details (parsed by the schema). */
+  create(details: Input, message?: string): FlowException<Type, Input>
   is(error: unknown): error is FlowException<Type, Details>
 }
 
