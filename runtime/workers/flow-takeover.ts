@@ -1,0 +1,92 @@
+/**
+ * Taking over the flows of workers whose lease ran out (docs/scale-out.md, section 3):
+ *
+ * 1. `expireWorkers` deletes the rows of expired workers, locking them FOR UPDATE SKIP LOCKED: a worker
+ *    whose commit is in flight holds its row FOR KEY SHARE (the fence) and is skipped this round. From this
+ *    commit on, the expired worker's fence finds no row and it can commit nothing.
+ * 2. `claimOrphans` claims, in one transaction that starts with the claimer's own fence, up to a batch of
+ *    flows whose owner is no longer registered (FOR UPDATE SKIP LOCKED, so survivors share the work without
+ *    waiting on each other), and, when the store's `flows` table is there, running flows that have no owner
+ *    row at all (a store an embedded node used before).
+ *
+ * `takeOver` runs both and hands each claimed batch to the caller (the engine adopts them: replay, timers,
+ * outbox, forwarded messages) before claiming the next.
+ */
+import type pg from 'pg'
+import { quoteIdent } from './sql-names.js'
+import type { CommitFence } from './worker-fence.js'
+
+export interface ClaimTarget {
+  readonly pool: pg.Pool
+  readonly schema: string
+  /** The claimer's token and fence: a claimer that lost its lease claims nothing. */
+  readonly token: string
+  readonly fence: CommitFence
+  readonly claimBatch: number
+  /** Whether the store's `flows` table exists (running flows without an owner row are claimed too). */
+  readonly flowsTable: boolean
+}
+
+/** Deletes the rows of workers whose lease ran out (skipping those with a commit in flight); their tokens. */
+export async function expireWorkers(pool: pg.Pool, schema: string): Promise<string[]> {
+  const s = quoteIdent(schema)
+  const { rows } = await pool.query<{ token: string }>(
+    `DELETE FROM ${s}.workers WHERE token IN (
+       SELECT token FROM ${s}.workers WHERE lease_until < clock_timestamp() FOR UPDATE SKIP LOCKED)
+     RETURNING token`,
+  )
+  return rows.map((row) => row.token)
+}
+
+/** Claims up to one batch of orphaned flows for the claimer; their ids (empty when none is left). */
+export async function claimOrphans(target: ClaimTarget): Promise<string[]> {
+  const { pool, schema, token, fence, claimBatch, flowsTable } = target
+  const s = quoteIdent(schema)
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await fence(client)
+    const orphans = await client.query<{ flow_id: string }>(
+      `WITH orphans AS (
+         SELECT o.flow_id FROM ${s}.flow_owners o
+          WHERE NOT EXISTS (SELECT 1 FROM ${s}.workers w WHERE w.token = o.token)
+          LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+       UPDATE ${s}.flow_owners f SET token = $1 FROM orphans WHERE f.flow_id = orphans.flow_id RETURNING f.flow_id`,
+      [token, claimBatch],
+    )
+    const claimed = orphans.rows.map((row) => row.flow_id)
+    if (flowsTable && claimed.length < claimBatch) {
+      const unowned = await client.query<{ flow_id: string }>(
+        `INSERT INTO ${s}.flow_owners (flow_id, token)
+         SELECT f.id, $1 FROM ${s}.flows f
+          WHERE f.status = 'running' AND NOT EXISTS (SELECT 1 FROM ${s}.flow_owners o WHERE o.flow_id = f.id)
+          LIMIT $2
+         ON CONFLICT (flow_id) DO NOTHING RETURNING flow_id`,
+        [token, claimBatch - claimed.length],
+      )
+      for (const row of unowned.rows) claimed.push(row.flow_id)
+    }
+    await client.query('COMMIT')
+    return claimed
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * Expires silent workers, then claims orphans batch by batch, awaiting `adopt` for each batch before the
+ * next; resolves with the number of flows claimed.
+ */
+export async function takeOver(target: ClaimTarget, adopt: (flowIds: string[]) => Promise<void>): Promise<number> {
+  await expireWorkers(target.pool, target.schema)
+  let total = 0
+  for (;;) {
+    const claimed = await claimOrphans(target)
+    if (claimed.length === 0) return total
+    total += claimed.length
+    await adopt(claimed)
+  }
+}
