@@ -7,7 +7,8 @@
  * A message for a session in memory is handled without awaiting anything but the commit; only a session
  * that is not in memory is looked up in the store (awaited) and its flow rehydrated. A message its session
  * cannot take (its inbox write throws) fails that flow alone and is then acknowledged like any message for
- * a flow that ended.
+ * a flow that ended. With worker processes (flow-ownership.ts), a message for a flow another worker owns is
+ * forwarded to it and acknowledged once the hand-over is durable.
  */
 import type { Envelope, WireMessage } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
@@ -15,6 +16,7 @@ import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import { EngineInvariantError, FlowParkedError, NodeStoppedError } from './engine-errors.js'
 import type { FlowFailure } from './flow-failure.js'
+import type { FlowOwnership } from './flow-ownership.js'
 import type { FlowSession } from './flow-session.js'
 import type { HandshakeAnswer } from './handshake-answer.js'
 import type { HeldFramesQuota } from './held-frames-quota.js'
@@ -45,7 +47,12 @@ export interface InboundParts {
   readonly failure: Pick<FlowFailure, 'failFlow'>
   /** Whether the node stopped: nothing is taken any more. */
   readonly stopped: () => boolean
+  /** Which process runs a flow that is not in memory (flow-ownership.ts): another one gets its messages forwarded. */
+  readonly ownership: Pick<FlowOwnership, 'wholeNode' | 'route'>
 }
+
+/** A message for a flow another process owns was handed to it (durably): nothing more to do here. */
+const FORWARDED = Symbol('forwarded')
 
 type SessionMessage = Extract<WireMessage, { t: 'data' | 'end' | 'error' }>
 type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' }>
@@ -88,7 +95,7 @@ export class Inbound {
     const key = initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
     if (session) return this.answered(envelope, body, session)
-    return this.findStored(key).then((found) => this.answered(envelope, body, found))
+    return this.findStored(key, envelope).then((found) => (found === FORWARDED ? undefined : this.answered(envelope, body, found)))
   }
 
   private answered(envelope: Envelope, body: Answer, session: FlowSession | undefined): undefined {
@@ -121,7 +128,7 @@ export class Inbound {
     const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
     if (session) return this.toSession(envelope, body, session)
-    return this.findStored(key).then((found) => this.toSession(envelope, body, found))
+    return this.findStored(key, envelope).then((found) => (found === FORWARDED ? undefined : this.toSession(envelope, body, found)))
   }
 
   private toSession(envelope: Envelope, body: SessionMessage, session: FlowSession | undefined): undefined {
@@ -153,13 +160,17 @@ export class Inbound {
     )
   }
 
-  /** A session not in memory: its flow is found in the store and rehydrated (one rehydration per flow, recovery.ts). */
-  private async findStored(key: string): Promise<FlowSession | undefined> {
-    const { loaded, store, parking, recovery, node } = this.parts
+  /**
+   * A session not in memory: its flow is found in the store and rehydrated (one rehydration per flow,
+   * recovery.ts), or, when another process of the node owns the flow, the message is forwarded to it.
+   */
+  private async findStored(key: string, envelope: Envelope): Promise<FlowSession | undefined | typeof FORWARDED> {
+    const { loaded, store, parking, recovery, node, ownership } = this.parts
     const flowId = await store.sessionFlow(key)
     if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     const found = loaded.sessions.get(key) // loaded while the store was read
     if (found || !flowId) return found
+    if (!ownership.wholeNode && (await ownership.route(flowId, envelope)) === 'forwarded') return FORWARDED
     if (parking.has(flowId)) {
       // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it.
       throw new FlowParkedError(`${node} keeps flow ${flowId} parked; the message for it stays with its sender.`)

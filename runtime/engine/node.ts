@@ -8,7 +8,7 @@
  * hot paths (see runtime/store/flow-store.ts); `startFlow` stays synchronous (the flow id check there).
  */
 import type { Observable } from 'rxjs'
-import type { Endpoint, NetworkPort } from '../network/network.js'
+import type { NetworkPort } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
 import { checkNodeName } from '../protocol/party-name.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
@@ -20,7 +20,7 @@ import { ClientIds } from './client-ids.js'
 import { DeclaredVersions } from './declared-versions.js'
 import { defaultLogger } from './default-logger.js'
 import { Drain } from './drain.js'
-import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
+import { FlowElsewhereError, FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
 import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
@@ -28,6 +28,7 @@ import { parseFlowArgs } from './flow-args.js'
 import type { FlowEvent } from './flow-events.js'
 import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
+import { type FlowOwnership, wholeNodeOwnership } from './flow-ownership.js'
 import { FlowResults } from './flow-results.js'
 import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
@@ -37,6 +38,7 @@ import { Inbound } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
+import { networkEndpoint, ownedNode } from './node-endpoints.js'
 import { NodeOperations } from './node-operations.js'
 import type { NodeOptions } from './node-options.js'
 import { NodeQuotas } from './node-quotas.js'
@@ -88,6 +90,7 @@ class EngineNode extends NodeOperations implements Node {
   private readonly quotas: NodeQuotas
   private readonly progressHub: ProgressHub
   private readonly clientIds: ClientIds
+  private readonly ownership: FlowOwnership
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -99,6 +102,7 @@ class EngineNode extends NodeOperations implements Node {
     const name = (this.name = options.name)
     const logger = (this.logger = options.logger ?? defaultLogger)
     const clock = (this.clock = options.clock ?? systemClock)
+    const ownership = (this.ownership = options.ownership ?? wholeNodeOwnership)
     this.registrations = new Registrations(name, options.flows ?? [], options.responders ?? [])
     const declared = (this.declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols))
     const parking = (this.parking = new Parking(name, logger))
@@ -127,7 +131,7 @@ class EngineNode extends NodeOperations implements Node {
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
-    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild)
+    this.recovery = new Recovery(this.env, store, this.registrations, parking, this.loaded, this.launcher, logger, stopped, failRebuild, ownership)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     this.failure = new FlowFailure(this.killParts)
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
@@ -159,6 +163,7 @@ class EngineNode extends NodeOperations implements Node {
       responders: quotas.responders,
       failure: this.failure,
       stopped,
+      ownership,
     })
   }
 
@@ -179,25 +184,15 @@ class EngineNode extends NodeOperations implements Node {
     parking.parkStranded(stranded)
     await store.purgeProcessed(this.clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
     const stored = await this.recovery.readAll()
-    const outboxRows = await store.outbox()
+    const outboxRows = this.ownership.wholeNode ? await store.outbox() : [] // a worker owns no flow yet
     // From here on synchronous, as before reads became asynchronous: no delivery or timer comes in between.
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const restored = this.recovery.rebuildAll(stored)
     this.quotas.start(stored, this.clock.now())
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
-    const endpoint: Endpoint = {
-      deliver: (envelope) => this.inbound.deliver(envelope),
-      acknowledged: (id) => {
-        try {
-          this.outbox.acknowledged(id)
-        } catch (error) {
-          // The row stays: sent again after a restart, the receiver drops the duplicate.
-          this.failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
-        }
-      },
-      peerAvailable: (party) => this.outbox.peerAvailable(party),
-    }
-    this.port = options.network.attach(this.name, endpoint)
+    const { inbound, outbox, ownership, failure, recovery, timers, loaded } = this
+    const parts = { store, inbound, outbox, ownership, failure, recovery, timers, loaded }
+    this.port = options.network.attach(this.name, networkEndpoint(parts))
     this.outbox.connect(this.port)
     this.parties.connect(this.port)
     this.parties.warnUnknownPeers(stored.sessions)
@@ -206,6 +201,7 @@ class EngineNode extends NodeOperations implements Node {
       this.outbox.transmit(decode<Envelope>(row.envelope), this.loaded.sessions.get(row.session_key))
     }
     for (const [run, body] of restored) this.launcher.launch(run, body)
+    ownership.attach(ownedNode(parts))
     this.recovered = Promise.all(restored.map(([run]) => run.reachedLive)).then(() => this.drain.check())
   }
 
@@ -246,6 +242,8 @@ class EngineNode extends NodeOperations implements Node {
 
   async killFlow(flowId: string): Promise<boolean> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
+    if (!this.ownership.wholeNode && !this.loaded.runs.has(flowId) && !(await this.ownership.owns(flowId)))
+      throw new FlowElsewhereError(`Flow ${flowId} runs on another worker of node ${this.name}; kill it there (or again once that worker is gone).`)
     return killFlow(this.killParts, flowId)
   }
 
@@ -287,6 +285,7 @@ class EngineNode extends NodeOperations implements Node {
     this.stopped = true
     this.drain.halt()
     this.port?.detach()
+    this.ownership.detach()
     this.timers.stop()
     this.outbox.stop()
     this.quotas.stop()

@@ -57,6 +57,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,
   FLOW_START: failed,
+  FLOW_ELSEWHERE: failed,
   UNKNOWN_PARTY: failed,
   SESSION_WITH_SELF: failed,
   NODE_STOPPED: failed,
