@@ -5,8 +5,9 @@
  *    whose commit is in flight holds its row FOR KEY SHARE (the fence) and is skipped this round. From this
  *    commit on, the expired worker's fence finds no row and it can commit nothing.
  * 2. `claimOrphans` claims, in one transaction that starts with the claimer's own fence, up to a batch of
- *    flows whose owner is no longer registered (FOR UPDATE SKIP LOCKED, so survivors share the work without
- *    waiting on each other), and, when the store's `flows` table is there, running flows that have no owner
+ *    flows whose owner's token is no longer registered (FOR UPDATE SKIP LOCKED, so survivors share the work
+ *    without waiting on each other; the dead tokens are passed as values, so a row another claimer took
+ *    meanwhile is re-checked against its new token and skipped), and, when the store's `flows` table is there, running flows that have no owner
  *    row at all (a store an embedded node used before).
  *
  * `takeOver` runs both and hands each claimed batch to the caller (the engine adopts them: replay, timers,
@@ -46,13 +47,24 @@ export async function claimOrphans(target: ClaimTarget): Promise<string[]> {
   try {
     await client.query('BEGIN')
     await fence(client)
+    // The tokens owning flows that no registered worker holds, found by a skip scan of the token index (one
+    // probe per distinct token). They are passed as values, not as a NOT EXISTS: a row another claimer just
+    // took is re-checked against its new token under FOR UPDATE, which an anti-join would not be.
+    const dead = await client.query<{ token: string }>(
+      `WITH RECURSIVE t AS (
+         (SELECT token FROM ${s}.flow_owners ORDER BY token LIMIT 1)
+         UNION ALL
+         SELECT (SELECT o.token FROM ${s}.flow_owners o WHERE o.token > t.token ORDER BY o.token LIMIT 1) FROM t WHERE t.token IS NOT NULL)
+       SELECT token FROM t WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${s}.workers w WHERE w.token = t.token)`,
+    )
+    const deadTokens = dead.rows.map((row) => row.token)
     const orphans = await client.query<{ flow_id: string }>(
       `WITH orphans AS (
-         SELECT o.flow_id FROM ${s}.flow_owners o
-          WHERE NOT EXISTS (SELECT 1 FROM ${s}.workers w WHERE w.token = o.token)
+         SELECT o.flow_id FROM ${s}.flow_owners o WHERE o.token = ANY($3::bigint[])
           LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
-       UPDATE ${s}.flow_owners f SET token = $1 FROM orphans WHERE f.flow_id = orphans.flow_id RETURNING f.flow_id`,
-      [token, claimBatch],
+       UPDATE ${s}.flow_owners f SET token = $1 FROM orphans
+        WHERE f.flow_id = orphans.flow_id AND f.token = ANY($3::bigint[]) RETURNING f.flow_id`,
+      [token, claimBatch, deadTokens],
     )
     const claimed = orphans.rows.map((row) => row.flow_id)
     if (flowsTable && claimed.length < claimBatch) {

@@ -1,7 +1,7 @@
 /**
  * A PostgreSQL schema of its own for one test file: `COLLOQUY_TEST_PG` (default the local test database,
  * postgres://postgres@127.0.0.1:5432/test), a fresh schema with a random name, dropped with everything in it
- * by `drop`. Pools opened through `pool()` are closed by `drop` too.
+ * by `drop`. Pools opened through `pool()` are closed by `drop` too, before the schema is dropped.
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
@@ -35,8 +35,10 @@ export async function testSchema(): Promise<TestSchema> {
       await admin.query(`CREATE TABLE "${name}".flows (id text PRIMARY KEY, status text NOT NULL)`)
     },
     async drop() {
+      // The test's pools first: work a worker started in the background (a renewal, a takeover) ends with them.
+      await Promise.all(pools.filter((p) => p !== admin).map((p) => p.end()))
       await admin.query(`DROP SCHEMA "${name}" CASCADE`)
-      await Promise.all(pools.map((p) => p.end()))
+      await admin.end()
     },
   }
 }
