@@ -47,7 +47,7 @@ module.exports = {
           '^runtime/transport/',
           '^runtime/transport-nats/',
           '^runtime/process/',
-          'node_modules/(better-sqlite3|nats)/',
+          'node_modules/(better-sqlite3|nats|pg)/',
           '^net$',
           '^node:net$',
         ],

@@ -35,7 +35,7 @@ async function openAlice(cluster: ProcessCluster): Promise<{ alice: Node; networ
     listen: config.listen,
     logger: silent,
   })
-  const alice = await createNode({ name: 'Alice', store: config.database, network, logger: silent, evictIdleAfterMs: Number.POSITIVE_INFINITY })
+  const alice = await createNode({ name: 'Alice', store: config.store, network, logger: silent, evictIdleAfterMs: Number.POSITIVE_INFINITY })
   return { alice, network }
 }
 

@@ -1,20 +1,53 @@
 /**
- * The composition root of a node: `createNode` opens the SQLite store when given a path (or takes the
- * FlowStore it is given) and hands the engine the store port. The engine itself never imports a store
- * implementation, so another backend plugs in here without engine changes.
+ * The composition root of a node: `createNode` opens the store its options name (a SQLite file path, or a
+ * PostgreSQL database as `{ postgres: url, schema? }`), or takes the FlowStore it is given, and hands the
+ * engine the store port. The engine itself never imports a store implementation, so a backend plugs in
+ * here without engine changes.
  */
 import type { Node, NodeOptions } from './engine/index.js'
 import { openNode } from './engine/node.js'
 import { checkNodeName } from './protocol/party-name.js'
-import type { FlowStore } from './store/flow-store.js'
+import type { Durability, FlowStore } from './store/flow-store.js'
+import { PgFlowStore } from './store/postgres/pg-flow-store.js'
 import { SqliteFlowStore } from './store/sqlite/sqlite-flow-store.js'
 import { asStoreDamage } from './store/sqlite/store-damage.js'
 
+/** A node's tables in a PostgreSQL database: its URL, and the schema (namespace) holding them (default `colloquy`). */
+export interface PostgresStoreSpec {
+  readonly postgres: string
+  readonly schema?: string
+}
+
+/** Which store a node opens: a SQLite file path (or ':memory:'), or a PostgreSQL database. */
+export type StoreSpec = string | PostgresStoreSpec
+
+/** `createNode`'s options: the node's, with its store given as a path, a PostgreSQL spec or an open FlowStore. */
+export interface CreateNodeOptions extends Omit<NodeOptions, 'store'> {
+  /**
+   * Path of the SQLite file (created if missing) or ':memory:'; `{ postgres: url, schema? }` for a PostgreSQL
+   * store (its schema created if missing); or an open FlowStore, which the node then owns (it closes it when it stops).
+   */
+  readonly store: StoreSpec | FlowStore
+}
+
+/** Opens the store a spec names; the caller owns it (a node given it closes it when it stops). */
+export async function openStore(spec: StoreSpec, durability: Durability = 'full'): Promise<FlowStore> {
+  if (typeof spec === 'string') return new SqliteFlowStore(spec, { durability })
+  return PgFlowStore.open({ url: spec.postgres, ...(spec.schema !== undefined ? { schema: spec.schema } : {}), durability })
+}
+
+/** Resolves once a closed store let go of everything (a PostgreSQL store commits its last batch and closes its connections after `close()`). */
+export function storeClosed(store: FlowStore): Promise<void> {
+  return store instanceof PgFlowStore ? store.closed : Promise.resolve()
+}
+
+const isFlowStore = (store: StoreSpec | FlowStore): store is FlowStore => typeof store === 'object' && 'commits' in store
+
 /** Opens (or reopens) a node and resumes every unfinished flow by replay before it resolves. */
-export async function createNode(options: NodeOptions): Promise<Node> {
+export async function createNode(options: CreateNodeOptions): Promise<Node> {
   checkNodeName(options.name) // before a store file is created under a name the node cannot have
-  const opened = typeof options.store === 'string'
-  const store: FlowStore = typeof options.store === 'string' ? new SqliteFlowStore(options.store, { durability: options.durability ?? 'full' }) : options.store
+  const opened = !isFlowStore(options.store)
+  const store: FlowStore = isFlowStore(options.store) ? options.store : await openStore(options.store, options.durability ?? 'full')
   try {
     return await openNode({ ...options, store })
   } catch (error) {

@@ -1,7 +1,7 @@
 /** The public API of colloquy: the protocol DSL, the IR, and the runtime pieces generated code uses. */
 export * from './protocol/index.js'
 export * from './engine/index.js'
-export { createNode } from './create-node.js'
+export { createNode, type CreateNodeOptions, type PostgresStoreSpec, type StoreSpec } from './create-node.js'
 export * from './store/index.js'
 export * from './network/index.js'
 export * from './transport/index.js'

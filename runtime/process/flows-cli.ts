@@ -6,7 +6,7 @@ import type { NodeConfig } from './node-config.js'
 export async function flowsCommand(config: NodeConfig, positional: readonly string[]): Promise<number> {
   const [action, ...ids] = positional
   if (action === undefined || action === 'list') {
-    process.stdout.write(formatFlows(await unfinishedFlows(config.database), config.name))
+    process.stdout.write(formatFlows(await unfinishedFlows(config.store), config.name))
     return exitCodes.ok
   }
   if (action !== 'kill') {

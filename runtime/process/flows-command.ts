@@ -1,11 +1,12 @@
 /**
- * `colloquy flows --config node.json` lists a node's unfinished flows from its database;
+ * `colloquy flows --config node.json` lists a node's unfinished flows from its store (SQLite file or PostgreSQL schema);
  * `colloquy flows kill <flowId>... --config node.json` ends them as an operator (Corda's killFlow): the
  * node is opened in drain mode (so flows on retired versions do not stop it), each flow is killed, its
  * counterparties are told, and the node stops again. Run it while the node's own process is stopped.
  */
 import { existsSync } from 'node:fs'
 import { escapeLogText } from '../codec/log-text.js'
+import { PgReads } from '../store/postgres/pg-reads.js'
 import { SqliteReads } from '../store/sqlite/sqlite-reads.js'
 import type { UnfinishedFlow } from '../store/store-rows.js'
 import type { NodeConfig } from './node-config.js'
@@ -14,13 +15,15 @@ import { startNodeProcess } from './node-process.js'
 
 export type { UnfinishedFlow } from '../store/store-rows.js'
 
-export async function unfinishedFlows(database: string): Promise<UnfinishedFlow[]> {
-  if (!existsSync(database)) return []
-  const store = SqliteReads.openReadOnly(database)
+/** The unfinished flows a store holds, read without taking it over (the node may be running). */
+export async function unfinishedFlows(store: NodeConfig['store']): Promise<UnfinishedFlow[]> {
+  if (typeof store !== 'string') return PgReads.peek(store.postgres, store.schema, (reads) => reads.unfinishedFlows())
+  if (!existsSync(store)) return []
+  const reads = SqliteReads.openReadOnly(store)
   try {
-    return await store.unfinishedFlows()
+    return await reads.unfinishedFlows()
   } finally {
-    store.close()
+    reads.close()
   }
 }
 

@@ -1,7 +1,7 @@
 /** The text of `colloquy node --help` (and of identity and flows): the commands, node.json's fields and the exit codes. */
 export const nodeCommandHelp = `Usage:
   colloquy node --config <node.json> [--json] [--drain]
-      Runs a node: opens its database, resumes unfinished flows, joins the network and starts the
+      Runs a node: opens its store, resumes unfinished flows, joins the network and starts the
       config's \`start\` flows that never ran, once all of them name a flow of the app and their args
       match its schema. Stops cleanly on SIGTERM or SIGINT; a fatal error (e.g. its store failing to
       commit) is logged once and ends the process with exit code 1.
@@ -14,20 +14,25 @@ export const nodeCommandHelp = `Usage:
       Ends those flows as an operator (run it while the node is stopped): the counterparties see the
       flow end. For flows in flight on a protocol version the build no longer declares.
   colloquy identity --config <node.json> [--rotate]
-      Creates the node's Ed25519 key pair (mode 0600) beside its database if missing and prints its
+      Creates the node's Ed25519 key pair (mode 0600) beside its store file if missing and prints its
       network-map entry; the only command that creates keys (\`colloquy node\` refuses a missing key file,
       and one its group or others may read). --rotate writes a new key, keeps the old as <keyFile>.old, and
       prints the entry to publish. SIGHUP to a running node reloads its network map.
 
 node.json fields (paths relative to the file):
-  name, database, listen ("host:port"), networkMap,
+  name, store, listen ("host:port"), networkMap,
   app (a module default-exporting nodeApp({ flows, responders, protocols }))
-  optional: keyFile (default <database>.key), durability ("full" | "fast"), drain, maxFrameBytes,
+  store: "node.db" (a SQLite file; "database" is its older spelling, not both) or
+         { "postgres": "postgres://user@host:5432/db", "schema": "colloquy" } (the schema is created if missing;
+         one node per schema)
+  optional: keyFile (default <store file>.key, or <name>.key beside node.json for PostgreSQL),
+            durability ("full" | "fast"), drain, maxFrameBytes,
             redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
             schema declares them; a typo is refused by field name before anything is written),
             network ({ "transport": "tcp" }, the default, or { "transport": "nats", "url", "stream",
             "subjectPrefix", "ackWaitMs", ... }: envelopes through a NATS JetStream broker, still signed
-            with the node's key; listen is then only the address its network-map entry names),
+            with the node's key; listen is then only the address its network-map entry names;
+            "transport": "tcp" or { "nats": "<url>", ... } says the same, not both),
             rpc ({ "listen": "127.0.0.1:7100", "users": [...] }, optional "tls": { "cert", "key" } and
             "allowInsecure"; the RPC endpoint of \`colloquy flow\`; \`colloquy rpc-user add\` writes users)
 

@@ -26,6 +26,18 @@ const NetworkSection = z.discriminatedUnion('transport', [
   natsSettingsSchema.extend({ transport: z.literal('nats') }),
 ])
 
+/** `transport`, the issue's spelling of `network`: "tcp", or `{ nats: "<url>", ...settings }`. */
+const TransportSection = z.union([z.literal('tcp'), natsSettingsSchema.omit({ url: true }).extend({ nats: z.string().min(1) })])
+
+/** `store`: a SQLite file path, or a PostgreSQL database and the schema holding the node's tables. */
+const StoreSection = z.union([
+  z.string().min(1),
+  z.strictObject({
+    postgres: z.string().regex(/^postgres(ql)?:\/\//, 'must be a URL postgres://user@host:port/database'),
+    schema: z.string().min(1).max(63).optional(),
+  }),
+])
+
 /** node.json's `network`: TCP on `listen`, or a NATS JetStream broker with its settings (defaults filled in). */
 export type NodeNetworkConfig = { readonly transport: 'tcp' } | ({ readonly transport: 'nats' } & NatsSettings)
 
@@ -34,7 +46,9 @@ const NodeConfigSchema = z.strictObject({
     const problem = partyNameProblem(name)
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} ${problem}; ${PARTY_NAME_RULE}` })
   }),
-  database: z.string().min(1),
+  store: StoreSection.optional(),
+  /** The older spelling of `store` for a SQLite file. */
+  database: z.string().min(1).optional(),
   keyFile: z.string().min(1).optional(),
   listen: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7001'),
   networkMap: z.string().min(1),
@@ -56,6 +70,7 @@ const NodeConfigSchema = z.strictObject({
     .optional(),
   start: z.array(StartEntry).optional(),
   network: NetworkSection.optional(),
+  transport: TransportSection.optional(),
   /** The RPC endpoint and its users (runtime/rpc/rpc-config.ts); without it the node takes no RPC. */
   rpc: RpcSectionSchema.optional(),
 })
@@ -65,7 +80,8 @@ export type StartRequest = z.infer<typeof StartEntry>
 export interface NodeConfig {
   readonly file: string
   readonly name: string
-  readonly database: string
+  /** A SQLite file path (absolute, or ':memory:'), or a PostgreSQL database and schema (default `colloquy`). */
+  readonly store: string | { readonly postgres: string; readonly schema: string }
   readonly keyFile: string
   readonly listen: { readonly host: string; readonly port: number }
   readonly networkMap: string
@@ -110,7 +126,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, database, listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network, rpc.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, store (or database), listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network (or transport), rpc.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -118,12 +134,13 @@ export function readNodeConfig(file: string): NodeConfig {
   const dir = path.dirname(absolute)
   const at = (p: string) => path.resolve(dir, p)
   const [host, port] = splitAddress(c.listen)
-  const database = c.database === ':memory:' ? c.database : at(c.database)
+  const store = storeOf(file, c.store, c.database, at)
+  const network = networkOf(file, c.network, c.transport)
   return {
     file: absolute,
     name: c.name,
-    database,
-    keyFile: c.keyFile ? at(c.keyFile) : `${database === ':memory:' ? at(c.name) : database}.key`,
+    store,
+    keyFile: c.keyFile ? at(c.keyFile) : `${typeof store !== 'string' || store === ':memory:' ? at(c.name) : store}.key`,
     listen: { host, port },
     networkMap: at(c.networkMap),
     app: at(c.app),
@@ -134,9 +151,41 @@ export function readNodeConfig(file: string): NodeConfig {
     evictIdleAfterMs: c.evictIdleAfterMs,
     quotas: c.quotas ?? {},
     start: c.start ?? [],
-    network: c.network ?? { transport: 'tcp' },
+    network,
     rpc: c.rpc ? resolveRpcConfig(c.rpc, dir) : undefined,
   }
+}
+
+type Parsed = z.infer<typeof NodeConfigSchema>
+
+/** `store`, or its older spelling `database`: exactly one of them. */
+function storeOf(file: string, store: Parsed['store'], database: Parsed['database'], at: (p: string) => string): NodeConfig['store'] {
+  if (store !== undefined && database !== undefined) {
+    throw new NodeConfigError(
+      `${file}: the node config names its store twice, as \`store\` and as \`database\` (the older spelling of a SQLite store); keep \`store\` and remove \`database\`.`,
+    )
+  }
+  const given = store ?? database
+  if (given === undefined) {
+    throw new NodeConfigError(
+      `${file}: the node config has no store; add \`"store": "node.db"\` for a SQLite file, or \`"store": { "postgres": "postgres://user@host:5432/db" }\` for PostgreSQL.`,
+    )
+  }
+  if (typeof given !== 'string') return { postgres: given.postgres, schema: given.schema ?? 'colloquy' }
+  return given === ':memory:' ? given : at(given)
+}
+
+/** `network`, or the same as `transport` ("tcp" or `{ nats: url }`): at most one of them; TCP when neither. */
+function networkOf(file: string, network: Parsed['network'], transport: Parsed['transport']): NodeNetworkConfig {
+  if (network !== undefined && transport !== undefined) {
+    throw new NodeConfigError(
+      `${file}: the node config names its transport twice, as \`network\` and as \`transport\`; keep one of them (\`"transport": { "nats": "<url>" }\` is \`"network": { "transport": "nats", "url": "<url>" }\`).`,
+    )
+  }
+  if (transport === undefined) return network ?? { transport: 'tcp' }
+  if (transport === 'tcp') return { transport: 'tcp' }
+  const { nats, ...settings } = transport
+  return { transport: 'nats', url: nats, ...settings }
 }
 
 export function splitAddress(address: string): [string, number] {

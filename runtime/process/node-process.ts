@@ -4,11 +4,10 @@
  * (all checked first, start-list.ts); a flow id listed there runs once however often the process is
  * started or killed. A start that fails stops the node and closes the listener before the error is thrown.
  */
-import { createNode } from '../create-node.js'
+import { createNode, openStore, storeClosed } from '../create-node.js'
 import type { Node } from '../engine/node-api.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { RpcServer } from '../rpc/rpc-server.js'
-import { SqliteFlowStore } from '../store/sqlite/sqlite-flow-store.js'
 import { loadIdentity, publicKeyText } from '../transport/identity.js'
 import { loadNetworkMap } from '../transport/network-map.js'
 import { loadNodeApp } from './node-app.js'
@@ -56,12 +55,13 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   }
   // The store before the listener: a store in use by another node, damaged or behind its commit mark is
   // refused before this process takes a port or shows itself to a peer.
-  const store = new SqliteFlowStore(config.database, { durability: config.durability })
+  const store = await openStore(config.store, config.durability)
   let network: NodeNetwork
   try {
     network = await startNodeNetwork(config, identity, map, logger)
   } catch (error) {
     store.close()
+    await storeClosed(store)
     throw error
   }
   let node: Node
@@ -93,6 +93,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     })
   } catch (error) {
     store.close() // given to createNode, so still ours to close when the node did not open
+    await storeClosed(store)
     await network.close()
     throw error
   }
@@ -123,6 +124,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
         stopRequested = true
         await rpc?.close()
         await node.stop()
+        await storeClosed(store) // a PostgreSQL store commits its last batch after stop() returned
         await network.close()
         sink({ event: 'stopped', node: config.name })
       })()),
@@ -145,6 +147,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
     stopRequested = true
     await rpc?.close()
     await node.stop()
+    await storeClosed(store)
     await network.close()
     throw error
   }

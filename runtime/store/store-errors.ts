@@ -30,3 +30,9 @@ export class StoreRolledBackError extends ColloquyError {
   override readonly name = 'StoreRolledBackError'
   readonly code = 'STORE_ROLLED_BACK'
 }
+
+/** The store's database could not be reached or refused the node (PostgreSQL down, a wrong URL, a refused login). */
+export class StoreUnavailableError extends ColloquyError {
+  override readonly name = 'StoreUnavailableError'
+  readonly code = 'STORE_UNAVAILABLE'
+}
