@@ -40,8 +40,11 @@ export interface FlowOwnership {
   owns(flowId: string): Promise<boolean>
   /** This process received the acknowledgement of a message it is not re-sending: the owner may be. */
   acknowledged(id: string): void
-  /** The node stopped: no more adoption or forwarding. */
-  detach(): void
+  /**
+   * The node stopped: no more adoption or forwarding. `orderly` after `node.stop()` (a worker then hands its
+   * flows over at once), not after a crash (they are taken over once its lease ran out).
+   */
+  detach(orderly: boolean): void
 }
 
 /** The embedded node's ownership: one process runs every flow. */

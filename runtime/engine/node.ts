@@ -268,7 +268,7 @@ class EngineNode extends NodeOperations implements Node {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.#store.commits.flush()
-    this.halt()
+    this.halt(true)
     this.#store.close()
     this.results.rejectAll(
       new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`),
@@ -277,15 +277,15 @@ class EngineNode extends NodeOperations implements Node {
 
   crash(): void {
     if (this.stopped) return
-    this.halt()
+    this.halt(false)
     this.#store.crash()
   }
 
-  private halt(): void {
+  private halt(orderly: boolean): void {
     this.stopped = true
     this.drain.halt()
     this.port?.detach()
-    this.ownership.detach()
+    this.ownership.detach(orderly)
     this.timers.stop()
     this.outbox.stop()
     this.quotas.stop()

@@ -5,9 +5,10 @@
  * the acknowledgements other workers received (worker-listener.ts), broadcasts the acknowledgements it
  * received for messages it was not sending, and takes over the flows of workers whose lease ran out
  * (flow-takeover.ts): at attach and at every renewal, a third of the lease. When its own lease is lost it
- * stops and calls `lost`: the process must exit (its commits are refused from then on anyway).
+ * stops and tells `whenLost`'s handler: the node must stop and the process exit (its commits are refused
+ * from then on anyway). It opens a small pool of its own and one LISTEN connection, closed by `detach`.
  */
-import type pg from 'pg'
+import pg from 'pg'
 import type { FlowOwnership, MessageRoute, OwnedNode } from '../engine/flow-ownership.js'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
@@ -23,47 +24,88 @@ import { installWorkerSchema } from './worker-schema.js'
 import { type WorkerSettings, workerSettings } from './worker-settings.js'
 
 export interface WorkerOptions extends Partial<WorkerSettings> {
-  readonly pool: pg.Pool
-  /** For the LISTEN connection (the pool's connections are shared and cannot keep listening). */
-  readonly connectionString: string
+  /** The node's database (the worker opens a small pool of its own, and one LISTEN connection). */
+  readonly url: string
   readonly schema: string
   readonly node: string
   readonly logger: FlowLogger
-  /** This worker lost its lease: it stopped taking work; the process should exit. */
-  readonly lost: (error: WorkerLeaseLostError) => void
 }
 
 /** Largest payload of one acknowledgement notification (PostgreSQL allows 8000 bytes). */
 const ACK_PAYLOAD_BYTES = 7000
 
+/** What a worker handed on and took, for tests and diagnostics. */
+export interface WorkerStats {
+  /** Messages this worker received for another worker's flows and forwarded. */
+  forwarded: number
+  /** Messages other workers forwarded to this one, recorded by its engine. */
+  received: number
+  /** Flows this worker claimed from workers whose lease ran out (or that stopped), and adopted. */
+  adopted: number
+}
+
 export class WorkerOwnership implements FlowOwnership {
   readonly wholeNode = false
+  readonly stats: WorkerStats = { forwarded: 0, received: 0, adopted: 0 }
   private node: OwnedNode | undefined
   private listener: WorkerListener | undefined
   private readonly target: ForwardTarget
-  private readonly claim: ClaimTarget
+  private claim: ClaimTarget
   private taking: Promise<void> | undefined
+  private detached: Promise<void> | undefined
   private draining: Promise<void> | undefined
   private drainAgain = false
   private acks: string[] = []
   private stopped = false
+  private lostHandler: (error: WorkerLeaseLostError) => void
+  /** Resolves once the worker's store committed its last batch (a release waits for it: its commits are fenced). */
+  private storeClosed: () => Promise<void> = () => Promise.resolve()
 
   private constructor(
     private readonly options: WorkerOptions & WorkerSettings,
+    private readonly pool: pg.Pool,
     private readonly lease: WorkerLease,
     flowsTable: boolean,
   ) {
-    const { pool, schema } = options
+    const { schema, logger, node } = options
+    this.lostHandler = (error) => logger.error(`${error.message} (worker of node ${node})`)
     this.target = { pool, schema, token: lease.token }
     this.claim = { pool, schema, token: lease.token, fence: lease.fence, claimBatch: options.claimBatch, flowsTable }
   }
 
   /** Creates the worker tables if missing and registers this worker (its token and lease start now). */
   static async register(options: WorkerOptions): Promise<WorkerOwnership> {
-    const settings = { ...options, ...workerSettings({ leaseMs: options.leaseMs, claimBatch: options.claimBatch }) }
-    const flowsTable = await installWorkerSchema(options.pool, options.schema)
-    const lease = await WorkerLease.register({ pool: options.pool, schema: options.schema, node: options.node, leaseMs: settings.leaseMs })
-    return new WorkerOwnership(settings, lease, flowsTable)
+    const settings = {
+      ...options,
+      ...workerSettings({
+        ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+        ...(options.claimBatch !== undefined ? { claimBatch: options.claimBatch } : {}),
+      }),
+    }
+    const pool = new pg.Pool({ connectionString: options.url, max: 3 })
+    pool.on('error', () => undefined) // an idle connection the server ended; the next query opens another
+    try {
+      const flowsTable = await installWorkerSchema(pool, options.schema)
+      const lease = await WorkerLease.register({ pool, schema: options.schema, node: options.node, leaseMs: settings.leaseMs })
+      return new WorkerOwnership(settings, pool, lease, flowsTable)
+    } catch (error) {
+      await pool.end().catch(() => undefined)
+      throw error
+    }
+  }
+
+  /**
+   * The node's store is open (its tables exist): the ownership trigger is installed if it was not, and
+   * `closed` is what an orderly release waits for.
+   */
+  async storeOpened(closed: () => Promise<void>): Promise<void> {
+    this.storeClosed = closed
+    if (!this.claim.flowsTable) this.claim = { ...this.claim, flowsTable: await installWorkerSchema(this.pool, this.options.schema) }
+  }
+
+  /** Who hears that this worker lost its lease (it has stopped taking work; the node should stop, the process exit). */
+  whenLost(handler: (error: WorkerLeaseLostError) => void): void {
+    this.lostHandler = handler
   }
 
   /** This worker's fencing token. */
@@ -78,9 +120,9 @@ export class WorkerOwnership implements FlowOwnership {
 
   attach(node: OwnedNode): void {
     this.node = node
-    const { connectionString, schema, logger } = this.options
+    const { url, schema, logger } = this.options
     this.listener = new WorkerListener({
-      connectionString,
+      connectionString: url,
       workerChannel: workerChannel(schema, this.token),
       ackChannel: ackChannel(schema),
       woken: () => this.drain(),
@@ -95,8 +137,8 @@ export class WorkerOwnership implements FlowOwnership {
     )
     this.lease.keepAlive(
       (error) => {
-        this.detach()
-        this.options.lost(error)
+        this.detach(false)
+        this.lostHandler(error)
       },
       () => {
         this.takeOver()
@@ -106,8 +148,10 @@ export class WorkerOwnership implements FlowOwnership {
     this.takeOver()
   }
 
-  route(flowId: string, envelope: Envelope): Promise<MessageRoute> {
-    return forwardMessage(this.target, flowId, encode(envelope))
+  async route(flowId: string, envelope: Envelope): Promise<MessageRoute> {
+    const route = await forwardMessage(this.target, flowId, encode(envelope))
+    if (route === 'forwarded') this.stats.forwarded++
+    return route
   }
 
   owns(flowId: string): Promise<boolean> {
@@ -119,17 +163,27 @@ export class WorkerOwnership implements FlowOwnership {
     if (this.acks.push(id) === 1) setImmediate(() => this.broadcastAcks())
   }
 
-  detach(): void {
+  /**
+   * Stops adopting and forwarding. `orderly`: once the store committed its last batch, this worker's row is
+   * deleted, so the others claim its flows at once; otherwise they do once its lease ran out. Resolves when
+   * the worker let go of its connections.
+   */
+  detach(orderly: boolean): Promise<void> {
+    if (this.stopped) return this.detached ?? Promise.resolve()
     this.stopped = true
     this.node = undefined
     this.lease.stop()
-    void this.listener?.close()
-  }
-
-  /** After the node stopped in order: deletes this worker's row, so the others claim its flows at once. */
-  release(): Promise<void> {
-    this.detach()
-    return this.lease.release()
+    const listening = this.listener?.close()
+    this.detached = (async () => {
+      await listening
+      await Promise.all([this.taking, this.draining])
+      if (orderly) {
+        await this.storeClosed().catch(() => undefined)
+        await this.lease.release().catch(() => undefined)
+      }
+      await this.pool.end().catch(() => undefined)
+    })()
+    return this.detached
   }
 
   /** Claims the flows of expired workers, one takeover at a time; the engine adopts each batch. */
@@ -137,6 +191,7 @@ export class WorkerOwnership implements FlowOwnership {
     if (this.taking || this.stopped) return
     this.taking = takeOver(this.claim, async (flowIds) => {
       await this.node?.adopt(flowIds)
+      this.stats.adopted += flowIds.length
       this.drain()
     })
       .then((claimed) => {
@@ -180,6 +235,7 @@ export class WorkerOwnership implements FlowOwnership {
       const results = await Promise.allSettled(rows.map((row) => node.deliver(decode<Envelope>(row.body))))
       const taken = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id)
       await takeForwarded(this.target, taken)
+      this.stats.received += taken.length
       // A message the engine refused (a parked flow) stays and is tried at the next renewal.
       if (taken.length < rows.length) return
     }
@@ -188,7 +244,7 @@ export class WorkerOwnership implements FlowOwnership {
   private broadcastAcks(): void {
     const ids = this.acks
     this.acks = []
-    const { pool } = this.options
+    const pool = this.pool
     const channel = ackChannel(this.options.schema)
     let chunk: string[] = []
     let bytes = 0

@@ -25,7 +25,7 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  for (const worker of started.splice(0)) worker.detach()
+  await Promise.all(started.splice(0).map((worker) => worker.detach(false)))
   await schema.drop()
 })
 
@@ -46,15 +46,8 @@ class RecordingNode implements OwnedNode {
 }
 
 async function worker(leaseMs = 10_000, lost: (error: Error) => void = () => undefined): Promise<WorkerOwnership> {
-  const created = await WorkerOwnership.register({
-    pool,
-    connectionString: testDatabaseUrl,
-    schema: schema.name,
-    node: 'Seller',
-    logger: silent,
-    lost,
-    leaseMs,
-  })
+  const created = await WorkerOwnership.register({ url: testDatabaseUrl, schema: schema.name, node: 'Seller', logger: silent, leaseMs })
+  created.whenLost(lost)
   started.push(created)
   return created
 }
@@ -143,7 +136,7 @@ describe('worker ownership', () => {
     const a = await worker(1500)
     const b = await worker(1500)
     expect(await a.route('f1', envelope('s1', 1))).toBe('forwarded')
-    dying.detach() // stops renewing, as a killed process would
+    await dying.detach(false) // stops renewing, as a killed process would
     const nodeA = new RecordingNode()
     const nodeB = new RecordingNode()
     a.attach(nodeA)
@@ -155,6 +148,17 @@ describe('worker ownership', () => {
     expect(f1Owner.delivered[0]!.id).toBe('s1/i1')
     const { rows } = await pool.query(`SELECT token FROM "${schema.name}".workers`)
     expect(rows.map((row) => row.token).sort()).toEqual([a.token, b.token].sort())
+  })
+
+  it('hands its flows over at once when it stops in order', async () => {
+    const leaving = await worker()
+    await createFlow(leaving, 'f1')
+    const a = await worker()
+    await leaving.detach(true)
+    const nodeA = new RecordingNode()
+    a.attach(nodeA) // takes over at attach (and at each renewal): no lease to wait for
+    await eventually(() => nodeA.adopted.length === 1, 3000)
+    expect(nodeA.adopted).toEqual(['f1'])
   })
 
   it('reports a lost lease when its row was taken', async () => {

@@ -32,7 +32,11 @@ export class TestOwnership implements FlowOwnership {
     this.acknowledgements.push(id)
   }
 
-  detach(): void {
+  /** How the node stopped, in order. */
+  readonly detached: boolean[] = []
+
+  detach(orderly: boolean): void {
     this.node = undefined
+    this.detached.push(orderly)
   }
 }
