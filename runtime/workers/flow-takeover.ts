@@ -44,6 +44,13 @@ export async function claimOrphans(target: ClaimTarget): Promise<string[]> {
   const { pool, schema, token, fence, claimBatch, flowsTable } = target
   const s = quoteIdent(schema)
   const client = await pool.connect()
+  // The fence's idle-in-transaction timeout may end this connection while the process is paused: an
+  // error then, not a crash (the next statement fails and the claim rolls back).
+  let broken = false
+  const ignore = () => {
+    broken = true
+  }
+  client.on('error', ignore)
   try {
     await client.query('BEGIN')
     await fence(client)
@@ -84,7 +91,8 @@ export async function claimOrphans(target: ClaimTarget): Promise<string[]> {
     await client.query('ROLLBACK').catch(() => undefined)
     throw error
   } finally {
-    client.release()
+    client.off('error', ignore)
+    client.release(broken)
   }
 }
 

@@ -76,7 +76,8 @@ export class ProcessCluster {
       const app = path.isAbsolute(spec.app) ? spec.app : path.join(repository, spec.app)
       const body = {
         name: spec.name,
-        database,
+        // A spec whose settings name a store (PostgreSQL) keeps the key beside where the SQLite file would be.
+        ...(spec.settings?.store ? { keyFile: `${database}.key` } : { database }),
         listen: `127.0.0.1:${port}`,
         networkMap: 'network.json',
         app,
