@@ -23,6 +23,8 @@ export type MessageRoute = 'here' | 'forwarded'
 export interface OwnedNode {
   /** Takes over flows claimed for this process: each is rebuilt by replay, its timers armed, its unacknowledged messages sent again. */
   adopt(flowIds: readonly string[]): Promise<void>
+  /** Sends again what flows that ended left unacknowledged (a worker that was sending it died). */
+  resendOrphans(): Promise<void>
   /** A message another process received for a flow this one owns; resolves once recorded (as a transport's delivery). */
   deliver(envelope: Envelope): Promise<void>
   /** Another process received the acknowledgement of a message this one may have sent. */

@@ -6,7 +6,7 @@
 import type { Endpoint } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
 import type { FlowStore } from '../store/flow-store.js'
-import { adoptFlows } from './flow-adoption.js'
+import { adoptFlows, resendOrphans } from './flow-adoption.js'
 import type { FlowFailure } from './flow-failure.js'
 import type { FlowOwnership, OwnedNode } from './flow-ownership.js'
 import type { Inbound } from './inbound.js'
@@ -46,6 +46,7 @@ export function ownedNode(parts: EndpointParts): OwnedNode {
   const { store, recovery, timers, outbox, loaded, inbound } = parts
   return {
     adopt: (flowIds) => adoptFlows({ store, recovery, timers, outbox, loaded }, flowIds),
+    resendOrphans: () => resendOrphans({ store, outbox }),
     deliver: (envelope) => inbound.deliver(envelope),
     acknowledged: (id) => outbox.acknowledgedElsewhere(id),
   }

@@ -96,17 +96,25 @@ export async function claimOrphans(target: ClaimTarget): Promise<string[]> {
   }
 }
 
+/** What one takeover did. */
+export interface TakeoverResult {
+  /** Workers whose rows were removed (their lease ran out). */
+  readonly expired: number
+  /** Flows claimed (from those workers, earlier ones, or without an owner). */
+  readonly claimed: number
+}
+
 /**
  * Expires silent workers, then claims orphans batch by batch, awaiting `adopt` for each batch before the
- * next; resolves with the number of flows claimed.
+ * next.
  */
-export async function takeOver(target: ClaimTarget, adopt: (flowIds: string[]) => Promise<void>): Promise<number> {
-  await expireWorkers(target.pool, target.schema)
-  let total = 0
+export async function takeOver(target: ClaimTarget, adopt: (flowIds: string[]) => Promise<void>): Promise<TakeoverResult> {
+  const expired = (await expireWorkers(target.pool, target.schema)).length
+  let claimed = 0
   for (;;) {
-    const claimed = await claimOrphans(target)
-    if (claimed.length === 0) return total
-    total += claimed.length
-    await adopt(claimed)
+    const batch = await claimOrphans(target)
+    if (batch.length === 0) return { expired, claimed }
+    claimed += batch.length
+    await adopt(batch)
   }
 }

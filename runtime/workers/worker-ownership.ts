@@ -194,9 +194,11 @@ export class WorkerOwnership implements FlowOwnership {
       this.stats.adopted += flowIds.length
       this.drain()
     })
-      .then((claimed) => {
+      .then(async ({ expired, claimed }) => {
         if (claimed > 0)
           this.options.logger.info(`Worker ${this.token} of node ${this.options.node} took over ${claimed} flow(s) of workers whose lease ran out.`)
+        // A dead worker may have left messages of ended flows unacknowledged: someone must send them again.
+        if (expired > 0 || claimed > 0) await this.node?.resendOrphans()
       })
       .catch((error: unknown) => {
         if (!this.stopped)

@@ -85,6 +85,25 @@ describe('flow ownership', () => {
     await eventually(async () => (await worker.tableCounts()).flows === 0)
   })
 
+  it('sends again, when asked, the unacknowledged messages of flows that ended and that no one is sending', async () => {
+    let dropEnd = true
+    cluster = new Cluster({
+      parties: ['Alice', 'Bob'],
+      faults: { rule: (envelope) => (envelope.body.t === 'end' && envelope.from === 'Alice' && dropEnd ? 'drop' : undefined) },
+    })
+    await cluster.add('Alice', { flows: [giver], protocols: [PairFamily] })
+    await cluster.add('Bob', { responders: [adder] })
+    expect(await cluster.node('Alice').startFlow(giver, 6).result).toBe(expectedTotal(6))
+    // Alice's worker dies with its end message unacknowledged; the next worker does not send it at open.
+    const ownership = new TestOwnership()
+    const alice = await cluster.crashAndRestart('Alice', { flows: [giver], protocols: [PairFamily], ownership })
+    dropEnd = false
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await alice.tableCounts()).outbox).toBe(1)
+    await ownership.node!.resendOrphans()
+    await eventually(async () => (await alice.tableCounts()).outbox === 0)
+  })
+
   it('tells the ownership of acknowledgements for messages this process was not sending', async () => {
     cluster = new Cluster({ parties: ['Alice', 'Bob'] })
     const ownership = new TestOwnership()

@@ -34,6 +34,10 @@ class RecordingNode implements OwnedNode {
   readonly adopted: string[] = []
   readonly delivered: Envelope[] = []
   readonly acknowledgements: string[] = []
+  orphanResends = 0
+  async resendOrphans(): Promise<void> {
+    this.orphanResends++
+  }
   async adopt(flowIds: readonly string[]): Promise<void> {
     this.adopted.push(...flowIds)
   }
@@ -143,6 +147,7 @@ describe('worker ownership', () => {
     b.attach(nodeB)
     await eventually(() => nodeA.adopted.length + nodeB.adopted.length === 2, 5000)
     expect([...nodeA.adopted, ...nodeB.adopted].sort()).toEqual(['f1', 'f2'])
+    await eventually(() => nodeA.orphanResends + nodeB.orphanResends > 0) // the dead worker's ended flows' messages
     const f1Owner = nodeA.adopted.includes('f1') ? nodeA : nodeB
     await eventually(() => f1Owner.delivered.length === 1)
     expect(f1Owner.delivered[0]!.id).toBe('s1/i1')
