@@ -81,26 +81,28 @@ function endsOf(cluster: ProcessCluster) {
 
 describe('worker processes of one node', () => {
   it('finish every ping-pong and trade once while random workers are killed and restarted', async () => {
-    const rounds = 500
+    const rounds = 200
     const pings = Array.from({ length: 4 }, (_, i) => ({ flow: 'ping-pong', id: `ping-${i}`, args: { peer: 'Beta', rounds, tag: `p${i}` } }))
     const trades = Array.from({ length: 12 }, (_, i) => ({ flow: 'sell-asset', id: `trade-${i}`, args: { buyer: 'Beta', offer: offer(i) } }))
     const env = await setup([...pings, ...trades], 1_500)
     const { cluster, beta } = env
     await Promise.all([beta.start(), beta.start(), beta.start()])
     await cluster.start('Alpha')
-    // A kill every 0.5 to 0.9 s; the replacement starts meanwhile (not awaited), so a takeover, a start and
-    // the next kill overlap. At least one worker stays up.
+    // A kill every 0.4 to 0.7 s, of any worker process (one still starting too), as long as another one is
+    // up; each is replaced at once (not awaited), so kills, starts and takeovers overlap.
     let kills = 0
     const inFlightAtKill: number[] = []
     const starting: Promise<unknown>[] = []
+    const ready = (p: WorkerProcess) => p.events.some((e) => e.event === 'ready')
     while (kills < 20) {
-      await sleep(500 + Math.floor(Math.random() * 400))
-      const alive = beta.alive.filter((p) => p.events.some((e) => e.event === 'ready'))
-      if (alive.length < 2) continue
-      await beta.kill(alive[Math.floor(Math.random() * alive.length)]!)
+      await sleep(400 + Math.floor(Math.random() * 300))
+      const alive = beta.alive
+      const victim = alive[Math.floor(Math.random() * alive.length)]!
+      if (!alive.some((p) => p !== victim && ready(p))) continue
+      await beta.kill(victim)
       kills++
       inFlightAtKill.push(pings.length + trades.length - endsOf(cluster).length)
-      starting.push(beta.start())
+      starting.push(beta.start().catch(() => undefined)) // killed before it was ready: fine
     }
     await Promise.all(starting)
     const deadline = Date.now() + 60_000
@@ -118,7 +120,7 @@ describe('worker processes of one node', () => {
   }, 150_000)
 
   it('a worker paused past its lease is taken over, and after SIGCONT commits nothing and exits', async () => {
-    const rounds = 150
+    const rounds = 80
     const env = await setup([{ flow: 'ping-pong', id: 'long', args: { peer: 'Beta', rounds, tag: 'l' } }], 1_000)
     const { cluster, beta, schema } = env
     const workers = [await beta.start(), await beta.start()]
