@@ -1,10 +1,14 @@
 /**
- * Two projects: `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the
+ * Three projects: `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the
  * test process, the generator's functions, type fixtures), `xproc` the tests that spawn processes: node
  * processes (test/xproc), and any test file that imports node:child_process itself or through a support
  * module under test/ (the colloquy CLI, tsc or git run in a throw-away project, packed installs). Found
  * by reading the imports, so a new process-spawning test lands in `xproc` without being listed here.
- * `npm test` runs both; `npm run test:unit` and `npm run test:xproc` one each.
+ * `engine-pg` runs the engine's suites again with every node on PostgreSQL (COLLOQUY_TEST_STORE=postgres:
+ * test/engine/support/cluster.ts opens a schema per node and drops it): the files whose nodes come from
+ * that helper, except those that read or damage SQLite files themselves (`sqliteOnly`); the store port's own contract runs on both backends in
+ * test/store/store-conformance.test.ts. `npm test` runs all three; `npm run test:unit`, `test:xproc` and
+ * `test:pg` one each.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -38,6 +42,16 @@ function spawnsProcesses(file: string, seen = new Set<string>()): boolean {
 
 const spawning = ['test/xproc/**/*.test.ts', ...testFiles(testDir).filter((file) => !file.startsWith('test/xproc/') && spawnsProcesses(path.join(root, file)))]
 
+/** Engine tests whose nodes come from the Cluster helper, which opens the backend COLLOQUY_TEST_STORE names. */
+const onCluster = testFiles(testDir).filter(
+  (file) => file.startsWith('test/engine/') && /support\/cluster\.js/.test(readFileSync(path.join(root, file), 'utf8')),
+)
+
+/** Of those, the ones that also open SQLite files directly (to read rows, damage them or inject SQLite faults). */
+const sqliteOnly = ['external-events', 'foreign-session', 'kept-outcomes', 'replay-drift', 'start-commit-failure', 'upgrade', 'versions-in-flight'].map(
+  (name) => `test/engine/${name}.test.ts`,
+)
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -46,6 +60,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...spawning] } },
       { extends: true, test: { name: 'xproc', include: spawning } },
+      {
+        extends: true,
+        test: { name: 'engine-pg', include: onCluster, exclude: [...configDefaults.exclude, ...sqliteOnly], env: { COLLOQUY_TEST_STORE: 'postgres' } },
+      },
     ],
   },
 })

@@ -1,6 +1,7 @@
 /**
  * Node processes on loopback, as an operator would run them: one `colloquy node --config` process per
- * party, each with its own SQLite file and key in a work folder, one network map for all. Used by the
+ * party, each with its own SQLite file (or the PostgreSQL store its settings name) and key in a work folder,
+ * one network map for all. Used by the
  * demo, the cross-process crash tests and the cross-process benchmarks. Events come from the processes'
  * `--json` output.
  */
@@ -74,10 +75,10 @@ export class ProcessCluster {
       parties.push({ name: spec.name, address: `127.0.0.1:${port}`, publicKey: publicKeyText(identity) })
       const config = path.join(dir, `${spec.name}.node.json`)
       const app = path.isAbsolute(spec.app) ? spec.app : path.join(repository, spec.app)
+      // A spec whose settings name a `store` (PostgreSQL) keeps only its key file in the work folder.
       const body = {
         name: spec.name,
-        // A spec whose settings name a store (PostgreSQL) keeps the key beside where the SQLite file would be.
-        ...(spec.settings?.store ? { keyFile: `${database}.key` } : { database }),
+        ...(spec.settings && 'store' in spec.settings ? { keyFile: `${database}.key` } : { database }),
         listen: `127.0.0.1:${port}`,
         networkMap: 'network.json',
         app,

@@ -83,7 +83,7 @@ describe('initiating to a party', () => {
     const warnings: string[] = []
     const log = { info() {}, warn: (message: string) => void warnings.push(message), error() {} }
     const elsewhere = new InMemoryNetwork()
-    const store = `${cluster.dir}/Alice.db`
+    const store = await cluster.storeOf('Alice')
     const reopened = await createNode({ name: 'Alice', store, network: elsewhere, flows: [demo], logger: log, redeliverAfterMs: 50 })
     let bob: Awaited<ReturnType<typeof createNode>> | undefined
     try {
@@ -92,7 +92,7 @@ describe('initiating to a party', () => {
       ])
       await new Promise((resolve) => setTimeout(resolve, 200))
       expect(await reopened.flowStatus(flowId)).toMatchObject({ status: 'running' })
-      bob = await createNode({ name: 'Bob', store: `${cluster.dir}/Bob.db`, network: elsewhere, responders: [demoResponder], logger: log })
+      bob = await createNode({ name: 'Bob', store: await cluster.storeOf('Bob'), network: elsewhere, responders: [demoResponder], logger: log })
       await expect(reopened.resultOf(flowId)).resolves.toEqual(expected)
     } finally {
       await reopened.stop()

@@ -193,6 +193,38 @@ describe.each(backends)('the store port on $name', (backend) => {
     })
   })
 
+  it('leaves what the writes leave one by one when a batch mixes them: rewrites, deletes, a client id freed and taken again', async () => {
+    await withStore(backend, async (store) => {
+      store.insertFlow('old', 'n', 'started', null, 1, { owner: 'u', clientId: 'c' })
+      await store.commits.commit()
+      store.putJournal('old', '#0', Buffer.from('a'))
+      store.putTimer('old', '#1', 5)
+      store.finishFlow('old', null, { inbox: true, timers: true })
+      store.insertFlow('new', 'n', 'started', null, 2, { owner: 'u', clientId: 'c' })
+      store.putJournal('new', '#0', Buffer.from('1'))
+      store.putJournal('new', '#0', Buffer.from('2'))
+      store.setProgress('new', '["a"]')
+      store.setProgress('new', '["b"]')
+      store.putOutbox('m1', 'i:s', Buffer.from('1'))
+      store.deleteOutbox('m1')
+      store.putOutbox('m1', 'i:s', Buffer.from('again'))
+      store.putOutbox('m2', 'i:s', Buffer.from('2'))
+      store.putSession({ key: 'i:s', flow_id: 'new', peer: 'B', protocol: 'P', version: null, status: 'opening', reason: null, hash: null })
+      store.updateSession('i:s', 'open', 1, null, 'h')
+      await store.commits.commit()
+      expect((await store.runningFlows()).map((f) => f.id)).toEqual(['new'])
+      expect(store.clientFlow({ owner: 'u', clientId: 'c' })).toMatchObject({ id: 'new' })
+      expect((await store.journalOf('new')).map((j) => j.entry.toString())).toEqual(['2'])
+      expect(await store.flowStatus('new')).toMatchObject({ progress: ['b'] })
+      expect((await store.outbox()).map((r) => [r.id, r.envelope.toString()])).toEqual([
+        ['m1', 'again'],
+        ['m2', '2'],
+      ])
+      expect(await store.sessionsOf('new')).toMatchObject([{ status: 'open', version: 1, hash: 'h' }])
+      expect(await store.counts()).toMatchObject({ flows: 1, journal: 1, timers: 0, outbox: 2, sessions: 1 })
+    })
+  })
+
   it('forgets answered inits older than the window at once', async () => {
     await withStore(backend, async (store) => {
       store.putProcessed('A:old', 10)

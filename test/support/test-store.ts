@@ -36,9 +36,23 @@ export async function dropSchemas(schemas: Iterable<string>): Promise<void> {
   }
 }
 
+/** The PostgreSQL stores this process opened and has not closed: `commitsSettled` waits for them. */
+const openStores = new Set<PgFlowStore>()
+
 /** Opens a PostgreSQL store on the test database (durability 'fast': tests crash processes, not the database server). */
-export function openPgTestStore(schema: string, options: { durability?: 'full' | 'fast' } = {}): Promise<PgFlowStore> {
-  return PgFlowStore.open({ url: pgTestUrl, schema, durability: options.durability ?? 'fast' })
+export async function openPgTestStore(schema: string, options: { durability?: 'full' | 'fast' } = {}): Promise<PgFlowStore> {
+  const store = await PgFlowStore.open({ url: pgTestUrl, schema, durability: options.durability ?? 'fast' })
+  openStores.add(store)
+  void store.closed.then(() => openStores.delete(store))
+  return store
+}
+
+/**
+ * Resolves once no PostgreSQL store of this process has a commit queued or in flight. Tests that move the
+ * event loop turn by turn (a SQLite commit happens within the turn after its writes) wait for them with it.
+ */
+export async function commitsSettled(): Promise<void> {
+  await Promise.all([...openStores].map((store) => store.commits.settled()))
 }
 
 /** Waits until a store is fully closed (PostgreSQL closes its connections after the last commit; SQLite at once). */

@@ -2,7 +2,8 @@
  * The FlowStore on PostgreSQL (the `pg` driver), with the SQLite store's semantics: the same tables in a
  * schema of their own (pg-schema.ts, created or upgraded once per database and schema under a lock:
  * pg-migrate.ts), the same key formats, payloads byte for byte, kept outcomes as text; every write queued
- * into a group commit per event-loop turn (pg-group-commit.ts), one round trip per batch (pg-writer.ts);
+ * into a group commit per event-loop turn (pg-group-commit.ts) as named prepared statements (pg-statements.ts),
+ * a batch sent back to back in about one round trip (pg-writer.ts);
  * reads are real queries (pg-reads.ts). What a finished flow leaves is what SQLite leaves.
  *
  * The synchronous reads: `flowIdTaken` and `initAnswered` return undefined (the engine awaits `flow`,
@@ -19,17 +20,19 @@
  * closes the connections in the background (`closed` resolves then), `crash()` drops pending writes as
  * kill -9 would. Opening a schema this process is still closing waits for that close first.
  */
-import pg from 'pg'
+import type pg from 'pg'
 import type { CommitFaultListener, FlowOrigin, FlowRetention, FlowStore, TouchedTables } from '../flow-store.js'
 import type { FlowRow, SessionRow } from '../store-rows.js'
 import { ClientIndex } from './client-index.js'
 import { PgGroupCommit } from './pg-group-commit.js'
 import { migratePg } from './pg-migrate.js'
 import { asUnavailable, createPool, redactUrl } from './pg-pool.js'
+import { PgReader } from './pg-reader.js'
 import { PgReads } from './pg-reads.js'
+import { qualified } from './pg-schema.js'
 import type { PgStoreOptions } from './pg-store-options.js'
 import { PgWriter } from './pg-writer.js'
-import { type SqlValue, sqlRow as row, sqlLiteral as v } from './sql-literal.js'
+import { finishStatement, type PgWrite, type WriteKind, writeStatements } from './pg-statements.js'
 
 const unheard: CommitFaultListener = { failed: () => {}, recovered: () => {} }
 
@@ -42,22 +45,35 @@ export class PgFlowStore extends PgReads implements FlowStore {
   readonly schema: string
   /** Resolves once the store is closed (or crashed) and its connections are gone. */
   readonly closed: Promise<void>
+  private readonly clients: ClientIndex
   private listener = unheard
   private ended = false
+  private readonly statements: Record<WriteKind, string>
+  /** finishFlow's statement per shape (pg-statements.ts). */
+  private readonly finishes = new Map<string, { readonly kind: string; readonly text: string }>()
+  /** The client-id key of flows started with one (loaded and queued): a batch that frees a client id orders the next start after it. */
+  private readonly clientKeys = new Map<string, string>()
   private markClosed!: () => void
 
+  private readonly reads: PgReader
+
   private constructor(
-    pool: pg.Pool,
+    private readonly pool: pg.Pool,
     private readonly writer: PgWriter,
-    private readonly clients: ClientIndex,
+    clientRows: readonly FlowRow[],
     private readonly key: string,
     options: PgStoreOptions,
     location: string,
   ) {
     const schema = options.schema ?? 'colloquy'
-    super(pool, schema)
+    const reader = new PgReader(pool)
+    super(reader, schema)
+    this.reads = reader
     this.schema = schema
     this.location = location
+    this.clients = new ClientIndex(clientRows)
+    this.statements = writeStatements(schema)
+    for (const row of clientRows) if (row.client_id != null) this.clientKeys.set(row.id, JSON.stringify([row.owner ?? null, row.client_id]))
     this.closed = new Promise((resolve) => (this.markClosed = resolve))
     this.commits = new PgGroupCommit(
       (sql, batch) => this.writer.commit(sql, batch),
@@ -82,9 +98,10 @@ export class PgFlowStore extends PgReads implements FlowStore {
       }
       await migratePg(await writer.connection(), schema, location)
       await writer.resetMark()
-      const t = pg.escapeIdentifier(schema)
-      const rows = await pool.query<FlowRow>(`SELECT id, name, kind, args, status, started_at, client_id, owner FROM ${t}.flows WHERE client_id IS NOT NULL`)
-      return new PgFlowStore(pool, writer, new ClientIndex(rows.rows), key, options, location)
+      const rows = await pool.query<FlowRow>(
+        `SELECT id, name, kind, args, status, started_at, client_id, owner FROM ${qualified(schema, 'flows')} WHERE client_id IS NOT NULL`,
+      )
+      return new PgFlowStore(pool, writer, rows.rows, key, options, location)
     } catch (error) {
       writer.drop()
       await pool.end().catch(() => {})
@@ -96,12 +113,16 @@ export class PgFlowStore extends PgReads implements FlowStore {
     this.listener = listener
   }
 
-  private add(sql: string, committed?: () => void): number {
-    return this.commits.add(committed ? { sql, committed } : { sql })
+  /** Queues a write of `kind` (its row: one value per column) touching `scopes`, on `rowKey` within them. */
+  private add(kind: WriteKind, row: unknown[], scopes: string[], rowKey?: string, committed?: () => void): number {
+    const write: PgWrite = { kind, text: this.statements[kind], row, scopes, ...(rowKey !== undefined ? { rowKey } : {}), ...(committed ? { committed } : {}) }
+    return this.commits.add(write)
   }
 
-  private insert(table: string, columns: string, values: SqlValue[], conflict: string): number {
-    return this.add(`INSERT INTO ${table} (${columns}) VALUES ${row(values)} ${conflict}`)
+  /** The scope of a flow's client id, if it has one (its start may be in this batch): a finished flow's id may be taken again. */
+  private clientScopes(flowId: string): string[] {
+    const key = this.clientKeys.get(flowId)
+    return key === undefined ? [] : [`client/${key}`]
   }
 
   // ---- writes (queued into the current group-commit batch) ----
@@ -109,101 +130,97 @@ export class PgFlowStore extends PgReads implements FlowStore {
   insertFlow(id: string, name: string, kind: 'started' | 'responder', args: Buffer | null, startedAt: number, origin?: FlowOrigin): number {
     const clientId = origin?.clientId ?? null
     const owner = origin ? origin.owner : null
-    const sql = `INSERT INTO ${this.t.flows} (id, name, kind, args, status, started_at, client_id, owner) VALUES ${row([id, name, kind, args, 'running', startedAt, clientId, owner])}`
-    if (clientId === null) return this.add(sql)
+    const row = [id, name, kind, args, startedAt, clientId, owner]
+    if (clientId === null) return this.add('insertFlow', row, [`flows/${id}`], id)
+    const key = JSON.stringify([owner, clientId])
+    this.clientKeys.set(id, key)
     const flow: FlowRow = { id, name, kind, args, status: 'running', started_at: startedAt, client_id: clientId, owner }
-    return this.add(sql, () => this.clients.put(flow))
+    return this.add('insertFlow', row, [`flows/${id}`, `client/${key}`], id, () => this.clients.put(flow))
   }
 
   setProgress(flowId: string, progress: string): number {
-    return this.add(`UPDATE ${this.t.flows} SET progress = ${v(progress)} WHERE id = ${v(flowId)}`)
+    return this.add('setProgress', [flowId, progress], [`flows/${flowId}`], flowId)
   }
 
   setWaiting(flowId: string, waiting: string): number {
-    return this.add(`UPDATE ${this.t.flows} SET waiting = ${v(waiting)} WHERE id = ${v(flowId)}`)
+    return this.add('setWaiting', [flowId, waiting], [`flows/${flowId}`], flowId)
   }
 
   putSignal(flowId: string, name: string, payload: Buffer, at: number): number {
-    return this.insert(this.t.signals, 'flow_id, name, payload, at', [flowId, name, payload, at], 'ON CONFLICT DO NOTHING')
+    return this.add('putSignal', [flowId, name, payload, at], [`signals/${flowId}`], name)
   }
 
   deleteSignal(flowId: string, name: string): number {
-    return this.add(`DELETE FROM ${this.t.signals} WHERE flow_id = ${v(flowId)} AND name = ${v(name)}`)
+    return this.add('deleteSignal', [flowId, name], [`signals/${flowId}`], name)
   }
 
   putJournal(flowId: string, key: string, entry: Buffer): number {
-    return this.insert(this.t.journal, 'flow_id, key, entry', [flowId, key, entry], 'ON CONFLICT (flow_id, key) DO UPDATE SET entry = excluded.entry')
+    return this.add('putJournal', [flowId, key, entry], [`journal/${flowId}`], key)
   }
 
   putSession(s: SessionRow): number {
-    return this.insert(
-      this.t.sessions,
-      'key, flow_id, peer, protocol, version, status, reason, hash',
-      [s.key, s.flow_id, s.peer, s.protocol, s.version, s.status, s.reason, s.hash],
-      'ON CONFLICT (key) DO UPDATE SET flow_id = excluded.flow_id, peer = excluded.peer, protocol = excluded.protocol, version = excluded.version, status = excluded.status, reason = excluded.reason, hash = excluded.hash',
-    )
+    const row = [s.key, s.flow_id, s.peer, s.protocol, s.version, s.status, s.reason, s.hash]
+    return this.add('putSession', row, [`sessions/${s.flow_id}`, `session/${s.key}`], s.key)
   }
 
   updateSession(key: string, status: SessionRow['status'], version: number | null, reason: string | null, hash: string | null): number {
-    return this.add(
-      `UPDATE ${this.t.sessions} SET status = ${v(status)}, version = ${v(version)}, reason = ${v(reason)}, hash = ${v(hash)} WHERE key = ${v(key)}`,
-    )
+    // A finished flow's delete of its sessions commutes with this update: either way the row is gone.
+    return this.add('updateSession', [key, status, version, reason, hash], [`session/${key}`], key)
   }
 
   putInbox(sessionKey: string, seq: number, flowId: string, event: Buffer): number {
-    return this.insert(this.t.inbox, 'session_key, seq, flow_id, event', [sessionKey, seq, flowId, event], 'ON CONFLICT DO NOTHING')
+    return this.add('putInbox', [sessionKey, seq, flowId, event], [`inbox/${flowId}`], `${sessionKey}\n${seq}`)
   }
 
   putOutbox(id: string, sessionKey: string, envelope: Buffer): number {
-    // A replaced row goes to the end of the order, as SQLite's INSERT OR REPLACE gives it a new rowid.
-    return this.insert(
-      this.t.outbox,
-      'id, session_key, envelope',
-      [id, sessionKey, envelope],
-      'ON CONFLICT (id) DO UPDATE SET session_key = excluded.session_key, envelope = excluded.envelope, seq = excluded.seq',
-    )
+    return this.add('putOutbox', [id, sessionKey, envelope], [`outbox/${id}`, `outbox-session/${sessionKey}`], id)
   }
 
   deleteOutbox(id: string): number {
-    return this.add(`DELETE FROM ${this.t.outbox} WHERE id = ${v(id)}`)
+    return this.add('deleteOutbox', [id], [`outbox/${id}`], id)
   }
 
   deleteAcknowledged(id: string): void {
-    this.commits.addLazily({ sql: `DELETE FROM ${this.t.outbox} WHERE id = ${v(id)}` })
+    this.commits.addLazily({ kind: 'deleteOutbox', text: this.statements.deleteOutbox, row: [id], scopes: [`outbox/${id}`], rowKey: id })
   }
 
   putProcessed(id: string, at: number): number {
-    return this.insert(this.t.processed, 'id, at', [id, at], 'ON CONFLICT DO NOTHING')
+    return this.add('putProcessed', [id, at], [`processed/${id}`], id)
   }
 
   putTimer(flowId: string, key: string, due: number): number {
-    return this.insert(this.t.timers, 'flow_id, key, due', [flowId, key, due], 'ON CONFLICT (flow_id, key) DO UPDATE SET due = excluded.due')
+    return this.add('putTimer', [flowId, key, due], [`timers/${flowId}`], key)
   }
 
   deleteTimer(flowId: string, key: string): number {
-    return this.add(`DELETE FROM ${this.t.timers} WHERE flow_id = ${v(flowId)} AND key = ${v(key)}`)
+    return this.add('deleteTimer', [flowId, key], [`timers/${flowId}`], key)
   }
 
   finishFlow(flowId: string, retain: FlowRetention | null, touched: TouchedTables): number {
-    const id = v(flowId)
-    const sql: string[] = []
-    if (!retain?.keepJournal) sql.push(`DELETE FROM ${this.t.journal} WHERE flow_id = ${id}`)
-    sql.push(`DELETE FROM ${this.t.sessions} WHERE flow_id = ${id}`)
-    if (touched.inbox) sql.push(`DELETE FROM ${this.t.inbox} WHERE flow_id = ${id}`)
-    if (touched.timers) sql.push(`DELETE FROM ${this.t.timers} WHERE flow_id = ${id}`)
-    if (touched.signals) sql.push(`DELETE FROM ${this.t.signals} WHERE flow_id = ${id}`)
-    if (retain) sql.push(`UPDATE ${this.t.flows} SET status = ${v(retain.status)}, outcome = ${v(retain.outcome)} WHERE id = ${id}`)
-    else sql.push(`DELETE FROM ${this.t.flows} WHERE id = ${id}`)
-    return this.add(sql.join(';\n'), () => this.clients.finished(flowId, retain ? retain.status : null))
+    const shape = { journal: !retain?.keepJournal, inbox: touched.inbox, timers: touched.timers, signals: touched.signals === true, retain: retain !== null }
+    const key = `${+shape.journal}${+shape.inbox}${+shape.timers}${+shape.signals}${+shape.retain}`
+    let statement = this.finishes.get(key)
+    if (statement === undefined) this.finishes.set(key, (statement = finishStatement(this.schema, shape)))
+    const scopes = ['flows', 'journal', 'sessions', 'inbox', 'timers', 'signals'].map((table) => `${table}/${flowId}`).concat(this.clientScopes(flowId))
+    if (!retain) this.clientKeys.delete(flowId)
+    return this.commits.add({
+      kind: statement.kind,
+      text: statement.text,
+      row: retain ? [flowId, retain.status, retain.outcome] : [flowId],
+      scopes,
+      committed: () => this.clients.finished(flowId, retain ? retain.status : null),
+    })
   }
 
   removeOutcome(flowId: string): number {
-    const id = v(flowId)
-    return this.add(
-      `DELETE FROM ${this.t.journal} WHERE flow_id = ${id} AND EXISTS (SELECT 1 FROM ${this.t.flows} WHERE id = ${id} AND status <> 'running');\n` +
-        `DELETE FROM ${this.t.flows} WHERE id = ${id} AND status <> 'running'`,
-      () => this.clients.removed(flowId),
-    )
+    const scopes = [`flows/${flowId}`, `journal/${flowId}`, ...this.clientScopes(flowId)]
+    return this.commits.add({
+      kind: 'removeOutcome',
+      text: this.statements.removeOutcome,
+      row: [flowId],
+      scopes,
+      committed: () => this.clients.removed(flowId),
+    })
   }
 
   async purgeProcessed(before: number): Promise<void> {
@@ -246,6 +263,7 @@ export class PgFlowStore extends PgReads implements FlowStore {
     const done = committed
       .then(() => {
         this.writer.drop()
+        this.reads.close()
         return this.pool.end()
       })
       .catch(() => {})

@@ -1,6 +1,7 @@
 /**
  * Group commit on PostgreSQL, with SQLite's semantics (store/sqlite/group-commit.ts): every write queued
- * during one turn of the event loop goes into one transaction, flushed from setImmediate; after it commits,
+ * during one turn of the event loop goes into one transaction (its statements sent back to back, pg-writer.ts),
+ * flushed from setImmediate; after it commits,
  * the batch's own bookkeeping runs (each write's `committed`), then the after-commit callbacks, then the
  * waiters resume. Batches commit in order, one at a time: while one is in flight (a network round trip),
  * the writes of the following turns accumulate into the next batch, which starts the moment the first
@@ -14,13 +15,8 @@
  */
 import type { CommitFaultListener, Commits } from '../flow-store.js'
 import { retryablePg } from './pg-retryable.js'
+import type { PgWrite } from './pg-statements.js'
 import type { CommitRetry } from './pg-store-options.js'
-
-/** A write: its SQL, and what to do once it is committed (keeping the in-memory client-id index current). */
-export interface PgWrite {
-  readonly sql: string
-  readonly committed?: () => void
-}
 
 interface Waiter {
   resolve(): void
@@ -54,7 +50,7 @@ export class PgGroupCommit implements Commits {
   readonly stats = { transactions: 0, writes: 0 }
 
   constructor(
-    private readonly execute: (sql: string, batch: number) => Promise<void>,
+    private readonly execute: (writes: readonly PgWrite[], batch: number) => Promise<void>,
     private readonly listener: () => CommitFaultListener,
     private readonly retry: CommitRetry = { firstMs: 50, maxMs: 5000 },
   ) {}
@@ -117,6 +113,11 @@ export class PgGroupCommit implements Commits {
     this.settleIdle()
   }
 
+  /** Resolves once nothing is queued or in flight (tests that step the event loop wait for commits with it). */
+  settled(): Promise<void> {
+    return this.idle()
+  }
+
   private idle(): Promise<void> {
     if (this.inFlight === undefined && this.queued() === false) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
@@ -158,7 +159,7 @@ export class PgGroupCommit implements Commits {
 
   private attempt(batch: Batch): void {
     this.inFlight = batch
-    this.execute(batch.writes.map((w) => w.sql).join(';\n'), batch.number).then(
+    this.execute(batch.writes, batch.number).then(
       () => this.succeeded(batch),
       (error: unknown) => this.failed(batch, error),
     )

@@ -1,9 +1,9 @@
 /**
  * The store's connections: one pg Pool per store, whose sessions run with the store's durability
  * (`synchronous_commit` on for 'full', off for 'fast': a commit then returns before its WAL record is flushed,
- * and a server crash may lose the last commits, as SQLite's synchronous=NORMAL may on power loss) and
- * with `standard_conforming_strings` on (sql-literal.ts relies on it). `bigint` columns are read as numbers
- * (counts and sequence numbers stay far below 2^53). The URL is named in messages without its password.
+ * and a server crash may lose the last commits, as SQLite's synchronous=NORMAL may on power loss), in pg's
+ * pipeline mode (a batch's statements go out back to back, pg-writer.ts). `bigint` columns are read as
+ * numbers (counts and sequence numbers stay far below 2^53). The URL is named in messages without its password.
  */
 import { hostname } from 'node:os'
 import pg from 'pg'
@@ -23,7 +23,8 @@ export function createPool(url: string, durability: Durability, max: number): pg
     max,
     types,
     application_name: `colloquy ${hostname()} pid ${process.pid}`,
-    options: `-c synchronous_commit=${durability === 'fast' ? 'off' : 'on'} -c standard_conforming_strings=on`,
+    options: `-c synchronous_commit=${durability === 'fast' ? 'off' : 'on'}`,
+    pipeline: true,
     connectionTimeoutMillis: 10_000,
   })
   // An idle connection that breaks (the server restarted) is dropped by the pool; the next use opens another.

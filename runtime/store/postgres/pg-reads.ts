@@ -1,5 +1,5 @@
 /**
- * The read side of the PostgreSQL store: committed state, read over the pool's connections with the same
+ * The read side of the PostgreSQL store: committed state, read over one pipelined connection (pg-reader.ts) with the same
  * queries and row shapes as SQLite's (store/sqlite/sqlite-reads.ts). Rows come back with `bytea` as
  * Buffers, times and counts as numbers (pg-pool.ts). Answered inits are looked up by `<sender>:<message id>`
  * only: a PostgreSQL store never held rows of unknown sender (those came from SQLite schema 3).
@@ -20,7 +20,8 @@ import type {
   UnfinishedFlow,
 } from '../store-rows.js'
 import { asUnavailable, createPool } from './pg-pool.js'
-import { qualified } from './sql-literal.js'
+import type { Queryable } from './pg-reader.js'
+import { qualified } from './pg-schema.js'
 
 const flowColumns = 'id, name, kind, args, status, started_at, client_id, owner'
 const sessionColumns = 'key, flow_id, peer, protocol, version, status, reason, hash'
@@ -29,7 +30,7 @@ export class PgReads {
   protected readonly t: Record<'flows' | 'journal' | 'sessions' | 'inbox' | 'outbox' | 'processed' | 'timers' | 'signals', string>
 
   constructor(
-    protected readonly pool: pg.Pool,
+    protected readonly reader: Queryable,
     schema: string,
   ) {
     const q = (table: string) => qualified(schema, table)
@@ -63,7 +64,7 @@ export class PgReads {
   }
 
   protected async rows<R>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query(sql, params)).rows as R[]
+    return (await this.reader.query<pg.QueryResultRow>(sql, params)).rows as R[]
   }
 
   async runningFlows(): Promise<FlowRow[]> {

@@ -60,3 +60,8 @@ CREATE TABLE ${s}.signals (
 CREATE TABLE ${s}.writers (id text COLLATE "C" PRIMARY KEY, batch bigint NOT NULL);
 `
 }
+
+/** A schema's table name, quoted: `"colloquy".flows`. */
+export function qualified(schema: string, table: string): string {
+  return `${escapeIdentifier(schema)}.${table}`
+}

@@ -1,7 +1,11 @@
 /**
- * The writer: the one connection every commit runs on. A batch is one round trip: `BEGIN; <writes>;
- * <mark>; COMMIT` as one multi-statement query (values as literals, sql-literal.ts). With a `fence`, BEGIN
- * goes first, then the fence's own statements, then the rest: a fence that throws aborts the commit.
+ * The writer: the one connection every commit runs on. A batch is sent back to back in pg's pipeline mode,
+ * without waiting between statements: BEGIN, its writes grouped into few statements over arrays
+ * (pg-batch-plan.ts; each prepared once per connection), the mark, COMMIT; so it costs about one round
+ * trip whatever its size. A
+ * statement that fails aborts the transaction (PostgreSQL answers the COMMIT with a rollback) and the
+ * batch fails with that statement's error. With a `fence`, BEGIN and the fence's own statements go first and
+ * are awaited; a fence that throws aborts the commit.
  *
  * The mark: every commit also records its batch number in `writers` (one row per writer id). When the
  * connection is lost during a commit, whether it committed is unknown; the next attempt reconnects, reads
@@ -12,7 +16,12 @@
 import type pg from 'pg'
 import type { PgStoreOptions } from './pg-store-options.js'
 import { takeWriterLock } from './pg-writer-lock.js'
-import { qualified } from './sql-literal.js'
+import { qualified } from './pg-schema.js'
+import { planBatch } from './pg-batch-plan.js'
+import { markStatement, type PgWrite } from './pg-statements.js'
+
+const begin = { name: 'colloquy_begin', text: 'BEGIN' }
+const commit = { name: 'colloquy_commit', text: 'COMMIT' }
 
 /** Errors a fence threw: never retried (the fence decided this writer may not commit). */
 const fenced = new WeakSet<object>()
@@ -27,6 +36,7 @@ export class PgWriter {
   /** The batch whose commit lost its connection: committed or not, the mark tells. */
   private uncertain: number | undefined
   private readonly writers: string
+  private readonly markText: string
 
   constructor(
     private readonly pool: pg.Pool,
@@ -35,6 +45,7 @@ export class PgWriter {
     private readonly options: Pick<PgStoreOptions, 'fence' | 'exclusive' | 'writerId'>,
   ) {
     this.writers = qualified(schema, 'writers')
+    this.markText = markStatement(schema)
   }
 
   private get writerId(): string {
@@ -66,28 +77,32 @@ export class PgWriter {
   }
 
   /** Runs one batch in one transaction; throws what failed (pg-retryable.ts tells whether to try again). */
-  async commit(sql: string, batch: number): Promise<void> {
+  async commit(writes: readonly PgWrite[], batch: number): Promise<void> {
     const client = await this.connection()
     if (this.uncertain === batch) {
       const found = await client.query<{ batch: number }>(`SELECT batch FROM ${this.writers} WHERE id = $1`, [this.writerId])
       this.uncertain = undefined
       if ((found.rows[0]?.batch ?? 0) >= batch) return // it committed before the connection went
     }
-    const mark = `INSERT INTO ${this.writers} (id, batch) VALUES (${client.escapeLiteral(this.writerId)}, ${batch}) ON CONFLICT (id) DO UPDATE SET batch = excluded.batch`
     const fence = this.options.fence
     try {
-      if (fence === undefined) {
-        await client.query(`BEGIN;\n${sql};\n${mark};\nCOMMIT`)
-        return
+      const sent: Promise<unknown>[] = []
+      if (fence === undefined) sent.push(client.query(begin))
+      else {
+        await client.query(begin)
+        try {
+          await fence(client)
+        } catch (error) {
+          if (typeof error === 'object' && error !== null) fenced.add(error)
+          throw error
+        }
       }
-      await client.query('BEGIN')
-      try {
-        await fence(client)
-      } catch (error) {
-        if (typeof error === 'object' && error !== null) fenced.add(error)
-        throw error
-      }
-      await client.query(`${sql};\n${mark};\nCOMMIT`)
+      for (const statement of planBatch(writes)) sent.push(client.query(statement))
+      sent.push(client.query({ name: 'mark', text: this.markText, values: [this.writerId, batch] }))
+      sent.push(client.query(commit))
+      // Every answer is awaited (the connection stays in step); the first failure is the batch's.
+      const failure = (await Promise.allSettled(sent)).find((result): result is PromiseRejectedResult => result.status === 'rejected')
+      if (failure) throw failure.reason
     } catch (error) {
       if (this.broken || lostConnection(error)) {
         this.uncertain = batch

@@ -1,6 +1,8 @@
 /**
- * A few nodes on one in-memory network, each with its own SQLite file in a temporary directory, and the
- * helpers tests use to crash, restart and wait for them.
+ * A few nodes on one in-memory network, each with its own store, and the helpers tests use to crash,
+ * restart and wait for them. The store is a SQLite file in a temporary directory, or with
+ * COLLOQUY_TEST_STORE=postgres a PostgreSQL schema per node (test/support/test-store.ts), dropped by
+ * `stopAll`: the engine's suites run unchanged on either backend.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +10,8 @@ import { join } from 'node:path'
 import { createNode } from '../../../runtime/create-node.js'
 import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../../runtime/network/index.js'
-import type { UnfinishedFlow } from '../../../runtime/store/index.js'
+import type { FlowStore, UnfinishedFlow } from '../../../runtime/store/index.js'
+import { commitsSettled, dropSchemas, freshSchema, openPgTestStore, storeClosed, testStoreBackend } from '../../support/test-store.js'
 
 const silent = { info() {}, warn() {}, error() {} }
 
@@ -19,17 +22,42 @@ export class Cluster {
   readonly dir: string
   private readonly specs = new Map<string, NodeSpec>()
   readonly nodes = new Map<string, Node>()
+  /** PostgreSQL: the schema prefix of this cluster's nodes, and the stores opened (the last one per node). */
+  private readonly schemaPrefix = testStoreBackend === 'postgres' ? freshSchema('engine') : undefined
+  private readonly stores = new Map<string, FlowStore>()
 
   constructor(options: InMemoryNetworkOptions = {}) {
     this.net = new InMemoryNetwork(options)
     this.dir = mkdtempSync(join(tmpdir(), 'colloquy-engine-'))
   }
 
+  /** The node's store: its SQLite file, or (PostgreSQL) its schema opened. */
+  async storeOf(name: string): Promise<string | FlowStore> {
+    if (this.schemaPrefix === undefined) return join(this.dir, `${name}.db`)
+    const store = await openPgTestStore(this.schemaOf(name))
+    this.stores.set(name, store)
+    return store
+  }
+
+  /** The PostgreSQL schema of a node of this cluster. */
+  schemaOf(name: string): string {
+    return `${this.schemaPrefix}_${name.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`
+  }
+
   async add(name: string, spec: NodeSpec = {}): Promise<Node> {
     this.specs.set(name, spec)
-    const node = await createNode({ redeliverAfterMs: 50, logger: silent, ...spec, name, store: join(this.dir, `${name}.db`), network: this.net })
-    this.nodes.set(name, node)
-    return node
+    const store = await this.storeOf(name)
+    try {
+      const node = await createNode({ redeliverAfterMs: 50, logger: silent, ...spec, name, store, network: this.net })
+      this.nodes.set(name, node)
+      return node
+    } catch (error) {
+      if (typeof store !== 'string') {
+        store.close() // still ours: the node did not open
+        await storeClosed(store)
+      }
+      throw error
+    }
   }
 
   node(name: string): Node {
@@ -46,6 +74,10 @@ export class Cluster {
 
   async stopAll(): Promise<void> {
     for (const node of this.nodes.values()) await node.stop()
+    if (this.schemaPrefix !== undefined) {
+      for (const store of this.stores.values()) await storeClosed(store)
+      await dropSchemas([...this.specs.keys()].map((name) => this.schemaOf(name)))
+    }
     // A store's commit mark may still be written off the event loop (commit-mark.ts): retry while it lands.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
   }
@@ -60,9 +92,12 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 5
   }
 }
 
-/** Lets group commits and deliveries of the current moment run. */
+/** Lets group commits and deliveries of the current moment run (on PostgreSQL: each turn also waits for the commits it started). */
 export async function turns(n = 5): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
+  for (let i = 0; i < n; i++) {
+    await new Promise((resolve) => setImmediate(resolve))
+    if (testStoreBackend === 'postgres') await commitsSettled()
+  }
 }
 
 /** The sessions of an unfinished flow, as the node lists them (peer, protocol, version, status). */
