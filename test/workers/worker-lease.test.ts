@@ -123,7 +123,7 @@ describe('worker leases', () => {
     const b = await register()
     await sleep(400)
     const adopted: string[] = []
-    expect(await takeOver(claimTarget(b), async (ids) => void adopted.push(...ids))).toBe(1)
+    expect(await takeOver(claimTarget(b), async (ids) => void adopted.push(...ids))).toEqual({ expired: 1, claimed: 1 })
     expect(adopted).toEqual(['f1'])
     expect(await owners()).toEqual(new Map([['f1', b.token]]))
     const refused = commitAs(a, insertFlow('f-late'))
