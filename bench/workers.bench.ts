@@ -34,8 +34,8 @@ const log = (message: string) => console.log(`[workers] ${message}`)
 const admin = new pg.Client({ connectionString: url })
 const schemas: string[] = []
 const streams: string[] = []
-const total = 2000
-const inFlight = 128
+const total = 600
+const inFlight = 64
 const identities = { Alice: generateIdentity('Alice'), Bob: generateIdentity('Bob') }
 const map = parseNetworkMap(
   { parties: Object.entries(identities).map(([name, id], i) => ({ name, address: `127.0.0.1:${7100 + i}`, publicKey: publicKeyText(id) })) },
@@ -176,24 +176,33 @@ async function main(): Promise<void> {
     (metrics[name] = { value: Math.round(value * 100) / 100, unit, ...(note ? { note } : {}) })
   await pingPong(1) // warm-up
   const runs: Record<number, number[]> = { 1: [], 2: [], 4: [] }
-  for (let run = 0; run < 2; run++) {
+  for (let run = 0; run < 1; run++) {
     for (const workers of [1, 2, 4]) {
       runs[workers]!.push(await pingPong(workers))
       log(`run ${run + 1}: ${workers} worker(s) ${runs[workers]!.at(-1)!.toFixed(0)} flows/s`)
     }
   }
-  const note = (n: number) => `Bob as ${n} worker node(s) in one process on PostgreSQL, Alice on SQLite, over NATS; ${total} flows, ${inFlight} in flight; best of 2`
+  const note = (n: number) =>
+    `Bob as ${n} worker node(s) in one process on PostgreSQL, Alice on SQLite, over NATS; ${total} flows, ${inFlight} in flight; one run`
   put('pg_pingpong_flows_per_s_1worker_nats', Math.max(...runs[1]!), 'flows/s', note(1))
   put('pg_pingpong_flows_per_s_2workers', Math.max(...runs[2]!), 'flows/s', note(2))
   put('pg_pingpong_flows_per_s_4workers', Math.max(...runs[4]!), 'flows/s', note(4))
-  put('nats_roundtrip_p50_us', await natsRoundTrip(), 'us', 'Alice (SQLite) to Bob (one worker on PostgreSQL) and back over NATS, durable on both sides, one at a time')
+  put(
+    'nats_roundtrip_p50_us',
+    await natsRoundTrip(),
+    'us',
+    'Alice (SQLite) to Bob (one worker on PostgreSQL) and back over NATS, durable on both sides, one at a time',
+  )
   await leaseFigures(put)
   for (const [name, m] of Object.entries(metrics)) console.log(`${name.padEnd(40)} ${m.value} ${m.unit}`)
   const out = path.join(import.meta.dirname, 'results')
   mkdirSync(out, { recursive: true })
   const file = path.join(out, 'scale.json')
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { metrics?: Record<string, Metric> }) : {}
-  writeFileSync(file, `${JSON.stringify({ ...existing, suite: 'scale', machine: machineInfo(), metrics: { ...(existing.metrics ?? {}), ...metrics } }, null, 2)}\n`)
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...existing, suite: 'scale', machine: machineInfo(), metrics: { ...(existing.metrics ?? {}), ...metrics } }, null, 2)}\n`,
+  )
 }
 
 async function cleanUp(): Promise<void> {
