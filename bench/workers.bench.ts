@@ -67,7 +67,9 @@ async function pair(workers: number) {
     networks.push(network)
     const store = await openStore({ postgres: url, schema, workers: true }, 'full', { node: 'Bob', logger: silent })
     const quotas = { maxResponderSessionsPerPeer: 100_000 }
-    bobs.push(await createNode({ name: 'Bob', store, network, responders: [pongResponder], logger: silent, evictIdleAfterMs: Number.POSITIVE_INFINITY, quotas }))
+    bobs.push(
+      await createNode({ name: 'Bob', store, network, responders: [pongResponder], logger: silent, evictIdleAfterMs: Number.POSITIVE_INFINITY, quotas }),
+    )
   }
   const aliceNet = await NatsNetwork.start(natsOptions('Alice', stream))
   networks.push(aliceNet)
