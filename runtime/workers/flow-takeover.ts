@@ -36,7 +36,24 @@ export async function expireWorkers(pool: pg.Pool, schema: string): Promise<stri
        SELECT token FROM ${s}.workers WHERE lease_until < clock_timestamp() FOR UPDATE SKIP LOCKED)
      RETURNING token`,
   )
-  return rows.map((row) => row.token)
+  const tokens = rows.map((row) => row.token)
+  if (tokens.length > 0) await forgetWriters(pool, schema, tokens)
+  return tokens
+}
+
+/**
+ * Deletes the store's commit marks (`writers` rows, `worker-<token>`) of workers that are gone: each worker
+ * writes under its own id, and a dead one's mark would otherwise stay for good.
+ */
+export async function forgetWriters(pool: pg.Pool, schema: string, tokens: readonly string[]): Promise<void> {
+  const s = quoteIdent(schema)
+  await pool.query(
+    `DO $forget$ BEGIN
+       IF to_regclass('${s.replaceAll("'", "''")}.writers') IS NOT NULL THEN
+         DELETE FROM ${s}.writers WHERE id = ANY(ARRAY[${tokens.map((token) => `'worker-${BigInt(token).toString()}'`).join(', ')}]);
+       END IF;
+     END $forget$`,
+  )
 }
 
 /** Claims up to one batch of orphaned flows for the claimer; their ids (empty when none is left). */

@@ -8,6 +8,7 @@
  */
 import { hostname } from 'node:os'
 import type pg from 'pg'
+import { forgetWriters } from './flow-takeover.js'
 import { quoteIdent } from './sql-names.js'
 import { WorkerLeaseLostError } from './worker-errors.js'
 import { type CommitFence, workerFence } from './worker-fence.js'
@@ -105,5 +106,6 @@ export class WorkerLease {
   async release(): Promise<void> {
     this.stop()
     await this.target.pool.query(`DELETE FROM ${quoteIdent(this.target.schema)}.workers WHERE token = $1`, [this.token])
+    await forgetWriters(this.target.pool, this.target.schema, [this.token])
   }
 }

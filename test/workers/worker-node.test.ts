@@ -88,6 +88,8 @@ describe('worker processes of one node', () => {
     await eventually(async () => (await rows('flows')) === 0 && (await rows('flow_owners')) === 0 && (await rows('forwarded')) === 0, 10_000)
     const { rows: left } = await pool.query(`SELECT token FROM "${schema.name}".workers`)
     expect(left.map((row) => row.token)).toEqual([b2.ownership.token])
+    const { rows: marks } = await pool.query(`SELECT id FROM "${schema.name}".writers`)
+    expect(marks.map((row) => row.id)).toEqual([`worker-${b2.ownership.token}`]) // the dead worker's commit mark went with it
     expect(b2.ownership.stats.adopted).toBeGreaterThan(0)
   })
 })
