@@ -1,8 +1,9 @@
 /**
  * The Flows screen: every flow on the node matching the filter (state, flow name, counterparty, client id,
- * started since), refreshed as the node reports flows added, progressed and ended, and a kill over the
- * filter that first shows the flows it would kill and asks for confirmation. The states are the node's
- * (listFlows); `hospitalized` and a bulk retry over the filter (hospital.retryAll) are still to join them.
+ * started since), refreshed as the node reports flows added, progressed and ended, and a kill and a retry
+ * over the filter, each first showing the flows it would act on and asking for confirmation. The states are
+ * the node's (listFlows); a kill acts on the running, waiting and hospitalized flows shown, a retry on the
+ * hospitalized ones (the flow hospital's retry from the last checkpoint, permission InvokeRpc.hospital.retry).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'
@@ -18,9 +19,12 @@ interface Filter {
   since: string
 }
 
-interface KillResult {
+type BulkAction = 'kill' | 'retry'
+
+interface BulkResult {
   readonly flowId: string
-  readonly killed: boolean
+  readonly killed?: boolean
+  readonly retried?: boolean
   readonly skipped?: string
   readonly error?: { readonly message: string }
 }
@@ -41,8 +45,8 @@ export function FlowsScreen() {
   const [filter, setFilter] = useState<Filter>(empty)
   const [flows, setFlows] = useState<readonly FlowRow[]>([])
   const [error, setError] = useState('')
-  const [preview, setPreview] = useState<readonly FlowRow[] | null>(null)
-  const [results, setResults] = useState<readonly KillResult[] | null>(null)
+  const [preview, setPreview] = useState<{ readonly action: BulkAction; readonly flows: readonly FlowRow[] } | null>(null)
+  const [results, setResults] = useState<{ readonly action: BulkAction; readonly results: readonly BulkResult[] } | null>(null)
   const pending = useRef<number | undefined>(undefined)
   /** Numbers the loads, so an answer to an older filter that arrives late is dropped. */
   const loads = useRef(0)
@@ -75,22 +79,24 @@ export function FlowsScreen() {
   })
 
   const set = (key: keyof Filter) => (event: Event) => setFilter({ ...filter, [key]: (event.currentTarget as HTMLInputElement).value })
-  /** The preview asks the node again with the filter as it stands, so it shows what the kill would act on. */
-  const showPreview = async () => {
+  /** The preview asks the node again with the filter as it stands, so it shows what the action would act on. */
+  const showPreview = (action: BulkAction) => async () => {
     setResults(null)
     try {
       const query = new URLSearchParams(Object.entries(apiFilter(filter)).map(([k, v]) => [k, String(v)]))
       const { flows } = await get<{ flows: FlowRow[] }>(`/api/flows?${query}`)
-      setPreview(flows.filter((f) => f.state === 'running' || f.state === 'waiting'))
+      const eligible = action === 'retry' ? ['hospitalized'] : ['running', 'waiting', 'hospitalized']
+      setPreview({ action, flows: flows.filter((f) => eligible.includes(f.state)) })
     } catch (e) {
       setError(errorText(e))
     }
   }
-  const confirmKill = async () => {
+  const confirm = async () => {
     if (!preview) return
     try {
-      const answer = await post<{ results: KillResult[] }>('/api/flows/kill', { filter: apiFilter(filter), flowIds: preview.map((f) => f.flowId) })
-      setResults(answer.results)
+      const body = { filter: apiFilter(filter), flowIds: preview.flows.map((f) => f.flowId) }
+      const answer = await post<{ results: BulkResult[] }>(`/api/flows/${preview.action}`, body)
+      setResults({ action: preview.action, results: answer.results })
     } catch (e) {
       setError(errorText(e))
     }
@@ -110,6 +116,7 @@ export function FlowsScreen() {
             <option value="">any</option>
             <option value="running">running</option>
             <option value="waiting">waiting</option>
+            <option value="hospitalized">hospitalized</option>
             <option value="finished">finished</option>
             <option value="failed">failed</option>
           </select>
@@ -126,7 +133,10 @@ export function FlowsScreen() {
         <label>
           Started since <input name="since" type="datetime-local" value={filter.since} onChange={set('since')} />
         </label>
-        <button type="button" onClick={showPreview}>
+        <button type="button" onClick={showPreview('retry')}>
+          Retry matching…
+        </button>
+        <button type="button" onClick={showPreview('kill')}>
           Kill matching…
         </button>
       </form>
@@ -135,39 +145,18 @@ export function FlowsScreen() {
           {error}
         </p>
       )}
-      {preview && (
-        <div class="confirm" role="dialog" aria-label="Confirm kill">
-          {preview.length === 0 ? (
-            <p>No running flow matches the filter.</p>
-          ) : (
-            <>
-              <p>
-                Kill these {preview.length} {preview.length === 1 ? 'flow' : 'flows'}? Their counterparties are told the flow ended.
-              </p>
-              <ul>
-                {preview.map((f) => (
-                  <li key={f.flowId}>
-                    <code>{f.flowId}</code> {f.flowName}
-                  </li>
-                ))}
-              </ul>
-              <button type="button" class="danger" onClick={confirmKill}>
-                Kill {preview.length} {preview.length === 1 ? 'flow' : 'flows'}
-              </button>
-            </>
-          )}
-          <button type="button" onClick={() => setPreview(null)}>
-            Cancel
-          </button>
-        </div>
-      )}
+      {preview && <BulkPreview action={preview.action} flows={preview.flows} onConfirm={confirm} onCancel={() => setPreview(null)} />}
       {results && (
-        <ul class="results" aria-label="Kill results">
-          {results.map((r) => (
-            <li key={r.flowId} class={r.killed ? '' : 'error'}>
-              <code>{r.flowId}</code>: {r.killed ? 'killed' : (r.error?.message ?? r.skipped ?? 'not running any more')}
-            </li>
-          ))}
+        <ul class="results" aria-label={results.action === 'kill' ? 'Kill results' : 'Retry results'}>
+          {results.results.map((r) => {
+            const done = results.action === 'kill' ? r.killed : r.retried
+            const failed = r.error?.message ?? r.skipped ?? (results.action === 'kill' ? 'not running any more' : 'not in the hospital any more')
+            return (
+              <li key={r.flowId} class={done ? '' : 'error'}>
+                <code>{r.flowId}</code>: {done ? (results.action === 'kill' ? 'killed' : 'retried') : failed}
+              </li>
+            )
+          })}
         </ul>
       )}
       <table class="flows">
@@ -204,5 +193,38 @@ export function FlowsScreen() {
       </table>
       {flows.length === 0 && <p class="muted">No flow matches.</p>}
     </section>
+  )
+}
+
+/** The flows a bulk kill or retry would act on, and the button that confirms it. */
+function BulkPreview({ action, flows, onConfirm, onCancel }: { action: BulkAction; flows: readonly FlowRow[]; onConfirm: () => void; onCancel: () => void }) {
+  const count = `${flows.length} ${flows.length === 1 ? 'flow' : 'flows'}`
+  return (
+    <div class="confirm" role="dialog" aria-label={action === 'kill' ? 'Confirm kill' : 'Confirm retry'}>
+      {flows.length === 0 ? (
+        <p>{action === 'kill' ? 'No running flow matches the filter.' : 'No hospitalized flow matches the filter.'}</p>
+      ) : (
+        <>
+          <p>
+            {action === 'kill'
+              ? `Kill these ${count}? Their counterparties are told the flow ended.`
+              : `Retry these ${count} from their last checkpoint? The hospital admits them again if they fail again.`}
+          </p>
+          <ul>
+            {flows.map((f) => (
+              <li key={f.flowId}>
+                <code>{f.flowId}</code> {f.flowName}
+              </li>
+            ))}
+          </ul>
+          <button type="button" class={action === 'kill' ? 'danger' : 'primary'} onClick={onConfirm}>
+            {action === 'kill' ? 'Kill' : 'Retry'} {count}
+          </button>
+        </>
+      )}
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
   )
 }

@@ -1,6 +1,6 @@
 /** What the Explorer's API answers, as the page reads it (values made plain JSON by the server). */
 
-export type FlowState = 'running' | 'waiting' | 'finished' | 'failed'
+export type FlowState = 'running' | 'waiting' | 'hospitalized' | 'finished' | 'failed'
 
 export interface WaitingFor {
   readonly kind: 'message' | 'handshake' | 'timer' | 'event'

@@ -1,22 +1,34 @@
 /**
  * The flows API the page calls, each on the logged-in user's RPC client, so the node checks that user's
  * permissions: the filtered list, one flow (status, sessions, what it waits for in words, the run seen so
- * far), kill, signal an awaited event, and the bulk kill over a filter. A bulk kill names the flows the
- * user previewed and kills only those that still match the filter, so a flow that moved out of it since the
- * preview is left alone.
+ * far), kill, signal an awaited event, and the bulk kill and bulk retry over a filter. A bulk action names the
+ * flows the user previewed and acts only on those that still match the filter, so a flow that moved out of it
+ * since the preview is left alone; a bulk retry also only on those still hospitalized (hospital.retry, so the
+ * node checks InvokeRpc.hospital.retry for each).
  */
 import type { Context, Hono } from 'hono'
 import { z } from 'zod'
 import { describeWaitingFor } from '../engine/index.js'
 import type { ExplorerEnv } from './explorer-env.js'
 import { FlowFilterSchema, filteredFlows, sessionsIfAllowed } from './flow-filter.js'
+import type { RpcClient } from '../rpc/client/rpc-client-api.js'
 import { errorBody, failure, refusal } from './http-errors.js'
 import { toPlainJson } from './plain-json.js'
 import type { RunHistory } from './run-history.js'
 
 const flowId = z.string().min(1).max(1024)
 const SignalSchema = z.strictObject({ name: z.string().min(1).max(1024), payload: z.unknown().optional() })
-const BulkKillSchema = z.strictObject({ filter: FlowFilterSchema, flowIds: z.array(flowId).min(1).max(1000) })
+const BulkSchema = z.strictObject({ filter: FlowFilterSchema, flowIds: z.array(flowId).min(1).max(1000) })
+
+/** A bulk action: its answer's key for one flow, which matching flows it may act on, and the act. */
+interface BulkAction {
+  readonly done: 'killed' | 'retried'
+  readonly eligible: (state: string) => boolean
+  readonly act: (client: RpcClient, flowId: string) => Promise<boolean>
+}
+
+const bulkKill: BulkAction = { done: 'killed', eligible: () => true, act: (client, id) => client.killFlow(id) }
+const bulkRetry: BulkAction = { done: 'retried', eligible: (state) => state === 'hospitalized', act: (client, id) => client.hospital.retry(id) }
 
 /** JSON with the node's values made plain (bigint, Date, Map...): plain-json.ts. */
 function plainJson(c: Context, value: unknown): Response {
@@ -67,27 +79,38 @@ export function addFlowRoutes(app: Hono<ExplorerEnv>, history: RunHistory): void
     }
   })
 
-  app.post('/api/flows/kill', async (c) => {
-    const body = BulkKillSchema.safeParse(await c.req.json().catch(() => undefined))
-    if (!body.success) return refusal(c, 400, 'EXPLORER_REQUEST', 'Send { "filter", "flowIds" } as JSON: the filter and the flows it showed in the preview.')
-    const { client } = c.get('session')
-    try {
-      const matching = new Set((await filteredFlows(client, history, body.data.filter)).map((f) => f.flowId))
-      const results = []
-      for (const id of body.data.flowIds) {
-        if (!matching.has(id)) {
-          results.push({ flowId: id, killed: false, skipped: 'no longer matches the filter' })
-          continue
-        }
-        try {
-          results.push({ flowId: id, killed: await client.killFlow(id) })
-        } catch (error) {
-          results.push({ flowId: id, killed: false, ...errorBody(error) })
-        }
+  for (const [path, action] of [
+    ['/api/flows/kill', bulkKill],
+    ['/api/flows/retry', bulkRetry],
+  ] as const)
+    app.post(path, (c) => bulk(c, history, action))
+}
+
+async function bulk(c: Context<ExplorerEnv>, history: RunHistory, action: BulkAction): Promise<Response> {
+  const body = BulkSchema.safeParse(await c.req.json().catch(() => undefined))
+  if (!body.success) return refusal(c, 400, 'EXPLORER_REQUEST', 'Send { "filter", "flowIds" } as JSON: the filter and the flows it showed in the preview.')
+  const { client } = c.get('session')
+  try {
+    const rows = await filteredFlows(client, history, body.data.filter)
+    const matching = new Set(rows.filter((f) => action.eligible(f.state)).map((f) => f.flowId))
+    const results = []
+    for (const id of body.data.flowIds) {
+      if (!matching.has(id)) {
+        results.push({
+          flowId: id,
+          [action.done]: false,
+          skipped: action.done === 'retried' ? 'no longer matches the filter or is no longer hospitalized' : 'no longer matches the filter',
+        })
+        continue
       }
-      return c.json({ results })
-    } catch (error) {
-      return failure(c, error)
+      try {
+        results.push({ flowId: id, [action.done]: await action.act(client, id) })
+      } catch (error) {
+        results.push({ flowId: id, [action.done]: false, ...errorBody(error) })
+      }
     }
-  })
+    return c.json({ results })
+  } catch (error) {
+    return failure(c, error)
+  }
 }
