@@ -1,12 +1,12 @@
 /**
  * One flow: its status, what it waits for in words, its live progress tree, its sessions, the run the
  * Explorer saw drawn as a sequence diagram, the sub-flows it waits in, and the actions: kill, and a form
- * for each event it waits for (generated from the event's schema). A flow's hospital admissions and its retry
- * are on the Hospital screen; here they would be a section beside Sessions (hospital.show) and a button beside
- * Kill flow (hospital.retry).
+ * for each event it waits for (generated from the event's schema); and its hospital admissions with a Retry
+ * while the hospital keeps it (flow-admissions.tsx).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'
+import { FlowAdmissions } from './flow-admissions.js'
 import { useLive } from './live.js'
 import { MermaidView } from './mermaid-view.js'
 import { ProgressTree } from './progress-tree.js'
@@ -129,6 +129,7 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
           {error}
         </p>
       )}
+      <FlowAdmissions flowId={flowId} revision={detail} onRetried={() => void load()} />
       <h3>Progress {live.state === 'refused' && <span class="muted">({live.refusal})</span>}</h3>
       {progress ? <ProgressTree tree={progress.tree} done={progress.done} /> : <p class="muted">The flow reports no progress.</p>}
       <h3>Sessions</h3>

@@ -1,7 +1,7 @@
 /**
  * The Hospital screen's API, on the logged-in user's RPC client (permissions InvokeRpc.hospital.<operation>):
- * the flows the hospital keeps or retries with their last admission, the session inits it holds, and the
- * actions retry, kill and reject an init.
+ * the flows the hospital keeps or retries with their last admission, one flow's admissions (hospital.show,
+ * `report` null when it has none), the session inits it holds, and the actions retry, kill and reject an init.
  */
 import type { Hono } from 'hono'
 import type { ExplorerEnv } from './explorer-env.js'
@@ -13,6 +13,13 @@ export function addHospitalRoutes(app: Hono<ExplorerEnv>): void {
     try {
       const [patients, heldInits] = await Promise.all([hospital.list(), hospital.heldInits()])
       return c.json({ patients, heldInits })
+    } catch (error) {
+      return failure(c, error)
+    }
+  })
+  app.get('/api/hospital/:id', async (c) => {
+    try {
+      return c.json({ report: (await c.get('session').client.hospital.show(c.req.param('id'))) ?? null })
     } catch (error) {
       return failure(c, error)
     }

@@ -1,7 +1,8 @@
 /**
  * The Explorer in a real browser (Debian's chromium through playwright-core) against a real two-node
  * cluster: log in with the node's RPC users, watch a running flow's progress move, bulk-kill two flows
- * through the filter after a preview, approve an awaited event with the form generated from its schema,
+ * through the filter after a preview, bulk-retry two hospitalized flows the same way (and see a flow's
+ * admission on its page), approve an awaited event with the form generated from its schema,
  * and see an action refused to a user without its permission. Screenshots of each screen go to
  * .tmp/explorer-screenshots/.
  */
@@ -130,6 +131,35 @@ describe('the Explorer in a browser', () => {
     await admin.locator('.notice').filter({ hasText: 'Retried.' }).waitFor()
     await expect(handle.result).resolves.toBe('settled')
     await patient.waitFor({ state: 'detached' })
+  })
+
+  it('filters hospitalized flows, bulk-retries two through the filter after a preview, and shows a flow’s admission', async () => {
+    ledger.reachable = false
+    const kept = [cluster.ops.startFlow(settleFlow, { peer: 'Desk' }), cluster.ops.startFlow(settleFlow, { peer: 'Desk' })]
+    const other = cluster.ops.startFlow(holdFlow, { peer: 'Desk' })
+    await Promise.all([...kept, other].map((h) => h.started))
+    await admin.goto(`${base}#/flows/${kept[0]!.flowId}`)
+    const admissions = admin.getByRole('region', { name: 'Hospital admissions' })
+    await admissions.locator('tr.admission').filter({ hasText: 'HOSPITALIZE_FLOW: The ledger is not reachable; retry once it is back.' }).waitFor()
+    await admissions.getByRole('button', { name: 'Retry flow' }).waitFor()
+    await screenshot(admin, 'flow-hospitalized')
+    await admin.goto(`${base}#/flows`)
+    await admin.getByLabel('State').selectOption('hospitalized')
+    for (const h of kept) await row(admin, h.flowId).locator('td.state.hospitalized').waitFor()
+    await row(admin, other.flowId).waitFor({ state: 'detached' })
+    expect(await admin.locator('tbody tr').count()).toBe(2)
+    ledger.reachable = true
+    await admin.getByRole('button', { name: 'Retry matching…' }).click()
+    const dialog = admin.getByRole('dialog', { name: 'Confirm retry' })
+    expect((await dialog.locator('li').allTextContents()).sort()).toEqual(kept.map((h) => `${h.flowId} settle`).sort())
+    await screenshot(admin, 'bulk-retry-preview')
+    await dialog.getByRole('button', { name: 'Retry 2 flows' }).click()
+    const results = admin.getByRole('list', { name: 'Retry results' })
+    await results.waitFor()
+    expect((await results.locator('li').allTextContents()).sort()).toEqual(kept.map((h) => `${h.flowId}: retried`).sort())
+    for (const h of kept) await expect(h.result).resolves.toBe('settled')
+    expect((await cluster.ops.flowStatus(other.flowId))?.status).toBe('running')
+    await cluster.ops.killFlow(other.flowId)
   })
 
   it('refuses an action to a user without its permission, in the node’s words, and does nothing', async () => {
