@@ -1,13 +1,14 @@
 /**
  * The Explorer server's guards, over plain HTTP against a real node: no data without a session, the node
  * judges the login, the session cookie is HttpOnly and SameSite=Strict, and a state-changing request needs
- * the session's CSRF token, JSON and the Explorer's own origin; a refused request does nothing.
+ * the session's CSRF token, JSON and the Explorer's own origin; a refused request does nothing; a bulk retry
+ * acts only on previewed flows still hospitalized, with the user's permission.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { holdFlow } from './support/explorer-flows.js'
+import { holdFlow, ledger, settleFlow } from './support/explorer-flows.js'
 import { ExplorerCluster } from './support/explorer-cluster.js'
 
 let cluster: ExplorerCluster
@@ -102,5 +103,39 @@ describe('the Explorer server', () => {
     expect((await fetch(`${base}/api/logout`, { method: 'POST', headers, body: '{}' })).status).toBe(204)
     expect((await fetch(`${base}/api/flows`, { headers: { cookie } })).status).toBe(401)
     await cluster.ops.killFlow(handle.flowId)
+  })
+
+  it('bulk-retries only the previewed flows still hospitalized, each under the user’s own permission', async () => {
+    ledger.reachable = false
+    const kept = cluster.ops.startFlow(settleFlow, { peer: 'Desk' })
+    const held = cluster.ops.startFlow(holdFlow, { peer: 'Desk' })
+    await Promise.all([kept.started, held.started])
+    const hospitalized = async () => {
+      for (;;) {
+        const rows = (await cluster.ops.listFlows({ state: 'hospitalized' })).map((f) => f.flowId)
+        if (rows.includes(kept.flowId)) return
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    await hospitalized()
+    const retry = async (user: string, password: string) => {
+      const { cookie, csrf } = await login(user, password)
+      const headers = { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }
+      const body = JSON.stringify({ filter: { flowName: 'settle' }, flowIds: [kept.flowId, held.flowId] })
+      const response = await fetch(`${base}/api/flows/retry`, { method: 'POST', headers, body })
+      expect(response.status).toBe(200)
+      return ((await response.json()) as { results: unknown[] }).results
+    }
+    const refused = await retry('viewer', 'viewer-pw')
+    expect(refused[0]).toMatchObject({ flowId: kept.flowId, retried: false, error: { code: 'RPC_PERMISSION', permission: 'InvokeRpc.hospital.retry' } })
+    expect((await cluster.ops.listFlows({ state: 'hospitalized' })).map((f) => f.flowId)).toContain(kept.flowId)
+    ledger.reachable = true
+    expect(await retry('admin', 'admin-pw')).toEqual([
+      { flowId: kept.flowId, retried: true },
+      { flowId: held.flowId, retried: false, skipped: 'no longer matches the filter or is no longer hospitalized' },
+    ])
+    await expect(kept.result).resolves.toBe('settled')
+    expect((await cluster.ops.flowStatus(held.flowId))?.status).toBe('running')
+    await cluster.ops.killFlow(held.flowId)
   })
 })
