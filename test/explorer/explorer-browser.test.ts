@@ -95,6 +95,7 @@ describe('the Explorer in a browser', () => {
     expect(await admin.locator('tbody tr').count()).toBe(2)
     await admin.getByRole('button', { name: 'Kill matching…' }).click()
     const dialog = admin.getByRole('dialog', { name: 'Confirm kill' })
+    await dialog.locator('li').nth(1).waitFor()
     expect((await dialog.locator('li').allTextContents()).sort()).toEqual(held.map((h) => `${h.flowId} hold`).sort())
     await screenshot(admin, 'bulk-kill-preview')
     await dialog.getByRole('button', { name: 'Kill 2 flows' }).click()
@@ -148,11 +149,12 @@ describe('the Explorer in a browser', () => {
     for (const h of kept) await row(admin, h.flowId).locator('td.state.hospitalized').waitFor()
     await row(admin, other.flowId).waitFor({ state: 'detached' })
     expect(await admin.locator('tbody tr').count()).toBe(2)
-    ledger.reachable = true
     await admin.getByRole('button', { name: 'Retry matching…' }).click()
     const dialog = admin.getByRole('dialog', { name: 'Confirm retry' })
+    await dialog.locator('li').nth(1).waitFor()
     expect((await dialog.locator('li').allTextContents()).sort()).toEqual(kept.map((h) => `${h.flowId} settle`).sort())
     await screenshot(admin, 'bulk-retry-preview')
+    ledger.reachable = true
     await dialog.getByRole('button', { name: 'Retry 2 flows' }).click()
     const results = admin.getByRole('list', { name: 'Retry results' })
     await results.waitFor()
