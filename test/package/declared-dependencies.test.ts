@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const folders = ['runtime', 'generator', 'bin', 'scripts', 'test', 'bench', 'examples', 'protocols', 'generated']
+const folders = ['runtime', 'generator', 'bin', 'scripts', 'test', 'bench', 'examples', 'protocols', 'generated', 'explorer']
 const skipped = new Set(['node_modules', 'dist', 'work', 'fixtures'])
 
 interface Manifest {
@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) return skipped.has(entry.name) ? [] : sources(full)
-    return /\.(ts|js|mjs|cjs)$/.test(entry.name) ? [full] : []
+    return /\.(ts|tsx|js|mjs|cjs)$/.test(entry.name) ? [full] : []
   })
 }
 
