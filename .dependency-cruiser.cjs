@@ -54,6 +54,14 @@ module.exports = {
       },
     },
     {
+      name: 'workers-beside-the-engine',
+      severity: 'error',
+      comment:
+        'runtime/workers (leases, fencing, takeover and forwarding between worker processes of one node on PostgreSQL) implements the engine ownership port: it imports the engine only through runtime/engine/flow-ownership.ts, and no transport, process or RPC code.',
+      from: { path: '^runtime/workers/' },
+      to: { path: ['^runtime/engine/(?!flow-ownership\\.ts$)', '^runtime/(transport|transport-nats|process|rpc)/'] },
+    },
+    {
       name: 'network-port-is-abstract',
       severity: 'error',
       comment: 'runtime/network (the network port and the in-memory network) imports no transport, store or engine.',

@@ -85,3 +85,13 @@ export class ReplayedStepError extends ColloquyError {
     this.name = name
   }
 }
+
+/**
+ * The flow runs on another worker process of this node (flow-ownership.ts): it was not loaded here. A
+ * message that meets this is not acknowledged (its sender sends it again and it is routed anew); a signal
+ * or a kill asked here should be sent again (the client reconnects, or asks another worker).
+ */
+export class FlowElsewhereError extends ColloquyError {
+  override readonly name = 'FlowElsewhereError'
+  readonly code = 'FLOW_ELSEWHERE'
+}

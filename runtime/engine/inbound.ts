@@ -8,15 +8,16 @@
  * A message for a session in memory is handled without awaiting anything but the commit; only a session
  * that is not in memory is looked up in the store (awaited) and its flow rehydrated. A message its session
  * cannot take (its inbox write throws) fails that flow alone and is then acknowledged like any message for
- * a flow that ended.
+ * a flow that ended. With worker processes (flow-ownership.ts), a message for a flow another worker owns is
+ * forwarded to it and acknowledged once the hand-over is durable.
  */
-import type { Endpoint } from '../network/network.js'
 import type { Envelope, WireMessage } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import { EngineInvariantError, FlowParkedError, NodeStoppedError } from './engine-errors.js'
 import type { FlowFailure } from './flow-failure.js'
+import type { FlowOwnership } from './flow-ownership.js'
 import type { FlowSession } from './flow-session.js'
 import type { HandshakeAnswer } from './handshake-answer.js'
 import type { HeldFramesQuota } from './held-frames-quota.js'
@@ -47,7 +48,12 @@ export interface InboundParts {
   readonly failure: Pick<FlowFailure, 'failFlow'>
   /** Whether the node stopped: nothing is taken any more. */
   readonly stopped: () => boolean
+  /** Which process runs a flow that is not in memory (flow-ownership.ts): another one gets its messages forwarded. */
+  readonly ownership: Pick<FlowOwnership, 'wholeNode' | 'route'>
 }
+
+/** A message for a flow another process owns was handed to it (durably): nothing more to do here. */
+const FORWARDED = Symbol('forwarded')
 
 type SessionMessage = Extract<WireMessage, { t: 'data' | 'end' | 'error' }>
 type Answer = Extract<WireMessage, { t: 'confirm' | 'reject' | 'held' }>
@@ -91,7 +97,7 @@ export class Inbound {
     const key = initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
     if (session) return this.answered(envelope, body, session)
-    return this.findStored(key).then((found) => this.answered(envelope, body, found))
+    return this.findStored(key, envelope).then((found) => (found === FORWARDED ? undefined : this.answered(envelope, body, found)))
   }
 
   private answered(envelope: Envelope, body: Answer, session: FlowSession | undefined): undefined {
@@ -125,7 +131,7 @@ export class Inbound {
     const key = body.dir === 'i' ? responderKey(envelope.from, body.session) : initiatorKey(body.session)
     const session = this.parts.loaded.sessions.get(key)
     if (session) return this.toSession(envelope, body, session)
-    return this.findStored(key).then((found) => this.toSession(envelope, body, found))
+    return this.findStored(key, envelope).then((found) => (found === FORWARDED ? undefined : this.toSession(envelope, body, found)))
   }
 
   private toSession(envelope: Envelope, body: SessionMessage, session: FlowSession | undefined): undefined {
@@ -157,13 +163,17 @@ export class Inbound {
     )
   }
 
-  /** A session not in memory: its flow is found in the store and rehydrated (one rehydration per flow, recovery.ts). */
-  private async findStored(key: string): Promise<FlowSession | undefined> {
-    const { loaded, store, parking, recovery, node } = this.parts
+  /**
+   * A session not in memory: its flow is found in the store and rehydrated (one rehydration per flow,
+   * recovery.ts), or, when another process of the node owns the flow, the message is forwarded to it.
+   */
+  private async findStored(key: string, envelope: Envelope): Promise<FlowSession | undefined | typeof FORWARDED> {
+    const { loaded, store, parking, recovery, node, ownership } = this.parts
     const flowId = await store.sessionFlow(key)
     if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     const found = loaded.sessions.get(key) // loaded while the store was read
     if (found || !flowId) return found
+    if (!ownership.wholeNode && (await ownership.route(flowId, envelope)) === 'forwarded') return FORWARDED
     if (parking.has(flowId) || recovery.kept(flowId)) {
       // Not processed: the sender keeps the message and re-sends it, until a build that can run the flow takes it
       // (or the hospital lets the flow run again).
@@ -173,22 +183,6 @@ export class Inbound {
     await recovery.rehydrate(flowId)
     if (this.parts.stopped()) throw new NodeStoppedError(`${node} is stopped`)
     return loaded.sessions.get(key)
-  }
-}
-
-/** What the node gives the network: deliveries go inbound, acknowledgements and peers coming back to the outbox. */
-export function endpointOf(inbound: Inbound, outbox: Outbox, failure: Pick<FlowFailure, 'contained'>): Endpoint {
-  return {
-    deliver: (envelope) => inbound.deliver(envelope),
-    acknowledged: (id) => {
-      try {
-        outbox.acknowledged(id)
-      } catch (error) {
-        // The row stays: sent again after a restart, the receiver drops the duplicate.
-        failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
-      }
-    },
-    peerAvailable: (party) => outbox.peerAvailable(party),
   }
 }
 

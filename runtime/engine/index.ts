@@ -34,7 +34,9 @@ export {
   StoreInconsistentError,
   EngineInvariantError,
   ReplayedStepError,
+  FlowElsewhereError,
 } from './engine-errors.js'
+export { type FlowOwnership, type OwnedNode, type MessageRoute, wholeNodeOwnership } from './flow-ownership.js'
 export { UnknownPartyError, SessionWithSelfError } from './counterparty-errors.js'
 export { FlowFailedError } from './flow-failed-error.js'
 export { InitThrottledError, ResponderIdleError, HeldFramesQuotaError, OutboxQuotaError, PeerSilentError } from './quota-errors.js'

@@ -6,6 +6,7 @@ import type { Durability, FlowStore } from '../store/flow-store.js'
 import type { Clock } from './clock.js'
 import type { DeclaredProtocol } from './declared-versions.js'
 import type { Flow } from './flow.js'
+import type { FlowOwnership } from './flow-ownership.js'
 import type { PeerQuotas } from './peer-quotas.js'
 import type { FlowEndEvent, SessionAction } from './flow-events.js'
 import type { HospitalOptions } from './hospital/hospital-api.js'
@@ -75,4 +76,9 @@ export interface NodeOptions {
   readonly onFlowEnd?: (event: FlowEndEvent) => void
   /** Called once each live session action (send, receive, end) is committed; replayed actions are not reported again (also on `node.events`). */
   readonly onSessionAction?: (event: SessionAction) => void
+  /**
+   * Which process runs which flow, when several worker processes serve this node on one shared store
+   * (runtime/workers/, docs/scale-out.md). Default: this process runs every flow, and nothing is asked per flow.
+   */
+  readonly ownership?: FlowOwnership
 }

@@ -19,7 +19,7 @@ import { ClientIds } from './client-ids.js'
 import { DeclaredVersions } from './declared-versions.js'
 import { defaultLogger } from './default-logger.js'
 import { Drain } from './drain.js'
-import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
+import { FlowElsewhereError, FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
 import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
@@ -27,16 +27,18 @@ import { parseFlowArgs } from './flow-args.js'
 import type { FlowEvent } from './flow-events.js'
 import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
+import { type FlowOwnership, wholeNodeOwnership } from './flow-ownership.js'
 import { FlowResults } from './flow-results.js'
 import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
 import { HandshakeAnswer } from './handshake-answer.js'
 import { type Ward, createWard } from './hospital/ward.js'
 import { KnownParties } from './known-parties.js'
-import { Inbound, endpointOf } from './inbound.js'
+import { Inbound } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
+import { networkEndpoint, ownedNode } from './node-endpoints.js'
 import { NodeOperations } from './node-operations.js'
 import type { NodeOptions } from './node-options.js'
 import { NodeQuotas } from './node-quotas.js'
@@ -91,6 +93,7 @@ class EngineNode extends NodeOperations implements Node {
   private readonly ward: Ward
   private readonly handshake: HandshakeAnswer
   readonly hospital: Ward['operations']
+  private readonly ownership: FlowOwnership
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -102,6 +105,7 @@ class EngineNode extends NodeOperations implements Node {
     const name = (this.name = options.name)
     const logger = (this.logger = options.logger ?? defaultLogger)
     const clock = (this.clock = options.clock ?? systemClock)
+    const ownership = (this.ownership = options.ownership ?? wholeNodeOwnership)
     this.registrations = new Registrations(name, options.flows ?? [], options.responders ?? [])
     const declared = (this.declared = new DeclaredVersions([...this.registrations.responders.values()], options.protocols))
     const parking = (this.parking = new Parking(name, logger))
@@ -150,7 +154,7 @@ class EngineNode extends NodeOperations implements Node {
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
     const kept = (flowId: string) => hospital.keeps(flowId)
-    this.recovery = new Recovery(this.env, store, registrations, parking, loaded, this.launcher, logger, stopped, failRebuild, kept)
+    this.recovery = new Recovery(this.env, store, registrations, parking, loaded, this.launcher, logger, stopped, failRebuild, kept, ownership)
     this.killParts = { ...parts, parking, outbox: this.outbox, recovery: this.recovery, stopped }
     this.failure = new FlowFailure(this.killParts)
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
@@ -158,19 +162,14 @@ class EngineNode extends NodeOperations implements Node {
     const { results, clientIds } = this
     const peerParts = { declared, backlog: quotas.backlog, port: () => this.port }
     this.operate({ name, registrations, loaded, results, clientIds, progress, signals, hospital, ...peerParts })
+    const answerParts = { ...parts, draining: options.drain ?? false, env: this.env, clock, outbox, registrations, launcher: this.launcher }
     const handshake = (this.handshake = new HandshakeAnswer({
-      ...parts,
-      draining: options.drain ?? false,
-      env: this.env,
-      clock,
-      outbox: this.outbox,
-      registrations: this.registrations,
-      launcher: this.launcher,
+      ...answerParts,
       responders: quotas.responders,
       stopped,
       hold: (envelope, reason) => ward.inits.hold(envelope, reason),
     }))
-    const inboundParts = { node: name, clock, logger, store, loaded, parking, recovery: this.recovery, outbox, handshake, stopped }
+    const inboundParts = { node: name, clock, logger, store, loaded, parking, recovery: this.recovery, outbox, handshake, stopped, ownership }
     this.inbound = new Inbound({ ...inboundParts, held: quotas.held, responders: quotas.responders, failure: this.failure })
   }
 
@@ -192,13 +191,15 @@ class EngineNode extends NodeOperations implements Node {
     await store.purgeProcessed(this.clock.now() - (options.dedupWindowMs ?? 7 * 24 * 3600_000))
     const stored = await this.recovery.readAll()
     await this.ward.hospital.open()
-    const outboxRows = await store.outbox()
+    const outboxRows = this.ownership.wholeNode ? await store.outbox() : [] // a worker owns no flow yet
     // From here on synchronous, as before reads became asynchronous: no delivery or timer comes in between.
     // Rebuild unfinished flows before joining the network, so early deliveries find their sessions.
     const restored = this.recovery.rebuildAll(stored)
     this.quotas.start(stored, this.clock.now())
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
-    this.port = options.network.attach(this.name, endpointOf(this.inbound, this.outbox, this.failure))
+    const { inbound, outbox, ownership, failure, recovery, timers, loaded } = this
+    const parts = { store, inbound, outbox, ownership, failure, recovery, timers, loaded }
+    this.port = options.network.attach(this.name, networkEndpoint(parts))
     this.outbox.connect(this.port)
     this.parties.connect(this.port)
     this.parties.warnUnknownPeers(stored.sessions)
@@ -212,6 +213,7 @@ class EngineNode extends NodeOperations implements Node {
       (protocol) => this.registrations.responders.has(protocol),
       (envelope) => this.handshake.resume(envelope),
     )
+    ownership.attach(ownedNode(parts))
     this.recovered = Promise.all(restored.map(([run]) => run.reachedLive)).then(() => this.drain.check())
   }
 
@@ -252,6 +254,8 @@ class EngineNode extends NodeOperations implements Node {
 
   async killFlow(flowId: string): Promise<boolean> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
+    if (!this.ownership.wholeNode && !this.loaded.runs.has(flowId) && !(await this.ownership.owns(flowId)))
+      throw new FlowElsewhereError(`Flow ${flowId} runs on another worker of node ${this.name}; kill it there (or again once that worker is gone).`)
     return killFlow(this.killParts, flowId)
   }
 
@@ -262,7 +266,7 @@ class EngineNode extends NodeOperations implements Node {
   async stop(): Promise<void> {
     if (this.stopped) return
     this.#store.commits.flush()
-    this.halt()
+    this.halt(true)
     this.#store.close()
     this.results.rejectAll(
       new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`),
@@ -271,14 +275,15 @@ class EngineNode extends NodeOperations implements Node {
 
   crash(): void {
     if (this.stopped) return
-    this.halt()
+    this.halt(false)
     this.#store.crash()
   }
 
-  private halt(): void {
+  private halt(orderly: boolean): void {
     this.stopped = true
     this.drain.halt()
     this.port?.detach()
+    this.ownership.detach(orderly)
     this.timers.stop()
     this.outbox.stop()
     this.quotas.stop()

@@ -132,9 +132,19 @@ export class Outbox implements MessageQueue, Pick<Endpoint, 'acknowledged' | 'pe
 
   acknowledged(id: string): void {
     if (this.stopped) return
+    this.acknowledgedElsewhere(id)
+    this.store.deleteAcknowledged(id)
+  }
+
+  /** Another process of the node received the acknowledgement (and deleted the row): stop sending it again. */
+  acknowledgedElsewhere(id: string): void {
     const pending = this.forget(id)
     if (pending) this.backlog.acknowledgedBy(pending.envelope.to, this.clock.now())
-    this.store.deleteAcknowledged(id)
+  }
+
+  /** Whether the message is sent and waits for its acknowledgement here. */
+  isPending(id: string): boolean {
+    return this.unacked.has(id)
   }
 
   peerAvailable(party: string): void {

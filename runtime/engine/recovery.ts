@@ -4,14 +4,17 @@
  * run replays its journal from the start. Store reads are awaited, so two deliveries for one evicted flow
  * share one rehydration (one in flight per flow id), and a flow being killed (`ending`) is not rehydrated:
  * both are decided in memory before and after the reads. A flow whose rows cannot be read or replayed
- * fails alone (flow-failure.ts), at open and on rehydration alike; the other flows are rebuilt.
+ * fails alone (flow-failure.ts), at open and on rehydration alike; the other flows are rebuilt. With
+ * worker processes (flow-ownership.ts) only a flow this process owns is loaded.
  */
 import type { FlowLogger } from '../protocol/session/flow-context.js'
 import { decode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
 import type { FlowRow, InboxRow, JournalRow, SessionRow, SignalRow, TimerRow } from '../store/store-rows.js'
 import { EngineSession } from './engine-session.js'
+import { FlowElsewhereError } from './engine-errors.js'
 import type { FlowLauncher } from './flow-launcher.js'
+import { type FlowOwnership, wholeNodeOwnership } from './flow-ownership.js'
 import { FlowRun, type RunEnvironment } from './flow-run.js'
 import type { InboxEvent } from './inbox-event.js'
 import type { JournalEntry } from './journal-entry.js'
@@ -60,10 +63,14 @@ export class Recovery {
     private readonly fail: FailRebuild,
     /** Flows the hospital keeps out of memory (observed, or waiting for their retry): not rehydrated. */
     readonly kept: (flowId: string) => boolean,
+    /** Which flows this process may load (flow-ownership.ts); the embedded node owns every flow. */
+    private readonly ownership: FlowOwnership = wholeNodeOwnership,
   ) {}
 
-  /** What recovery needs from the store, read in one go before anything is rebuilt. */
+  /** What recovery needs from the store, read in one go before anything is rebuilt (nothing for a worker, which owns no flow yet). */
   async readAll(): Promise<StoredFlows> {
+    // A worker rebuilds nothing at open: it owns no flow yet, and takes flows over through adoption.
+    if (!this.ownership.wholeNode) return { journals: new Map(), sessions: new Map(), inboxes: new Map(), flows: [], timers: [], signals: new Map() }
     const store = this.store
     const [journals, sessions, inboxes, flows, timers, signals] = await Promise.all([
       store.allJournals(),
@@ -93,7 +100,10 @@ export class Recovery {
     return restored
   }
 
-  /** Loads an evicted (or not yet loaded) flow and replays it; undefined when it is gone, unknown or being killed. */
+  /**
+   * Loads an evicted (or not yet loaded) flow and replays it; undefined when it is gone, unknown or being
+   * killed; rejects with FlowElsewhereError when another worker process owns it.
+   */
   rehydrate(flowId: string): Promise<FlowRun | undefined> {
     const loaded = this.loaded.runs.get(flowId)
     if (loaded) return Promise.resolve(loaded)
@@ -138,6 +148,9 @@ export class Recovery {
     const store = this.store
     let row: FlowRow | undefined
     let built: RestoredRun | undefined
+    // Another worker's flow is never loaded here (two runs of one flow would both write its journal), nor failed.
+    if (!this.ownership.wholeNode && !(await this.ownership.owns(flowId)))
+      throw new FlowElsewhereError(`Flow ${flowId} runs on another worker of node ${this.env.node}; it was not loaded here.`)
     try {
       row = await store.flow(flowId)
       if (row?.status !== 'running') return undefined

@@ -24,7 +24,8 @@ node.json fields (paths relative to the file):
   app (a module default-exporting nodeApp({ flows, responders, protocols }))
   store: "node.db" (a SQLite file; "database" is its older spelling, not both) or
          { "postgres": "postgres://user@host:5432/db", "schema": "colloquy" } (the schema is created if missing;
-         one node per schema)
+         one node per schema), with "workers": true or { "leaseMs", "claimBatch" } for one of several worker
+         processes serving the node on that schema (docs/scale-out.md)
   optional: keyFile (default <store file>.key, or <name>.key beside node.json for PostgreSQL),
             durability ("full" | "fast"), drain, maxFrameBytes,
             redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's

@@ -12,6 +12,7 @@ import { PARTY_NAME_RULE, partyNameProblem } from '../protocol/party-name.js'
 import { type NatsSettings, natsSettingsSchema } from '../transport-nats/nats-network-options.js'
 import { type ExplorerConfig, ExplorerSectionSchema, resolveExplorerConfig } from '../explorer/explorer-config.js'
 import { type RpcConfig, RpcSectionSchema, resolveRpcConfig } from '../rpc/rpc-config.js'
+import { type WorkerSettings, workerSettings, workerSettingsSchema } from '../workers/worker-settings.js'
 
 const StartEntry = z.strictObject({
   /** Name of a flow the app registers. */
@@ -36,6 +37,8 @@ const StoreSection = z.union([
   z.strictObject({
     postgres: z.string().regex(/^postgres(ql)?:\/\//, 'must be a URL postgres://user@host:port/database'),
     schema: z.string().min(1).max(63).optional(),
+    /** This process is one of the node's worker processes on that schema (docs/scale-out.md). */
+    workers: z.union([z.literal(true), workerSettingsSchema.partial()]).optional(),
   }),
 ])
 
@@ -84,7 +87,7 @@ export interface NodeConfig {
   readonly file: string
   readonly name: string
   /** A SQLite file path (absolute, or ':memory:'), or a PostgreSQL database and schema (default `colloquy`). */
-  readonly store: string | { readonly postgres: string; readonly schema: string }
+  readonly store: string | { readonly postgres: string; readonly schema: string; readonly workers?: true | Partial<WorkerSettings> }
   readonly keyFile: string
   readonly listen: { readonly host: string; readonly port: number }
   readonly networkMap: string
@@ -181,7 +184,10 @@ function storeOf(file: string, store: Parsed['store'], database: Parsed['databas
       `${file}: the node config has no store; add \`"store": "node.db"\` for a SQLite file, or \`"store": { "postgres": "postgres://user@host:5432/db" }\` for PostgreSQL.`,
     )
   }
-  if (typeof given !== 'string') return { postgres: given.postgres, schema: given.schema ?? 'colloquy' }
+  if (typeof given !== 'string') {
+    const workers = given.workers === undefined ? {} : { workers: given.workers === true ? (true as const) : workerSettings(given.workers) }
+    return { postgres: given.postgres, schema: given.schema ?? 'colloquy', ...workers }
+  }
   return given === ':memory:' ? given : at(given)
 }
 

@@ -59,7 +59,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   }
   // The store before the listener: a store in use by another node, damaged or behind its commit mark is
   // refused before this process takes a port or shows itself to a peer.
-  const store = await openStore(config.store, config.durability)
+  const store = await openStore(config.store, config.durability, { node: config.name, logger })
   let network: NodeNetwork
   try {
     network = await startNodeNetwork(config, identity, map, logger)

@@ -44,6 +44,8 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STORE_SCHEMA_UNKNOWN: failed,
   STORE_INCONSISTENT: failed,
   STORE_IN_USE: failed,
+  WORKER_FENCED: failed,
+  WORKER_LEASE_LOST: failed,
   STORE_UNAVAILABLE: failed,
   // The node's store cannot be trusted: restore it from a backup.
   STORE_CORRUPT: storeDamaged,
@@ -56,6 +58,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,
   FLOW_START: failed,
+  FLOW_ELSEWHERE: failed,
   UNKNOWN_PARTY: failed,
   SESSION_WITH_SELF: failed,
   NODE_STOPPED: failed,

@@ -1,0 +1,79 @@
+/**
+ * A worker's LISTEN connection (docs/scale-out.md, section 4): one client of its own (LISTEN needs a
+ * session that stays), on the worker's channel (messages forwarded to it) and the node's acknowledgement
+ * channel. A notification on the worker's channel calls `woken`; one on the acknowledgement channel
+ * calls `acknowledged` with the ids it carries. A lost connection is opened again with back-off (50 ms
+ * doubling to 5 s) and `woken` is called once it listens again, since notifications sent meanwhile are lost
+ * (the rows they announced are not).
+ */
+import pg from 'pg'
+
+export interface ListenerTarget {
+  readonly connectionString: string
+  /** The worker's channel and the node's acknowledgement channel (sql-names.ts). */
+  readonly workerChannel: string
+  readonly ackChannel: string
+  readonly woken: () => void
+  readonly acknowledged: (ids: readonly string[]) => void
+  readonly failed: (error: unknown) => void
+}
+
+export class WorkerListener {
+  private client: pg.Client | undefined
+  private closed = false
+  private backoffMs = 50
+  private retry: NodeJS.Timeout | undefined
+
+  constructor(private readonly target: ListenerTarget) {}
+
+  /** Connects and listens; resolves once both channels are listened to (rejects if the first attempt fails). */
+  async start(): Promise<void> {
+    await this.connect()
+  }
+
+  private async connect(): Promise<void> {
+    const { connectionString, workerChannel, ackChannel } = this.target
+    const client = new pg.Client({ connectionString })
+    client.on('notification', (message) => {
+      if (message.channel === workerChannel) this.target.woken()
+      else if (message.channel === ackChannel && message.payload) this.target.acknowledged(message.payload.split('\n'))
+    })
+    client.on('error', (error) => this.lost(client, error))
+    client.on('end', () => this.lost(client, undefined))
+    await client.connect()
+    await client.query(`LISTEN "${workerChannel}"; LISTEN "${ackChannel}"`)
+    if (this.closed) {
+      await client.end().catch(() => undefined)
+      return
+    }
+    this.client = client
+    this.backoffMs = 50
+  }
+
+  private lost(client: pg.Client, error: unknown): void {
+    if (this.client !== client || this.closed) return
+    this.client = undefined
+    if (error) this.target.failed(error)
+    this.retry = setTimeout(() => this.reconnect(), this.backoffMs)
+    this.retry.unref()
+  }
+
+  private reconnect(): void {
+    this.connect()
+      .then(() => this.target.woken())
+      .catch((error: unknown) => {
+        this.target.failed(error)
+        this.backoffMs = Math.min(this.backoffMs * 2, 5_000)
+        this.retry = setTimeout(() => this.reconnect(), this.backoffMs)
+        this.retry.unref()
+      })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.retry) clearTimeout(this.retry)
+    const client = this.client
+    this.client = undefined
+    await client?.end().catch(() => undefined)
+  }
+}
