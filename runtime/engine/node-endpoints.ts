@@ -26,16 +26,20 @@ export interface EndpointParts {
   readonly loaded: LoadedFlows
 }
 
-export function networkEndpoint({ inbound, outbox, ownership, failure }: EndpointParts): Endpoint {
+export function networkEndpoint({ store, inbound, outbox, ownership, failure }: EndpointParts): Endpoint {
   return {
     deliver: (envelope: Envelope) => inbound.deliver(envelope),
     acknowledged: (id: string) => {
       try {
         if (!outbox.isPending(id)) ownership.acknowledged(id) // another worker of the node may be sending it
         outbox.acknowledged(id)
+        // Durable once the delete commits: until then the transport keeps the acknowledgement unconfirmed, so
+        // that a worker dying first leaves it to another (which deletes the row) instead of to no one.
+        return store.commits.commitLazily()
       } catch (error) {
         // The row stays: sent again after a restart, the receiver drops the duplicate.
         failure.contained(`deleting acknowledged message ${id} from the outbox`, error)
+        return undefined
       }
     },
     peerAvailable: (party: string) => outbox.peerAvailable(party),

@@ -13,8 +13,12 @@ export interface Endpoint {
    * means "not processed": the sender will send it again.
    */
   deliver(envelope: Envelope): Promise<void>
-  /** The receiver acknowledged an envelope this endpoint sent: it can leave the outbox. */
-  acknowledged(id: string, to: string): void
+  /**
+   * The receiver acknowledged an envelope this endpoint sent: it can leave the outbox. The promise, when
+   * there is one, resolves once that is durable; a transport whose broker redelivers what is not confirmed
+   * confirms the acknowledgement only then, so that another process of the node can take it if this one dies.
+   */
+  acknowledged(id: string, to: string): void | Promise<void>
   /** A peer (re)joined the network: re-send what it has not acknowledged without waiting for the retry timer. */
   peerAvailable(party: string): void
 }

@@ -112,6 +112,12 @@ export interface Commits {
   readonly stats: { readonly transactions: number; readonly writes: number }
   /** Resolves once everything queued so far is committed. */
   commit(): Promise<void>
+  /**
+   * Resolves once everything queued so far is committed, without hastening that commit: like a lazy write,
+   * it rides on the next commit, or one is made within a few tens of milliseconds (an acknowledgement is
+   * confirmed to the broker that carried it only once its outbox delete is durable).
+   */
+  commitLazily(): Promise<void>
   /** Runs `fn` right after the current batch commits (after the transaction, before waiters resume). */
   afterCommit(fn: () => void): void
   /** Commits the current batch now (used on orderly stop and before an operator's kill). */

@@ -109,8 +109,13 @@ export class PartyConsumer {
     }
     if (received.kind === 'acks') {
       this.host.stats.acksReceived += received.ids.length
-      for (const id of received.ids) endpoint.acknowledged(id, received.from)
-      return message.ack()
+      // Confirmed to the broker once the outbox deletes are durable: redelivered (to another worker of the
+      // node, perhaps) if this process dies first.
+      const durable = received.ids.map((id) => endpoint.acknowledged(id, received.from))
+      return void Promise.all(durable).then(
+        () => message.ack(),
+        () => message.nak(this.host.settings.retryDeliverAfterMs),
+      )
     }
     this.deliver(endpoint, received.envelope, message)
   }

@@ -46,7 +46,7 @@ it('messages from a third party into a session are dropped, logged and change no
   const before = tables()
 
   const acked: string[] = []
-  const mallory = cluster.net.attach('Mallory', { deliver: async () => {}, acknowledged: (id) => acked.push(id), peerAvailable: () => {} })
+  const mallory = cluster.net.attach('Mallory', { deliver: async () => {}, acknowledged: (id) => void acked.push(id), peerAvailable: () => {} })
   const forged: WireMessage[] = [
     { t: 'confirm', session, version: 1 },
     { t: 'reject', session, reason: 'Mallory says no' },

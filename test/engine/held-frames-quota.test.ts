@@ -19,7 +19,7 @@ it('frames sent ahead past the quota are not stored nor acknowledged; the next f
   const bob = await cluster.add('Bob', { responders: [answerer], quotas: { maxHeldBytesPerSession: 256 * 1024 } })
   const got: Envelope[] = []
   const acked = new Set<string>()
-  const mallory = cluster.net.attach('Mallory', { deliver: async (e) => void got.push(e), acknowledged: (id) => acked.add(id), peerAvailable: () => {} })
+  const mallory = cluster.net.attach('Mallory', { deliver: async (e) => void got.push(e), acknowledged: (id) => void acked.add(id), peerAvailable: () => {} })
   const versions = [{ version: 1, hash: versionSpec(Rounds).hash }]
   mallory.send({
     id: 'init',

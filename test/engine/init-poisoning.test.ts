@@ -20,7 +20,7 @@ async function plantedBeforeAliceInit(forge: (session: string) => WireMessage): 
   await eventually(() => cluster.net.onHold.some((e) => e.body.t === 'init'))
   const init = cluster.net.onHold.find((e) => e.body.t === 'init')!
   const acked: string[] = []
-  const mallory = cluster.net.attach('Mallory', { deliver: async () => {}, acknowledged: (id) => acked.push(id), peerAvailable: () => {} })
+  const mallory = cluster.net.attach('Mallory', { deliver: async () => {}, acknowledged: (id) => void acked.push(id), peerAvailable: () => {} })
   const forged: Envelope = { id: init.id, from: 'Mallory', to: 'Bob', body: forge(init.body.session) }
   mallory.send(forged)
   await eventually(() => acked.includes(forged.id)) // Bob committed what it makes of it

@@ -209,7 +209,7 @@ describe('InMemoryNetwork: seeded fault plans', () => {
     const { network, a, b, portA } = pair({ mode: 'manual', faults })
     const trace: string[] = []
     b.onDeliver = (e) => trace.push(`deliver ${e.id}`)
-    a.acknowledged = (id) => trace.push(`ack ${id}`)
+    a.acknowledged = (id) => void trace.push(`ack ${id}`)
     sendAll(portA, 30)
     await network.settle()
     expect(b.delivered.length).toBeGreaterThan(0)

@@ -193,6 +193,31 @@ describe.each(backends)('the store port on $name', (backend) => {
     })
   })
 
+  it("tells when an acknowledged message's delete is durable, without a commit of its own before the lazy delay", async () => {
+    await withStore(backend, async (store) => {
+      store.putOutbox('m1', 's1', allBytes)
+      await store.commits.commit()
+      const before = store.commits.stats.transactions
+      store.deleteAcknowledged('m1')
+      let durable = false
+      const lazily = store.commits.commitLazily().then(() => (durable = true))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(durable).toBe(false) // not on this turn: it waits for the next commit, or the lazy delay
+      await lazily
+      expect(store.commits.stats.transactions - before).toBe(1)
+      expect(await store.outbox()).toEqual([])
+      // Riding on a commit someone else forces: durable with it, in the same transaction.
+      store.putOutbox('m2', 's1', allBytes)
+      await store.commits.commit()
+      store.deleteAcknowledged('m2')
+      const rides = store.commits.commitLazily()
+      store.putJournal('a', '#0', Buffer.from('j'))
+      await Promise.all([rides, store.commits.commit()])
+      expect(store.commits.stats.transactions - before).toBe(3)
+      expect(await store.outbox()).toEqual([])
+    })
+  })
+
   it('leaves what the writes leave one by one when a batch mixes them: rewrites, deletes, a client id freed and taken again', async () => {
     await withStore(backend, async (store) => {
       store.insertFlow('old', 'n', 'started', null, 1, { owner: 'u', clientId: 'c' })

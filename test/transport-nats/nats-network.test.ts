@@ -76,6 +76,24 @@ describe('NatsNetwork', () => {
     expect(bob.attempts).toEqual(['m1', 'm1'])
   })
 
+  it("confirms an acknowledgement to the broker only once the sender's endpoint made it durable", async () => {
+    // A worker that dies between hearing an acknowledgement and committing its outbox delete must leave it to
+    // the broker to deliver again (to another worker of the node), not drop it: here the first hearing never
+    // becomes durable, and the acknowledgement comes again after the ack wait.
+    const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
+    const alice = new RecordingEndpoint()
+    let first = true
+    alice.durable = () => (first ? ((first = false), new Promise<void>(() => {})) : undefined)
+    ;(await start(c, 'Alice', { ackWaitMs: 500 })).attach('Alice', alice).send(dataEnvelope('m1'))
+    ;(await start(c, 'Bob')).attach('Bob', new RecordingEndpoint())
+    await eventually(() => alice.acks.length === 2, 10_000, 'the acknowledgement, twice')
+    expect(alice.acks).toEqual([
+      ['m1', 'Bob'],
+      ['m1', 'Bob'],
+    ])
+    await eventually(async () => (await c.streamMessages()) === 0, 10_000, 'an empty stream')
+  })
+
   it('stores a re-published envelope once (Nats-Msg-Id), also from a restarted sender', async () => {
     const c = (cluster = NatsCluster.create(['Alice', 'Bob']))
     const first = await start(c, 'Alice')

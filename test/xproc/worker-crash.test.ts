@@ -7,7 +7,7 @@
  * paused with SIGSTOP past its lease is taken over, and after SIGCONT it commits nothing and exits.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -16,7 +16,7 @@ import { inFlight, ProcessCluster } from '../../scripts/lib/process-cluster.js'
 import { WorkerGroup, type WorkerProcess } from '../../scripts/lib/worker-group.js'
 import { deleteStream, natsUrl } from '../transport-nats/support/nats-cluster.js'
 import { testDatabaseUrl } from '../workers/support/pg-schema.js'
-import { pgInFlight, pgRows } from './support/pg-rows.js'
+import { pgInFlight, pgOutbox, pgRows } from './support/pg-rows.js'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterAll(async () => {
@@ -64,13 +64,28 @@ async function setup(starts: { flow: string; id: string; args: unknown }[], leas
 }
 
 /** Waits until neither node has anything in flight (Alpha's SQLite file, Beta's schema). */
-async function quiesce({ cluster, schema }: Setup, timeoutMs: number): Promise<void> {
+async function quiesce(env: Setup, timeoutMs: number): Promise<void> {
+  const { cluster, schema } = env
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const alpha = cluster.tableCounts('Alpha')
     const beta = await pgRows(testDatabaseUrl, schema)
     if (inFlight(alpha) === 0 && pgInFlight(beta) === 0) return
-    if (Date.now() > deadline) throw new Error(`still in flight after ${timeoutMs} ms: Alpha ${JSON.stringify(alpha)}, Beta ${JSON.stringify(beta)}`)
+    if (Date.now() > deadline) {
+      const left = await pgOutbox(testDatabaseUrl, schema)
+      // The workers' own accounts, for whoever reads the failure.
+      const log = path.join('.tmp', `worker-crash-${schema}.log`)
+      mkdirSync('.tmp', { recursive: true })
+      writeFileSync(
+        log,
+        env.beta.processes
+          .map((p) => [`# worker ${p.index} (pid ${p.child.pid})`, ...p.stderr, ...p.events.map((e) => JSON.stringify(e))].join('\n'))
+          .join('\n'),
+      )
+      throw new Error(
+        `still in flight after ${timeoutMs} ms (workers' log: ${log}): Alpha ${JSON.stringify(alpha)}, Beta ${JSON.stringify(beta)}, Beta's outbox ${JSON.stringify(left)}`,
+      )
+    }
     await sleep(100)
   }
 }
@@ -81,7 +96,7 @@ function endsOf(cluster: ProcessCluster) {
 
 describe('worker processes of one node', () => {
   it('finish every ping-pong and trade once while random workers are killed and restarted', async () => {
-    const rounds = 200
+    const rounds = 400
     const pings = Array.from({ length: 4 }, (_, i) => ({ flow: 'ping-pong', id: `ping-${i}`, args: { peer: 'Beta', rounds, tag: `p${i}` } }))
     const trades = Array.from({ length: 12 }, (_, i) => ({ flow: 'sell-asset', id: `trade-${i}`, args: { buyer: 'Beta', offer: offer(i) } }))
     const env = await setup([...pings, ...trades], 1_500)
@@ -94,7 +109,8 @@ describe('worker processes of one node', () => {
     const inFlightAtKill: number[] = []
     const starting: Promise<unknown>[] = []
     const ready = (p: WorkerProcess) => p.events.some((e) => e.event === 'ready')
-    while (kills < 20) {
+    // Kills go on until 20 of them hit while flows were in flight (at most 40 in all).
+    while (inFlightAtKill.filter((n) => n > 0).length < 20 && kills < 40) {
       await sleep(400 + Math.floor(Math.random() * 300))
       const alive = beta.alive
       const victim = alive[Math.floor(Math.random() * alive.length)]!

@@ -65,6 +65,19 @@ export class PgGroupCommit implements Commits {
   addLazily(write: PgWrite, maxDelayMs = 50): void {
     if (this.closed) return
     this.writes.push(write)
+    this.commitWithin(maxDelayMs)
+  }
+
+  /** Resolves once everything queued so far is committed, by the next commit or within `maxDelayMs`. */
+  commitLazily(maxDelayMs = 50): Promise<void> {
+    if (this.closed) return new Promise(() => {})
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
+      this.commitWithin(maxDelayMs)
+    })
+  }
+
+  private commitWithin(maxDelayMs: number): void {
     if (this.scheduled || this.lazyTimer) return
     this.lazyTimer = setTimeout(() => {
       this.lazyTimer = undefined

@@ -62,6 +62,19 @@ export class GroupCommit {
   addLazily(statement: Database.Statement, params: unknown[], maxDelayMs = 50): void {
     if (this.closed) return
     this.writes.push([statement, params])
+    this.commitWithin(maxDelayMs)
+  }
+
+  /** Resolves once everything queued so far is committed, by the next commit or within `maxDelayMs`. */
+  commitLazily(maxDelayMs = 50): Promise<void> {
+    if (this.closed) return new Promise(() => {})
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
+      this.commitWithin(maxDelayMs)
+    })
+  }
+
+  private commitWithin(maxDelayMs: number): void {
     if (this.scheduled || this.lazyTimer) return
     this.lazyTimer = setTimeout(() => {
       this.lazyTimer = undefined

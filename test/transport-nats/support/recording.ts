@@ -13,8 +13,11 @@ export class RecordingEndpoint implements Endpoint {
     if (!(await this.accept(envelope))) throw new Error('not processed')
     this.delivered.push(envelope)
   }
-  acknowledged(id: string, to: string): void {
+  /** What `acknowledged` returns: when the acknowledgement is durable (at once unless a test says otherwise). */
+  durable: (id: string) => void | Promise<void> = () => undefined
+  acknowledged(id: string, to: string): void | Promise<void> {
     this.acks.push([id, to])
+    return this.durable(id)
   }
   peerAvailable(party: string): void {
     this.available.push(party)

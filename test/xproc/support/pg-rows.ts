@@ -22,3 +22,14 @@ export async function pgRows(url: string, schema: string): Promise<PgRows> {
 export function pgInFlight(rows: PgRows): number {
   return Object.values(rows).reduce((sum, n) => sum + n, 0)
 }
+
+/** The ids and session keys of a node's unacknowledged messages, to name them when a test finds some left. */
+export async function pgOutbox(url: string, schema: string): Promise<{ id: string; session_key: string }[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query<{ id: string; session_key: string }>(`SELECT id, session_key FROM "${schema}".outbox ORDER BY seq`)).rows
+  } finally {
+    await client.end()
+  }
+}
