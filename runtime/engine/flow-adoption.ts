@@ -27,7 +27,7 @@ export async function adoptFlows(parts: AdoptionParts, flowIds: readonly string[
   const runs = (await Promise.all(flowIds.map((flowId) => recovery.rehydrate(flowId)))).filter((run): run is FlowRun => run !== undefined)
   if (runs.length === 0) return
   const adopted = new Set(runs.map((run) => run.flowId))
-  for (const timer of await store.timers()) if (adopted.has(timer.flow_id)) timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
+  for (const timer of await store.timers([...adopted])) timers.add({ due: timer.due, flowId: timer.flow_id, key: timer.key })
   const keys = runs.flatMap((run) => [...run.sessions.keys()])
   const rows = await Promise.all(keys.map((key) => store.outboxOf(key)))
   for (const [i, key] of keys.entries()) {

@@ -207,7 +207,8 @@ export interface FlowStore {
   runningFlowCount(): Promise<number>
   /** Unfinished flows with their sessions, oldest first, as operators list them. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
-  timers(): Promise<TimerRow[]>
+  /** Every flow's timers, or with `flowIds` only those flows' (a worker adopting a batch, the hospital re-arming one). */
+  timers(flowIds?: readonly string[]): Promise<TimerRow[]>
   /** What the flow waited for when it was last evicted (JSON text, setWaiting); undefined when nothing was recorded. */
   waitingOf(flowId: string): Promise<string | undefined>
   /** Flows matching `query`, oldest first (node.listFlows). */

@@ -193,6 +193,20 @@ describe.each(backends)('the store port on $name', (backend) => {
     })
   })
 
+  it("reads every flow's timers, or only the named flows' timers", async () => {
+    await withStore(backend, async (store) => {
+      store.putTimer('a', 't1', 10)
+      store.putTimer('a', 't2', 20)
+      store.putTimer('b', 't1', 30)
+      store.putTimer('c', 't1', 40)
+      await store.commits.commit()
+      const sorted = (rows: { flow_id: string; key: string; due: number }[]) => rows.map((r) => `${r.flow_id}/${r.key}@${r.due}`).sort()
+      expect(sorted(await store.timers())).toEqual(['a/t1@10', 'a/t2@20', 'b/t1@30', 'c/t1@40'])
+      expect(sorted(await store.timers(['a', 'c', 'nobody']))).toEqual(['a/t1@10', 'a/t2@20', 'c/t1@40'])
+      expect(await store.timers([])).toEqual([])
+    })
+  })
+
   it("tells when an acknowledged message's delete is durable, without a commit of its own before the lazy delay", async () => {
     await withStore(backend, async (store) => {
       store.putOutbox('m1', 's1', allBytes)

@@ -178,7 +178,7 @@ export class Hospital {
       .rehydrate(flowId)
       .then(async (run) => {
         if (!run) return
-        for (const timer of await store.timers()) if (timer.flow_id === flowId) this.parts.timers.add({ due: timer.due, flowId, key: timer.key })
+        for (const timer of await store.timers([flowId])) this.parts.timers.add({ due: timer.due, flowId, key: timer.key })
       })
       .catch((error: unknown) => logger.error(`Node ${node} could not retry flow ${flowId}: ${describeError(error)}; it is retried when the node opens again.`))
   }

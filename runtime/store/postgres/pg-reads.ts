@@ -196,8 +196,9 @@ export class PgReads {
     }))
   }
 
-  async timers(): Promise<TimerRow[]> {
-    return this.rows(`SELECT flow_id, key, due FROM ${this.t.timers}`)
+  async timers(flowIds?: readonly string[]): Promise<TimerRow[]> {
+    if (flowIds === undefined) return this.rows(`SELECT flow_id, key, due FROM ${this.t.timers}`)
+    return this.rows(`SELECT flow_id, key, due FROM ${this.t.timers} WHERE flow_id = ANY($1::text[])`, [flowIds])
   }
 
   async isProcessed(id: string): Promise<boolean> {

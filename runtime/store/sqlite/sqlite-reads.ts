@@ -189,8 +189,9 @@ export class SqliteReads {
     return flows.map((f) => ({ id: f.id, name: f.name, kind: f.kind, startedAt: f.started_at, sessions: sessions.all(f.id) as UnfinishedFlow['sessions'] }))
   }
 
-  async timers(): Promise<TimerRow[]> {
-    return this.db.prepare(`SELECT flow_id, key, due FROM timers`).all() as TimerRow[]
+  async timers(flowIds?: readonly string[]): Promise<TimerRow[]> {
+    if (flowIds === undefined) return this.db.prepare(`SELECT flow_id, key, due FROM timers`).all() as TimerRow[]
+    return this.db.prepare(`SELECT flow_id, key, due FROM timers WHERE flow_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(flowIds)) as TimerRow[]
   }
 
   async isProcessed(id: string): Promise<boolean> {
