@@ -16,8 +16,12 @@ import { explorerAssetsDir } from './explorer-assets.js'
 import { type Connector, ExplorerSessions, type SessionLimits } from './explorer-sessions.js'
 
 export interface ExplorerServerOptions {
-  /** The node's RPC endpoint (`ws://` or `wss://`); `ca` is the certificate to trust for a self-signed wss:// one. */
-  readonly rpc: { readonly url: string; readonly ca?: string | Buffer }
+  /**
+   * The node's RPC endpoint (`ws://` or `wss://`); `ca` is the certificate to trust for a self-signed wss:// one;
+   * `certificate` the endpoint's own certificate, accepted whatever names it carries (the node's own Explorer
+   * dials its endpoint over loopback; `ConnectOptions.certificate`).
+   */
+  readonly rpc: { readonly url: string; readonly ca?: string | Buffer; readonly certificate?: string | Buffer }
   readonly listen: { readonly host: string; readonly port: number }
   /** Paths of a PEM certificate and key: the Explorer then speaks HTTPS (and its cookie is Secure). */
   readonly tls?: { readonly cert: string; readonly key: string } | undefined
@@ -44,7 +48,14 @@ export class ExplorerServer {
       )
     const assets = options.assets ?? explorerAssetsDir()
     const connector: Connector = (user, password) =>
-      connect({ url: options.rpc.url, user, password, reconnectTimeoutMs: 30_000, ...(options.rpc.ca === undefined ? {} : { ca: options.rpc.ca }) })
+      connect({
+        url: options.rpc.url,
+        user,
+        password,
+        reconnectTimeoutMs: 30_000,
+        ...(options.rpc.ca === undefined ? {} : { ca: options.rpc.ca }),
+        ...(options.rpc.certificate === undefined ? {} : { certificate: options.rpc.certificate }),
+      })
     const sessions = new ExplorerSessions(connector, undefined, options.sessions)
     const secure = options.tls !== undefined
     const app = explorerApp(sessions, { assets, secure, lockfile: options.lockfile })

@@ -187,10 +187,14 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   return running
 }
 
-/** The node's RPC endpoint as the Explorer in the same process reaches it: over loopback when it listens on every interface. */
-function ownRpcEndpoint(rpc: RpcServer, config: NodeConfig): { url: string; ca?: Buffer } {
+/**
+ * The node's RPC endpoint as the Explorer in the same process reaches it: over loopback when it listens on
+ * every interface, and with TLS trusting the endpoint's own certificate, whatever host names it carries (it
+ * names the machine, e.g. localhost, while the Explorer dials the address the endpoint listens on).
+ */
+function ownRpcEndpoint(rpc: RpcServer, config: NodeConfig): { url: string; certificate?: Buffer } {
   const { host, port } = rpc.address
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
   const url = `${rpc.secure ? 'wss' : 'ws'}://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`
-  return config.rpc?.tls ? { url, ca: readFileSync(config.rpc.tls.cert) } : { url }
+  return config.rpc?.tls ? { url, certificate: readFileSync(config.rpc.tls.cert) } : { url }
 }

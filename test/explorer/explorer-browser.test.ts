@@ -2,13 +2,14 @@
  * The Explorer in a real browser (Debian's chromium through playwright-core) against a real two-node
  * cluster: log in with the node's RPC users, watch a running flow's progress move, bulk-kill two flows
  * through the filter after a preview, bulk-retry two hospitalized flows the same way (and see a flow's
- * admission on its page), approve an awaited event with the form generated from its schema,
+ * admission on its page), approve an awaited event with the form generated from its schema, fill a form
+ * with a nested object and choices (a missing required field shown, and nothing sent, before it is filled),
  * and see an action refused to a user without its permission. Screenshots of each screen go to
  * .tmp/explorer-screenshots/.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approvalFlow, holdFlow, ledger, roundsFlow, settleFlow } from './support/explorer-flows.js'
+import { approvalFlow, holdFlow, ledger, reviewFlow, roundsFlow, settleFlow } from './support/explorer-flows.js'
 import { launchChromium, logIn, operatorPage, screenshot } from './support/browser.js'
 import { ensureExplorerBuilt } from '../../scripts/lib/explorer-page.js'
 import { ExplorerCluster } from './support/explorer-cluster.js'
@@ -30,6 +31,10 @@ afterAll(async () => {
   await browser?.close()
   await cluster?.stop()
 })
+
+/** Runs before the page's own scripts: keeps each Content-Security-Policy refusal in window.cspViolations. */
+const cspRecorder = `window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`
 
 const row = (page: Page, flowId: string) => page.locator(`tr[data-flow-id="${flowId}"]`)
 
@@ -116,6 +121,36 @@ describe('the Explorer in a browser', () => {
     await admin.getByRole('button', { name: 'Approve' }).click()
     await admin.locator('.notice').filter({ hasText: "Event 'approve': delivered." }).waitFor()
     await expect(handle.result).resolves.toBe('booked 100')
+  })
+
+  it('fills a form with a nested object and choices, showing a missing required field before sending', async () => {
+    // The form library must work under the page's Content-Security-Policy: the page records every refusal.
+    const page = await operatorPage(browser)
+    await page.addInitScript({ content: cspRecorder })
+    await logIn(page, base, 'admin')
+    const handle = cluster.ops.startFlow(reviewFlow, { peer: 'Desk' })
+    await handle.started
+    await page.goto(`${base}#/flows/${handle.flowId}`)
+    await page.locator('.waiting').filter({ hasText: "event 'review'" }).waitFor()
+    const form = page.locator('form.schema-form')
+    const decision = form.getByLabel('decision')
+    await decision.waitFor()
+    expect(await decision.locator('option').allTextContents()).toEqual(['approve', 'reject', 'escalate'])
+    await decision.selectOption('escalate')
+    await form.getByLabel('team').selectOption('risk')
+    await form.getByRole('button', { name: 'Review' }).click()
+    // The message stands at the field it is about, and nothing was sent.
+    await form.locator('[data-schemapath="review.reviewer.name"]').getByRole('alert').filter({ hasText: 'Value required' }).waitFor()
+    await screenshot(page, 'flow-form-invalid')
+    expect(await form.getByRole('alert').filter({ visible: true }).count()).toBe(1)
+    expect((await cluster.ops.flowStatus(handle.flowId))?.status).toBe('running')
+    expect(await page.locator('.notice').count()).toBe(0)
+    await form.getByLabel('name').fill('Ana')
+    await form.getByRole('button', { name: 'Review' }).click()
+    await page.locator('.notice').filter({ hasText: "Event 'review': delivered." }).waitFor()
+    await expect(handle.result).resolves.toBe('escalate by Ana (risk)')
+    expect(await page.evaluate('window.cspViolations')).toEqual([])
+    await page.context().close()
   })
 
   it('opens a hospitalized flow on the Hospital screen and retries it until it completes', async () => {

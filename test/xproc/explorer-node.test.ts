@@ -1,8 +1,10 @@
 /**
  * A `colloquy node` process with an `explorer` section serves the Explorer: its `ready` event names the
  * address, the page loads, an RPC user logs in and lists the node's flows through it, and the Explorer stops
- * with the node.
+ * with the node. With TLS on the RPC endpoint (a self-signed certificate naming `localhost`, the endpoint on
+ * 127.0.0.1) the Explorer reaches its own endpoint trusting that certificate, whatever host names it carries.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -39,4 +41,56 @@ it('serves the Explorer from node.json, logs an RPC user in through it, and stop
     await cluster.stopAll()
   }
   await expect(fetch(`${base}/`)).rejects.toThrow()
+})
+
+it('logs in through the Explorer when the node’s RPC endpoint speaks wss:// with its own certificate', async () => {
+  const [rpcPort, explorerPort] = [await freePort(), await freePort()]
+  const cert = path.join(dir, 'rpc-cert.pem')
+  const key = path.join(dir, 'rpc-key.pem')
+  // The usual self-signed certificate for a machine: it names localhost, not the 127.0.0.1 the Explorer dials.
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'pipe' },
+  )
+  const rpc = {
+    listen: `127.0.0.1:${rpcPort}`,
+    tls: { cert, key },
+    users: [{ name: 'ops', passwordHash: await hashPassword('ops-secret'), permissions: ['ALL'] }],
+  }
+  const explorer = { listen: { port: explorerPort } }
+  const cluster = await ProcessCluster.create(path.join(dir, 'tls'), [{ name: 'Ops', app: 'test/xproc/apps/rpc-app.ts', settings: { rpc, explorer } }])
+  const base = `http://127.0.0.1:${explorerPort}`
+  try {
+    const ready = await cluster.start('Ops')
+    expect(ready.events.find((e) => e.event === 'ready')).toMatchObject({ rpc: `wss://127.0.0.1:${rpcPort}`, explorer: `${base}/` })
+    const login = await fetch(`${base}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ops', password: 'ops-secret' }),
+    })
+    expect(await login.json()).toMatchObject({ user: 'ops', node: 'Ops' })
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    expect(await (await fetch(`${base}/api/flows`, { headers: { cookie } })).json()).toEqual({ flows: [] })
+  } finally {
+    await cluster.stopAll()
+  }
 })

@@ -10,6 +10,7 @@ import { decodeTaggedJson, encodeTaggedJson } from '../../codec/tagged-json.js'
 import { RpcConnectionError, RpcRequestError } from '../rpc-errors.js'
 import { MAX_FRAME_BYTES, type Operation, RPC_JSON_LIMITS, RPC_PROTOCOL_VERSION, type ServerMessage, ServerMessageSchema } from '../rpc-protocol.js'
 import { fromWireError } from '../wire-error.js'
+import { endpointTrust } from './endpoint-trust.js'
 
 /** Where and as whom `connect` logs in. */
 export interface ConnectOptions {
@@ -20,6 +21,13 @@ export interface ConnectOptions {
   readonly password: string
   /** PEM certificate(s) to trust for wss:// (e.g. the node's self-signed certificate). */
   readonly ca?: string | Buffer
+  /**
+   * For wss:// on the node's own machine: the endpoint's own certificate (PEM, its node.json's rpc.tls.cert),
+   * trusted as its own CA (`ca` may add the roots of its chain), and accepted whatever host names it carries,
+   * so a loopback URL works with a certificate issued for localhost or the machine's name; any other
+   * certificate is refused.
+   */
+  readonly certificate?: string | Buffer
   /** How long to keep trying to reconnect after the connection drops; then every request fails. Default 60 s. */
   readonly reconnectTimeoutMs?: number
 }
@@ -187,9 +195,11 @@ function parse(text: string): ServerMessage | undefined {
 /** One connection and its login: the socket once the node welcomed the user. */
 function login(options: ConnectOptions): Promise<{ socket: WebSocket; node: string }> {
   return new Promise((resolve, reject) => {
+    const trust = endpointTrust(options) // a certificate that is not one rejects with InvalidOptionError
     let socket: WebSocket
     try {
-      socket = new WebSocket(options.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000, ...(options.ca ? { ca: options.ca } : {}) })
+      // ws hands the TLS options to tls.connect; @types/ws declares checkServerIdentity with another signature than tls's.
+      socket = new WebSocket(options.url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000, ...trust } as WebSocket.ClientOptions)
     } catch (error) {
       return reject(new RpcConnectionError(`Cannot connect to ${options.url}: ${(error as Error).message}; give a ws:// or wss:// URL.`))
     }

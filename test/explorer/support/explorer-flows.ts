@@ -1,7 +1,8 @@
 /**
  * The flows the Explorer's browser tests run on the Ops node, each talking to the Desk node over Echo:
  * `rounds` pings Desk round after round with a pause between (its progress moves while one watches),
- * `approval` waits for an operator's `approve` event, `hold` pings once and then waits for a `release` event
+ * `approval` waits for an operator's `approve` event, `review` for a `review` event whose payload nests an
+ * object and offers choices (the reviewer's name is required), `hold` pings once and then waits for a `release` event
  * nobody sends (so there is something to kill), `settle` goes to the flow hospital while the ledger is
  * unreachable (a retry after it is back completes it).
  */
@@ -48,6 +49,19 @@ export const approvalFlow = flow('approval', z.object({ peer: z.string(), amount
   return answer.ok && answer.value.approved ? `booked ${args.amount}` : `declined ${args.amount}`
 })
 
+export const reviewFlow = flow('review', z.object({ peer: z.string() }), async (ctx, args) => {
+  await pingRounds(ctx, args.peer, 1, 0, false)
+  const review = z.object({
+    decision: z.enum(['approve', 'reject', 'escalate']),
+    reviewer: z.object({ name: z.string().min(1), team: z.enum(['ops', 'risk']) }),
+    note: z.string().optional(),
+  })
+  const answer = await ctx.waitFor('review', review)
+  if (!answer.ok) return 'no review'
+  const { decision, reviewer } = answer.value
+  return `${decision} by ${reviewer.name} (${reviewer.team})`
+})
+
 export const holdFlow = flow('hold', z.object({ peer: z.string() }), async (ctx, args) => {
   await pingRounds(ctx, args.peer, 1, 0, false)
   await ctx.waitFor('release', z.null())
@@ -63,4 +77,4 @@ export const settleFlow = flow('settle', z.object({ peer: z.string() }), async (
   return 'settled'
 })
 
-export const explorerFlows = [roundsFlow, approvalFlow, holdFlow, settleFlow]
+export const explorerFlows = [roundsFlow, approvalFlow, reviewFlow, holdFlow, settleFlow]
