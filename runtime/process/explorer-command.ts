@@ -18,6 +18,8 @@ user of that node's RPC endpoint (\`colloquy rpc-user add\`); every action runs 
 Options:
   --node <url>         the node's RPC endpoint (its node.json rpc.listen), ws:// or wss://
   --ca <file>          PEM certificate to trust for a wss:// endpoint with a self-signed certificate
+  --certificate <file> the wss:// endpoint's own certificate (its rpc.tls.cert): accepted exactly, by its
+                       SHA-256 fingerprint, whatever host names it carries
   --listen <host:port> where the Explorer listens (default 127.0.0.1:7200)
   --lockfile <file>    the project's protocols/colloquy.lock.json, for each version's lock state
   --tls-cert <file>    serve HTTPS with this PEM certificate (with --tls-key)
@@ -32,6 +34,7 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
     options: {
       node: { type: 'string' },
       ca: { type: 'string' },
+      certificate: { type: 'string' },
       lockfile: { type: 'string' },
       listen: { type: 'string' },
       'tls-cert': { type: 'string' },
@@ -62,7 +65,11 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
       `--listen ${listenText}: ${section.success ? 'give host:port, e.g. 127.0.0.1:7200' : section.error.issues.map((i) => i.message).join('; ')}.`,
     )
   const server = await ExplorerServer.start({
-    rpc: { url: values.node, ...(values.ca ? { ca: readFileSync(values.ca) } : {}) },
+    rpc: {
+      url: values.node,
+      ...(values.ca ? { ca: readFileSync(values.ca) } : {}),
+      ...(values.certificate ? { certificate: readFileSync(values.certificate) } : {}),
+    },
     listen: section.data.listen,
     tls,
     lockfile: values.lockfile,

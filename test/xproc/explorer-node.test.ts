@@ -2,9 +2,11 @@
  * A `colloquy node` process with an `explorer` section serves the Explorer: its `ready` event names the
  * address, the page loads, an RPC user logs in and lists the node's flows through it, and the Explorer stops
  * with the node. With TLS on the RPC endpoint (a self-signed certificate naming `localhost`, the endpoint on
- * 127.0.0.1) the Explorer reaches its own endpoint trusting that certificate, whatever host names it carries.
+ * 127.0.0.1) the Explorer reaches its own endpoint trusting that certificate, whatever host names it carries,
+ * and so does `colloquy explorer --node wss://... --certificate <file>` serving it for that node from outside.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -90,6 +92,29 @@ it('logs in through the Explorer when the node’s RPC endpoint speaks wss:// wi
     expect(await login.json()).toMatchObject({ user: 'ops', node: 'Ops' })
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     expect(await (await fetch(`${base}/api/flows`, { headers: { cookie } })).json()).toEqual({ flows: [] })
+    // The same endpoint explored from outside the node process, given the endpoint's certificate.
+    const remotePort = await freePort()
+    const args = ['bin/colloquy.js', 'explorer', '--node', `wss://127.0.0.1:${rpcPort}`, '--certificate', cert, '--listen', `127.0.0.1:${remotePort}`]
+    const remote = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      let said = ''
+      remote.stdout.on('data', (chunk) => (said += chunk))
+      remote.stderr.on('data', (chunk) => (said += chunk))
+      for (const deadline = Date.now() + 30_000; !said.includes('Explorer for'); await new Promise((r) => setTimeout(r, 50)))
+        if (Date.now() > deadline || remote.exitCode !== null) throw new Error(`colloquy explorer did not start: ${said}`)
+      const remoteLogin = await fetch(`http://127.0.0.1:${remotePort}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'ops', password: 'ops-secret' }),
+      })
+      expect(await remoteLogin.json()).toMatchObject({ user: 'ops', node: 'Ops' })
+    } finally {
+      if (remote.exitCode === null && remote.signalCode === null) {
+        const exited = once(remote, 'exit')
+        remote.kill('SIGTERM')
+        await exited
+      }
+    }
   } finally {
     await cluster.stopAll()
   }
