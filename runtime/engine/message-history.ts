@@ -22,16 +22,19 @@ import { recordedSessionId } from './initiated-session.js'
 import type { JournalEntry } from './journal-entry.js'
 import { RESPONDER_SCOPE, ROOT_SCOPE, childScope, parseJournalKey } from './journal-key.js'
 import { FlowNotFoundError } from './operation-errors.js'
-import { type SessionDirection, initiatorKey, parseSessionKey } from './session-key.js'
+import { initiatorKey, parseSessionKey } from './session-key.js'
 
 /** One message of a flow's sessions, as its journal records it. */
 export interface FlowMessage {
   /** Sent by this flow, or received from the counterparty. */
   readonly direction: 'sent' | 'received'
+  /** The party at the other end of the session. */
   readonly counterparty: string
-  /** The session's wire id, and this flow's role in it. */
+  /** The session's wire id. */
   readonly sessionId: string
-  readonly role: SessionDirection
+  /** This flow's role in the session: it opened it (initiator) or answers it (responder). */
+  readonly role: 'initiator' | 'responder'
+  /** The session's protocol (its name, as generated modules declare it). */
   readonly protocol: string
   /** The negotiated version; null while several versions are on offer and the peer has not confirmed one. */
   readonly version: number | null
@@ -56,13 +59,16 @@ export interface FlowMessage {
   readonly journalKey: string
 }
 
+/** What node.flowMessages answers for a flow. */
 export interface FlowMessageHistory {
+  /** The flow asked about. */
   readonly flowId: string
   /**
    * The flow finished: the node removed its sessions and inbox (and its journal, unless kept), so it keeps
    * no message history and `messages` is empty; its outcome is what remains (node.resultOf).
    */
   readonly finished: boolean
+  /** In order: session by session as the flow opened them, each session's messages as they happened. */
   readonly messages: readonly FlowMessage[]
 }
 

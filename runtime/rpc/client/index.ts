@@ -11,6 +11,8 @@ export type { StateMachineUpdate, WireError } from '../rpc-protocol.js'
 export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from '../rpc-errors.js'
 export type {
   FlowStatusReport,
+  FlowMessage,
+  FlowMessageHistory,
   FlowSummary,
   FlowListFilter,
   FlowState,
