@@ -1,7 +1,7 @@
 /**
  * A flow's messages over RPC (`flowMessages`): the history with its payloads for a user granted
  * InvokeRpc.flowMessages, tagged JSON keeping the payload's values; refused (and logged) for a user who may
- * see the flow's status but not its payloads; FlowNotFoundError rebuilt as its class for an unknown flow.
+ * see the flow's status but not its payloads; an answer more than a client reads fails with RpcAnswerTooLargeError; FlowNotFoundError rebuilt as its class for an unknown flow.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,19 +16,28 @@ import { InMemoryNetwork } from '../../runtime/network/index.js'
 import { connect } from '../../runtime/rpc/client/connect.js'
 import type { RpcClient } from '../../runtime/rpc/client/rpc-client-api.js'
 import { hashPassword } from '../../runtime/rpc/password-hash.js'
-import { RpcPermissionError } from '../../runtime/rpc/rpc-errors.js'
+import { RpcAnswerTooLargeError, RpcPermissionError } from '../../runtime/rpc/rpc-errors.js'
 import { RpcServer } from '../../runtime/rpc/rpc-server.js'
 
-/** Pings once with a text, then waits for `go`: its session stays in the store meanwhile. */
-const pingOnce = flow('ping-once', z.object({ text: z.string() }), (ctx, args) =>
+/** Pings `rounds` times with a text (once by default), then waits for `go`: its session stays in the store meanwhile. */
+const pingOnce = flow('ping-once', z.object({ text: z.string(), rounds: z.number().optional() }), (ctx, args) =>
   Echo.initiate(ctx, 'Desk', {
     v1: async (s) => {
-      const { next } = await (await (await s.choose('ping')).send({ round: 7, text: args.text })).receive()
+      let state = s
+      for (let round = 0; round < (args.rounds ?? 1); round++)
+        state = (await (await (await state.choose('ping')).send({ round: round + 7, text: args.text })).receive()).next
       await ctx.waitFor('go', z.null())
-      return (await next.choose('done')).end(args.text)
+      return (await state.choose('done')).end(args.text)
     },
   }),
 )
+
+/** Starts `pingOnce` and resolves once it waits for `go`. */
+async function pingedAndWaiting(args: { text: string; rounds?: number }) {
+  const handle = ops.startFlow(pingOnce, args)
+  while ((await ops.flowStatus(handle.flowId))?.waitingFor?.kind !== 'event') await new Promise((resolve) => setTimeout(resolve, 5))
+  return handle
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-rpc-messages-'))
 const logs: { message: string; fields?: Record<string, unknown> }[] = []
@@ -63,9 +72,7 @@ async function client(user: string): Promise<RpcClient> {
 }
 
 it('answers the history with its payloads to a user granted InvokeRpc.flowMessages, and refuses it to one who may only see status', async () => {
-  const handle = ops.startFlow(pingOnce, { text: 'quarterly figures' })
-  const waitingForGo = async () => (await ops.flowStatus(handle.flowId))?.waitingFor?.kind === 'event'
-  while (!(await waitingForGo())) await new Promise((resolve) => setTimeout(resolve, 5))
+  const handle = await pingedAndWaiting({ text: 'quarterly figures' })
 
   const auditor = await client('auditor')
   const history = await auditor.flowMessages(handle.flowId)
@@ -89,4 +96,25 @@ it('answers the history with its payloads to a user granted InvokeRpc.flowMessag
 
   await ops.signal(handle.flowId, 'go', null)
   await expect(handle.result).resolves.toBe('quarterly figures')
+})
+
+it('fails the request with RpcAnswerTooLargeError, not a dropped connection, when the history is more than a client reads', async () => {
+  const auditor = await client('auditor')
+  let changes = 0
+  auditor.onConnectionChange(() => changes++)
+  // Eight echoes of 600,000 characters kept in the inbox: over the 4 MiB an RPC frame carries. One of 1.1 million: over the string limit.
+  for (const [args, problem] of [
+    [{ text: 'x'.repeat(600_000), rounds: 8 }, /it is 4\.\d MiB, more than the 4\.0 MiB an RPC frame carries/],
+    [{ text: 'y'.repeat(1_100_000) }, /a client cannot read it \(.*string/],
+  ] as const) {
+    const handle = await pingedAndWaiting(args)
+    const refused = await auditor.flowMessages(handle.flowId).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(RpcAnswerTooLargeError)
+    expect((refused as Error).message).toMatch(/^The node's answer to flowMessages was not sent: /)
+    expect((refused as Error).message).toMatch(problem)
+    await ops.killFlow(handle.flowId)
+  }
+  expect(changes).toBe(0) // the connection stayed up, and still answers
+  expect(await auditor.flowMessages('no-such-flow').catch((e: unknown) => (e as Error).name)).toBe('FlowNotFoundError')
+  expect(logs.filter((l) => l.message === 'RPC answer not sent: too large').map((l) => l.fields?.operation)).toEqual(['flowMessages', 'flowMessages'])
 })
