@@ -69,12 +69,16 @@ it("lists a running flow's messages on both sides, payloads as the store holds t
     { direction: 'sent', ...fromOps, seq: 1, kind: 'data', label: 'echo', payloadKept: false, journalKey: '/r#2' },
   ])
 
-  await ops.signal(handle.flowId, 'release', null)
-  await expect(handle.result).resolves.toBe('hello')
+  // Read from the store: the same after a crash and restart.
+  const reopened = await cluster.crashAndRestart('Ops')
+  expect(await reopened.flowMessages(handle.flowId)).toEqual(history)
+
+  await reopened.signal(handle.flowId, 'release', null)
+  await expect(reopened.resultOf(handle.flowId)).resolves.toBe('hello')
   // Ended: the sessions and inbox are gone with the flow; the kept outcome is what remains.
-  expect(await ops.flowMessages(handle.flowId)).toEqual({ flowId: handle.flowId, finished: true, messages: [] })
-  await expect(ops.flowMessages('no-such-flow')).rejects.toThrow(FlowNotFoundError)
-  await expect(ops.flowMessages('no-such-flow')).rejects.toThrow(/Node Ops has no flow no-such-flow/)
+  expect(await reopened.flowMessages(handle.flowId)).toEqual({ flowId: handle.flowId, finished: true, messages: [] })
+  await expect(reopened.flowMessages('no-such-flow')).rejects.toThrow(FlowNotFoundError)
+  await expect(reopened.flowMessages('no-such-flow')).rejects.toThrow(/Node Ops has no flow no-such-flow/)
 })
 
 it('shows the payloads of messages the peer has not acknowledged yet, from the outbox', async () => {
@@ -100,5 +104,41 @@ it('shows the payloads of messages the peer has not acknowledged yet, from the o
       journalKey: '/0#1',
     },
   ])
+  await ops.killFlow(handle.flowId)
+})
+
+/** Two Echo sessions with Desk at once, one ping each, then a wait: their messages interleave on the wire. */
+const twoAtOnce = flow('two-at-once', z.null(), async (ctx) => {
+  const ping = (text: string) =>
+    Echo.initiate(ctx, 'Desk', {
+      v1: async (s) => {
+        const { next } = await (await (await s.choose('ping')).send({ round: 0, text })).receive()
+        return (await next.choose('done')).end(text)
+      },
+    })
+  await Promise.all([ping('first'), ping('second')])
+  await ctx.waitFor('release', z.null())
+})
+
+it('lists concurrent sessions one after the other, in the order the flow opened them', async () => {
+  cluster = new Cluster()
+  await cluster.add('Desk', { responders: [echoer()] })
+  const ops = await cluster.add('Ops', { flows: [twoAtOnce], protocols: [Echo] })
+  const handle = ops.startFlow(twoAtOnce, null)
+  await eventually(async () => (await ops.flowStatus(handle.flowId))?.waitingFor?.kind === 'event')
+  const { messages } = await ops.flowMessages(handle.flowId)
+  const steps = (opened: string) => [
+    `${opened}#0 sent next`,
+    `${opened}#1 sent ping`,
+    `${opened}#2 received echo`,
+    `${opened}#3 sent next`,
+    `${opened}#4 sent end`,
+  ]
+  expect(messages.map((m) => `${m.journalKey} ${m.direction} ${m.label ?? m.kind}`)).toEqual([...steps('/0'), ...steps('/1')])
+  expect(messages.filter((m) => m.label === 'echo').map((m) => m.payload)).toEqual([
+    { round: 0, text: 'first' },
+    { round: 0, text: 'second' },
+  ])
+  expect(new Set(messages.map((m) => m.sessionId)).size).toBe(2)
   await ops.killFlow(handle.flowId)
 })
