@@ -1,16 +1,15 @@
 /**
- * One flow: its status, what it waits for in words, its live progress tree, its sessions, the run the
- * Explorer saw drawn as a sequence diagram, the sub-flows it waits in, and the actions: kill, and a form
- * for each event it waits for (generated from the event's schema); and its hospital admissions with a Retry
- * while the hospital keeps it (flow-admissions.tsx).
+ * One flow: its status, what it waits for in words, its live progress tree, its sessions, its run drawn as
+ * a sequence diagram with each message's payload on demand (flow-run.tsx), the sub-flows it waits in, and
+ * the actions: kill, and a form for each event it waits for (generated from the event's schema); and its
+ * hospital admissions with a Retry while the hospital keeps it (flow-admissions.tsx).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'
 import { FlowAdmissions } from './flow-admissions.js'
+import { FlowRun } from './flow-run.js'
 import { useLive } from './live.js'
-import { MermaidView } from './mermaid-view.js'
 import { ProgressTree } from './progress-tree.js'
-import { runDiagram } from './run-diagram.js'
 import { SchemaForm } from './schema-form.js'
 import type { FlowDetail, ProgressUpdate } from './types.js'
 
@@ -157,12 +156,7 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
           </tbody>
         </table>
       )}
-      <h3>Run</h3>
-      {actions.length === 0 ? (
-        <p class="muted">No session action seen since the Explorer connected.</p>
-      ) : (
-        <MermaidView text={runDiagram(node, actions)} label="The flow's run as a sequence diagram" />
-      )}
+      <FlowRun flowId={flowId} node={node} actions={actions} revision={detail} />
     </section>
   )
 }

@@ -82,3 +82,29 @@ export interface JsonSchema {
   readonly description?: string
   readonly title?: string
 }
+
+/** One message of a flow's sessions as its journal records it (node.flowMessages, runtime/engine/message-history.ts). */
+export interface FlowMessage {
+  readonly direction: 'sent' | 'received'
+  readonly counterparty: string
+  readonly sessionId: string
+  readonly role: 'initiator' | 'responder'
+  readonly protocol: string
+  readonly version: number | null
+  readonly seq: number
+  readonly kind: 'data' | 'choice' | 'end' | 'error'
+  readonly label?: string
+  readonly branch?: string
+  /** A data message's payload is in the node's store (every received one; a sent one until the peer acknowledged it). */
+  readonly payloadKept?: boolean
+  readonly payload?: unknown
+  readonly exception?: { readonly protocol: string; readonly errorType: string; readonly message: string; readonly details: unknown } | null
+  readonly journalKey: string
+}
+
+export interface FlowMessageHistory {
+  readonly flowId: string
+  /** The flow finished: the node keeps no message history for it. */
+  readonly finished: boolean
+  readonly messages: readonly FlowMessage[]
+}

@@ -57,6 +57,12 @@ export class DeclaredVersions {
     return table.get(protocol)?.get(version) ?? null
   }
 
+  /** Whether `label` is a choice of that version, from its state table; undefined without the table or the label (message-history.ts). */
+  isChoice(protocol: string, version: number | null, label: string): boolean | undefined {
+    const entry = this.tables.get(`${protocol}@${version}`)?.states.find((state) => 'label' in state && state.label === label)
+    return entry === undefined ? undefined : entry.op === 'choice'
+  }
+
   /** Every protocol version the code declares, by protocol and version, with its hash and roles. */
   list(): DeclaredProtocolVersion[] {
     const keys = new Set([...this.responded, ...(this.initiated ?? [])].flatMap(([protocol, versions]) => [...versions.keys()].map((v) => `${protocol}@${v}`)))

@@ -13,6 +13,7 @@ export type {
   DeclaredProtocolVersion,
   PeerStatus,
 } from './node-api.js'
+export type { FlowMessage, FlowMessageHistory } from './message-history.js'
 export { type WaitingFor, type WaitPlace, describeWaitingFor } from './waiting-for.js'
 export { ProgressTracker, type ProgressTree, type ProgressStepView, type ProgressChange } from './progress-tracker.js'
 export { UnknownFlowError, FlowNotFoundError, InvalidSignalError } from './operation-errors.js'

@@ -32,6 +32,7 @@ import {
   StoreInconsistentError,
 } from './engine-errors.js'
 import { FlowFailedError } from './flow-failed-error.js'
+import { FlowNotFoundError, InvalidSignalError, UnknownFlowError } from './operation-errors.js'
 import { FlowRunningError, RecordedError } from './outcome-errors.js'
 
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
@@ -73,6 +74,10 @@ const rebuilders: Readonly<Record<string, Rebuild>> = {
   INTERNAL: byMessage(InternalError),
   USAGE: byMessage(UsageError),
   INVALID_OPTION: byMessage(InvalidOptionError),
+  // Errors of operating a node, which travel over RPC (wire-error.ts) though no flow ends with them.
+  FLOW_NOT_FOUND: byMessage(FlowNotFoundError),
+  UNKNOWN_FLOW: byMessage(UnknownFlowError),
+  INVALID_SIGNAL: byMessage(InvalidSignalError),
 }
 
 /**

@@ -5,6 +5,7 @@ import type { StateTable } from '../protocol/ir/state-table.js'
 import type { FlowStatus, TableCounts, UnfinishedFlow } from '../store/store-rows.js'
 import type { Flow } from './flow.js'
 import type { FlowEvent, ProgressUpdate } from './flow-events.js'
+import type { FlowMessageHistory } from './message-history.js'
 import type { WaitingFor } from './waiting-for.js'
 
 /** A flow left in the store that this build cannot run: its flow, responder or protocol version is missing. */
@@ -171,6 +172,13 @@ export interface Node {
    * (keepFinishedFlows, or started with a client id); undefined when the store has no such flow.
    */
   flowStatus(flowId: string): Promise<FlowStatusReport | undefined>
+  /**
+   * The messages a running flow sent and received, as its journal records them, in order: direction,
+   * counterparty, session, protocol version, step label, and the payload while the store holds it (every
+   * received one; a sent one until the peer acknowledged it). A finished flow has none left (`finished`).
+   * Rejects with FlowNotFoundError when the store has no such flow.
+   */
+  flowMessages(flowId: string): Promise<FlowMessageHistory>
   /** The unfinished flows in the store (parked ones included), oldest first, with their sessions. */
   unfinishedFlows(): Promise<UnfinishedFlow[]>
   /** Every protocol version this node's code declares (responders, and NodeOptions.protocols), by protocol and version. */

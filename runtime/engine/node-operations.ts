@@ -1,8 +1,8 @@
 /**
  * What a node answers operators and clients, beside running flows: starting registered flows by name,
  * client ids (client-ids.ts), listing flows and their status with what they wait for (waiting-for.ts),
- * progress (progress-hub.ts), signals for flows waiting on external events (external-events.ts), results
- * and store diagnostics. EngineNode (node.ts) extends it and hands it its parts once they are built; the
+ * progress (progress-hub.ts), signals for flows waiting on external events (external-events.ts), a flow's
+ * messages (message-history.ts), results and store diagnostics. EngineNode (node.ts) extends it and hands it its parts once they are built; the
  * store stays ES-private here as there.
  */
 import type { Observable } from 'rxjs'
@@ -18,6 +18,7 @@ import type { ProgressUpdate } from './flow-events.js'
 import type { FlowResults } from './flow-results.js'
 import type { Hospital } from './hospital/hospital.js'
 import type { LoadedFlows } from './loaded-flows.js'
+import { type FlowMessageHistory, readMessageHistory } from './message-history.js'
 import type {
   DeclaredProtocolVersion,
   FlowHandle,
@@ -141,6 +142,11 @@ export abstract class NodeOperations {
 
   resultOf(flowId: string): Promise<unknown> {
     return this.parts.results.resultOf(flowId)
+  }
+
+  flowMessages(flowId: string): Promise<FlowMessageHistory> {
+    const { name, declared } = this.parts
+    return readMessageHistory(this.#store, name, flowId, (protocol, version, label) => declared.isChoice(protocol, version, label))
   }
 
   unfinishedFlows(): Promise<UnfinishedFlow[]> {

@@ -1,7 +1,8 @@
 /**
  * The flows API the page calls, each on the logged-in user's RPC client, so the node checks that user's
  * permissions: the filtered list, one flow (status, sessions, what it waits for in words, the run seen so
- * far), kill, signal an awaited event, and the bulk kill and bulk retry over a filter. A bulk action names the
+ * far), its messages with their payloads (flowMessages, so InvokeRpc.flowMessages: a user without it gets
+ * the node's 403, and the page draws the run it saw instead), kill, signal an awaited event, and the bulk kill and bulk retry over a filter. A bulk action names the
  * flows the user previewed and acts only on those that still match the filter, so a flow that moved out of it
  * since the preview is left alone; a bulk retry also only on those still hospitalized (hospital.retry, so the
  * node checks InvokeRpc.hospital.retry for each).
@@ -56,6 +57,14 @@ export function addFlowRoutes(app: Hono<ExplorerEnv>, history: RunHistory): void
       const sessions = (await sessionsIfAllowed(client)).find((f) => f.id === id)?.sessions ?? []
       const waits = status.waits ?? (status.waitingFor ? [status.waitingFor] : [])
       return plainJson(c, { status, sessions, waiting: waits.map((w) => ({ ...w, text: describeWaitingFor(w) })), actions: history.of(id) })
+    } catch (error) {
+      return failure(c, error)
+    }
+  })
+
+  app.get('/api/flows/:id/messages', async (c) => {
+    try {
+      return plainJson(c, await c.get('session').client.flowMessages(c.req.param('id')))
     } catch (error) {
       return failure(c, error)
     }

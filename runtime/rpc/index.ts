@@ -7,4 +7,11 @@ export type { OperableNode } from './operable-node.js'
 export type { LoginThrottleOptions } from './login-throttle.js'
 export { hashPassword } from './password-hash.js'
 export type { RpcUser, RpcConfig } from './rpc-config.js'
-export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from './rpc-errors.js'
+export {
+  RpcAuthenticationError,
+  RpcPermissionError,
+  RpcThrottledError,
+  RpcRequestError,
+  RpcConnectionError,
+  RpcAnswerTooLargeError,
+} from './rpc-errors.js'

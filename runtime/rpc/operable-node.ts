@@ -16,6 +16,7 @@ export type OperableNode = Pick<
   | 'finishedFlowsWithClientIds'
   | 'listFlows'
   | 'flowStatus'
+  | 'flowMessages'
   | 'resultOf'
   | 'killFlow'
   | 'signal'

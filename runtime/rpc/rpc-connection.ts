@@ -2,7 +2,8 @@
  * One client's WebSocket connection: the login (throttled per source address, rate-limited in
  * login-throttle.ts), then requests, each checked against the protocol's schemas and the user's permissions
  * before its operation runs (rpc-operations.ts). Refusals are answered with a coded error and logged; a
- * refused request starts nothing. Streams end when the client cancels them or the connection closes.
+ * refused request starts nothing. Streams end when the client cancels them or the connection closes. An
+ * answer larger than a client reads fails its request instead (answer-limits.ts).
  */
 import type { RawData, WebSocket } from 'ws'
 import { decodeTaggedJson, encodeTaggedJson } from '../codec/tagged-json.js'
@@ -11,7 +12,8 @@ import type { LoginThrottle } from './login-throttle.js'
 import type { OperableNode } from './operable-node.js'
 import { UNMATCHABLE_HASH, verifyPassword } from './password-hash.js'
 import type { Permissions } from './permissions.js'
-import { RpcAuthenticationError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
+import { answerProblem } from './answer-limits.js'
+import { RpcAnswerTooLargeError, RpcAuthenticationError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
 import { type Reply, operationHandlers } from './rpc-operations.js'
 import {
   type ClientMessage,
@@ -46,6 +48,8 @@ export class RpcConnection {
   private user = ''
   private permissions: Permissions | undefined
   private readonly active = new Map<number, (() => void)[]>()
+  /** The operation of each active request, for the messages about its answer. */
+  private readonly operations = new Map<number, string>()
   private readonly loginTimer: NodeJS.Timeout
 
   constructor(
@@ -163,6 +167,7 @@ export class RpcConnection {
     }
     const ends: (() => void)[] = []
     this.active.set(id, ends)
+    this.operations.set(id, op)
     const live = () => this.active.get(id) === ends
     const finish = (message: ServerMessage) => {
       if (!live()) return
@@ -193,6 +198,7 @@ export class RpcConnection {
     const ends = this.active.get(id)
     if (!ends) return
     this.active.delete(id)
+    this.operations.delete(id)
     for (const stop of ends) stop()
   }
 
@@ -204,7 +210,16 @@ export class RpcConnection {
 
   private send(message: ServerMessage): void {
     if (this.socket.readyState !== this.socket.OPEN) return
-    this.socket.send(encodeTaggedJson(message))
+    const text = encodeTaggedJson(message)
+    const problem = message.t === 'next' || message.t === 'done' ? answerProblem(text) : undefined
+    if (problem === undefined || !('id' in message)) return this.socket.send(text)
+    const op = this.operations.get(message.id) ?? 'the request'
+    const error = new RpcAnswerTooLargeError(
+      `The node's answer to ${op} was not sent: ${problem}. Ask for less (a narrower filter); a value that large cannot travel over RPC.`,
+    )
+    this.context.logger.warn('RPC answer not sent: too large', { user: this.user, operation: op, address: this.address, problem })
+    this.socket.send(encodeTaggedJson({ t: 'fail', id: message.id, error: toWireError(error) } satisfies ServerMessage))
+    if (message.t === 'next') this.end(message.id)
   }
 
   private closed(): void {

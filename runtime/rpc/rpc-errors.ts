@@ -33,6 +33,15 @@ export class RpcRequestError extends ColloquyError {
   readonly code = 'RPC_REQUEST'
 }
 
+/**
+ * The answer to a request is larger than a client reads (an RPC frame of at most 4 MiB, within the tagged
+ * JSON limits): the node sends this instead, so the client is told rather than dropped and reconnected.
+ */
+export class RpcAnswerTooLargeError extends ColloquyError {
+  override readonly name = 'RpcAnswerTooLargeError'
+  readonly code = 'RPC_ANSWER_TOO_LARGE'
+}
+
 /** The client cannot reach the node, or lost it and gave up reconnecting, or was closed. */
 export class RpcConnectionError extends ColloquyError {
   override readonly name = 'RpcConnectionError'

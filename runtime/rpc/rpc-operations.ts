@@ -47,6 +47,9 @@ export const operationHandlers: Handlers = {
   async flowStatus({ node, reply }, args) {
     reply.done((await node.flowStatus(args.flowId)) ?? null)
   },
+  async flowMessages({ node, reply }, args) {
+    reply.done(await node.flowMessages(args.flowId))
+  },
   async signal({ node, reply }, args) {
     reply.done(await node.signal(args.flowId, args.name, args.payload))
   },

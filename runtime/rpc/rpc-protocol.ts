@@ -63,6 +63,8 @@ export const operationArgs = {
     startedSince: z.number().optional(),
   }),
   flowStatus: z.strictObject({ flowId: text }),
+  /** The messages a running flow sent and received, payloads included: a permission of its own, as payloads may be sensitive. */
+  flowMessages: z.strictObject({ flowId: text }),
   signal: z.strictObject({ flowId: text, name: text, payload: z.unknown().optional() }),
   /** A stream of a flow's progress; a late subscriber gets the current state first. */
   progress: z.strictObject({ flowId: text }),

@@ -6,7 +6,7 @@
  */
 import { rebuiltError, storedError } from '../engine/kept-outcome.js'
 import { type FlowArgsIssue, InvalidFlowArgsError } from '../engine/index.js'
-import { RpcAuthenticationError, RpcConnectionError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
+import { RpcAnswerTooLargeError, RpcAuthenticationError, RpcConnectionError, RpcPermissionError, RpcRequestError, RpcThrottledError } from './rpc-errors.js'
 import type { WireError } from './rpc-protocol.js'
 
 export function toWireError(error: unknown): WireError {
@@ -21,6 +21,7 @@ const rpcErrors: Readonly<Record<string, new (message: string) => Error>> = {
   RPC_THROTTLED: RpcThrottledError,
   RPC_REQUEST: RpcRequestError,
   RPC_CONNECTION: RpcConnectionError,
+  RPC_ANSWER_TOO_LARGE: RpcAnswerTooLargeError,
 }
 
 export function fromWireError(wire: WireError): Error {

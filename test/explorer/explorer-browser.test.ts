@@ -4,7 +4,8 @@
  * through the filter after a preview, bulk-retry two hospitalized flows the same way (and see a flow's
  * admission on its page), approve an awaited event with the form generated from its schema, fill a form
  * with a nested object and choices (a missing required field shown, and nothing sent, before it is filled),
- * and see an action refused to a user without its permission. Screenshots of each screen go to
+ * open a flow's messages drawn from the node's history and view a payload, and see an action (and the
+ * payloads) refused to a user without its permission. Screenshots of each screen go to
  * .tmp/explorer-screenshots/.
  */
 import type { Browser, Page } from 'playwright-core'
@@ -86,6 +87,36 @@ describe('the Explorer in a browser', () => {
     expect(diagram).toContain('echo (Echo v1)')
     await admin.locator('h2 .state.done').waitFor()
     await screenshot(admin, 'flow')
+  })
+
+  it("draws a flow's messages from the node's history and shows a payload chosen from the list", async () => {
+    const handle = cluster.ops.startFlow(holdFlow, { peer: 'Desk' })
+    await handle.started
+    await admin.goto(`${base}#/flows/${handle.flowId}`)
+    await admin.locator('.waiting').filter({ hasText: "event 'release'" }).waitFor()
+    const run = admin.getByRole('region', { name: 'Run' })
+    const list = run.getByRole('list', { name: 'Messages' })
+    await list.locator('li').nth(4).waitFor()
+    // One round and the end: numbered in the list as in the diagram, each with its step and protocol version.
+    expect(await list.locator('li').allTextContents()).toEqual([
+      'to Desk: next (Echo v1)',
+      'to Desk: ping (Echo v1)',
+      'from Desk: echo (Echo v1)',
+      'to Desk: next (Echo v1)',
+      'to Desk: end (Echo v1)',
+    ])
+    await run.locator('figure.diagram svg').waitFor()
+    const drawn = (await run.locator('figure.diagram').textContent()) ?? ''
+    for (const text of ['Ops', 'Desk', 'ping (Echo v1)', 'echo (Echo v1)', 'end (Echo v1)']) expect(drawn).toContain(text)
+    await list.getByRole('button', { name: 'from Desk: echo (Echo v1)' }).click()
+    const message = run.getByRole('region', { name: 'Message' })
+    expect(JSON.parse((await message.locator('pre.payload').textContent()) ?? '')).toEqual({ round: 0, text: 'ping 0' })
+    expect(await message.locator('h4').textContent()).toBe('3. Received from Desk: echo (Echo v1)')
+    await screenshot(admin, 'flow-messages')
+    // What Ops sent and Desk acknowledged is not kept: the page says so.
+    await list.getByRole('button', { name: 'to Desk: ping (Echo v1)' }).click()
+    await message.filter({ hasText: 'Payload not kept' }).waitFor()
+    await cluster.ops.killFlow(handle.flowId)
   })
 
   it('bulk-kills the two flows the filter shows, after a preview and a confirmation', async () => {
@@ -206,6 +237,10 @@ describe('the Explorer in a browser', () => {
     await logIn(viewer, base, 'viewer')
     await viewer.goto(`${base}#/flows/${handle.flowId}`)
     await viewer.locator('.waiting').filter({ hasText: "event 'release'" }).waitFor()
+    // The payloads are not the viewer's to see: a note, and the rest of the page as for anyone.
+    const note = await viewer.getByRole('note').textContent()
+    expect(note).toContain('Not permitted to view this flow’s messages and their payloads (InvokeRpc.flowMessages is not granted to you)')
+    expect(await viewer.getByRole('list', { name: 'Messages' }).count()).toBe(0)
     viewer.once('dialog', (d) => void d.accept())
     await viewer.getByRole('button', { name: 'Kill flow' }).click()
     const refusal = await viewer.getByRole('alert').textContent()

@@ -2,7 +2,8 @@
  * The Explorer server's guards, over plain HTTP against a real node: no data without a session, the node
  * judges the login, the session cookie is HttpOnly and SameSite=Strict, and a state-changing request needs
  * the session's CSRF token, JSON and the Explorer's own origin; a refused request does nothing; a bulk retry
- * acts only on previewed flows still hospitalized, with the user's permission.
+ * acts only on previewed flows still hospitalized, with the user's permission; a flow's messages and their
+ * payloads only for a user the node grants InvokeRpc.flowMessages.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -137,5 +138,28 @@ describe('the Explorer server', () => {
     await expect(kept.result).resolves.toBe('settled')
     expect((await cluster.ops.flowStatus(held.flowId))?.status).toBe('running')
     await cluster.ops.killFlow(held.flowId)
+  })
+
+  it("answers a flow's messages with their payloads under InvokeRpc.flowMessages: the node's 403 without it, 404 for an unknown flow", async () => {
+    const handle = cluster.ops.startFlow(holdFlow, { peer: 'Desk' })
+    await handle.started
+    while ((await cluster.ops.flowStatus(handle.flowId))?.waitingFor?.kind !== 'event') await new Promise((resolve) => setTimeout(resolve, 20))
+    const admin = await login('admin', 'admin-pw')
+    const messages = await fetch(`${base}/api/flows/${handle.flowId}/messages`, { headers: { cookie: admin.cookie } })
+    expect(messages.status).toBe(200)
+    const history = (await messages.json()) as { finished: boolean; messages: { direction: string; kind: string; label?: string }[] }
+    expect(history.finished).toBe(false)
+    // One round, then `done` and the end of the session; the flow waits for `release` after it.
+    expect(history.messages.map((m) => `${m.direction} ${m.label ?? m.kind}`)).toEqual(['sent next', 'sent ping', 'received echo', 'sent next', 'sent end'])
+    expect(history.messages[2]).toMatchObject({ counterparty: 'Desk', protocol: 'Echo', version: 1, payload: { round: 0, text: 'ping 0' } })
+    const unknown = await fetch(`${base}/api/flows/no-such-flow/messages`, { headers: { cookie: admin.cookie } })
+    expect(unknown.status).toBe(404)
+    expect(await unknown.json()).toMatchObject({ error: { code: 'FLOW_NOT_FOUND' } })
+
+    const viewer = await login('viewer', 'viewer-pw')
+    const refused = await fetch(`${base}/api/flows/${handle.flowId}/messages`, { headers: { cookie: viewer.cookie } })
+    expect(refused.status).toBe(403)
+    expect(await refused.json()).toMatchObject({ error: { code: 'RPC_PERMISSION', permission: 'InvokeRpc.flowMessages' } })
+    await cluster.ops.killFlow(handle.flowId)
   })
 })

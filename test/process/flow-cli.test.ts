@@ -7,6 +7,7 @@ import { flowCommandHelp } from '../../runtime/process/flow-cli/flow-cli-help.js
 import { flowCommand } from '../../runtime/process/flow-cli/flow-command.js'
 import { rpcUserCommand, rpcUserHelp } from '../../runtime/process/rpc-user-command.js'
 import { statusText } from '../../runtime/process/flow-cli/flow-output.js'
+import { messagesText } from '../../runtime/process/flow-cli/messages-output.js'
 import { progressTreeLines } from '../../runtime/process/flow-cli/progress-view.js'
 import { UsageError } from '../../runtime/protocol/errors/usage-error.js'
 
@@ -50,8 +51,9 @@ describe('help', () => {
 
 describe('colloquy flow arguments', () => {
   it('names what is wrong before connecting', async () => {
-    expect(await usage([])).toBe('no action; actions are start, list, status, watch, kill, reattach, remove, signal.')
-    expect(await usage(['stop', 'x'])).toBe("unknown action 'stop'; actions are start, list, status, watch, kill, reattach, remove, signal.")
+    expect(await usage([])).toBe('no action; actions are start, list, status, watch, messages, kill, reattach, remove, signal.')
+    expect(await usage(['stop', 'x'])).toBe("unknown action 'stop'; actions are start, list, status, watch, messages, kill, reattach, remove, signal.")
+    expect(await usage(['messages'])).toBe('flow messages takes <flowId>.')
     expect(await usage(['start'])).toBe('flow start takes <name>.')
     expect(await usage(['signal', 'f1'])).toBe('flow signal takes <flowId> <name>.')
     expect(await usage(['list', '--payload', '{}'])).toBe('flow list does not take --payload.')
@@ -92,6 +94,24 @@ describe('colloquy flow output', () => {
       'progress: Signing > Checking the payment',
       "waiting for: event 'approval'",
     ])
+  })
+
+  it("lists a flow's messages with their steps and payloads, and says when a finished flow has none left", () => {
+    const base = { counterparty: 'Desk', sessionId: 's1', role: 'initiator' as const, protocol: 'Echo', version: 1 }
+    const messages = [
+      { ...base, direction: 'sent' as const, seq: 0, kind: 'choice' as const, label: 'next', branch: 'ping', journalKey: '/0#0' },
+      { ...base, direction: 'sent' as const, seq: 1, kind: 'data' as const, label: 'ping', payloadKept: false, journalKey: '/0#1' },
+      { ...base, direction: 'received' as const, seq: 1, kind: 'data' as const, label: 'echo', payloadKept: true, payload: { n: 12n }, journalKey: '/0#2' },
+      { ...base, direction: 'received' as const, seq: 2, kind: 'end' as const, journalKey: '/0#3' },
+    ]
+    expect(messagesText({ flowId: 'f1', finished: false, messages }).split('\n')).toEqual([
+      '#  PARTY      PROTOCOL  STEP        PAYLOAD',
+      '1  to Desk    Echo v1   next: ping',
+      '2  to Desk    Echo v1   ping        (not kept: acknowledged by the peer)',
+      '3  from Desk  Echo v1   echo        {"n":{"$bigint":"12"}}',
+      '4  from Desk  Echo v1   end',
+    ])
+    expect(messagesText({ flowId: 'f1', finished: true, messages: [] })).toBe('Flow f1 finished: the node keeps no message history for finished flows.')
   })
 
   it('draws a progress tree: done steps ticked, the current one marked, its child tracker under it', () => {

@@ -24,6 +24,7 @@ const calls: Record<Operation, (client: RpcClient) => Promise<unknown>> = {
   killFlow: (c) => c.killFlow('some-flow'),
   listFlows: (c) => c.listFlows(),
   flowStatus: (c) => c.flowStatus('some-flow'),
+  flowMessages: (c) => c.flowMessages('some-flow'),
   signal: (c) => c.signal('some-flow', 'go', { note: 'x' }),
   progress: (c) => new Promise((resolve, reject) => c.progress('some-flow').subscribe({ error: reject, complete: () => resolve(undefined) })),
   stateMachinesFeed: (c) => new Promise((resolve, reject) => c.stateMachinesFeed().subscribe({ error: reject, complete: () => resolve(undefined) })),

@@ -92,7 +92,7 @@ describe('the RPC endpoint of a node process', () => {
     }
   })
 
-  it('colloquy flow drives the node: start, status, list, reattach, remove, with text and JSON output', async () => {
+  it('colloquy flow drives the node: start, status, messages, list, reattach, remove, with text and JSON output', async () => {
     const { cluster, url } = await opsNode()
     try {
       await cluster.start('Ops')
@@ -106,6 +106,12 @@ describe('the RPC endpoint of a node process', () => {
       expect(reattach.code).toBe(0)
       const status = colloquy(['flow', 'status', flowId, '--format', 'json'], { env })
       expect(JSON.parse(status.stdout)).toMatchObject({ id: flowId, name: 'echo', status: 'done', clientId: 'cli-1' })
+      const messages = colloquy(['flow', 'messages', flowId], { env })
+      expect(messages.stdout).toBe(`Flow ${flowId} finished: the node keeps no message history for finished flows.\n`)
+      expect(messages.code).toBe(0)
+      const unknown = colloquy(['flow', 'messages', 'no-such-flow', '--format', 'json'], { env })
+      expect(JSON.parse(unknown.stdout)).toMatchObject({ ok: false, error: { code: 'FLOW_NOT_FOUND', name: 'FlowNotFoundError' } })
+      expect(unknown.code).toBe(1)
       const list = colloquy(['flow', 'list', '--client-id', 'cli-1'], { env })
       expect(list.stdout).toContain(flowId)
       const refused = colloquy(['flow', 'start', 'refuse', '--args', '{"max":1}', '--watch'], { env })

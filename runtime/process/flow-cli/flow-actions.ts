@@ -6,6 +6,7 @@ import { exitCodeOf, exitCodes } from '../../protocol/errors/exit-codes.js'
 import type { RpcClient, RpcFlowHandle, TrackedFlowHandle } from '../../rpc/client/rpc-client-api.js'
 import { toWireError } from '../../rpc/wire-error.js'
 import { type Output, flowTable, statusText, valueText } from './flow-output.js'
+import { messagesText } from './messages-output.js'
 import { ProgressView } from './progress-view.js'
 import { withSpinner } from './spinner.js'
 
@@ -54,6 +55,12 @@ export const flowActions: Readonly<Record<string, Action>> = {
     await showProgress(client.progress(flowId), out)
     const status = await client.flowStatus(flowId)
     if (status !== undefined) out.print(statusText(status), status)
+    return exitCodes.ok
+  },
+  async messages(client, { positional, out }) {
+    const [flowId] = positional as [string]
+    const history = await withSpinner(`Reading the messages of flow ${flowId}`, client.flowMessages(flowId))
+    out.print(messagesText(history), history)
     return exitCodes.ok
   },
   async kill(client, { positional, out }) {

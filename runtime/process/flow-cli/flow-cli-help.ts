@@ -11,6 +11,10 @@ export const flowCommandHelp = `Usage: colloquy flow <action> [arguments] [--url
       Where the flow is and what it waits for right now (a message, a timer, an external event).
   flow watch <flowId>
       Shows the flow's progress tree live until it ends (plain lines when not at a terminal).
+  flow messages <flowId>
+      The messages a running flow sent and received, in order: counterparty, protocol version, step and
+      payload (kept for every received message, for a sent one until the peer acknowledged it). Needs
+      InvokeRpc.flowMessages. A finished flow has none left.
   flow kill <flowId>
       Ends a running flow; its counterparties see it end.
   flow reattach <clientId>

@@ -19,6 +19,7 @@ const actionArity: Readonly<Record<string, readonly string[]>> = {
   list: [],
   status: ['flowId'],
   watch: ['flowId'],
+  messages: ['flowId'],
   kill: ['flowId'],
   reattach: ['clientId'],
   remove: ['clientId'],

@@ -54,6 +54,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   TRANSPORT_NATS: failed,
   RPC_THROTTLED: failed,
   RPC_CONNECTION: failed,
+  RPC_ANSWER_TOO_LARGE: failed,
   NETWORK_ENDPOINT: failed,
   NETWORK_UNSETTLED: failed,
   NON_DETERMINISM: failed,

@@ -8,9 +8,18 @@ export type { ConnectOptions, ConnectionState } from './rpc-socket.js'
 export type { RpcHospital } from './rpc-hospital.js'
 export type { HospitalEntry, HospitalReport, HospitalFilter, HospitalEvent, HeldInit, Admission, PatientState } from '../../engine/index.js'
 export type { StateMachineUpdate, WireError } from '../rpc-protocol.js'
-export { RpcAuthenticationError, RpcPermissionError, RpcThrottledError, RpcRequestError, RpcConnectionError } from '../rpc-errors.js'
+export {
+  RpcAuthenticationError,
+  RpcPermissionError,
+  RpcThrottledError,
+  RpcRequestError,
+  RpcConnectionError,
+  RpcAnswerTooLargeError,
+} from '../rpc-errors.js'
 export type {
   FlowStatusReport,
+  FlowMessage,
+  FlowMessageHistory,
   FlowSummary,
   FlowListFilter,
   FlowState,

@@ -8,6 +8,7 @@ import type {
   SignalOutcome,
   UnfinishedFlow,
   DeclaredProtocolVersion,
+  FlowMessageHistory,
   PeerStatus,
 } from '../../engine/index.js'
 import type { StateMachineUpdate } from '../rpc-protocol.js'
@@ -69,6 +70,12 @@ export interface RpcClient {
   listFlows(filter?: Omit<FlowListFilter, 'owner'>): Promise<FlowSummary[]>
   /** Where a flow is and what it waits for; undefined when the node has no such flow. */
   flowStatus(flowId: string): Promise<FlowStatusReport | undefined>
+  /**
+   * The messages a running flow sent and received, in order, with the payloads the node still holds
+   * (permission `InvokeRpc.flowMessages`); `finished` with none for a flow that ended; FlowNotFoundError
+   * when the node has no such flow.
+   */
+  flowMessages(flowId: string): Promise<FlowMessageHistory>
   /** Delivers an external event a flow waits for (ctx.waitFor); safe to repeat. */
   signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome>
   /** The names of the flows the node can start. */

@@ -14,6 +14,7 @@ import type {
   SignalOutcome,
   UnfinishedFlow,
   DeclaredProtocolVersion,
+  FlowMessageHistory,
   PeerStatus,
 } from '../../engine/index.js'
 import type { FlowStreamItem, Operation, StateMachineUpdate, WireError } from '../rpc-protocol.js'
@@ -80,6 +81,11 @@ export class SocketRpcClient implements RpcClient {
   /** Where a flow is and what it waits for; undefined when the node has no such flow. */
   async flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
     return ((await this.ask('flowStatus', { flowId }, true)) as FlowStatusReport | null) ?? undefined
+  }
+
+  /** The messages a running flow sent and received, with the payloads the node still holds (InvokeRpc.flowMessages). */
+  flowMessages(flowId: string): Promise<FlowMessageHistory> {
+    return this.ask('flowMessages', { flowId }, true)
   }
 
   /** Delivers an external event a flow waits for (ctx.waitFor); safe to repeat. */
