@@ -52,6 +52,41 @@ const sqliteOnly = ['external-events', 'foreign-session', 'kept-outcomes', 'repl
   (name) => `test/engine/${name}.test.ts`,
 )
 
+/**
+ * Of those, the ones that need the in-memory network itself (Cluster.net), so they run on it alone. Each
+ * needs one of: its fault plan (drop, duplicate, reorder, delay, hold and release), manual stepping (crash
+ * after every delivery), a raw endpoint attached under a party name that sends hand-made or forged
+ * envelopes (TCP and NATS authenticate every sender and refuse them before the engine), reading the
+ * envelopes as they pass, or the in-memory network's own roster and wording.
+ */
+const memoryOnly = [
+  'concurrent-sessions', // manual stepping and seeded reordering
+  'drain-and-kill', // holds envelopes to catch flows mid-exchange
+  'exactly-once', // seeded drops, duplicates, reordering, lost acknowledgements and delays
+  'flow-ownership', // holds and drops envelopes; counts the init's acknowledgement arriving after the confirm, the in-memory order
+  'foreign-session', // holds Bob's answers; attaches Mallory, who replays a session key
+  'handshake', // reads the init and confirm envelopes as they pass
+  'held-frames-quota', // attaches Mallory, who sends hand-made frames
+  'init-flood', // attaches Mallory, who floods hand-made inits
+  'init-poisoning', // holds an init and replays it as Mallory
+  'kill-reaches-flow', // records and holds envelopes by label
+  'peer-backlog', // attaches a raw Bob endpoint that refuses deliveries; reads the inits sent
+  'responder-deadline', // attaches Mallory, who starts a session and falls silent
+  'responder-quota', // holds Bob's answers
+  'restart-every-point', // manual stepping: a crash after each delivery
+  'seed-trade', // manual stepping: a crash after each delivery
+  'session-ids', // reads and holds envelopes
+  'sub-flows', // random delays on every envelope
+  'unknown-party', // the in-memory network's roster wording, declare() and a second in-memory network
+  'upgrade', // holds replies across an upgrade
+  'versions-in-flight', // reads and holds envelopes by version
+].map((name) => `test/engine/${name}.test.ts`)
+
+/** An engine project: the Cluster-based files, without `skip`, on the store and network `env` names. */
+function engineProject(name: string, env: Record<string, string>, skip: string[]) {
+  return { extends: true, test: { name, include: onCluster, exclude: [...configDefaults.exclude, ...skip], env } } as const
+}
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -60,10 +95,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...spawning] } },
       { extends: true, test: { name: 'xproc', include: spawning } },
-      {
-        extends: true,
-        test: { name: 'engine-pg', include: onCluster, exclude: [...configDefaults.exclude, ...sqliteOnly], env: { COLLOQUY_TEST_STORE: 'postgres' } },
-      },
+      engineProject('engine-pg', { COLLOQUY_TEST_STORE: 'postgres' }, sqliteOnly),
+      engineProject('engine-tcp', { COLLOQUY_TEST_NETWORK: 'tcp' }, memoryOnly),
+      engineProject('engine-nats', { COLLOQUY_TEST_NETWORK: 'nats' }, memoryOnly),
+      engineProject('engine-pg-nats', { COLLOQUY_TEST_STORE: 'postgres', COLLOQUY_TEST_NETWORK: 'nats' }, [...sqliteOnly, ...memoryOnly]),
+      engineProject('engine-pg-tcp', { COLLOQUY_TEST_STORE: 'postgres', COLLOQUY_TEST_NETWORK: 'tcp' }, [...sqliteOnly, ...memoryOnly]),
     ],
   },
 })
