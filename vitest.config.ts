@@ -1,14 +1,26 @@
 /**
- * Three projects: `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the
- * test process, the generator's functions, type fixtures), `xproc` the tests that spawn processes: node
+ * Projects. `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the test
+ * process, the generator's functions, type fixtures), `xproc` the tests that spawn processes: node
  * processes (test/xproc), and any test file that imports node:child_process itself or through a support
  * module under test/ (the colloquy CLI, tsc or git run in a throw-away project, packed installs). Found
  * by reading the imports, so a new process-spawning test lands in `xproc` without being listed here.
- * `engine-pg` runs the engine's suites again with every node on PostgreSQL (COLLOQUY_TEST_STORE=postgres:
- * test/engine/support/cluster.ts opens a schema per node and drops it): the files whose nodes come from
- * that helper, except those that read or damage SQLite files themselves (`sqliteOnly`); the store port's own contract runs on both backends in
- * test/store/store-conformance.test.ts. `npm test` runs all three; `npm run test:unit`, `test:xproc` and
- * `test:pg` one each.
+ *
+ * The engine's suites (the test/engine files whose nodes come from test/engine/support/cluster.ts) run
+ * again on each other store and network: COLLOQUY_TEST_STORE picks SQLite or PostgreSQL (a schema per
+ * node, dropped), COLLOQUY_TEST_NETWORK the in-memory network, loopback TCP (a TcpNetwork per node with
+ * the cluster's network map and keys) or NATS JetStream (a stream and subject prefix per cluster, deleted).
+ * `unit` is SQLite on the in-memory network; `engine-pg` PostgreSQL on it; `engine-tcp` SQLite over TCP;
+ * `engine-nats` SQLite over NATS; `engine-pg-nats` PostgreSQL over NATS; `engine-pg-tcp` PostgreSQL over
+ * TCP: the whole matrix. Files that read or damage SQLite files themselves skip PostgreSQL (`sqliteOnly`);
+ * files that need the in-memory network's faults, stepping or raw endpoints skip TCP and NATS
+ * (`memoryOnly`, each with its reason). Each added project took 1 to 1.5 minutes alone on a shared
+ * two-core machine (engine-tcp 74 s, engine-nats 83 s, engine-pg-nats 72 s, engine-pg-tcp 57 s), a few
+ * minutes more for `npm test`, well inside its 30-minute budget, so no combination is left out. The store
+ * port's own contract runs on both backends in test/store/store-conformance.test.ts, the transports'
+ * own in test/transport and test/transport-nats.
+ *
+ * `npm test` runs every project; `npm run test:unit`, `test:xproc`, `test:pg`, `test:tcp`, `test:nats`,
+ * `test:pg-nats` and `test:pg-tcp` one each.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
