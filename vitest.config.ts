@@ -77,7 +77,6 @@ const memoryOnly = [
   'exactly-once', // seeded drops, duplicates, reordering, lost acknowledgements and delays
   'flow-ownership', // holds and drops envelopes; counts the init's acknowledgement arriving after the confirm, the in-memory order
   'foreign-session', // holds Bob's answers; attaches Mallory, who replays a session key
-  'handshake', // reads the init and confirm envelopes as they pass
   'held-frames-quota', // attaches Mallory, who sends hand-made frames
   'init-flood', // attaches Mallory, who floods hand-made inits
   'init-poisoning', // holds an init and replays it as Mallory

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { connect } from 'nats'
-import { InMemoryNetwork, type InMemoryNetworkOptions, type Network } from '../../../runtime/network/index.js'
+import { type Envelope, InMemoryNetwork, type InMemoryNetworkOptions, type Network } from '../../../runtime/network/index.js'
 import { NatsNetwork } from '../../../runtime/transport-nats/index.js'
 import { type NodeIdentity, TcpNetwork, generateIdentity, parseNetworkMap, publicKeyText } from '../../../runtime/transport/index.js'
 
@@ -155,5 +155,24 @@ class NatsNodes extends TransportNodes<NatsNetwork> {
     } finally {
       await connection.close()
     }
+  }
+}
+
+/** `network` with every envelope a node hands it pushed to `sent` first (re-sends included), on any transport. */
+export function recordingSends(network: Network, sent: Envelope[]): Network {
+  return {
+    attach(party, endpoint) {
+      const port = network.attach(party, endpoint)
+      return {
+        send(envelope) {
+          sent.push(envelope)
+          port.send(envelope)
+        },
+        detach: () => port.detach(),
+        knows: (other) => port.knows(other),
+        roster: () => port.roster(),
+        ...(port.peerStatus ? { peerStatus: (other: string) => port.peerStatus!(other) } : {}),
+      }
+    },
   }
 }

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNode } from '../../../runtime/create-node.js'
 import type { Node, NodeOptions } from '../../../runtime/engine/index.js'
-import type { InMemoryNetwork, InMemoryNetworkOptions, Network } from '../../../runtime/network/index.js'
+import type { Envelope, InMemoryNetwork, InMemoryNetworkOptions, Network } from '../../../runtime/network/index.js'
 import type { FlowStore, UnfinishedFlow } from '../../../runtime/store/index.js'
-import { type ClusterNetwork, clusterNetwork, testNetworkKind } from './cluster-network.js'
+import { type ClusterNetwork, clusterNetwork, recordingSends, testNetworkKind } from './cluster-network.js'
 import { commitsSettled, dropSchemas, freshSchema, openPgTestStore, storeClosed, testStoreBackend } from '../../support/test-store.js'
 
 const silent = { info() {}, warn() {}, error() {} }
@@ -30,6 +30,8 @@ export class Cluster {
   private readonly stores = new Map<string, FlowStore>()
   /** Every schema a store was opened on (also for nodes opened outside `add`), dropped by stopAll. */
   private readonly schemas = new Set<string>()
+  /** What `recordSends` gives back, once asked for. */
+  private sent: Envelope[] | undefined
 
   constructor(options: InMemoryNetworkOptions = {}) {
     this.network = clusterNetwork(options)
@@ -59,8 +61,18 @@ export class Cluster {
   }
 
   /** The network a node (re)starting as `name` attaches to: on TCP and NATS a new one, the node's old one closed (as a process exit leaves it). */
-  networkOf(name: string): Promise<Network> {
-    return this.network.networkFor(name)
+  async networkOf(name: string): Promise<Network> {
+    const network = await this.network.networkFor(name)
+    return this.sent ? recordingSends(network, this.sent) : network
+  }
+
+  /**
+   * From now on, every envelope a node added afterwards hands its network (re-sends included), in order, on
+   * any network: what a fault rule of the in-memory network would see, for tests that only read them.
+   */
+  recordSends(): readonly Envelope[] {
+    this.sent ??= []
+    return this.sent
   }
 
   async add(name: string, spec: NodeSpec = {}): Promise<Node> {
