@@ -17,7 +17,9 @@
  * two-core machine (engine-tcp 74 s, engine-nats 83 s, engine-pg-nats 72 s, engine-pg-tcp 57 s), a few
  * minutes more for `npm test`, well inside its 30-minute budget, so no combination is left out. The store
  * port's own contract runs on both backends in test/store/store-conformance.test.ts, the transports'
- * own in test/transport and test/transport-nats.
+ * own in test/transport and test/transport-nats. Node processes killed mid-flow run on every pair too
+ * (`xproc`): test/xproc/crash.test.ts on SQLite over TCP, test/xproc/pg-crash.test.ts on PostgreSQL over
+ * TCP and NATS, test/transport-nats/node-processes.test.ts on SQLite over NATS.
  *
  * `npm test` runs every project; `npm run test:unit`, `test:xproc`, `test:pg`, `test:tcp`, `test:nats`,
  * `test:pg-nats` and `test:pg-tcp` one each.
