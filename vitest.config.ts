@@ -89,7 +89,6 @@ const memoryOnly = [
   'restart-every-point', // manual stepping: a crash after each delivery
   'seed-trade', // manual stepping: a crash after each delivery
   'session-ids', // reads and holds envelopes
-  'sub-flows', // random delays on every envelope
   'unknown-party', // the in-memory network's roster wording, declare() and a second in-memory network
   'upgrade', // holds replies across an upgrade
   'versions-in-flight', // reads and holds envelopes by version
