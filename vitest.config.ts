@@ -13,9 +13,11 @@
  * `engine-nats` SQLite over NATS; `engine-pg-nats` PostgreSQL over NATS; `engine-pg-tcp` PostgreSQL over
  * TCP: the whole matrix. Files that read or damage SQLite files themselves skip PostgreSQL (`sqliteOnly`);
  * files that need the in-memory network's faults, stepping or raw endpoints skip TCP and NATS
- * (`memoryOnly`, each with its reason). Each added project took 1 to 1.5 minutes alone on a shared
- * two-core machine (engine-tcp 74 s, engine-nats 83 s, engine-pg-nats 72 s, engine-pg-tcp 57 s), a few
- * minutes more for `npm test`, well inside its 30-minute budget, so no combination is left out. The store
+ * (`memoryOnly`, each with its reason). Run alone on a shared two-core machine, each added project took
+ * under a minute and a half (three runs each: engine-tcp 40 to 74 s, engine-nats 39 to 83 s, engine-pg-nats
+ * 29 to 72 s, engine-pg-tcp 50 to 57 s; engine-pg, for comparison, 143 s): 3 to 5 minutes one after another, so `npm test`
+ * (13.5 minutes before them) stays near 18 minutes at most, well inside its 30-minute budget, and no
+ * combination is left out. The store
  * port's own contract runs on both backends in test/store/store-conformance.test.ts, the transports'
  * own in test/transport and test/transport-nats. Node processes killed mid-flow run on every pair too
  * (`xproc`): test/xproc/crash.test.ts on SQLite over TCP, test/xproc/pg-crash.test.ts on PostgreSQL over
