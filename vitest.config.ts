@@ -1,14 +1,30 @@
 /**
- * Three projects: `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the
- * test process, the generator's functions, type fixtures), `xproc` the tests that spawn processes: node
+ * Projects. `unit` runs in-process tests (nodes on the in-memory network or loopback TCP inside the test
+ * process, the generator's functions, type fixtures), `xproc` the tests that spawn processes: node
  * processes (test/xproc), and any test file that imports node:child_process itself or through a support
  * module under test/ (the colloquy CLI, tsc or git run in a throw-away project, packed installs). Found
  * by reading the imports, so a new process-spawning test lands in `xproc` without being listed here.
- * `engine-pg` runs the engine's suites again with every node on PostgreSQL (COLLOQUY_TEST_STORE=postgres:
- * test/engine/support/cluster.ts opens a schema per node and drops it): the files whose nodes come from
- * that helper, except those that read or damage SQLite files themselves (`sqliteOnly`); the store port's own contract runs on both backends in
- * test/store/store-conformance.test.ts. `npm test` runs all three; `npm run test:unit`, `test:xproc` and
- * `test:pg` one each.
+ *
+ * The engine's suites (the test/engine files whose nodes come from test/engine/support/cluster.ts) run
+ * again on each other store and network: COLLOQUY_TEST_STORE picks SQLite or PostgreSQL (a schema per
+ * node, dropped), COLLOQUY_TEST_NETWORK the in-memory network, loopback TCP (a TcpNetwork per node with
+ * the cluster's network map and keys) or NATS JetStream (a stream and subject prefix per cluster, deleted).
+ * `unit` is SQLite on the in-memory network; `engine-pg` PostgreSQL on it; `engine-tcp` SQLite over TCP;
+ * `engine-nats` SQLite over NATS; `engine-pg-nats` PostgreSQL over NATS; `engine-pg-tcp` PostgreSQL over
+ * TCP: the whole matrix. Files that read or damage SQLite files themselves skip PostgreSQL (`sqliteOnly`);
+ * files that need the in-memory network's faults, stepping or raw endpoints skip TCP and NATS
+ * (`memoryOnly`, each with its reason). Run alone on a shared two-core machine, each added project took
+ * under a minute and a half (three runs each: engine-tcp 40 to 74 s, engine-nats 39 to 83 s, engine-pg-nats
+ * 29 to 72 s, engine-pg-tcp 50 to 57 s; engine-pg, for comparison, 143 s): 3 to 5 minutes one after another, so `npm test`
+ * (13.5 minutes before them) stays near 18 minutes at most, well inside its 30-minute budget, and no
+ * combination is left out. The store
+ * port's own contract runs on both backends in test/store/store-conformance.test.ts, the transports'
+ * own in test/transport and test/transport-nats. Node processes killed mid-flow run on every pair too
+ * (`xproc`): test/xproc/crash.test.ts on SQLite over TCP, test/xproc/pg-crash.test.ts on PostgreSQL over
+ * TCP and NATS, test/transport-nats/node-processes.test.ts on SQLite over NATS.
+ *
+ * `npm test` runs every project; `npm run test:unit`, `test:xproc`, `test:pg`, `test:tcp`, `test:nats`,
+ * `test:pg-nats` and `test:pg-tcp` one each.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -52,6 +68,39 @@ const sqliteOnly = ['external-events', 'foreign-session', 'kept-outcomes', 'repl
   (name) => `test/engine/${name}.test.ts`,
 )
 
+/**
+ * Of those, the ones that need the in-memory network itself (Cluster.net), so they run on it alone. Each
+ * needs one of: its fault plan (drop, duplicate, reorder, delay, hold and release), manual stepping (crash
+ * after every delivery), a raw endpoint attached under a party name that sends hand-made or forged
+ * envelopes (TCP and NATS authenticate every sender and refuse them before the engine), reading the
+ * envelopes as they pass, or the in-memory network's own roster and wording.
+ */
+const memoryOnly = [
+  'concurrent-sessions', // manual stepping and seeded reordering
+  'drain-and-kill', // holds envelopes to catch flows mid-exchange
+  'exactly-once', // seeded drops, duplicates, reordering, lost acknowledgements and delays
+  'flow-ownership', // holds and drops envelopes; counts the init's acknowledgement arriving after the confirm, the in-memory order
+  'foreign-session', // holds Bob's answers; attaches Mallory, who replays a session key
+  'held-frames-quota', // attaches Mallory, who sends hand-made frames
+  'init-flood', // attaches Mallory, who floods hand-made inits
+  'init-poisoning', // holds an init and replays it as Mallory
+  'kill-reaches-flow', // records and holds envelopes by label
+  'peer-backlog', // attaches a raw Bob endpoint that refuses deliveries; reads the inits sent
+  'responder-deadline', // attaches Mallory, who starts a session and falls silent
+  'responder-quota', // holds Bob's answers
+  'restart-every-point', // manual stepping: a crash after each delivery
+  'seed-trade', // manual stepping: a crash after each delivery
+  'session-ids', // reads and holds envelopes
+  'unknown-party', // the in-memory network's roster wording, declare() and a second in-memory network
+  'upgrade', // holds replies across an upgrade
+  'versions-in-flight', // reads and holds envelopes by version
+].map((name) => `test/engine/${name}.test.ts`)
+
+/** An engine project: the Cluster-based files, without `skip`, on the store and network `env` names. */
+function engineProject(name: string, env: Record<string, string>, skip: string[]) {
+  return { extends: true, test: { name, include: onCluster, exclude: [...configDefaults.exclude, ...skip], env } } as const
+}
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -60,10 +109,11 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...spawning] } },
       { extends: true, test: { name: 'xproc', include: spawning } },
-      {
-        extends: true,
-        test: { name: 'engine-pg', include: onCluster, exclude: [...configDefaults.exclude, ...sqliteOnly], env: { COLLOQUY_TEST_STORE: 'postgres' } },
-      },
+      engineProject('engine-pg', { COLLOQUY_TEST_STORE: 'postgres' }, sqliteOnly),
+      engineProject('engine-tcp', { COLLOQUY_TEST_NETWORK: 'tcp' }, memoryOnly),
+      engineProject('engine-nats', { COLLOQUY_TEST_NETWORK: 'nats' }, memoryOnly),
+      engineProject('engine-pg-nats', { COLLOQUY_TEST_STORE: 'postgres', COLLOQUY_TEST_NETWORK: 'nats' }, [...sqliteOnly, ...memoryOnly]),
+      engineProject('engine-pg-tcp', { COLLOQUY_TEST_STORE: 'postgres', COLLOQUY_TEST_NETWORK: 'tcp' }, [...sqliteOnly, ...memoryOnly]),
     ],
   },
 })

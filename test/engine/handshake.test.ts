@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { flow } from '../../runtime/engine/index.js'
-import type { Envelope } from '../../runtime/network/index.js'
 import { UnexpectedFlowEndError, type ProtocolState } from '../../runtime/protocol/session/index.js'
 import type { AnyProtocol } from '../../runtime/protocol/index.js'
 import { Cluster, eventually } from './support/cluster.js'
@@ -53,8 +52,7 @@ function ponger(...versions: AnyProtocol[]) {
 
 async function run(initiatorVersions: AnyProtocol[], responderVersions: AnyProtocol[] | null) {
   cluster = new Cluster()
-  const seen: Envelope[] = []
-  cluster.net.setFaults({ rule: (e) => (seen.push(e), undefined) })
+  const seen = cluster.recordSends()
   const alice = await cluster.add('Alice')
   await cluster.add('Bob', { responders: responderVersions ? [ponger(...responderVersions)] : [] })
   const result = alice.startFlow(pinger(...initiatorVersions), undefined).result
@@ -79,7 +77,9 @@ describe('handshake', () => {
       first: { kind: 'data', label: 'ping', payload: 'hi' },
     })
     // init+ping, confirm, pong, end from each side: no separate ping message
-    expect(seen.filter((e) => e.body.t === 'data').map((e) => (e.body as { frame: { label: string } }).frame.label)).toEqual(['pong'])
+    // (each message once: a re-send while its acknowledgement travels carries the same id)
+    const data = new Map(seen.filter((e) => e.body.t === 'data').map((e) => [e.id, (e.body as { frame: { label: string } }).frame.label]))
+    expect([...data.values()]).toEqual(['pong'])
   })
 
   it('holds an init when no responder is registered; an operator reject reaches the initiator, naming protocol and node', async () => {

@@ -23,11 +23,15 @@ describe('non-determinism detection', () => {
     const { flowId, started } = node.startFlow(original, undefined)
     await started
     await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
-    const reopened = await cluster.crashAndRestart('Alice', { flows: [changed], hospital: failOnReplayDeviation })
+    // The reopened node fails the flow while it replays at open, which may be before createNode returns
+    // (PostgreSQL over NATS): its outcome is kept so that resultOf finds it whenever it is asked.
+    const reopened = await cluster.crashAndRestart('Alice', { flows: [changed], hospital: failOnReplayDeviation, keepFinishedFlows: true })
     const error = (await reopened.resultOf(flowId).catch((e: unknown) => e)) as Error
     expect(error).toBeInstanceOf(NonDeterminismError)
     expect(error.message).toContain(`Flow 'charge-card' (${flowId}) on Alice deviated from its journal at action 1 of the flow`)
     expect(error.message).toContain("the journal recorded step 'reserve' but the replay asked to step 'charge'")
+    expect(await reopened.unfinishedFlows()).toEqual([])
+    expect(await reopened.removeOutcome(flowId)).toBe(true)
     expect((await reopened.tableCounts()).flows).toBe(0)
   })
 
@@ -44,7 +48,9 @@ describe('non-determinism detection', () => {
     const node = await cluster.add('Alice', { flows: [original] })
     const { flowId } = node.startFlow(original, undefined)
     await eventually(async () => (await node.tableCounts()).timers === 1) // journaled up to its sleep
-    const reopened = await cluster.crashAndRestart('Alice', { flows: [shorter], hospital: failOnReplayDeviation })
+    // The reopened node fails the flow while it replays at open, which may be before createNode returns
+    // (PostgreSQL over NATS): its outcome is kept so that resultOf finds it whenever it is asked.
+    const reopened = await cluster.crashAndRestart('Alice', { flows: [shorter], hospital: failOnReplayDeviation, keepFinishedFlows: true })
     await expect(reopened.resultOf(flowId)).rejects.toThrow(/finished its replay without reaching 2 journaled action\(s\), first step 'b' at #1/)
   })
 })

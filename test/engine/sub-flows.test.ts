@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { flow } from '../../runtime/engine/index.js'
 import { Cluster } from './support/cluster.js'
+import { testNetworkKind } from './support/cluster-network.js'
 import { answerer, asker, bump, effects } from './support/rounds-flows.js'
 
 let cluster: Cluster
@@ -16,7 +17,8 @@ const parent = flow('parent', async (ctx, base: number) => {
 
 describe('sub-flows', () => {
   it('open their own sessions under the parent journal and replay after a crash between them', async () => {
-    cluster = new Cluster({ faults: { delayMs: [0, 4] } })
+    // Envelopes take their time: random delays on the in-memory network, the real ones over TCP and NATS.
+    cluster = new Cluster(testNetworkKind === 'memory' ? { faults: { delayMs: [0, 4] } } : {})
     let alice = await cluster.add('Alice', { flows: [parent] })
     await cluster.add('Bob', { responders: [answerer] })
     const { flowId } = alice.startFlow(parent, 7000)

@@ -1,12 +1,13 @@
 /**
- * Opening a session with a party the network does not know fails the flow at once, naming the party and
- * what the network knows; a party the network knows but cannot reach now is waited for; a node does not
- * open a session with itself; a restarted flow whose peer the network no longer knows keeps waiting.
+ * Opening a session with a party the in-memory network does not know fails the flow at once, naming the
+ * party and what the network knows; a party declared later, or whose node is down, is waited for; a
+ * restarted flow whose peer the network no longer knows keeps waiting. (party-waits.test.ts: the same
+ * waiting, and the refused session with the node itself, on every network.)
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { demoInitiator, demoResponder } from '../../examples/demo-flows.js'
 import { createNode } from '../../runtime/create-node.js'
-import { SessionWithSelfError, UnknownPartyError, flow } from '../../runtime/engine/index.js'
+import { UnknownPartyError, flow } from '../../runtime/engine/index.js'
 import { InMemoryNetwork } from '../../runtime/network/index.js'
 import { Cluster, eventually, sessionsOf } from './support/cluster.js'
 
@@ -38,16 +39,6 @@ describe('initiating to a party', () => {
     expect(await alice.tableCounts()).toMatchObject({ sessions: 0, outbox: 0 })
   })
 
-  it('waits for a party declared up front until its node attaches, and the flow completes', async () => {
-    cluster = new Cluster({ parties: ['Bob'] })
-    const alice = await cluster.add('Alice', { flows: [demo] })
-    const { flowId, result } = alice.startFlow(demo, 'Bob')
-    expect(await within(result, 300)).toBe('pending')
-    expect(await sessionsOf(alice, flowId)).toMatchObject([{ peer: 'Bob' }])
-    await cluster.add('Bob', { responders: [demoResponder] })
-    await expect(result).resolves.toEqual(expected)
-  })
-
   it('waits for a party declared with network.declare, and for a party whose node attached once and is down', async () => {
     cluster = new Cluster()
     cluster.net.declare('Bob')
@@ -61,17 +52,6 @@ describe('initiating to a party', () => {
     expect(await within(second, 200)).toBe('pending')
     await cluster.crashAndRestart('Bob')
     await expect(second).resolves.toEqual(expected)
-  })
-
-  it('refuses a session with the node itself', async () => {
-    cluster = new Cluster()
-    const alice = await cluster.add('Alice', { flows: [demo], responders: [demoResponder] })
-    const error = await within(alice.startFlow(demo, 'Alice').result, 1000).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(SessionWithSelfError)
-    expect(error).toMatchObject({ code: 'SESSION_WITH_SELF' })
-    expect((error as Error).message).toBe(
-      "Flow 'demo-to' on Alice tried to open a Demo session with Alice, the node it runs on; a session needs another party: pass the counterparty's name.",
-    )
   })
 
   it('keeps a restarted flow waiting, with a warning, when the network no longer knows its peer', async () => {

@@ -1,7 +1,7 @@
 /**
- * Fault injection around real components: the SQLite store and the in-memory network, wrapped so that a
- * chosen call throws (for one flow, one session or one envelope) while everything else runs as usual.
- * Nodes made here join a Cluster (its network, its directory) and are stopped with it.
+ * Fault injection around real components: the SQLite store and the cluster's network (in-memory, TCP or
+ * NATS), wrapped so that a chosen call throws (for one flow, one session or one envelope) while everything
+ * else runs as usual. Nodes made here join a Cluster (its network, its directory) and are stopped with it.
  */
 import { join } from 'node:path'
 import { afterEach, beforeEach } from 'vitest'
@@ -76,13 +76,14 @@ export type FaultSpec = Omit<NodeOptions, 'name' | 'store' | 'network'> & {
 export async function addFaulty(cluster: Cluster, name: string, spec: FaultSpec = {}): Promise<Node> {
   const { store: storeFaults = {}, network: networkFaults = {}, ...options } = spec
   const store = faultyStore(join(cluster.dir, `${name}.db`), storeFaults)
+  const network = faultyNetwork(await cluster.networkOf(name), networkFaults)
   const node = await createNode({
     redeliverAfterMs: 50,
     logger: { info() {}, warn() {}, error() {} },
     ...options,
     name,
     store,
-    network: faultyNetwork(cluster.net, networkFaults),
+    network,
   })
   cluster.nodes.set(name, node)
   return node
