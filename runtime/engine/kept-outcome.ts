@@ -22,6 +22,7 @@ import { StoreSchemaNewerError, StoreSchemaUnknownError } from '../store/store-e
 import { type StoredError, readStoredOutcome, writeStoredOutcome } from '../store/stored-outcome.js'
 import {
   EngineInvariantError,
+  FlowElsewhereError,
   FlowKilledError,
   FlowParkedError,
   FlowStartError,
@@ -32,6 +33,7 @@ import {
   StoreInconsistentError,
 } from './engine-errors.js'
 import { FlowFailedError } from './flow-failed-error.js'
+import { FlowNotFoundError, InvalidSignalError } from './operation-errors.js'
 import { FlowRunningError, RecordedError } from './outcome-errors.js'
 
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
@@ -58,6 +60,9 @@ const rebuilders: Readonly<Record<string, Rebuild>> = {
   NON_DETERMINISM: byMessage(NonDeterminismError),
   FLOW_START: byMessage(FlowStartError),
   FLOW_PARKED: byMessage(FlowParkedError),
+  FLOW_ELSEWHERE: byMessage(FlowElsewhereError),
+  FLOW_NOT_FOUND: byMessage(FlowNotFoundError),
+  INVALID_SIGNAL: byMessage(InvalidSignalError),
   FLOW_RUNNING: byMessage(FlowRunningError),
   NODE_DRAINING: byMessage(NodeDrainingError),
   NODE_STOPPED: byMessage(NodeStoppedError),

@@ -12,9 +12,9 @@ import { closestName } from './closest-name.js'
 import type { NetworkPort } from '../network/network.js'
 import type { ClientIds } from './client-ids.js'
 import type { DeclaredVersions } from './declared-versions.js'
-import { type SignalParts, signalFlow } from './external-events.js'
 import type { Flow } from './flow.js'
 import type { ProgressUpdate } from './flow-events.js'
+import type { FlowRequests } from './flow-requests.js'
 import type { FlowResults } from './flow-results.js'
 import type { Hospital } from './hospital/hospital.js'
 import type { LoadedFlows } from './loaded-flows.js'
@@ -42,7 +42,8 @@ export interface OperationParts {
   readonly results: FlowResults
   readonly clientIds: ClientIds
   readonly progress: ProgressHub
-  readonly signals: SignalParts
+  /** Signals, here or by the worker process that runs the flow (flow-requests.ts). */
+  readonly requests: Pick<FlowRequests, 'signal'>
   readonly declared: DeclaredVersions
   readonly backlog: PeerBacklog
   /** The node's network port while attached. */
@@ -97,7 +98,7 @@ export abstract class NodeOperations {
     return [...this.parts.registrations.flows.keys()].sort()
   }
 
-  async reattachFlow(clientId: string, owner = ''): Promise<FlowHandle<unknown> | null> {
+  reattachFlow(clientId: string, owner = ''): Promise<FlowHandle<unknown> | null> {
     return this.parts.clientIds.reattach({ clientId, owner })
   }
 
@@ -136,7 +137,7 @@ export abstract class NodeOperations {
   }
 
   signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
-    return signalFlow(this.parts.signals, flowId, name, payload)
+    return this.parts.requests.signal(flowId, name, payload)
   }
 
   resultOf(flowId: string): Promise<unknown> {

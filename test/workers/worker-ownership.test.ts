@@ -47,6 +47,17 @@ class RecordingNode implements OwnedNode {
   acknowledged(id: string): void {
     this.acknowledgements.push(id)
   }
+  /** Requests asked of this worker, answered with their own bytes reversed. */
+  readonly requests: { flowId: string; request: Buffer }[] = []
+  async answer(flowId: string, request: Buffer): Promise<Buffer> {
+    this.requests.push({ flowId, request })
+    return Buffer.from(request).reverse()
+  }
+  /** Flows heard to have ended in another worker. */
+  readonly endings: (string | undefined)[] = []
+  ended(flowId?: string): void {
+    this.endings.push(flowId)
+  }
 }
 
 async function worker(leaseMs = 10_000, lost: (error: Error) => void = () => undefined): Promise<WorkerOwnership> {

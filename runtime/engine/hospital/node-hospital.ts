@@ -12,6 +12,8 @@ export interface NodeHospitalParts {
   readonly inits: HeldInits
   readonly store: Pick<FlowStore, 'admissions'>
   readonly kill: (flowId: string) => Promise<boolean>
+  /** Retries a patient of this process, or of the worker process that keeps it (flow-requests.ts). */
+  readonly retry: (flowId: string) => Promise<boolean>
 }
 
 export class HospitalOperations implements NodeHospital {
@@ -46,14 +48,15 @@ export class HospitalOperations implements NodeHospital {
     return { ...rest, history: rows.map(toAdmission), waitingFor }
   }
 
-  async retry(flowId: string): Promise<boolean> {
-    return this.parts.hospital.retry(flowId)
+  retry(flowId: string): Promise<boolean> {
+    return this.parts.retry(flowId)
   }
 
   async retryAll(filter: HospitalFilter = {}, options: { readonly dryRun?: boolean } = {}): Promise<HospitalEntry[]> {
     const kept = (await this.list(filter)).filter((e) => e.state !== 'running')
     if (options.dryRun) return kept
-    return kept.filter((e) => this.parts.hospital.retry(e.flowId))
+    const retried = await Promise.all(kept.map((e) => this.parts.retry(e.flowId)))
+    return kept.filter((_, i) => retried[i])
   }
 
   kill(flowId: string): Promise<boolean> {
