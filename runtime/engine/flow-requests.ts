@@ -37,9 +37,8 @@ export interface RequestParts {
 export class FlowRequests {
   constructor(private readonly parts: RequestParts) {}
 
-  async signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
-    checkSignal(flowId, name, payload)
-    return (await this.run(flowId, { op: 'signal', name, payload })) as SignalOutcome
+  signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
+    return this.run(flowId, { op: 'signal', name, payload }) as Promise<SignalOutcome>
   }
 
   kill(flowId: string): Promise<boolean> {
@@ -61,10 +60,16 @@ export class FlowRequests {
     return encode(answer)
   }
 
-  private async run(flowId: string, request: FlowRequest): Promise<unknown> {
+  /** Here when this process runs the flow (the embedded node always: nothing is awaited on the way), else asked of its owner. */
+  private run(flowId: string, request: FlowRequest): Promise<unknown> {
     const { ownership, loaded, hospital } = this.parts
     if (ownership.wholeNode || loaded.runs.has(flowId) || hospital.keeps(flowId)) return this.here(flowId, request)
-    const asked = await ownership.ask(flowId, encode(request))
+    return this.ask(flowId, request)
+  }
+
+  private async ask(flowId: string, request: FlowRequest): Promise<unknown> {
+    if (request.op === 'signal') checkSignal(flowId, request.name, request.payload) // what cannot be sent never leaves
+    const asked = await this.parts.ownership.ask(flowId, encode(request))
     if (asked === 'here') return this.here(flowId, request)
     const answer = decode<Answer>(asked)
     if (answer.ok) return answer.value
