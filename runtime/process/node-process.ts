@@ -133,7 +133,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
         await explorer?.close()
         await rpc?.close()
         await node.stop()
-        await storeClosed(store) // a PostgreSQL store commits its last batch after stop() returned
+        await storeClosed(store) // already closed when stop() resolved; kept for a store closed elsewhere
         await network.close()
         sink({ event: 'stopped', node: config.name })
       })()),
