@@ -55,9 +55,10 @@ export interface FlowOwnership {
   /**
    * Hands an operation on a flow (encoded by the engine) to the process that owns it and resolves with that
    * process's encoded answer, once given (after a takeover when the owner died); 'here' when this process owns
-   * the flow or no process does (it finished, or is not claimed yet).
+   * the flow or no process does (it finished, or is not claimed yet). A `read` is asked only of an owner
+   * whose lease holds ('here' otherwise: the store answers it).
    */
-  ask(flowId: string, request: Buffer): Promise<Buffer | 'here'>
+  ask(flowId: string, request: Buffer, read?: boolean): Promise<Buffer | 'here'>
   /** One attempt to hold `key` for this process: true when held (it was free, held by this process, or by one whose lease is gone). */
   claim(key: string): Promise<boolean>
   /** Lets go of a key `claim` held. */

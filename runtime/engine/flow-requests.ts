@@ -5,7 +5,10 @@
  * (`ask`), which runs it as its own (`answer`) and sends back the result or the error, so the caller gets the
  * owner's real answer whichever process it asked. A flow whose owner died is answered by the process that
  * takes it over. A request is checked here first (a signal's name and payload), so what cannot be sent never
- * leaves; a flow this process owns, keeps in memory or in its hospital is never asked about.
+ * leaves; a flow this process owns, keeps in memory or in its hospital is never asked about. Two reads go the
+ * same way, so the status and hospital views show what the flow's own process knows (what it waits for, its
+ * progress, its state in the hospital): `status` and `patient`, asked only of a live owner (a dead one's
+ * flow is read from the store here rather than waited for).
  */
 import { decode, encode } from '../store/codec.js'
 import type { FlowStore } from '../store/flow-store.js'
@@ -16,10 +19,18 @@ import type { FlowOwnership } from './flow-ownership.js'
 import type { Hospital } from './hospital/hospital.js'
 import { rebuiltError, storedError } from './kept-outcome.js'
 import type { LoadedFlows } from './loaded-flows.js'
-import type { SignalOutcome } from './node-api.js'
+import type { FlowStatusReport, SignalOutcome } from './node-api.js'
 
 /** What one process asks of the owner of a flow. */
-export type FlowRequest = { readonly op: 'signal'; readonly name: string; readonly payload: unknown } | { readonly op: 'kill' } | { readonly op: 'retry' }
+export type FlowRequest =
+  | { readonly op: 'signal'; readonly name: string; readonly payload: unknown }
+  | { readonly op: 'kill' }
+  | { readonly op: 'retry' }
+  | { readonly op: 'status' }
+  | { readonly op: 'patient' }
+
+/** Where a patient stands, as the hospital keeping it says. */
+export type PatientReport = ReturnType<Hospital['state']>
 
 type Answer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: StoredError }
 
@@ -28,10 +39,12 @@ export interface RequestParts {
   readonly ownership: Pick<FlowOwnership, 'wholeNode' | 'ask' | 'owns'>
   readonly store: Pick<FlowStore, 'flow'>
   readonly loaded: LoadedFlows
-  readonly hospital: Pick<Hospital, 'keeps' | 'retry'>
+  readonly hospital: Pick<Hospital, 'keeps' | 'retry' | 'state'>
   readonly signals: SignalParts
   /** Kills a flow this process may load (kill-flow.ts). */
   readonly kill: (flowId: string) => Promise<boolean>
+  /** A flow's status as this process knows it (node-operations.ts). */
+  readonly status: (flowId: string) => Promise<FlowStatusReport | undefined>
 }
 
 export class FlowRequests {
@@ -47,6 +60,14 @@ export class FlowRequests {
 
   retry(flowId: string): Promise<boolean> {
     return this.run(flowId, { op: 'retry' }) as Promise<boolean>
+  }
+
+  status(flowId: string): Promise<FlowStatusReport | undefined> {
+    return this.run(flowId, { op: 'status' }) as Promise<FlowStatusReport | undefined>
+  }
+
+  patient(flowId: string): Promise<PatientReport> {
+    return this.run(flowId, { op: 'patient' }) as Promise<PatientReport>
   }
 
   /** A request another process of the node sent for a flow this one owns: run here, its answer (or error) encoded. */
@@ -69,7 +90,8 @@ export class FlowRequests {
 
   private async ask(flowId: string, request: FlowRequest): Promise<unknown> {
     if (request.op === 'signal') checkSignal(flowId, request.name, request.payload) // what cannot be sent never leaves
-    const asked = await this.parts.ownership.ask(flowId, encode(request))
+    const read = request.op === 'status' || request.op === 'patient'
+    const asked = await this.parts.ownership.ask(flowId, encode(request), read)
     if (asked === 'here') return this.here(flowId, request)
     const answer = decode<Answer>(asked)
     if (answer.ok) return answer.value
@@ -84,6 +106,10 @@ export class FlowRequests {
         return this.killHere(flowId)
       case 'retry':
         return Promise.resolve(this.parts.hospital.retry(flowId))
+      case 'status':
+        return this.parts.status(flowId)
+      case 'patient':
+        return Promise.resolve(this.parts.hospital.state(flowId))
     }
   }
 

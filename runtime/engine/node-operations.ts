@@ -42,8 +42,8 @@ export interface OperationParts {
   readonly results: FlowResults
   readonly clientIds: ClientIds
   readonly progress: ProgressHub
-  /** Signals, here or by the worker process that runs the flow (flow-requests.ts). */
-  readonly requests: Pick<FlowRequests, 'signal'>
+  /** Signals and status, here or by the worker process that runs the flow (flow-requests.ts). */
+  readonly requests: Pick<FlowRequests, 'signal' | 'status'>
   readonly declared: DeclaredVersions
   readonly backlog: PeerBacklog
   /** The node's network port while attached. */
@@ -122,7 +122,13 @@ export abstract class NodeOperations {
     return filter.state === undefined ? summaries : summaries.filter((summary) => summary.state === filter.state)
   }
 
-  async flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+  /** As the process running the flow knows it: this one, or the worker process that runs it (flow-requests.ts). */
+  flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+    return this.parts.requests.status(flowId)
+  }
+
+  /** The flow's status as this process knows it: from memory when loaded here, else from the store. */
+  protected async statusHere(flowId: string): Promise<FlowStatusReport | undefined> {
     const status = await this.#store.flowStatus(flowId)
     if (status?.status !== 'running') return status
     const run = this.parts.loaded.runs.get(flowId)

@@ -134,8 +134,9 @@ class EngineNode extends NodeOperations implements Node {
     const rehydrate = (flowId: string) => this.recovery.rehydrate(flowId)
     const kill = (flowId: string) => this.killFlow(flowId)
     const retry = (flowId: string) => this.requests.retry(flowId)
+    const patient = (flowId: string) => this.requests.patient(flowId)
     const wardParts = { node: name, clock, logger, store, loaded, options: options.hospital, registrations, outbox, timers }
-    const ward = (this.ward = createWard({ ...wardParts, rehydrate, kill, retry }))
+    const ward = (this.ward = createWard({ ...wardParts, rehydrate, kill, retry, patient }))
     this.hospital = ward.operations
     const hospital = ward.hospital
     this.hub.onEnded((end) => hospital.ended(end.flowId, end.name, end.ok))
@@ -154,7 +155,8 @@ class EngineNode extends NodeOperations implements Node {
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
     const killHere = (flowId: string) => killFlow(this.killParts, flowId)
-    const requests = (this.requests = new FlowRequests({ node: name, ownership, store, loaded, hospital, signals, kill: killHere }))
+    const status = (flowId: string) => this.statusHere(flowId)
+    const requests = (this.requests = new FlowRequests({ node: name, ownership, store, loaded, hospital, signals, kill: killHere, status }))
     const { results, clientIds } = this
     const peerParts = { declared, backlog: quotas.backlog, port: () => this.port }
     this.operate({ name, registrations, loaded, results, clientIds, progress, requests, hospital, ...peerParts })

@@ -5,7 +5,8 @@
  *
  * - answers to the requests it asked of other workers (worker-requests.ts): each waiting `ask` resolves with
  *   the owner's encoded answer, or with 'here' when no worker took the request and its flow has no owner any
- *   more (it finished: the engine then answers it here);
+ *   more (it finished: the engine then answers it here); a read (a status) not answered within `readWaitMs`
+ *   (an owner that died within its lease, or is busy) is withdrawn and answered here from the store;
  * - requests other workers asked of the flows it owns: run by its engine (`OwnedNode.answer`), answered;
  * - messages forwarded to it (flow-forwarding.ts): handed to its engine, each row deleted once recorded (a
  *   message the engine refused, for a parked flow, stays and is tried again at the next renewal).
@@ -15,7 +16,7 @@ import type { Envelope } from '../network/wire.js'
 import { decode } from '../store/codec.js'
 import { type ForwardTarget, forwardedTo, takeForwarded } from './flow-forwarding.js'
 import type { WorkerStoppedError } from './worker-errors.js'
-import { answerRequests, askOwner, collectAnswers, takeBack, takeRequests } from './worker-requests.js'
+import { answerRequests, askOwner, collectAnswers, takeBack, takeRequests, withdraw } from './worker-requests.js'
 
 /** What a worker handed on and took, for tests and diagnostics. */
 export interface WorkerStats {
@@ -47,16 +48,30 @@ export class WorkerInbox {
     private readonly stats: WorkerStats,
     private readonly node: () => OwnedNode | undefined,
     private readonly warn: (message: string) => void,
+    /** How long a read waits for the owner's answer before the store answers it here. */
+    private readonly readWaitMs: number,
   ) {}
 
-  /** Hands a request to the flow's owner and resolves with its answer; 'here' when this worker owns the flow or none does. */
-  async ask(flowId: string, body: Buffer): Promise<Buffer | 'here'> {
+  /**
+   * Hands a request to the flow's owner and resolves with its answer; 'here' when this worker owns the flow or
+   * none does, or for a `read`, when the owner's lease ran out.
+   */
+  async ask(flowId: string, body: Buffer, read: boolean): Promise<Buffer | 'here'> {
     if (this.stopped) return 'here' // the engine stopped too: it refuses the operation itself
-    const id = await askOwner(this.target, flowId, body)
+    const id = await askOwner(this.target, flowId, body, read)
     if (id === 'here') return 'here'
     this.stats.asked++
     const answer = new Promise<Buffer | 'here'>((resolve, reject) => this.asks.set(id, { resolve, reject }))
     this.wake() // answered before it was registered: the notification came first
+    if (read) {
+      const timer = setTimeout(() => {
+        if (!this.asks.has(id)) return
+        this.settle(id, 'here')
+        withdraw(this.target, id).catch(() => undefined) // left: deleted at a takeover once answered
+      }, this.readWaitMs)
+      timer.unref()
+      void answer.finally(() => clearTimeout(timer))
+    }
     return answer
   }
 

@@ -72,6 +72,7 @@ export class WorkerOwnership implements FlowOwnership {
       this.stats,
       () => this.node,
       (problem) => logger.warn(`Worker ${lease.token} of node ${node} ${problem}.`),
+      Math.min(1000, options.leaseMs / 2),
     )
   }
 
@@ -162,8 +163,8 @@ export class WorkerOwnership implements FlowOwnership {
     return ownsFlow(this.target, flowId)
   }
 
-  ask(flowId: string, request: Buffer): Promise<Buffer | 'here'> {
-    return this.inbox.ask(flowId, request)
+  ask(flowId: string, request: Buffer, read = false): Promise<Buffer | 'here'> {
+    return this.inbox.ask(flowId, request, read)
   }
 
   claim(key: string): Promise<boolean> {

@@ -11,21 +11,24 @@
  * - `collectAnswers`: the requester reads and deletes its answered requests.
  * - `takeBack`: the requester deletes the requests no one took and no worker will (the flow has no owner row:
  *   it finished); it runs them itself (the engine then finds no flow).
+ * - `withdraw`: the requester deletes a read it no longer waits for.
  * - `forgetRequests`: answered requests whose requester is gone are deleted.
  */
 import type pg from 'pg'
 import type { ForwardTarget } from './flow-forwarding.js'
 import { quoteIdent, workerChannel } from './sql-names.js'
 
-/** The request's id when it went to another worker, or 'here'. */
-export async function askOwner({ pool, schema, token }: ForwardTarget, flowId: string, body: Buffer): Promise<string | 'here'> {
+/** The request's id when it went to another worker, or 'here'; a `read` goes only to an owner whose lease holds. */
+export async function askOwner({ pool, schema, token }: ForwardTarget, flowId: string, body: Buffer, read = false): Promise<string | 'here'> {
   const s = quoteIdent(schema)
   const { rows } = await pool.query<{ id: string | null; woken: string }>(
-    `WITH owner AS (SELECT token FROM ${s}.flow_owners WHERE flow_id = $1 FOR SHARE),
+    `WITH owner AS (SELECT o.token FROM ${s}.flow_owners o WHERE o.flow_id = $1
+                      AND (NOT $5::boolean OR EXISTS (SELECT 1 FROM ${s}.workers w WHERE w.token = o.token AND w.lease_until > clock_timestamp()))
+                    FOR SHARE OF o),
           asked AS (INSERT INTO ${s}.flow_requests (flow_id, requester, body) SELECT $1, $2, $3 FROM owner WHERE owner.token <> $2 RETURNING id),
           woken AS (SELECT pg_notify($4 || owner.token::text, '') FROM owner, asked)
      SELECT (SELECT id FROM asked) AS id, (SELECT count(*) FROM woken) AS woken`,
-    [flowId, token, body, workerChannel(schema, '')],
+    [flowId, token, body, workerChannel(schema, ''), read],
   )
   return rows[0]?.id ?? 'here'
 }
@@ -85,6 +88,11 @@ export async function takeBack({ pool, schema, token }: ForwardTarget, ids: read
     [ids, token],
   )
   return rows.map((row) => row.id)
+}
+
+/** Deletes one of this worker's requests, answered or not (a read it no longer waits for). */
+export async function withdraw({ pool, schema, token }: ForwardTarget, id: string): Promise<void> {
+  await pool.query(`DELETE FROM ${quoteIdent(schema)}.flow_requests WHERE id = $1 AND requester = $2`, [id, token])
 }
 
 /** Deletes answered requests whose requester is no longer registered (it stopped or died waiting). */
