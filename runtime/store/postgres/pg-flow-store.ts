@@ -269,9 +269,8 @@ export class PgFlowStore extends PgReads implements FlowStore {
 
   /** Resolves (as `closed` does) once the last batch committed, or failed for good, and the connections are closed. */
   close(): Promise<void> {
-    if (this.ended) return this.closed
+    if (!this.ended) this.finish(this.commits.close())
     this.ended = true
-    this.finish(this.commits.close())
     return this.closed
   }
 
