@@ -176,6 +176,8 @@ async function leaseFigures(put: (name: string, value: number, unit: string, not
       resendOrphans: async () => undefined,
       deliver: async () => arrived(),
       acknowledged: () => undefined,
+      answer: async () => Buffer.alloc(0),
+      ended: () => undefined,
     }
     owner.attach(node)
     await new Promise((resolve) => setTimeout(resolve, 200))

@@ -65,7 +65,7 @@ export async function openStore(
   return PgFlowStore.open({ url: spec.postgres, ...(spec.schema !== undefined ? { schema: spec.schema } : {}), durability })
 }
 
-/** Resolves once a closed store let go of everything (a PostgreSQL store commits its last batch and closes its connections after `close()`). */
+/** Resolves once a closed store let go of everything (a PostgreSQL store: its last batch committed, its connections closed; `close()` resolves then too). */
 export function storeClosed(store: FlowStore): Promise<void> {
   return store instanceof PgFlowStore ? store.closed : Promise.resolve()
 }

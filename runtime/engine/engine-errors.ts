@@ -88,8 +88,9 @@ export class ReplayedStepError extends ColloquyError {
 
 /**
  * The flow runs on another worker process of this node (flow-ownership.ts): it was not loaded here. A
- * message that meets this is not acknowledged (its sender sends it again and it is routed anew); a signal
- * or a kill asked here should be sent again (the client reconnects, or asks another worker).
+ * message that meets this is not acknowledged (its sender sends it again and it is routed anew). A signal or
+ * kill is handed to the worker running the flow (flow-requests.ts); it meets this only for a running flow no
+ * worker has claimed yet, and should be asked again after the next takeover.
  */
 export class FlowElsewhereError extends ColloquyError {
   override readonly name = 'FlowElsewhereError'

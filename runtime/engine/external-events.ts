@@ -122,9 +122,8 @@ export interface SignalParts {
   readonly rehydrate: (flowId: string) => Promise<FlowRun | undefined>
 }
 
-/** `node.signal`: hands a payload to the flow waiting for `name`, or keeps it until the flow waits. */
-export async function signalFlow(parts: SignalParts, flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
-  const { node, store, loaded } = parts
+/** What a signal must be wherever its flow runs: a named event and a payload the store can keep (else it throws). */
+export function checkSignal(flowId: string, name: string, payload: unknown): void {
   if (typeof name !== 'string' || name === '')
     throw new InvalidOptionError(
       `A signal needs an event name (a non-empty string), but got ${JSON.stringify(name) ?? String(name)}; name the event the flow waits for.`,
@@ -135,6 +134,12 @@ export async function signalFlow(parts: SignalParts, flowId: string, name: strin
     (problem) => `The payload of signal '${name}' for flow ${flowId} cannot be stored: ${problem}. Send ${PLAIN_DATA}.`,
   )
   if (refused) throw refused
+}
+
+/** `node.signal`: hands a payload to the flow waiting for `name`, or keeps it until the flow waits. */
+export async function signalFlow(parts: SignalParts, flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
+  const { node, store, loaded } = parts
+  checkSignal(flowId, name, payload)
   let run = loaded.runs.get(flowId)
   if (!run) {
     run = await parts.rehydrate(flowId)

@@ -10,7 +10,13 @@
  *   'forwarded' means the message is durably with the owner, so the transport may acknowledge it;
  * - loads a flow (rehydration for a message, a timer or a signal) only when `owns` says so;
  * - reports acknowledgements it received for messages it did not send (`acknowledged`), so the owner that
- *   sent them stops sending them again; the owner hears of them through `OwnedNode.acknowledged`.
+ *   sent them stops sending them again; the owner hears of them through `OwnedNode.acknowledged`;
+ * - hands an operation on a flow another process owns (a signal, a kill, a hospital retry: flow-requests.ts)
+ *   to that process with `ask` and gets its answer back; the owner runs it in `OwnedNode.answer`;
+ * - holds a key with `claim` while it decides something only one process of the node may do (answer one
+ *   session init, start one client id or caller-given flow id: node-claims.ts), until `release`;
+ * - hears from the ownership that a flow ended in another process (`OwnedNode.ended`), so a result awaited
+ *   here is read from the store.
  *
  * A message for a session in memory, a send and a receive never consult the ownership.
  */
@@ -29,6 +35,10 @@ export interface OwnedNode {
   deliver(envelope: Envelope): Promise<void>
   /** Another process received the acknowledgement of a message this one may have sent. */
   acknowledged(id: string): void
+  /** An operation another process was asked for, on a flow this one owns: resolves with the encoded answer (never rejects). */
+  answer(flowId: string, request: Buffer): Promise<Buffer>
+  /** A flow ended in another process (undefined: some may have, unheard); a result awaited here is read from the store. */
+  ended(flowId?: string): void
 }
 
 export interface FlowOwnership {
@@ -43,6 +53,17 @@ export interface FlowOwnership {
   /** This process received the acknowledgement of a message it is not re-sending: the owner may be. */
   acknowledged(id: string): void
   /**
+   * Hands an operation on a flow (encoded by the engine) to the process that owns it and resolves with that
+   * process's encoded answer, once given (after a takeover when the owner died); 'here' when this process owns
+   * the flow or no process does (it finished, or is not claimed yet). A `read` is asked only of an owner
+   * whose lease holds ('here' otherwise: the store answers it).
+   */
+  ask(flowId: string, request: Buffer, read?: boolean): Promise<Buffer | 'here'>
+  /** One attempt to hold `key` for this process: true when held (it was free, held by this process, or by one whose lease is gone). */
+  claim(key: string): Promise<boolean>
+  /** Lets go of a key `claim` held. */
+  release(key: string): void
+  /**
    * The node stopped: no more adoption or forwarding. `orderly` after `node.stop()` (a worker then hands its
    * flows over at once), not after a crash (they are taken over once its lease ran out).
    */
@@ -56,5 +77,8 @@ export const wholeNodeOwnership: FlowOwnership = Object.freeze({
   route: () => Promise.resolve('here' as const),
   owns: () => Promise.resolve(true),
   acknowledged: () => undefined,
+  ask: () => Promise.resolve('here' as const),
+  claim: () => Promise.resolve(true),
+  release: () => undefined,
   detach: () => undefined,
 })

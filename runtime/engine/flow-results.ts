@@ -2,6 +2,8 @@
  * The results callers wait for: one deferred per flow asked about, settled when the flow ends here (also
  * after evictions), and answered from the stored outcome for flows that already finished and were kept.
  * The wait is registered before the store is read, so a flow that ends during the read still settles it.
+ * A flow that ends in another worker process of the node (flow-ownership.ts) is read again from the store
+ * when that process's end is heard (`ended`).
  */
 import type { FlowStore } from '../store/flow-store.js'
 import { FlowStartError } from './engine-errors.js'
@@ -30,6 +32,15 @@ export class FlowResults {
     const deferred = this.wait(flowId)
     if (!this.isLoaded(flowId)) void this.answerFromStore(flowId, deferred)
     return deferred.promise
+  }
+
+  /** A flow ended elsewhere (undefined: any may have): a result awaited for it here is read from the store. */
+  ended(flowId?: string): void {
+    const ids = flowId === undefined ? [...this.pending.keys()] : [flowId]
+    for (const id of ids) {
+      const deferred = this.pending.get(id)
+      if (deferred && !this.isLoaded(id)) void this.answerFromStore(id, deferred)
+    }
   }
 
   /** A flow not in memory: finished and kept (its outcome), unknown (an error), or evicted (it keeps waiting). */

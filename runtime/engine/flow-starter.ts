@@ -4,7 +4,9 @@
  * with the store's one synchronous read (`flowIdTaken`, see runtime/store/flow-store.ts); a store that
  * cannot tell without I/O is read asynchronously while the id stays reserved in memory, and a taken id
  * then rejects `started` and `result` with the same FlowStartError. A fresh UUID is never looked up.
- * Arguments a flow's schema refuses throw InvalidFlowArgsError before any of that (flow-args.ts).
+ * Arguments a flow's schema refuses throw InvalidFlowArgsError before any of that (flow-args.ts). Worker
+ * processes of one node hold the id's claim (node-claims.ts) from before that read until the start
+ * committed, so two of them starting one id at once start it once: the second gets the FlowStartError.
  */
 import { randomUUID } from 'node:crypto'
 import { encode } from '../store/codec.js'
@@ -20,6 +22,7 @@ import { FlowRun, type RunEnvironment } from './flow-run.js'
 import { ROOT_SCOPE } from './journal-key.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type { FlowHandle, StartOptions } from './node-api.js'
+import { type NodeClaims, claimKeys } from './node-claims.js'
 import { ScopeContext } from './scope-context.js'
 
 /** Who starts a flow, as its row records it. */
@@ -39,6 +42,8 @@ export interface StarterParts {
   readonly events: EventHub
   /** Whether the node stopped (checked again after the store was read). */
   readonly stopped: () => boolean
+  /** Held while a caller-given id is checked and started, when other processes of the node may start it too. */
+  readonly claims: NodeClaims
 }
 
 export class FlowStarter {
@@ -78,12 +83,22 @@ export class FlowStarter {
     origin: FlowOrigin | undefined,
   ): FlowHandle<R> {
     this.starting.add(flowId)
-    const begun = this.parts.store
-      .flow(flowId)
+    const { claims, store } = this.parts
+    const claim = claimKeys.flow(flowId)
+    const letGo = () => claims.release(claim)
+    const begun = claims
+      .hold(claim)
+      .then(() => store.flow(flowId))
       .then((row) => {
         if (row) throw taken()
         if (this.parts.stopped()) throw new FlowStartError(`Node ${this.parts.node} is stopped; open it again with createNode to start flows.`)
-        return this.begin(flow, args, flowId, encodedArgs, origin)
+        const handle = this.begin(flow, args, flowId, encodedArgs, origin)
+        handle.started.then(letGo, letGo)
+        return handle
+      })
+      .catch((error: unknown) => {
+        letGo()
+        throw error
       })
       .finally(() => this.starting.delete(flowId))
     const result = begun.then((handle) => handle.result)

@@ -5,7 +5,9 @@
  * batch. A draining node rejects every init, saying why. Whether an init was answered before is read
  * from the store: at once where it can tell on this turn (SQLite, `initAnswered`), else awaited; an init
  * being answered is remembered in memory from before that read until its batch commits, so a second copy
- * arriving meanwhile waits for the first and starts nothing. A start
+ * arriving meanwhile waits for the first and starts nothing. Worker processes of one node may each get a
+ * copy of one init at the same moment: each holds the init's claim (node-claims.ts) before it reads and
+ * until its answer committed, so the second reads the first's answer and drops its copy. A start
  * that fails (a write the store refuses) is answered with a reject saying why, and that flow fails alone.
  */
 import { randomUUID } from 'node:crypto'
@@ -21,6 +23,7 @@ import type { EventHub } from './event-hub.js'
 import type { FlowLauncher } from './flow-launcher.js'
 import { FlowRun, type RunEnvironment } from './flow-run.js'
 import { type HandshakeOutcome, negotiate } from './handshake.js'
+import { type NodeClaims, claimKeys } from './node-claims.js'
 import { RESPONDER_SCOPE, ROOT_SCOPE } from './journal-key.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import { messageIds } from './message-ids.js'
@@ -55,6 +58,8 @@ export interface HandshakeParts {
   readonly stopped: () => boolean
   /** An init for a protocol with no responder here: true when the hospital keeps it instead (hospital/held-inits.ts). */
   readonly hold: (envelope: Envelope, reason: string) => boolean
+  /** Held while an init is decided, when other processes of the node may get copies of it. */
+  readonly claims: NodeClaims
 }
 
 export class HandshakeAnswer {
@@ -93,21 +98,27 @@ export class HandshakeAnswer {
   }
 
   private async answerUnlessKnown(envelope: Envelope, body: Init, key: string, seen: string): Promise<void> {
-    const { store, loaded } = this.parts
+    const { store, loaded, claims } = this.parts
     let known: boolean
+    const claim = claimKeys.init(seen)
+    const letGo = () => {
+      this.pending.delete(seen)
+      claims.release(claim)
+    }
     try {
+      await claims.hold(claim) // before the reads: another process's answer is committed once it let go
       const [processed, flowId] = await Promise.all([store.isProcessed(seen), store.sessionFlow(key)])
       known = processed || flowId !== undefined || loaded.sessions.has(key)
     } catch (error) {
-      this.pending.delete(seen)
+      letGo()
       throw error
     }
     if (this.parts.stopped()) {
-      this.pending.delete(seen)
+      letGo()
       throw new NodeStoppedError(`${this.parts.node} is stopped`)
     }
     if (known) {
-      this.pending.delete(seen)
+      letGo()
       return
     }
     this.answerNew(envelope, body, key, seen)
@@ -123,7 +134,10 @@ export class HandshakeAnswer {
         ? { ok: false, reason: overQuota }
         : negotiate(body.protocol, node, body.versions, registration?.versions)
     store.putProcessed(seen, this.parts.clock.now())
-    store.commits.afterCommit(() => this.pending.delete(seen))
+    store.commits.afterCommit(() => {
+      this.pending.delete(seen)
+      this.parts.claims.release(claimKeys.init(seen))
+    })
     if (!outcome.ok && !registration && !overQuota && !this.parts.draining && this.parts.hold(envelope, outcome.reason)) return
     if (!outcome.ok) {
       // Past the quota, a line when the peer reaches it, not one per init it floods.

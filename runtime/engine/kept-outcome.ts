@@ -22,6 +22,7 @@ import { StoreSchemaNewerError, StoreSchemaUnknownError } from '../store/store-e
 import { type StoredError, readStoredOutcome, writeStoredOutcome } from '../store/stored-outcome.js'
 import {
   EngineInvariantError,
+  FlowElsewhereError,
   FlowKilledError,
   FlowParkedError,
   FlowStartError,
@@ -59,6 +60,7 @@ const rebuilders: Readonly<Record<string, Rebuild>> = {
   NON_DETERMINISM: byMessage(NonDeterminismError),
   FLOW_START: byMessage(FlowStartError),
   FLOW_PARKED: byMessage(FlowParkedError),
+  FLOW_ELSEWHERE: byMessage(FlowElsewhereError),
   FLOW_RUNNING: byMessage(FlowRunningError),
   NODE_DRAINING: byMessage(NodeDrainingError),
   NODE_STOPPED: byMessage(NodeStoppedError),

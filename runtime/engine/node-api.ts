@@ -212,7 +212,7 @@ export interface Node {
   /** Flows in the store this build cannot run (see ParkedFlow); they stay until a build that can runs them, or killFlow. */
   parkedFlows(): ParkedFlow[]
   readonly stats: NodeStats
-  /** Commits what is pending, leaves the network and closes the store. */
+  /** Commits what is pending, leaves the network and closes the store; resolves once the store committed its last batch and closed. */
   stop(): Promise<void>
   /** Stops at once without committing anything pending: what kill -9 leaves behind. */
   crash(): void

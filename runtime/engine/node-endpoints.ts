@@ -1,7 +1,8 @@
 /**
  * What a node hands the ports it sits on: the network's `Endpoint` (deliveries, acknowledgements, peers
  * that came back) and the ownership's `OwnedNode` (flows adopted from another worker, messages and
- * acknowledgements another worker received for this one). Both lead to the same inbound path and outbox.
+ * acknowledgements another worker received for this one, operations it was asked for on this one's flows,
+ * flows that ended there). Both lead to the same inbound path, outbox and results.
  */
 import type { Endpoint } from '../network/network.js'
 import type { Envelope } from '../network/wire.js'
@@ -9,6 +10,8 @@ import type { FlowStore } from '../store/flow-store.js'
 import { adoptFlows, resendOrphans } from './flow-adoption.js'
 import type { FlowFailure } from './flow-failure.js'
 import type { FlowOwnership, OwnedNode } from './flow-ownership.js'
+import type { FlowRequests } from './flow-requests.js'
+import type { FlowResults } from './flow-results.js'
 import type { Inbound } from './inbound.js'
 import type { LoadedFlows } from './loaded-flows.js'
 import type { Outbox } from './outbox.js'
@@ -24,6 +27,8 @@ export interface EndpointParts {
   readonly recovery: Recovery
   readonly timers: TimerQueue
   readonly loaded: LoadedFlows
+  readonly requests: Pick<FlowRequests, 'answer'>
+  readonly results: Pick<FlowResults, 'ended'>
 }
 
 export function networkEndpoint({ store, inbound, outbox, ownership, failure }: EndpointParts): Endpoint {
@@ -47,11 +52,13 @@ export function networkEndpoint({ store, inbound, outbox, ownership, failure }: 
 }
 
 export function ownedNode(parts: EndpointParts): OwnedNode {
-  const { store, recovery, timers, outbox, loaded, inbound } = parts
+  const { store, recovery, timers, outbox, loaded, inbound, requests, results } = parts
   return {
     adopt: (flowIds) => adoptFlows({ store, recovery, timers, outbox, loaded }, flowIds),
     resendOrphans: () => resendOrphans({ store, outbox }),
     deliver: (envelope) => inbound.deliver(envelope),
     acknowledged: (id) => outbox.acknowledgedElsewhere(id),
+    answer: (flowId, request) => requests.answer(flowId, request),
+    ended: (flowId) => results.ended(flowId),
   }
 }

@@ -12,9 +12,9 @@ import { closestName } from './closest-name.js'
 import type { NetworkPort } from '../network/network.js'
 import type { ClientIds } from './client-ids.js'
 import type { DeclaredVersions } from './declared-versions.js'
-import { type SignalParts, signalFlow } from './external-events.js'
 import type { Flow } from './flow.js'
 import type { ProgressUpdate } from './flow-events.js'
+import type { FlowRequests } from './flow-requests.js'
 import type { FlowResults } from './flow-results.js'
 import type { Hospital } from './hospital/hospital.js'
 import type { LoadedFlows } from './loaded-flows.js'
@@ -43,7 +43,8 @@ export interface OperationParts {
   readonly results: FlowResults
   readonly clientIds: ClientIds
   readonly progress: ProgressHub
-  readonly signals: SignalParts
+  /** Signals and status, here or by the worker process that runs the flow (flow-requests.ts). */
+  readonly requests: Pick<FlowRequests, 'signal' | 'status'>
   readonly declared: DeclaredVersions
   readonly backlog: PeerBacklog
   /** The node's network port while attached. */
@@ -98,7 +99,7 @@ export abstract class NodeOperations {
     return [...this.parts.registrations.flows.keys()].sort()
   }
 
-  async reattachFlow(clientId: string, owner = ''): Promise<FlowHandle<unknown> | null> {
+  reattachFlow(clientId: string, owner = ''): Promise<FlowHandle<unknown> | null> {
     return this.parts.clientIds.reattach({ clientId, owner })
   }
 
@@ -122,7 +123,13 @@ export abstract class NodeOperations {
     return filter.state === undefined ? summaries : summaries.filter((summary) => summary.state === filter.state)
   }
 
-  async flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+  /** As the process running the flow knows it: this one, or the worker process that runs it (flow-requests.ts). */
+  flowStatus(flowId: string): Promise<FlowStatusReport | undefined> {
+    return this.parts.requests.status(flowId)
+  }
+
+  /** The flow's status as this process knows it: from memory when loaded here, else from the store. */
+  protected async statusHere(flowId: string): Promise<FlowStatusReport | undefined> {
     const status = await this.#store.flowStatus(flowId)
     if (status?.status !== 'running') return status
     const run = this.parts.loaded.runs.get(flowId)
@@ -137,7 +144,7 @@ export abstract class NodeOperations {
   }
 
   signal(flowId: string, name: string, payload: unknown): Promise<SignalOutcome> {
-    return signalFlow(this.parts.signals, flowId, name, payload)
+    return this.parts.requests.signal(flowId, name, payload)
   }
 
   resultOf(flowId: string): Promise<unknown> {

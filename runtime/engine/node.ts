@@ -19,7 +19,7 @@ import { ClientIds } from './client-ids.js'
 import { DeclaredVersions } from './declared-versions.js'
 import { defaultLogger } from './default-logger.js'
 import { Drain } from './drain.js'
-import { FlowElsewhereError, FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
+import { FlowStartError, NodeDrainingError, RetiredVersionInFlightError } from './engine-errors.js'
 import { EventHub } from './event-hub.js'
 import { Eviction } from './eviction.js'
 import type { Flow } from './flow.js'
@@ -28,6 +28,7 @@ import type { FlowEvent } from './flow-events.js'
 import { FlowFailure } from './flow-failure.js'
 import { FlowLauncher } from './flow-launcher.js'
 import { type FlowOwnership, wholeNodeOwnership } from './flow-ownership.js'
+import { FlowRequests } from './flow-requests.js'
 import { FlowResults } from './flow-results.js'
 import type { FlowRun, RunEnvironment } from './flow-run.js'
 import { FlowStarter } from './flow-starter.js'
@@ -38,6 +39,7 @@ import { Inbound } from './inbound.js'
 import { type KillParts, killFlow } from './kill-flow.js'
 import { LoadedFlows } from './loaded-flows.js'
 import type { DrainReport, FlowHandle, Node, NodeStats, ParkedFlow, StartOptions } from './node-api.js'
+import { NodeClaims } from './node-claims.js'
 import { networkEndpoint, ownedNode } from './node-endpoints.js'
 import { NodeOperations } from './node-operations.js'
 import type { NodeOptions } from './node-options.js'
@@ -94,6 +96,7 @@ class EngineNode extends NodeOperations implements Node {
   private readonly handshake: HandshakeAnswer
   readonly hospital: Ward['operations']
   private readonly ownership: FlowOwnership
+  private readonly requests: FlowRequests
 
   /** ES-private: the node answers status questions itself and does not hand its store out. */
   readonly #store: FlowStore
@@ -121,27 +124,19 @@ class EngineNode extends NodeOperations implements Node {
     this.events = this.hub.events
     quotas.watch(this.hub)
     this.results = new FlowResults(name, store, (flowId) => this.loaded.runs.has(flowId))
+    const claims = new NodeClaims({ node: name, clock, ownership, stopped: () => this.stopped })
     const progress = (this.progressHub = new ProgressHub({ node: name, store, loaded: this.loaded, publish: (update) => this.hub.progress(update) }))
     this.hub.onEnded((end) => progress.ended(end))
-    this.clientIds = new ClientIds({ store, results: this.results, loaded: this.loaded })
+    this.clientIds = new ClientIds({ store, results: this.results, loaded: this.loaded, claims })
     const policy = new OutcomePolicy(options.keepFinishedFlows)
     const fail = (run: FlowRun, doing: string, error: unknown) => this.failure.failRun(run, doing, error)
     const { loaded, registrations, outbox, timers } = this
     const rehydrate = (flowId: string) => this.recovery.rehydrate(flowId)
     const kill = (flowId: string) => this.killFlow(flowId)
-    const ward = (this.ward = createWard({
-      node: name,
-      clock,
-      logger,
-      store,
-      loaded,
-      options: options.hospital,
-      registrations,
-      outbox,
-      timers,
-      rehydrate,
-      kill,
-    }))
+    const retry = (flowId: string) => this.requests.retry(flowId)
+    const patient = (flowId: string) => this.requests.patient(flowId)
+    const wardParts = { node: name, clock, logger, store, loaded, options: options.hospital, registrations, outbox, timers }
+    const ward = (this.ward = createWard({ ...wardParts, rehydrate, kill, retry, patient }))
     this.hospital = ward.operations
     const hospital = ward.hospital
     this.hub.onEnded((end) => hospital.ended(end.flowId, end.name, end.ok))
@@ -151,7 +146,7 @@ class EngineNode extends NodeOperations implements Node {
     const { hub: events, eviction } = this
     this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress, hospital }
     const stopped = () => this.stopped
-    this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped })
+    this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped, claims })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)
     const kept = (flowId: string) => hospital.keeps(flowId)
     this.recovery = new Recovery(this.env, store, registrations, parking, loaded, this.launcher, logger, stopped, failRebuild, kept, ownership)
@@ -159,10 +154,13 @@ class EngineNode extends NodeOperations implements Node {
     this.failure = new FlowFailure(this.killParts)
     this.removal = new OutcomeRemoval({ node: name, store, loaded: this.loaded, stopped })
     const signals = { node: name, clock, store, loaded: this.loaded, rehydrate: (flowId: string) => this.recovery.rehydrate(flowId) }
+    const killHere = (flowId: string) => killFlow(this.killParts, flowId)
+    const status = (flowId: string) => this.statusHere(flowId)
+    const requests = (this.requests = new FlowRequests({ node: name, ownership, store, loaded, hospital, signals, kill: killHere, status }))
     const { results, clientIds } = this
     const peerParts = { declared, backlog: quotas.backlog, port: () => this.port }
-    this.operate({ name, registrations, loaded, results, clientIds, progress, signals, hospital, ...peerParts })
-    const answerParts = { ...parts, draining: options.drain ?? false, env: this.env, clock, outbox, registrations, launcher: this.launcher }
+    this.operate({ name, registrations, loaded, results, clientIds, progress, requests, hospital, ...peerParts })
+    const answerParts = { ...parts, draining: options.drain ?? false, env: this.env, clock, outbox, registrations, launcher: this.launcher, claims }
     const handshake = (this.handshake = new HandshakeAnswer({
       ...answerParts,
       responders: quotas.responders,
@@ -197,8 +195,8 @@ class EngineNode extends NodeOperations implements Node {
     const restored = this.recovery.rebuildAll(stored)
     this.quotas.start(stored, this.clock.now())
     const parkedSessions = new Set(parking.list().flatMap((p) => (stored.sessions.get(p.flowId) ?? []).map((row) => row.key)))
-    const { inbound, outbox, ownership, failure, recovery, timers, loaded } = this
-    const parts = { store, inbound, outbox, ownership, failure, recovery, timers, loaded }
+    const { inbound, outbox, ownership, failure, recovery, timers, loaded, requests, results } = this
+    const parts = { store, inbound, outbox, ownership, failure, recovery, timers, loaded, requests, results }
     this.port = options.network.attach(this.name, networkEndpoint(parts))
     this.outbox.connect(this.port)
     this.parties.connect(this.port)
@@ -233,19 +231,19 @@ class EngineNode extends NodeOperations implements Node {
 
   startFlow<A, R>(flow: Flow<A, R>, args: A, options: StartOptions = {}): FlowHandle<R> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to start flows.`)
-    const begin = () => {
+    const begin = (flowId?: string) => {
       if (this.drain.enabled) {
         throw new NodeDrainingError(
           `Node ${this.name} is draining: it finishes its flows in flight and starts no new ones, so '${flow.name}' was not started. Start it once the node runs without drain mode.`,
         )
       }
       this.registrations.register(flow)
-      return this.starter.start(flow, args, options)
+      return this.starter.start(flow, args, flowId === undefined ? options : { ...options, flowId })
     }
     if (options.clientId === undefined) return begin()
     // Checked before the id is looked up, as every start's arguments; a known id then ignores them.
     if (flow.argsSchema) parseFlowArgs(flow.name, flow.argsSchema, args)
-    return this.clientIds.start({ clientId: options.clientId, owner: options.owner ?? '' }, begin)
+    return this.clientIds.start({ clientId: options.clientId, owner: options.owner ?? '' }, begin, options.flowId)
   }
 
   parkedFlows(): ParkedFlow[] {
@@ -254,9 +252,7 @@ class EngineNode extends NodeOperations implements Node {
 
   async killFlow(flowId: string): Promise<boolean> {
     if (this.stopped) throw new FlowStartError(`Node ${this.name} is stopped; open it again with createNode to kill flow ${flowId}.`)
-    if (!this.ownership.wholeNode && !this.loaded.runs.has(flowId) && !(await this.ownership.owns(flowId)))
-      throw new FlowElsewhereError(`Flow ${flowId} runs on another worker of node ${this.name}; kill it there (or again once that worker is gone).`)
-    return killFlow(this.killParts, flowId)
+    return this.requests.kill(flowId) // here, or by the worker process that runs it (flow-requests.ts)
   }
 
   removeOutcome(flowId: string): Promise<boolean> {
@@ -267,10 +263,11 @@ class EngineNode extends NodeOperations implements Node {
     if (this.stopped) return
     this.#store.commits.flush()
     this.halt(true)
-    this.#store.close()
+    const closed = this.#store.close()
     this.results.rejectAll(
       new FlowStartError(`Node ${this.name} stopped before the flow finished; it resumes when the node is opened again (use resultOf there).`),
     )
+    await closed // a store that commits over the network resolves once its last batch committed
   }
 
   crash(): void {

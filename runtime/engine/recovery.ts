@@ -102,7 +102,7 @@ export class Recovery {
 
   /**
    * Loads an evicted (or not yet loaded) flow and replays it; undefined when it is gone, unknown or being
-   * killed; rejects with FlowElsewhereError when another worker process owns it.
+   * killed; rejects with FlowElsewhereError when another worker process owns it (runs it).
    */
   rehydrate(flowId: string): Promise<FlowRun | undefined> {
     const loaded = this.loaded.runs.get(flowId)
@@ -149,8 +149,10 @@ export class Recovery {
     let row: FlowRow | undefined
     let built: RestoredRun | undefined
     // Another worker's flow is never loaded here (two runs of one flow would both write its journal), nor failed.
-    if (!this.ownership.wholeNode && !(await this.ownership.owns(flowId)))
+    if (!this.ownership.wholeNode && !(await this.ownership.owns(flowId))) {
+      if ((await store.flow(flowId))?.status !== 'running') return undefined // finished: no owner, nothing to load
       throw new FlowElsewhereError(`Flow ${flowId} runs on another worker of node ${this.env.node}; it was not loaded here.`)
+    }
     try {
       row = await store.flow(flowId)
       if (row?.status !== 'running') return undefined

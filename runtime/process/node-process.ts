@@ -17,7 +17,7 @@ import type { NodeConfig } from './node-config.js'
 import { NodeConfigError } from './node-config.js'
 import type { EventSink } from './node-events.js'
 import { type NodeNetwork, networkAddress, startNodeNetwork } from './node-network.js'
-import { pendingStarts } from './start-list.js'
+import { runStartList } from './start-list.js'
 
 export interface RunningNode {
   readonly node: Node
@@ -133,7 +133,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
         await explorer?.close()
         await rpc?.close()
         await node.stop()
-        await storeClosed(store) // a PostgreSQL store commits its last batch after stop() returned
+        await storeClosed(store) // already closed when stop() resolved; kept for a store closed elsewhere
         await network.close()
         sink({ event: 'stopped', node: config.name })
       })()),
@@ -142,12 +142,8 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
   try {
     resumed = (await node.unfinishedFlows()).length
     // A draining node takes no new work.
-    const pending = config.drain ? [] : await pendingStarts(config, app.flows, async (id) => (await node.flowStatus(id)) !== undefined)
-    for (const { request, flow } of pending) {
-      const handle = node.startFlow(flow, request.args, { flowId: request.id })
-      sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name })
-      await handle.started
-    }
+    if (!config.drain)
+      await runStartList(config, node, app.flows, (request, flow) => sink({ event: 'flow-started', node: config.name, flowId: request.id, flow: flow.name }))
     if (config.rpc) rpc = await RpcServer.start({ node, listen: config.rpc.listen, users: config.rpc.users, tls: config.rpc.tls, logger })
     // Loaded only when asked for: a node without an explorer section loads no web server.
     if (config.explorer && rpc)

@@ -237,8 +237,11 @@ export interface FlowStore {
   heldInits(): Promise<HeldInitRow[]>
 
   // ---- lifecycle ----
-  /** Commits pending writes and closes the store. */
-  close(): void
+  /**
+   * Commits pending writes and closes the store. A store that commits over the network (PostgreSQL) returns a
+   * Promise that resolves once its last batch committed (or failed for good) and its connections are closed.
+   */
+  close(): void | Promise<void>
   /** Closes without committing pending writes, as kill -9 would. */
   crash(): void
 }

@@ -24,3 +24,8 @@ export function workerChannel(schema: string, token: string): string {
 export function ackChannel(schema: string): string {
   return `cqa_${schemaTag(schema)}`
 }
+
+/** The channel every worker of the node listens on for flows that stopped running (their results may be awaited anywhere). */
+export function endedChannel(schema: string): string {
+  return `cqe_${schemaTag(schema)}`
+}

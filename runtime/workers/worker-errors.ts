@@ -19,3 +19,13 @@ export class WorkerLeaseLostError extends ColloquyError {
   override readonly name = 'WorkerLeaseLostError'
   readonly code = 'WORKER_LEASE_LOST'
 }
+
+/**
+ * A worker stopped (its node stopped, or it lost its lease) while an operation it had handed to the worker that
+ * owns the flow (a signal, a kill, a retry) waited for that worker's answer. The request stays with the owner,
+ * which may still carry it out; ask again on a running worker to learn the outcome.
+ */
+export class WorkerStoppedError extends ColloquyError {
+  override readonly name = 'WorkerStoppedError'
+  readonly code = 'WORKER_STOPPED'
+}

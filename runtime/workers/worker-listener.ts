@@ -1,10 +1,11 @@
 /**
  * A worker's LISTEN connection (docs/scale-out.md, section 4): one client of its own (LISTEN needs a
- * session that stays), on the worker's channel (messages forwarded to it) and the node's acknowledgement
- * channel. A notification on the worker's channel calls `woken`; one on the acknowledgement channel
- * calls `acknowledged` with the ids it carries. A lost connection is opened again with back-off (50 ms
- * doubling to 5 s) and `woken` is called once it listens again, since notifications sent meanwhile are lost
- * (the rows they announced are not).
+ * session that stays), on the worker's channel (messages forwarded to it, requests asked of it, answers to
+ * its own), the node's acknowledgement channel and the node's ended channel. A notification on the worker's
+ * channel calls `woken`; one on the acknowledgement channel calls `acknowledged` with the ids it carries; one
+ * on the ended channel calls `ended` with the flow id. A lost connection is opened again with back-off (50 ms
+ * doubling to 5 s) and `woken` and `ended()` are called once it listens again, since notifications sent
+ * meanwhile are lost (the rows they announced are not).
  */
 import pg from 'pg'
 
@@ -13,7 +14,10 @@ export interface ListenerTarget {
   /** The worker's channel and the node's acknowledgement channel (sql-names.ts). */
   readonly workerChannel: string
   readonly ackChannel: string
+  readonly endedChannel: string
   readonly woken: () => void
+  /** A flow stopped running (undefined: some may have while the connection was lost). */
+  readonly ended: (flowId?: string) => void
   readonly acknowledged: (ids: readonly string[]) => void
   readonly failed: (error: unknown) => void
 }
@@ -32,16 +36,17 @@ export class WorkerListener {
   }
 
   private async connect(): Promise<void> {
-    const { connectionString, workerChannel, ackChannel } = this.target
+    const { connectionString, workerChannel, ackChannel, endedChannel } = this.target
     const client = new pg.Client({ connectionString })
     client.on('notification', (message) => {
       if (message.channel === workerChannel) this.target.woken()
       else if (message.channel === ackChannel && message.payload) this.target.acknowledged(message.payload.split('\n'))
+      else if (message.channel === endedChannel && message.payload) this.target.ended(message.payload)
     })
     client.on('error', (error) => this.lost(client, error))
     client.on('end', () => this.lost(client, undefined))
     await client.connect()
-    await client.query(`LISTEN "${workerChannel}"; LISTEN "${ackChannel}"`)
+    await client.query(`LISTEN "${workerChannel}"; LISTEN "${ackChannel}"; LISTEN "${endedChannel}"`)
     if (this.closed) {
       await client.end().catch(() => undefined)
       return
@@ -60,7 +65,10 @@ export class WorkerListener {
 
   private reconnect(): void {
     this.connect()
-      .then(() => this.target.woken())
+      .then(() => {
+        this.target.woken()
+        this.target.ended()
+      })
       .catch((error: unknown) => {
         this.target.failed(error)
         this.backoffMs = Math.min(this.backoffMs * 2, 5_000)

@@ -1,25 +1,29 @@
 /**
  * The ownership port (runtime/engine/flow-ownership.ts) for one worker process of a node on PostgreSQL
  * (docs/scale-out.md): it registers the worker (worker-lease.ts), gives the store its commit fence, routes
- * messages for flows not in memory (flow-forwarding.ts), hands the engine the messages forwarded to it and
- * the acknowledgements other workers received (worker-listener.ts), broadcasts the acknowledgements it
- * received for messages it was not sending, and takes over the flows of workers whose lease ran out
- * (flow-takeover.ts): at attach and at every renewal, a third of the lease. When its own lease is lost it
- * stops and tells `whenLost`'s handler: the node must stop and the process exit (its commits are refused
- * from then on anyway). It opens a small pool of its own and one LISTEN connection, closed by `detach`.
+ * messages for flows not in memory (flow-forwarding.ts) and operations on them (worker-requests.ts), holds
+ * claims (worker-claims.ts), hands the engine what other workers forwarded or asked (worker-inbox.ts), the
+ * acknowledgements they received and the flows that ended there (worker-listener.ts), broadcasts the
+ * acknowledgements it received for messages it was not sending, and takes over the flows of workers whose
+ * lease ran out (flow-takeover.ts): at attach and at every renewal, a third of the lease. When its own lease
+ * is lost it stops and tells `whenLost`'s handler: the node must stop and the process exit (its commits are
+ * refused from then on anyway). It opens a small pool of its own and one LISTEN connection, closed by `detach`.
  */
 import pg from 'pg'
 import type { FlowOwnership, MessageRoute, OwnedNode } from '../engine/flow-ownership.js'
 import type { Envelope } from '../network/wire.js'
 import type { FlowLogger } from '../protocol/session/flow-context.js'
-import { decode, encode } from '../store/codec.js'
+import { encode } from '../store/codec.js'
 import { type ClaimTarget, takeOver } from './flow-takeover.js'
-import { type ForwardTarget, forwardMessage, forwardedTo, ownsFlow, takeForwarded } from './flow-forwarding.js'
-import { ackChannel, workerChannel } from './sql-names.js'
-import type { WorkerLeaseLostError } from './worker-errors.js'
+import { type ForwardTarget, forwardMessage, ownsFlow } from './flow-forwarding.js'
+import { ackChannel, endedChannel, workerChannel } from './sql-names.js'
+import { forgetClaims, releaseClaims, tryClaim } from './worker-claims.js'
+import { type WorkerLeaseLostError, WorkerStoppedError } from './worker-errors.js'
 import type { CommitFence } from './worker-fence.js'
+import { WorkerInbox, type WorkerStats } from './worker-inbox.js'
 import { WorkerLease } from './worker-lease.js'
 import { WorkerListener } from './worker-listener.js'
+import { forgetRequests } from './worker-requests.js'
 import { installWorkerSchema } from './worker-schema.js'
 import { type WorkerSettings, workerSettings } from './worker-settings.js'
 
@@ -34,28 +38,20 @@ export interface WorkerOptions extends Partial<WorkerSettings> {
 /** Largest payload of one acknowledgement notification (PostgreSQL allows 8000 bytes). */
 const ACK_PAYLOAD_BYTES = 7000
 
-/** What a worker handed on and took, for tests and diagnostics. */
-export interface WorkerStats {
-  /** Messages this worker received for another worker's flows and forwarded. */
-  forwarded: number
-  /** Messages other workers forwarded to this one, recorded by its engine. */
-  received: number
-  /** Flows this worker claimed from workers whose lease ran out (or that stopped), and adopted. */
-  adopted: number
-}
+export type { WorkerStats } from './worker-inbox.js'
 
 export class WorkerOwnership implements FlowOwnership {
   readonly wholeNode = false
-  readonly stats: WorkerStats = { forwarded: 0, received: 0, adopted: 0 }
+  readonly stats: WorkerStats = { forwarded: 0, received: 0, adopted: 0, asked: 0, answered: 0 }
   private node: OwnedNode | undefined
   private listener: WorkerListener | undefined
   private readonly target: ForwardTarget
-  private claim: ClaimTarget
+  private claimTarget: ClaimTarget
+  private readonly inbox: WorkerInbox
   private taking: Promise<void> | undefined
   private detached: Promise<void> | undefined
-  private draining: Promise<void> | undefined
-  private drainAgain = false
   private acks: string[] = []
+  private releases: string[] = []
   private stopped = false
   private lostHandler: (error: WorkerLeaseLostError) => void
   /** Resolves once the worker's store committed its last batch (a release waits for it: its commits are fenced). */
@@ -70,7 +66,14 @@ export class WorkerOwnership implements FlowOwnership {
     const { schema, logger, node } = options
     this.lostHandler = (error) => logger.error(`${error.message} (worker of node ${node})`)
     this.target = { pool, schema, token: lease.token }
-    this.claim = { pool, schema, token: lease.token, fence: lease.fence, claimBatch: options.claimBatch, flowsTable }
+    this.claimTarget = { pool, schema, token: lease.token, fence: lease.fence, claimBatch: options.claimBatch, flowsTable }
+    this.inbox = new WorkerInbox(
+      this.target,
+      this.stats,
+      () => this.node,
+      (problem) => logger.warn(`Worker ${lease.token} of node ${node} ${problem}.`),
+      Math.min(1000, options.leaseMs / 2),
+    )
   }
 
   /** Creates the worker tables if missing and registers this worker (its token and lease start now). */
@@ -100,7 +103,7 @@ export class WorkerOwnership implements FlowOwnership {
    */
   async storeOpened(closed: () => Promise<void>): Promise<void> {
     this.storeClosed = closed
-    if (!this.claim.flowsTable) this.claim = { ...this.claim, flowsTable: await installWorkerSchema(this.pool, this.options.schema) }
+    if (!this.claimTarget.flowsTable) this.claimTarget = { ...this.claimTarget, flowsTable: await installWorkerSchema(this.pool, this.options.schema) }
   }
 
   /** Who hears that this worker lost its lease (it has stopped taking work; the node should stop, the process exit). */
@@ -125,14 +128,16 @@ export class WorkerOwnership implements FlowOwnership {
       connectionString: url,
       workerChannel: workerChannel(schema, this.token),
       ackChannel: ackChannel(schema),
-      woken: () => this.drain(),
+      endedChannel: endedChannel(schema),
+      woken: () => this.inbox.wake(),
       acknowledged: (ids) => {
         for (const id of ids) this.node?.acknowledged(id)
       },
+      ended: (flowId) => this.node?.ended(flowId),
       failed: (error) => logger.warn(`Worker ${this.token} of node ${this.options.node} lost its LISTEN connection (${String(error)}); it reconnects.`),
     })
     this.listener.start().then(
-      () => this.drain(),
+      () => this.inbox.wake(),
       (error: unknown) => logger.error(`Worker ${this.token} of node ${this.options.node} could not LISTEN: ${String(error)}.`),
     )
     this.lease.keepAlive(
@@ -142,7 +147,7 @@ export class WorkerOwnership implements FlowOwnership {
       },
       () => {
         this.takeOver()
-        this.drain()
+        this.inbox.wake()
       },
     )
     this.takeOver()
@@ -156,6 +161,24 @@ export class WorkerOwnership implements FlowOwnership {
 
   owns(flowId: string): Promise<boolean> {
     return ownsFlow(this.target, flowId)
+  }
+
+  ask(flowId: string, request: Buffer, read = false): Promise<Buffer | 'here'> {
+    return this.inbox.ask(flowId, request, read)
+  }
+
+  claim(key: string): Promise<boolean> {
+    return tryClaim(this.target, key)
+  }
+
+  release(key: string): void {
+    if (this.stopped) return
+    if (this.releases.push(key) === 1)
+      setImmediate(() => {
+        const keys = this.releases
+        this.releases = []
+        releaseClaims(this.target, keys).catch(() => undefined) // left: another worker takes it over once this one is gone
+      })
   }
 
   acknowledged(id: string): void {
@@ -174,9 +197,12 @@ export class WorkerOwnership implements FlowOwnership {
     this.node = undefined
     this.lease.stop()
     const listening = this.listener?.close()
+    const stopped = new WorkerStoppedError(
+      `Worker ${this.token} of node ${this.options.node} stopped before the worker running the flow answered; ask a running worker again.`,
+    )
     this.detached = (async () => {
       await listening
-      await Promise.all([this.taking, this.draining])
+      await Promise.all([this.taking, this.inbox.stop(stopped)])
       if (orderly) {
         await this.storeClosed().catch(() => undefined)
         await this.lease.release().catch(() => undefined)
@@ -189,16 +215,18 @@ export class WorkerOwnership implements FlowOwnership {
   /** Claims the flows of expired workers, one takeover at a time; the engine adopts each batch. */
   private takeOver(): void {
     if (this.taking || this.stopped) return
-    this.taking = takeOver(this.claim, async (flowIds) => {
+    this.taking = takeOver(this.claimTarget, async (flowIds) => {
       await this.node?.adopt(flowIds)
       this.stats.adopted += flowIds.length
-      this.drain()
+      this.inbox.wake()
     })
       .then(async ({ expired, claimed }) => {
         if (claimed > 0)
           this.options.logger.info(`Worker ${this.token} of node ${this.options.node} took over ${claimed} flow(s) of workers whose lease ran out.`)
         // A dead worker may have left messages of ended flows unacknowledged: someone must send them again.
         if (expired > 0 || claimed > 0) await this.node?.resendOrphans()
+        await forgetClaims(this.pool, this.options.schema)
+        await forgetRequests(this.pool, this.options.schema)
       })
       .catch((error: unknown) => {
         if (!this.stopped)
@@ -207,40 +235,6 @@ export class WorkerOwnership implements FlowOwnership {
       .finally(() => {
         this.taking = undefined
       })
-  }
-
-  /** Hands the messages forwarded to this worker to the engine, deleting each once recorded. */
-  private drain(): void {
-    if (this.stopped) return
-    if (this.draining) {
-      this.drainAgain = true
-      return
-    }
-    this.draining = this.drainRows()
-      .catch((error: unknown) => {
-        if (!this.stopped) this.options.logger.warn(`Worker ${this.token} of node ${this.options.node} could not take forwarded messages: ${String(error)}.`)
-      })
-      .finally(() => {
-        this.draining = undefined
-        if (this.drainAgain) {
-          this.drainAgain = false
-          this.drain()
-        }
-      })
-  }
-
-  private async drainRows(): Promise<void> {
-    for (;;) {
-      const rows = await forwardedTo(this.target, 500)
-      const node = this.node
-      if (rows.length === 0 || !node) return
-      const results = await Promise.allSettled(rows.map((row) => node.deliver(decode<Envelope>(row.body))))
-      const taken = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id)
-      await takeForwarded(this.target, taken)
-      this.stats.received += taken.length
-      // A message the engine refused (a parked flow) stays and is tried at the next renewal.
-      if (taken.length < rows.length) return
-    }
   }
 
   private broadcastAcks(): void {

@@ -2,12 +2,13 @@
  * The ownership port (runtime/engine/flow-ownership.ts) on real nodes (SQLite, the in-memory network):
  * a worker forwards a message for a flow another worker owns, and the sender's outbox learns it was
  * taken only after the hand-over; such a flow is never loaded here (not by the message, a signal or a
- * kill); a worker opening on a store rebuilds nothing until it adopts flows, and adopting replays them,
+ * kill: those are asked of its owner, whose answer or error the caller gets); a worker opening on a store rebuilds nothing until it adopts flows, and adopting replays them,
  * arms their timers and sends again what they sent and no one acknowledged.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { FlowElsewhereError, flow } from '../../runtime/engine/index.js'
+import { FlowNotFoundError, flow } from '../../runtime/engine/index.js'
 import type { Envelope } from '../../runtime/network/wire.js'
+import { decode, encode } from '../../runtime/store/codec.js'
 import { Cluster, eventually } from './support/cluster.js'
 import { PairFamily, adder, expectedTotal, giver } from './support/pair-flows.js'
 import { TestOwnership } from './support/test-ownership.js'
@@ -41,8 +42,20 @@ describe('flow ownership', () => {
     expect(ownership.forwarded[0]!.flowId).toBe(responder!.flowId)
     expect(label(ownership.forwarded[0]!.envelope)).toBe('c')
     expect(bob.stats.rehydrations).toBe(rehydrations) // not loaded here
-    await expect(bob.signal(responder!.flowId, 'nudge', 1)).rejects.toBeInstanceOf(FlowElsewhereError)
-    await expect(bob.killFlow(responder!.flowId)).rejects.toBeInstanceOf(FlowElsewhereError)
+    // A signal and a kill are asked of the owner; the caller gets what the owner answers, error included.
+    const signalled = bob.signal(responder!.flowId, 'nudge', 1)
+    const killed = bob.killFlow(responder!.flowId)
+    await eventually(() => ownership.asked.length === 2)
+    expect(ownership.asked.map((a) => [a.flowId, decode<{ op: string }>(a.request).op])).toEqual([
+      [responder!.flowId, 'signal'],
+      [responder!.flowId, 'kill'],
+    ])
+    ownership.asked[0]!.answered(encode({ ok: false, error: { code: 'FLOW_NOT_FOUND', name: 'FlowNotFoundError', message: 'not waiting' } }))
+    ownership.asked[1]!.answered(encode({ ok: true, value: false }))
+    await expect(signalled).rejects.toBeInstanceOf(FlowNotFoundError)
+    expect(await killed).toBe(false)
+    await expect(bob.signal(responder!.flowId, '', 1)).rejects.toThrow(/needs an event name/) // checked before anything is asked
+    expect(ownership.asked).toHaveLength(2)
     expect(bob.stats.rehydrations).toBe(rehydrations)
     // The flow comes to this worker (its owner died): it adopts the flow and takes the forwarded message.
     ownership.elsewhere.delete(responder!.flowId)

@@ -3,7 +3,8 @@
  * owns is written to `forwarded` and reaches that worker's engine through NOTIFY (the row goes once the
  * engine recorded it); a flow of this worker or of no one is 'here'; acknowledgements one worker received
  * reach the others; a worker takes over the flows (and their forwarded messages) of one whose lease ran
- * out; a worker whose row is gone reports its lost lease.
+ * out; a worker whose row is gone reports its lost lease; a claim is one worker's at a time (a gone worker's
+ * is taken over); a request reaches the owner's engine and its answer comes back.
  */
 import type pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -46,6 +47,17 @@ class RecordingNode implements OwnedNode {
   }
   acknowledged(id: string): void {
     this.acknowledgements.push(id)
+  }
+  /** Requests asked of this worker, answered with their own bytes reversed. */
+  readonly requests: { flowId: string; request: Buffer }[] = []
+  async answer(flowId: string, request: Buffer): Promise<Buffer> {
+    this.requests.push({ flowId, request })
+    return Buffer.from(request).reverse()
+  }
+  /** Flows heard to have ended in another worker. */
+  readonly endings: (string | undefined)[] = []
+  ended(flowId?: string): void {
+    this.endings.push(flowId)
   }
 }
 
@@ -164,6 +176,38 @@ describe('worker ownership', () => {
     a.attach(nodeA) // takes over at attach (and at each renewal): no lease to wait for
     await eventually(() => nodeA.adopted.length === 1, 3000)
     expect(nodeA.adopted).toEqual(['f1'])
+  })
+
+  it("holds a claim for one worker at a time; a gone worker's claim is taken over", async () => {
+    const a = await worker()
+    const b = await worker()
+    const long = `client:${'x'.repeat(4000)}` // kept as its hash
+    for (const key of ['init:Buyer:s1/init', long]) {
+      expect(await a.claim(key)).toBe(true)
+      expect(await a.claim(key)).toBe(true) // its own
+      expect(await b.claim(key)).toBe(false)
+      a.release(key)
+      await eventually(async () => await b.claim(key)) // released in the next turn
+      expect(await a.claim(key)).toBe(false)
+    }
+    await b.detach(true) // its row goes: what it held is free
+    expect(await a.claim('init:Buyer:s1/init')).toBe(true)
+    expect(await a.claim(long)).toBe(true)
+  })
+
+  it('hands a request to the owner of the flow and returns its answer; none for a flow no other worker owns', async () => {
+    const owner = await worker()
+    await createFlow(owner, 'f1')
+    const asker = await worker()
+    const ownerNode = new RecordingNode()
+    owner.attach(ownerNode)
+    asker.attach(new RecordingNode())
+    expect(Buffer.from((await asker.ask('f1', Buffer.from('kill please'))) as Buffer).toString()).toBe('esaelp llik')
+    expect(ownerNode.requests.map((r) => [r.flowId, r.request.toString()])).toEqual([['f1', 'kill please']])
+    expect(await owner.ask('f1', Buffer.from('own flow'))).toBe('here')
+    expect(await asker.ask('nobody', Buffer.from('no owner'))).toBe('here')
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema.name}".flow_requests`)
+    expect(rows[0].n).toBe(0)
   })
 
   it('reports a lost lease when its row was taken', async () => {

@@ -30,6 +30,10 @@ export interface WardParts {
   readonly timers: { add(item: TimerItem): void }
   readonly rehydrate: (flowId: string) => Promise<FlowRun | undefined>
   readonly kill: (flowId: string) => Promise<boolean>
+  /** Retries a patient here, or asks the worker process that keeps it (flow-requests.ts). */
+  readonly retry: (flowId: string) => Promise<boolean>
+  /** Where a patient stands, as the process keeping it says (flow-requests.ts). */
+  readonly patient: (flowId: string) => Promise<ReturnType<Hospital['state']>>
 }
 
 export interface Ward {
@@ -62,6 +66,6 @@ export function createWard(parts: WardParts): Ward {
     timers: parts.timers,
   })
   const inits = new HeldInits({ node, clock, logger, store, staff, outbox: parts.outbox, publish: (event) => hospital.publish(event) })
-  const operations = new HospitalOperations({ hospital, inits, store, kill: parts.kill })
+  const operations = new HospitalOperations({ hospital, inits, store, kill: parts.kill, retry: parts.retry, patient: parts.patient })
   return { hospital, inits, operations }
 }

@@ -46,6 +46,7 @@ export const exitCodeByErrorCode: Readonly<Record<string, number>> = Object.free
   STORE_IN_USE: failed,
   WORKER_FENCED: failed,
   WORKER_LEASE_LOST: failed,
+  WORKER_STOPPED: failed,
   STORE_UNAVAILABLE: failed,
   // The node's store cannot be trusted: restore it from a backup.
   STORE_CORRUPT: storeDamaged,

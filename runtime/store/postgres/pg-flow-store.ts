@@ -16,9 +16,9 @@
  * and `fence(tx)` runs first inside every commit transaction; when it throws, the commit is refused and
  * the store takes no more writes. A worker gives each writer its own `writerId`.
  *
- * Open with `PgFlowStore.open` (connecting is asynchronous); `close()` commits what is pending and
- * closes the connections in the background (`closed` resolves then), `crash()` drops pending writes as
- * kill -9 would. Opening a schema this process is still closing waits for that close first.
+ * Open with `PgFlowStore.open` (connecting is asynchronous); `close()` commits what is pending, closes the
+ * connections and resolves then (as `closed` does), `crash()` drops pending writes as kill -9 would.
+ * Opening a schema this process is still closing waits for that close first.
  */
 import type pg from 'pg'
 import type { CommitFaultListener, FlowOrigin, FlowRetention, FlowStore, TouchedTables } from '../flow-store.js'
@@ -267,10 +267,11 @@ export class PgFlowStore extends PgReads implements FlowStore {
 
   // ---- lifecycle ----
 
-  close(): void {
-    if (this.ended) return
+  /** Resolves (as `closed` does) once the last batch committed, or failed for good, and the connections are closed. */
+  close(): Promise<void> {
+    if (!this.ended) this.finish(this.commits.close())
     this.ended = true
-    this.finish(this.commits.close())
+    return this.closed
   }
 
   crash(): void {

@@ -1,7 +1,10 @@
 /**
  * The ownership port for one worker in a test: flows in `elsewhere` belong to another (imagined) worker,
- * whose messages are kept in `forwarded` as a real ownership keeps them in its table; everything else is
- * this worker's. `node` is the engine's side, for adopting flows and delivering forwarded messages.
+ * whose messages are kept in `forwarded` as a real ownership keeps them in its table, and whose requests
+ * are answered by `owner` when set (the other worker's engine side) and kept in `asked` otherwise (they then
+ * wait until `answerAsked`); everything else is this worker's. Claims are held in `claims`, shared between
+ * TestOwnerships given the same set. `node` is the engine's side, for adopting flows and delivering
+ * forwarded messages.
  */
 import type { FlowOwnership, MessageRoute, OwnedNode } from '../../../runtime/engine/index.js'
 import type { Envelope } from '../../../runtime/network/wire.js'
@@ -30,6 +33,30 @@ export class TestOwnership implements FlowOwnership {
 
   acknowledged(id: string): void {
     this.acknowledgements.push(id)
+  }
+
+  /** The engine side of the worker that owns the flows `elsewhere`, when it runs in the test. */
+  owner: OwnedNode | undefined
+  readonly asked: { readonly flowId: string; readonly request: Buffer; readonly answered: (answer: Buffer | 'here') => void }[] = []
+
+  ask(flowId: string, request: Buffer): Promise<Buffer | 'here'> {
+    if (!this.elsewhere.has(flowId)) return Promise.resolve('here')
+    if (this.owner) return this.owner.answer(flowId, request)
+    return new Promise((answered) => this.asked.push({ flowId, request, answered }))
+  }
+
+  /** Keys held, by holder: shared between the TestOwnerships of one test. */
+  claims = new Map<string, TestOwnership>()
+
+  async claim(key: string): Promise<boolean> {
+    const holder = this.claims.get(key)
+    if (holder && holder !== this) return false
+    this.claims.set(key, this)
+    return true
+  }
+
+  release(key: string): void {
+    if (this.claims.get(key) === this) this.claims.delete(key)
   }
 
   /** How the node stopped, in order. */
