@@ -5,7 +5,7 @@
  * admission on its page), approve an awaited event with the form generated from its schema, fill a form
  * with a nested object and choices (a missing required field shown, and nothing sent, before it is filled),
  * open a flow's messages drawn from the node's history and view a payload (a sent one too, the node keeping
- * sent payloads; and on a node that does not, the note saying how to), and see an action (and the
+ * sent payloads; explorer-not-kept.test.ts has a node that does not), and see an action (and the
  * payloads) refused to a user without its permission. Screenshots of each screen go to
  * .tmp/explorer-screenshots/.
  */
@@ -123,29 +123,6 @@ describe('the Explorer in a browser', () => {
     await list.getByRole('button', { name: 'to Desk: next: ping (Echo v1)' }).click()
     await message.filter({ hasText: 'Chose the branch ping.' }).waitFor()
     await cluster.ops.killFlow(handle.flowId)
-  })
-
-  it('says a sent payload the peer acknowledged is not kept, and how to keep it, on a node without keepSentPayloads', async () => {
-    const plain = await ExplorerCluster.start(undefined, { keepSentPayloads: false })
-    const page = await operatorPage(browser)
-    try {
-      const handle = plain.ops.startFlow(holdFlow, { peer: 'Desk' })
-      // Acknowledged: the ping left the outbox, and with it the only copy of its payload.
-      await expect.poll(async () => (await plain.ops.flowStatus(handle.flowId))?.waitingFor?.kind).toBe('event')
-      await expect.poll(async () => (await plain.ops.tableCounts()).outbox).toBe(0)
-      await logIn(page, plain.explorer.url, 'admin')
-      await page.goto(`${plain.explorer.url}#/flows/${handle.flowId}`)
-      await page.locator('.waiting').filter({ hasText: "event 'release'" }).waitFor()
-      const run = page.getByRole('region', { name: 'Run' })
-      await run.getByRole('list', { name: 'Messages' }).getByRole('button', { name: 'to Desk: ping (Echo v1)' }).click()
-      const note = run.getByRole('region', { name: 'Message' }).filter({ hasText: 'Payload not kept' })
-      await note.waitFor()
-      expect(await note.textContent()).toContain('"keepSentPayloads": true')
-      await plain.ops.killFlow(handle.flowId)
-    } finally {
-      await page.context().close()
-      await plain.stop()
-    }
   })
 
   it('bulk-kills the two flows the filter shows, after a preview and a confirmation', async () => {
