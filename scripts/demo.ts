@@ -8,7 +8,8 @@
  * checks that prove it all ends the run.
  *
  * `npm run demo -- --explorer`: the seller's node also serves the Explorer; after the summary both nodes
- * stay up with it, the address and a login are printed, and Ctrl-C stops them cleanly.
+ * stay up with it, the address and a login are printed, and Ctrl-C stops them cleanly. Both nodes then run
+ * with keepSentPayloads, so the Explorer shows what each flow sent, also once the peer acknowledged it.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,14 +49,16 @@ async function main(): Promise<boolean> {
   const rpc = { listen: `127.0.0.1:${rpcPort}`, users: [desk, ...operators] }
   if (withExplorer) await ensureExplorerBuilt()
   const explorer = withExplorer ? { explorer: { listen: { host: '127.0.0.1', port: await freePort() } } } : {}
+  // The Explorer then shows what each node sent, also once the peer acknowledged it.
+  const history = withExplorer ? { keepSentPayloads: true } : {}
   const cluster = await ProcessCluster.create(dir, [
     {
       name: 'Seller',
       app: 'examples/trade-node.ts',
       start: [{ flow: 'sell-asset', id: tradeId, args: sellArgs }],
-      settings: { redeliverAfterMs: 250, rpc, ...explorer },
+      settings: { redeliverAfterMs: 250, rpc, ...explorer, ...history },
     },
-    { name: 'Buyer', app: 'examples/trade-node.ts', settings: { redeliverAfterMs: 250 } },
+    { name: 'Buyer', app: 'examples/trade-node.ts', settings: { redeliverAfterMs: 250, ...history } },
   ])
   const ends: NodeEvent[] = []
   cluster.onEvent((node, event) => {

@@ -98,10 +98,17 @@ function MessageDetail({ message: m, number }: { readonly message: FlowMessage; 
         (m.payloadKept ? (
           <pre class="payload">{JSON.stringify(m.payload, null, 2) ?? 'undefined'}</pre>
         ) : (
-          <p class="muted">Payload not kept: the node keeps what it sent only until the peer acknowledged it.</p>
+          <p class="muted">
+            Payload not kept: the node keeps what it sent only until the peer acknowledged it. To keep sent payloads for the life of each flow, run the node
+            with <code>"keepSentPayloads": true</code> in its node.json (NodeOptions.keepSentPayloads).
+          </p>
         ))}
       {m.kind === 'choice' && (
-        <p>{m.branch === undefined ? 'A choice; which branch is not kept once the peer acknowledged it.' : `Chose the branch ${m.branch}.`}</p>
+        <p>
+          {m.branch === undefined
+            ? 'A choice; which branch is not kept once the peer acknowledged it (unless the node runs with "keepSentPayloads": true).'
+            : `Chose the branch ${m.branch}.`}
+        </p>
       )}
       {m.kind === 'end' && <p>The session’s end: {m.direction === 'sent' ? 'this flow' : 'the peer'} reached the end of the protocol.</p>}
       {m.kind === 'error' && (

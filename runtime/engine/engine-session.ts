@@ -14,6 +14,7 @@ import type { FlowRun } from './flow-run.js'
 import type { FlowSession, SessionScope, SessionStatus } from './flow-session.js'
 import { sessionWait } from './hospital/receive-timeout.js'
 import type { InboxEvent } from './inbox-event.js'
+import { keepingContent } from './journal-entry.js'
 import { messageIds } from './message-ids.js'
 import { assertSameSend, assertSendable, frameDigest } from './send-checks.js'
 import { assertUsable, rejection } from './session-usable.js'
@@ -156,7 +157,8 @@ export class EngineSession implements FlowSession {
     const head = this.inbox.get(this.recvSeq)
     if (head && head.t !== 'data') throw this.eventError(head, `send '${frame.label}'`)
     const seq = this.sendSeq // taken once queued: if queueing throws, the flow's error frame gets this number
-    run.record(key, { k: 'send', label: frame.label, seq, d: frameDigest(frame) })
+    const sent = { k: 'send', label: frame.label, seq, d: frameDigest(frame) } as const
+    run.record(key, run.env.keepSentPayloads ? keepingContent(sent, frame) : sent)
     if (!this.initSent) this.sendInit(frame)
     else this.queueFrame({ t: 'data', session: this.id, dir: this.dir, seq, frame })
     this.sendSeq = seq + 1

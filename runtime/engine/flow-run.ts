@@ -76,6 +76,8 @@ export interface RunEnvironment {
   readonly hospital: { wouldKeep(run: FlowRun, error: unknown): boolean }
   /** A run may have become idle: consider it for eviction. */
   readonly eviction: { noteIdle(run: FlowRun): void }
+  /** Sends journal their payload or branch too (NodeOptions.keepSentPayloads). */
+  readonly keepSentPayloads: boolean
 }
 
 const never = new Promise<never>(() => {})

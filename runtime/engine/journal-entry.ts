@@ -4,7 +4,7 @@
  * receives and the steps its handler runs. Scoping by session (not one global counter) is what lets
  * concurrent sessions (Promise.all over counterparties) replay in whatever order their messages arrive.
  */
-import type { VersionOffer, WaitForResult } from '../protocol/session/channel.js'
+import type { SessionFrame, VersionOffer, WaitForResult } from '../protocol/session/channel.js'
 
 export type JournalEntry =
   /**
@@ -12,8 +12,12 @@ export type JournalEntry =
    * `session`: the session's random wire id (initiated-session.ts); absent in entries of sessions opened before ids were random.
    */
   | { readonly k: 'open'; readonly protocol: string; readonly peer: string; readonly offers?: readonly VersionOffer[]; readonly session?: string }
-  /** `d`: the payload's digest (payload-digest.ts), compared on replay; absent in entries journaled before digests existed. */
-  | { readonly k: 'send'; readonly label: string; readonly seq: number; readonly d?: number }
+  /**
+   * `d`: the payload's digest (payload-digest.ts), compared on replay; absent in entries journaled before digests existed.
+   * `p` (a data message's payload) or `b` (a choice's branch): only with NodeOptions.keepSentPayloads, for the message
+   * history (message-history.ts); the replay never reads them.
+   */
+  | { readonly k: 'send'; readonly label: string; readonly seq: number; readonly d?: number; readonly p?: unknown; readonly b?: string }
   | { readonly k: 'recv'; readonly seq: number }
   | { readonly k: 'close'; readonly seq: number }
   | { readonly k: 'step'; readonly name: string; readonly ok: true; readonly value: unknown }
@@ -65,4 +69,9 @@ export function describeAction(action: RequestedAction | JournalEntry): string {
   if (what === undefined) return verbs[action.k]
   if (action.k === 'open') return `open a session for ${what}`
   return `${verbs[action.k]} '${what}'`
+}
+
+/** A `send` entry that also keeps what was sent: the payload of a data message, the branch of a choice (NodeOptions.keepSentPayloads). */
+export function keepingContent(entry: JournalEntry & { readonly k: 'send' }, frame: SessionFrame): JournalEntry {
+  return frame.kind === 'choice' ? { ...entry, b: frame.branch } : { ...entry, p: frame.payload }
 }

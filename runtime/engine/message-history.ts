@@ -4,8 +4,9 @@
  * (journal, sessions, inbox, outbox), so it answers the same on every backend and for evicted flows.
  *
  * What the store holds decides what is shown. A `send` entry records the label, sequence number and the
- * payload's digest, not the payload: a sent payload is in the store only while its envelope waits in the
- * outbox for the peer's acknowledgement. A `recv` entry records the sequence number of a frame that stays
+ * payload's digest; the payload (or a choice's branch) too only on a node with keepSentPayloads. Without
+ * it, a sent payload is in the store only while its envelope waits in the outbox for the peer's
+ * acknowledgement: the journal's payload is preferred, then the outbox's. A `recv` entry records the sequence number of a frame that stays
  * in the inbox until the flow ends, so received payloads are all there. No time is recorded for a message.
  * When a flow ends, its sessions and inbox are removed (and its journal, unless kept), so a finished flow
  * has no history: the answer says `finished` with no messages. Order: a session's messages in the order
@@ -47,8 +48,8 @@ export interface FlowMessage {
   /** The branch a choice took. */
   readonly branch?: string
   /**
-   * A data message's payload is in the store: always for one received; for one sent only until the peer
-   * acknowledged it (the journal keeps a sent payload's digest, not the payload).
+   * A data message's payload is in the store: always for one received; for one sent, for the flow's life on a
+   * node with keepSentPayloads (its journal keeps the payload), otherwise only until the peer acknowledged it.
    */
   readonly payloadKept?: boolean
   /** The payload as the flow sent or received it (Date, bigint, Map... as they are), when kept. */
@@ -107,7 +108,7 @@ export async function readMessageHistory(store: FlowStore, node: string, flowId:
     if (entry.k === 'close') messages.push({ direction: 'sent', ...base, kind: 'end' })
     else if (entry.k === 'send') {
       const frame = sent.get(`${session.key}|${entry.seq}`)
-      messages.push({ direction: 'sent', ...base, ...sentContent(entry.label, frame, () => isChoice(session.protocol, session.version, entry.label)) })
+      messages.push({ direction: 'sent', ...base, ...sentContent(entry, frame, () => isChoice(session.protocol, session.version, entry.label)) })
     } else {
       const event = received.get(`${session.key}|${entry.seq}`)
       if (event) messages.push({ direction: 'received', ...base, ...receivedContent(event) })
@@ -154,9 +155,13 @@ function inFlowOrder(entries: readonly KeyedEntry[]): KeyedEntry[] {
   return ordered
 }
 
-/** Frames still in the outbox (not yet acknowledged), by `<session key>|<seq>`; the first frame may ride in the init. */
+/**
+ * Frames still in the outbox (not yet acknowledged), by `<session key>|<seq>`; the first frame may ride in the init.
+ * Only sessions with a send whose entry lacks its content are read.
+ */
 async function sentFrames(store: FlowStore, ordered: readonly KeyedEntry[], sessionOf: Map<string, SessionRow>): Promise<Map<string, SessionFrame>> {
-  const keys = new Set(ordered.filter((e) => e.entry.k === 'send').flatMap((e) => sessionOf.get(e.scope)?.key ?? []))
+  const lacking = ordered.filter(({ entry }) => entry.k === 'send' && entry.b === undefined && !('p' in entry))
+  const keys = new Set(lacking.flatMap((e) => sessionOf.get(e.scope)?.key ?? []))
   const frames = new Map<string, SessionFrame>()
   for (const rows of await Promise.all([...keys].map((key) => store.outboxOf(key))))
     for (const row of rows) {
@@ -167,11 +172,15 @@ async function sentFrames(store: FlowStore, ordered: readonly KeyedEntry[], sess
   return frames
 }
 
+/** The journal's payload or branch (keepSentPayloads) first, then the outbox's frame, else what the journal's label tells. */
 function sentContent(
-  label: string,
+  entry: JournalEntry & { readonly k: 'send' },
   frame: SessionFrame | undefined,
   isChoice: () => boolean | undefined,
 ): Pick<FlowMessage, 'kind' | 'label' | 'branch' | 'payloadKept' | 'payload'> {
+  const { label } = entry
+  if (entry.b !== undefined) return { kind: 'choice', label, branch: entry.b }
+  if ('p' in entry) return { kind: 'data', label, payloadKept: true, payload: entry.p }
   if (frame?.kind === 'choice') return { kind: 'choice', label, branch: frame.branch }
   if (frame) return { kind: 'data', label, payloadKept: true, payload: frame.payload }
   // Gone from the outbox (acknowledged): the journal records a choice's label as it records a message's, so

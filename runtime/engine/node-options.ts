@@ -59,6 +59,14 @@ export interface NodeOptions {
    * until `node.removeOutcome(flowId)` removes it. Default false.
    */
   readonly keepFinishedFlows?: boolean | 'started'
+  /**
+   * Journal what each send sent: a data message's payload, a choice's branch, so `node.flowMessages` (the
+   * Explorer's Flow screen, `colloquy flow messages`) shows sent payloads for as long as the flow runs.
+   * Without it a sent payload is in the store only until the peer acknowledges it. The payloads then rest
+   * in the journal like step results (docs/security.md); each send writes a larger entry. Replay does not
+   * depend on it: it can be turned on or off across restarts. Default false.
+   */
+  readonly keepSentPayloads?: boolean
   /** What one peer may make this node hold (responder sessions, idle responders, frames ahead, outbox); safe defaults (peer-quotas.ts). */
   readonly quotas?: PeerQuotas
   /** How long ids of answered session inits are kept to drop late duplicates. Default 7 days. */

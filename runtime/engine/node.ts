@@ -144,7 +144,8 @@ class EngineNode extends NodeOperations implements Node {
     this.launcher = new FlowLauncher(parts)
     this.eviction = new Eviction(options.evictIdleAfterMs ?? 30_000, clock, store, this.loaded)
     const { hub: events, eviction } = this
-    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress, hospital }
+    const keepSentPayloads = options.keepSentPayloads ?? false
+    this.env = { node: name, logger, clock, store, outbox, sessions: loaded, timers, declared, parties, events, eviction, progress, hospital, keepSentPayloads }
     const stopped = () => this.stopped
     this.starter = new FlowStarter({ ...parts, clock, env: this.env, launcher: this.launcher, stopped, claims })
     const failRebuild: FailRebuild = (flowId, doing, error, row) => void this.failure.failStored(flowId, doing, error, row)

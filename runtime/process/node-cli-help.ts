@@ -28,7 +28,9 @@ node.json fields (paths relative to the file):
          processes serving the node on that schema (docs/scale-out.md)
   optional: keyFile (default <store file>.key, or <name>.key beside node.json for PostgreSQL),
             durability ("full" | "fast"), drain, maxFrameBytes,
-            redeliverAfterMs, evictIdleAfterMs, quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
+            redeliverAfterMs, evictIdleAfterMs, keepSentPayloads (true: sends journal their payloads, so
+            \`colloquy flow messages\` and the Explorer show them while the flow runs; they then rest in the store),
+            quotas (per-peer limits, see README), start ([{ "flow", "id", "args" }], args as the flow's
             schema declares them; a typo is refused by field name before anything is written),
             network ({ "transport": "tcp" }, the default, or { "transport": "nats", "url", "stream",
             "subjectPrefix", "ackWaitMs", ... }: envelopes through a NATS JetStream broker, still signed

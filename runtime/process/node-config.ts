@@ -62,6 +62,8 @@ const NodeConfigSchema = z.strictObject({
   maxFrameBytes: z.number().int().positive().optional(),
   redeliverAfterMs: z.number().int().positive().optional(),
   evictIdleAfterMs: z.number().int().nonnegative().optional(),
+  /** Sends journal their payload too, so the message history shows it while the flow runs (NodeOptions.keepSentPayloads). */
+  keepSentPayloads: z.boolean().optional(),
   /** Per-peer quotas (NodeOptions.quotas); each field optional, safe defaults. */
   quotas: z
     .strictObject({
@@ -97,6 +99,7 @@ export interface NodeConfig {
   readonly maxFrameBytes: number | undefined
   readonly redeliverAfterMs: number | undefined
   readonly evictIdleAfterMs: number | undefined
+  readonly keepSentPayloads: boolean
   readonly quotas: PeerQuotas
   readonly start: readonly StartRequest[]
   readonly network: NodeNetworkConfig
@@ -133,7 +136,7 @@ export function readNodeConfig(file: string): NodeConfig {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`).join('; ')
     throw new NodeConfigError(
-      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, store (or database), listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, quotas, start, network (or transport), rpc, explorer.`,
+      `${file}:1:1: the node config is invalid: ${problems}. Fields: name, store (or database), listen, networkMap, app, and optionally keyFile, durability, drain, maxFrameBytes, redeliverAfterMs, evictIdleAfterMs, keepSentPayloads, quotas, start, network (or transport), rpc, explorer.`,
       { location: { file: absolute, line: 1, column: 1 } },
     )
   }
@@ -161,6 +164,7 @@ export function readNodeConfig(file: string): NodeConfig {
     maxFrameBytes: c.maxFrameBytes,
     redeliverAfterMs: c.redeliverAfterMs,
     evictIdleAfterMs: c.evictIdleAfterMs,
+    keepSentPayloads: c.keepSentPayloads ?? false,
     quotas: c.quotas ?? {},
     start: c.start ?? [],
     network,

@@ -82,6 +82,7 @@ export async function startNodeProcess(config: NodeConfig, sink: EventSink): Pro
       logger,
       ...(config.redeliverAfterMs ? { redeliverAfterMs: config.redeliverAfterMs } : {}),
       ...(config.evictIdleAfterMs !== undefined ? { evictIdleAfterMs: config.evictIdleAfterMs } : {}),
+      keepSentPayloads: config.keepSentPayloads,
       quotas: config.quotas,
       onSessionAction: (action) => sink({ event: 'action', ...action }),
       onFlowEnd: (end) =>

@@ -4,7 +4,8 @@
  * through the filter after a preview, bulk-retry two hospitalized flows the same way (and see a flow's
  * admission on its page), approve an awaited event with the form generated from its schema, fill a form
  * with a nested object and choices (a missing required field shown, and nothing sent, before it is filled),
- * open a flow's messages drawn from the node's history and view a payload, and see an action (and the
+ * open a flow's messages drawn from the node's history and view a payload (a sent one too, the node keeping
+ * sent payloads; explorer-not-kept.test.ts has a node that does not), and see an action (and the
  * payloads) refused to a user without its permission. Screenshots of each screen go to
  * .tmp/explorer-screenshots/.
  */
@@ -97,12 +98,13 @@ describe('the Explorer in a browser', () => {
     const run = admin.getByRole('region', { name: 'Run' })
     const list = run.getByRole('list', { name: 'Messages' })
     await list.locator('li').nth(4).waitFor()
-    // One round and the end: numbered in the list as in the diagram, each with its step and protocol version.
+    // One round and the end: numbered in the list as in the diagram, each with its step and protocol version
+    // (and a choice's branch, which Ops keeps with its sent payloads).
     expect(await list.locator('li').allTextContents()).toEqual([
-      'to Desk: next (Echo v1)',
+      'to Desk: next: ping (Echo v1)',
       'to Desk: ping (Echo v1)',
       'from Desk: echo (Echo v1)',
-      'to Desk: next (Echo v1)',
+      'to Desk: next: done (Echo v1)',
       'to Desk: end (Echo v1)',
     ])
     await run.locator('figure.diagram svg').waitFor()
@@ -112,10 +114,14 @@ describe('the Explorer in a browser', () => {
     const message = run.getByRole('region', { name: 'Message' })
     expect(JSON.parse((await message.locator('pre.payload').textContent()) ?? '')).toEqual({ round: 0, text: 'ping 0' })
     expect(await message.locator('h4').textContent()).toBe('3. Received from Desk: echo (Echo v1)')
-    await screenshot(admin, 'flow-messages')
-    // What Ops sent and Desk acknowledged is not kept: the page says so.
+    // Ops keeps its sent payloads (keepSentPayloads): the ping Desk acknowledged long ago is shown, and the choices' branches.
+    await expect.poll(async () => (await cluster.ops.tableCounts()).outbox).toBe(0)
     await list.getByRole('button', { name: 'to Desk: ping (Echo v1)' }).click()
-    await message.filter({ hasText: 'Payload not kept' }).waitFor()
+    await message.locator('h4').filter({ hasText: '2. Sent to Desk: ping (Echo v1)' }).waitFor()
+    expect(JSON.parse((await message.locator('pre.payload').textContent()) ?? '')).toEqual({ round: 0, text: 'ping 0' })
+    await screenshot(admin, 'flow-messages')
+    await list.getByRole('button', { name: 'to Desk: next: ping (Echo v1)' }).click()
+    await message.filter({ hasText: 'Chose the branch ping.' }).waitFor()
     await cluster.ops.killFlow(handle.flowId)
   })
 

@@ -107,7 +107,7 @@ describe('colloquy flow output', () => {
     expect(messagesText({ flowId: 'f1', finished: false, messages }).split('\n')).toEqual([
       '#  PARTY      PROTOCOL  STEP        PAYLOAD',
       '1  to Desk    Echo v1   next: ping',
-      '2  to Desk    Echo v1   ping        (not kept: acknowledged by the peer)',
+      '2  to Desk    Echo v1   ping        (not kept: acknowledged by the peer; keepSentPayloads keeps it)',
       '3  from Desk  Echo v1   echo        {"n":{"$bigint":"12"}}',
       '4  from Desk  Echo v1   end',
     ])

@@ -153,16 +153,18 @@ describe('the golden store, opened by the current code', () => {
     for (const node of nodes.splice(0)) await node.stop()
   })
 
-  async function open(): Promise<{ alice: Node; bob: Node }> {
+  /** `keepSentPayloads`: live sends then journal their content too; the golden entries, written without it, replay the same. */
+  async function open(keepSentPayloads = false): Promise<{ alice: Node; bob: Node }> {
     const network = new InMemoryNetwork()
-    const alice = await createNode({ name: golden.alice, store: storeOf(golden.alice), network, flows: aliceFlows, keepFinishedFlows: true })
+    const options = { network, keepFinishedFlows: true, keepSentPayloads }
+    const alice = await createNode({ name: golden.alice, store: storeOf(golden.alice), flows: aliceFlows, ...options })
     nodes.push(alice)
-    const bob = await createNode({ name: golden.bob, store: storeOf(golden.bob), network, responders: [echoResponder], keepFinishedFlows: true })
+    const bob = await createNode({ name: golden.bob, store: storeOf(golden.bob), responders: [echoResponder], ...options })
     nodes.push(bob)
     return { alice, bob }
   }
 
-  it('resumes the suspended flow from its journal and completes it on both sides, exactly once', async () => {
+  it.each([false, true])('resumes the suspended flow from its journal and completes it on both sides, exactly once (keepSentPayloads %s)', async (keep) => {
     const responders = withDb(
       golden.bob,
       (db) => db.prepare(`SELECT id, status FROM flows WHERE kind = 'responder' ORDER BY status`).all() as { id: string; status: string }[],
@@ -171,7 +173,7 @@ describe('the golden store, opened by the current code', () => {
     const [finishedResponder, suspendedResponder] = responders.map((r) => r.id)
     quoteCalls.count = 0
 
-    const { alice, bob } = await open()
+    const { alice, bob } = await open(keep)
     const result = await alice.resultOf(golden.suspendedId)
     expect(result).toEqual({ quote: goldenQuote(), echoes: ['golden-0', 'golden-1'] })
     expect((result as { quote: { lots: Map<string, bigint> } }).quote.lots.get('lot-7')).toBe(7n)

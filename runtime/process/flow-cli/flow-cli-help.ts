@@ -13,8 +13,9 @@ export const flowCommandHelp = `Usage: colloquy flow <action> [arguments] [--url
       Shows the flow's progress tree live until it ends (plain lines when not at a terminal).
   flow messages <flowId>
       The messages a running flow sent and received, in order: counterparty, protocol version, step and
-      payload (kept for every received message, for a sent one until the peer acknowledged it). Needs
-      InvokeRpc.flowMessages. A finished flow has none left.
+      payload (kept for every received message; for a sent one until the peer acknowledged it, or while
+      the flow runs on a node with "keepSentPayloads": true). Needs InvokeRpc.flowMessages. A finished
+      flow has none left.
   flow kill <flowId>
       Ends a running flow; its counterparties see it end.
   flow reattach <clientId>

@@ -10,9 +10,9 @@ function step(m: FlowMessage): string {
 }
 
 function content(m: FlowMessage): string {
-  if (m.kind === 'data') return m.payloadKept ? valueText(m.payload) : '(not kept: acknowledged by the peer)'
+  if (m.kind === 'data') return m.payloadKept ? valueText(m.payload) : '(not kept: acknowledged by the peer; keepSentPayloads keeps it)'
   if (m.kind === 'error') return m.exception ? valueText(m.exception) : '(an error its protocol does not declare)'
-  if (m.kind === 'choice' && m.branch === undefined) return '(branch not kept: acknowledged by the peer)'
+  if (m.kind === 'choice' && m.branch === undefined) return '(branch not kept: acknowledged by the peer; keepSentPayloads keeps it)'
   return ''
 }
 

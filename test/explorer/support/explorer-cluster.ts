@@ -1,7 +1,8 @@
 /**
  * A real two-node cluster for the Explorer's browser tests: Ops and Desk on SQLite files and the in-memory
  * network, Ops with its RPC endpoint (users `admin` with ALL, `viewer` who may look but not act; password
- * `<name>-pw`) and an Explorer server on it, Desk echoing every ping.
+ * `<name>-pw`) and an Explorer server on it, Desk echoing every ping. Ops journals its sent payloads
+ * (keepSentPayloads) unless started with `keepSentPayloads: false`, so its messages show them.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -38,7 +39,7 @@ export class ExplorerCluster {
   ) {}
 
   /** `assets`: the built page to serve (explorer/dist by default). */
-  static async start(assets?: string): Promise<ExplorerCluster> {
+  static async start(assets?: string, { keepSentPayloads = true } = {}): Promise<ExplorerCluster> {
     const dir = mkdtempSync(path.join(tmpdir(), 'colloquy-explorer-'))
     const network = new InMemoryNetwork()
     const logger = { info() {}, warn() {}, error() {} }
@@ -51,6 +52,7 @@ export class ExplorerCluster {
       protocols: [Echo],
       responders: [echoer()],
       keepFinishedFlows: 'started',
+      keepSentPayloads,
       logger,
     })
     const users = [
