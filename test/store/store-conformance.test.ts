@@ -4,62 +4,10 @@
  * look-up on the caller's turn, crash and reopen, one node per store. Differences the port allows are
  * asserted as such (PostgreSQL answers `flowIdTaken` and `initAnswered` with undefined).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { FlowStore } from '../../runtime/store/flow-store.js'
+import { describe, expect, it } from 'vitest'
 import { StoreInUseError } from '../../runtime/store/store-errors.js'
-import { SqliteFlowStore } from '../../runtime/store/sqlite/sqlite-flow-store.js'
-import { dropSchemas, freshSchema, openPgTestStore, storeClosed } from '../support/test-store.js'
-
-interface Backend {
-  readonly name: 'sqlite' | 'postgres'
-  /** A new, empty store; `open(id)` again opens the same one. */
-  fresh(): string
-  open(id: string): Promise<FlowStore>
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'colloquy-conformance-'))
-const schemas: string[] = []
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true })
-  await dropSchemas(schemas)
-})
-let files = 0
-
-const backends: Backend[] = [
-  { name: 'sqlite', fresh: () => join(dir, `s${++files}.db`), open: async (id) => new SqliteFlowStore(id, { durability: 'fast' }) },
-  {
-    name: 'postgres',
-    fresh: () => {
-      const schema = freshSchema('conformance')
-      schemas.push(schema)
-      return schema
-    },
-    open: (id) => openPgTestStore(id),
-  },
-]
-
-/** Every byte value, so a backend that transcodes bytes fails. */
-const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
-
-async function withStore(backend: Backend, body: (store: FlowStore, reopen: () => Promise<FlowStore>) => Promise<void>): Promise<void> {
-  const id = backend.fresh()
-  let store = await backend.open(id)
-  const reopen = async () => {
-    store.close()
-    await storeClosed(store)
-    store = await backend.open(id)
-    return store
-  }
-  try {
-    await body(store, reopen)
-  } finally {
-    store.close()
-    await storeClosed(store)
-  }
-}
+import { storeClosed } from '../support/test-store.js'
+import { allBytes, backends, withStore } from './support/store-backends.js'
 
 describe.each(backends)('the store port on $name', (backend) => {
   it('keeps every write byte for byte and reads it back, committed state only', async () => {
@@ -190,45 +138,6 @@ describe.each(backends)('the store port on $name', (backend) => {
       store.deleteAcknowledged('nothing') // lazily: rides on the next commit, or within 50 ms
       await new Promise((resolve) => setTimeout(resolve, 120))
       expect(store.commits.stats.transactions - before).toBe(3)
-    })
-  })
-
-  it("reads every flow's timers, or only the named flows' timers", async () => {
-    await withStore(backend, async (store) => {
-      store.putTimer('a', 't1', 10)
-      store.putTimer('a', 't2', 20)
-      store.putTimer('b', 't1', 30)
-      store.putTimer('c', 't1', 40)
-      await store.commits.commit()
-      const sorted = (rows: { flow_id: string; key: string; due: number }[]) => rows.map((r) => `${r.flow_id}/${r.key}@${r.due}`).sort()
-      expect(sorted(await store.timers())).toEqual(['a/t1@10', 'a/t2@20', 'b/t1@30', 'c/t1@40'])
-      expect(sorted(await store.timers(['a', 'c', 'nobody']))).toEqual(['a/t1@10', 'a/t2@20', 'c/t1@40'])
-      expect(await store.timers([])).toEqual([])
-    })
-  })
-
-  it("tells when an acknowledged message's delete is durable, without a commit of its own before the lazy delay", async () => {
-    await withStore(backend, async (store) => {
-      store.putOutbox('m1', 's1', allBytes)
-      await store.commits.commit()
-      const before = store.commits.stats.transactions
-      store.deleteAcknowledged('m1')
-      let durable = false
-      const lazily = store.commits.commitLazily().then(() => (durable = true))
-      await new Promise((resolve) => setImmediate(resolve))
-      expect(durable).toBe(false) // not on this turn: it waits for the next commit, or the lazy delay
-      await lazily
-      expect(store.commits.stats.transactions - before).toBe(1)
-      expect(await store.outbox()).toEqual([])
-      // Riding on a commit someone else forces: durable with it, in the same transaction.
-      store.putOutbox('m2', 's1', allBytes)
-      await store.commits.commit()
-      store.deleteAcknowledged('m2')
-      const rides = store.commits.commitLazily()
-      store.putJournal('a', '#0', Buffer.from('j'))
-      await Promise.all([rides, store.commits.commit()])
-      expect(store.commits.stats.transactions - before).toBe(3)
-      expect(await store.outbox()).toEqual([])
     })
   })
 
