@@ -7,6 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto'
 import type { PeerCertificate } from 'node:tls'
+import { RpcConnectionError } from '../rpc-errors.js'
 import { InvalidOptionError } from '../../protocol/errors/invalid-option-error.js'
 
 export interface EndpointTrustOptions {
@@ -37,6 +38,8 @@ export function endpointTrust(options: EndpointTrustOptions): EndpointTrust {
     checkServerIdentity: (_host, presented) =>
       presented.fingerprint256 === expected
         ? undefined
-        : new Error(`the endpoint presented a certificate (SHA-256 ${presented.fingerprint256}) other than the one given (SHA-256 ${expected})`),
+        : new RpcConnectionError(
+            `The endpoint ${options.url} presented a certificate (SHA-256 ${presented.fingerprint256}) other than the one given (SHA-256 ${expected}); give its current certificate (rpc.tls.cert of its node.json).`,
+          ),
   }
 }
