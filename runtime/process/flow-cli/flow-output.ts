@@ -1,6 +1,7 @@
 /** How `colloquy flow` prints: readable text, or JSON (tagged JSON, so bigints and dates survive). */
 import { encodeTaggedJson } from '../../codec/tagged-json.js'
 import { escapeLogText } from '../../codec/log-text.js'
+import { textTable } from '../text-table.js'
 import { type FlowStatusReport, type FlowSummary, describeWaitingFor } from '../../engine/index.js'
 
 export type Format = 'text' | 'json'
@@ -24,17 +25,7 @@ export function flowTable(flows: readonly FlowSummary[]): string {
   if (flows.length === 0) return 'No flows.'
   const rows = flows.map((f) => [f.flowId, f.flowName, f.state, f.clientId ?? '', new Date(f.startedAt).toISOString(), (f.progress ?? []).join(' > ')])
   const header = ['FLOW ID', 'NAME', 'STATE', 'CLIENT ID', 'STARTED', 'PROGRESS']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows]
-    .map((r) =>
-      escapeLogText(
-        r
-          .map((cell, i) => cell.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      ),
-    )
-    .join('\n')
+  return textTable(header, rows)
 }
 
 export function statusText(status: FlowStatusReport): string {

@@ -1,5 +1,5 @@
 /** How `colloquy flow messages` prints a flow's message history as text: one numbered line per message, payloads in tagged JSON. */
-import { escapeLogText } from '../../codec/log-text.js'
+import { textTable } from '../text-table.js'
 import type { FlowMessage, FlowMessageHistory } from '../../engine/index.js'
 import { valueText } from './flow-output.js'
 
@@ -27,15 +27,5 @@ export function messagesText(history: FlowMessageHistory): string {
     content(m),
   ])
   const header = ['#', 'PARTY', 'PROTOCOL', 'STEP', 'PAYLOAD']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows]
-    .map((r) =>
-      escapeLogText(
-        r
-          .map((cell, i) => cell.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      ),
-    )
-    .join('\n')
+  return textTable(header, rows)
 }

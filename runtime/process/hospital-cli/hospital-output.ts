@@ -1,20 +1,9 @@
 /** How `colloquy hospital` prints entries, a flow's admissions and held inits as text. */
 import { escapeLogText } from '../../codec/log-text.js'
+import { textTable } from '../text-table.js'
 import type { HeldInit, HospitalEntry, HospitalReport } from '../../engine/index.js'
 
-function table(header: readonly string[], rows: readonly string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  return [header, ...rows]
-    .map((r) =>
-      escapeLogText(
-        r
-          .map((cell, i) => cell.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      ),
-    )
-    .join('\n')
-}
+const table = textTable
 
 export function entriesText(entries: readonly HospitalEntry[], inits: readonly HeldInit[]): string {
   const flows =
