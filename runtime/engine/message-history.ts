@@ -58,6 +58,11 @@ export interface FlowMessage {
   readonly exception?: WireException | null
   /** Where the flow recorded it (`<scope>#<index>`, journal-key.ts). */
   readonly journalKey: string
+  /**
+   * The sub-flows (ctx.subFlow) its session was opened in, outermost first, as WaitingFor.subFlows names them;
+   * absent for a session of the flow itself.
+   */
+  readonly subFlows?: readonly string[]
 }
 
 /** What node.flowMessages answers for a flow. */
@@ -78,6 +83,8 @@ interface KeyedEntry {
   readonly scope: string
   readonly index: number
   readonly entry: JournalEntry
+  /** The sub-flows the entry's scope runs in, outermost first (set by inFlowOrder). */
+  readonly subFlows?: readonly string[]
 }
 
 /** Whether a step label of a protocol version is a choice, from the version's state table; undefined when the node has no table for it. */
@@ -100,11 +107,21 @@ export async function readMessageHistory(store: FlowStore, node: string, flowId:
   const ordered = inFlowOrder(entries)
   const sent = await sentFrames(store, ordered, sessionOf)
   const messages: FlowMessage[] = []
-  for (const { key, scope, entry } of ordered) {
+  for (const { key, scope, entry, subFlows } of ordered) {
     const session = sessionOf.get(scope)
     if (!session || (entry.k !== 'send' && entry.k !== 'recv' && entry.k !== 'close')) continue
     const { direction: role, id } = parseSessionKey(session.key, session.peer)
-    const base = { counterparty: session.peer, sessionId: id, role, protocol: session.protocol, version: session.version, seq: entry.seq, journalKey: key }
+    const where = subFlows && subFlows.length > 0 ? { subFlows } : {}
+    const base = {
+      counterparty: session.peer,
+      sessionId: id,
+      role,
+      protocol: session.protocol,
+      version: session.version,
+      seq: entry.seq,
+      journalKey: key,
+      ...where,
+    }
     if (entry.k === 'close') messages.push({ direction: 'sent', ...base, kind: 'end' })
     else if (entry.k === 'send') {
       const frame = sent.get(`${session.key}|${entry.seq}`)
@@ -139,19 +156,23 @@ function scopeSessions(flowId: string, entries: readonly KeyedEntry[], sessions:
   return result
 }
 
-/** Depth first: each scope's actions by index, a scope opened by an action right after it; a responder's session first. */
+/**
+ * Depth first: each scope's actions by index, a scope opened by an action right after it; a responder's session first.
+ * Each entry gets the names of the sub-flows its scope runs in: a `sub` entry's scope runs in one more, a session's in those of its opener.
+ */
 function inFlowOrder(entries: readonly KeyedEntry[]): KeyedEntry[] {
   const byScope = new Map<string, KeyedEntry[]>()
   for (const e of entries) byScope.set(e.scope, [...(byScope.get(e.scope) ?? []), e])
   const ordered: KeyedEntry[] = []
-  const walk = (scope: string) => {
+  const walk = (scope: string, subFlows: readonly string[]) => {
     for (const e of (byScope.get(scope) ?? []).sort((a, b) => a.index - b.index)) {
-      ordered.push(e)
-      if (e.entry.k === 'open' || e.entry.k === 'sub') walk(childScope(scope, e.index))
+      ordered.push({ ...e, subFlows })
+      if (e.entry.k === 'open') walk(childScope(scope, e.index), subFlows)
+      else if (e.entry.k === 'sub') walk(childScope(scope, e.index), [...subFlows, e.entry.name])
     }
   }
-  walk(RESPONDER_SCOPE)
-  walk(ROOT_SCOPE)
+  walk(RESPONDER_SCOPE, [])
+  walk(ROOT_SCOPE, [])
   return ordered
 }
 
