@@ -1,49 +1,34 @@
 /**
- * A flow's run on its page: the messages its journal records (GET /api/flows/:id/messages, the node's
- * flowMessages) as a numbered sequence diagram and, under it, the same messages as a list; choosing one shows
- * its payload as JSON. Loaded again whenever the page reloads the flow (`revision`, on every live update).
+ * A flow's run on its page: the messages its journal records (the node's flowMessages, loaded by the flow's
+ * page with useFlowMessages) as a numbered sequence diagram and, under it, the same messages as a list;
+ * choosing one shows its payload as JSON. On a sub-flow's page (`focus`), only the messages of the sessions
+ * opened in that sub-flow (or in sub-flows nested in it), numbered among themselves.
  * Without InvokeRpc.flowMessages the node refuses the history: the page says so and draws the session actions
  * the Explorer saw on the live feed instead, as it does for a finished flow, whose history the node no
  * longer keeps.
  */
-import { useEffect, useState } from 'preact/hooks'
-import { ApiError, errorText, get } from './api.js'
+import { useState } from 'preact/hooks'
+import type { Unread } from './flow-messages.js'
 import { messageDiagram, messageStep } from './message-diagram.js'
 import { MermaidView } from './mermaid-view.js'
 import { runDiagram } from './run-diagram.js'
+import { type SubFlowPath, within } from './sub-flows.js'
 import type { FlowMessage, FlowMessageHistory, ObservedAction } from './types.js'
 
 interface Props {
-  readonly flowId: string
   readonly node: string
+  readonly history: FlowMessageHistory | null
+  readonly unread: Unread | null
+  /** The sub-flow the page is focused on; none for the whole flow. */
+  readonly focus: SubFlowPath
   /** The session actions the Explorer saw since it connected (the fallback drawing). */
   readonly actions: readonly ObservedAction[]
-  readonly revision: unknown
 }
 
-export function FlowRun({ flowId, node, actions, revision }: Props) {
-  const [history, setHistory] = useState<FlowMessageHistory | null>(null)
-  /** Why the history is not shown: the permission is missing, or the node could not answer. */
-  const [unread, setUnread] = useState<{ readonly permission?: string; readonly text: string } | null>(null)
+export function FlowRun({ node, history, unread, focus, actions }: Props) {
   const [chosen, setChosen] = useState<string | null>(null)
-  useEffect(() => {
-    get<FlowMessageHistory>(`/api/flows/${encodeURIComponent(flowId)}/messages`).then(
-      (answer) => {
-        setHistory(answer)
-        setUnread(null)
-      },
-      (e: unknown) => {
-        setHistory(null)
-        setUnread(
-          e instanceof ApiError && e.code === 'RPC_PERMISSION'
-            ? { permission: e.permission ?? 'InvokeRpc.flowMessages', text: e.message }
-            : { text: errorText(e) },
-        )
-      },
-    )
-  }, [flowId, revision])
-
-  const messages = history && !history.finished ? history.messages : null
+  const messages = history && !history.finished ? history.messages.filter((m) => within(m.subFlows, focus)) : null
+  const whole = history?.messages.length ?? 0
   const selected = messages?.find((m) => m.journalKey === chosen)
   return (
     <section class="run" aria-label="Run">
@@ -58,9 +43,14 @@ export function FlowRun({ flowId, node, actions, revision }: Props) {
       {history?.finished && (
         <p class="muted">The flow finished: the node keeps no message history for finished flows. The diagram shows what the Explorer saw while it ran.</p>
       )}
+      {messages && focus.length > 0 && (
+        <p class="muted">
+          The messages of sub-flow {focus.join(' › ')}: {messages.length} of the flow’s {whole}.
+        </p>
+      )}
       {messages ? (
         messages.length === 0 ? (
-          <p class="muted">The flow has sent and received no message yet.</p>
+          <p class="muted">{focus.length > 0 ? 'This sub-flow has' : 'The flow has'} sent and received no message yet.</p>
         ) : (
           <>
             <MermaidView text={messageDiagram(node, messages)} label="The flow's messages as a sequence diagram" />
@@ -76,6 +66,8 @@ export function FlowRun({ flowId, node, actions, revision }: Props) {
             {selected && <MessageDetail message={selected} number={messages.indexOf(selected) + 1} />}
           </>
         )
+      ) : focus.length > 0 ? (
+        <p class="muted">Without the flow’s messages the Explorer cannot tell which session actions were the sub-flow’s.</p>
       ) : actions.length === 0 ? (
         <p class="muted">No session action seen since the Explorer connected.</p>
       ) : (
@@ -92,7 +84,8 @@ function MessageDetail({ message: m, number }: { readonly message: FlowMessage; 
         {number}. {m.direction === 'sent' ? 'Sent to' : 'Received from'} {m.counterparty}: {messageStep(m)}
       </h4>
       <p class="muted">
-        Session <code>{m.sessionId}</code> as {m.role}, message {m.seq} of its direction, journal key <code>{m.journalKey}</code>
+        Session <code>{m.sessionId}</code> as {m.role}
+        {m.subFlows ? ` in sub-flow ${m.subFlows.join(' › ')}` : ''}, message {m.seq} of its direction, journal key <code>{m.journalKey}</code>
       </p>
       {m.kind === 'data' &&
         (m.payloadKept ? (

@@ -1,19 +1,30 @@
 /**
  * One flow: its status, what it waits for in words, its live progress tree, its sessions, its run drawn as
- * a sequence diagram with each message's payload on demand (flow-run.tsx), the sub-flows it waits in, and
+ * a sequence diagram with each message's payload on demand (flow-run.tsx), the tree of its sub-flows, and
  * the actions: kill, and a form for each event it waits for (generated from the event's schema); and its
  * hospital admissions with a Retry while the hospital keeps it (flow-admissions.tsx).
+ * Focused on one of its sub-flows (`subFlow`, sub-flows.tsx): a breadcrumb back to the flow, the waits,
+ * messages and sessions of that sub-flow only, the sub-flow marked in the tree.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks'
 import { errorText, get, post } from './api.js'
 import { FlowAdmissions } from './flow-admissions.js'
+import { useFlowMessages } from './flow-messages.js'
 import { FlowRun } from './flow-run.js'
 import { useLive } from './live.js'
 import { ProgressTree } from './progress-tree.js'
 import { SchemaForm } from './schema-form.js'
-import type { FlowDetail, ProgressUpdate } from './types.js'
+import { Breadcrumb, type SubFlowPath, SubFlowTree, subFlowTree, within } from './sub-flows.js'
+import type { FlowDetail, FlowMessage, ProgressUpdate } from './types.js'
 
-export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly node: string }) {
+interface Props {
+  readonly flowId: string
+  readonly node: string
+  /** The sub-flow the page is focused on, outermost name first; none for the whole flow. */
+  readonly subFlow?: SubFlowPath
+}
+
+export function FlowScreen({ flowId, node, subFlow = [] }: Props) {
   const [detail, setDetail] = useState<FlowDetail | null>(null)
   const [progress, setProgress] = useState<ProgressUpdate | null>(null)
   const [error, setError] = useState('')
@@ -39,6 +50,7 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
   useLive('/api/live/flows', (_type, data) => {
     if ((data as { flowId?: string }).flowId === flowId) later()
   })
+  const { history, unread } = useFlowMessages(flowId, detail)
   const live = useLive(`/api/live/flows/${encodeURIComponent(flowId)}/progress`, (_type, data) => {
     setProgress(data as ProgressUpdate)
     later()
@@ -73,16 +85,32 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
     ) : (
       <p class="muted">Loading…</p>
     )
-  const { status, sessions, waiting, actions } = detail
-  const subFlows = [...new Set(waiting.flatMap((w) => w.subFlows ?? []))]
+  const { status, sessions, actions } = detail
+  const focused = subFlow.length > 0
+  const messages = history && !history.finished ? history.messages : []
+  const tree = subFlowTree(messages, detail.waiting)
+  const waiting = detail.waiting.filter((w) => within(w.subFlows, subFlow))
   return (
     <section class="flow">
-      <p>
-        <a href="#/flows">← Flows</a>
-      </p>
+      <Breadcrumb flowId={status.id} name={status.name} focus={subFlow} />
       <h2>
-        {status.name} <code>{status.id}</code> <span class={`state ${status.status}`}>{status.status}</span>
+        {focused ? (
+          <>
+            Sub-flow {subFlow[subFlow.length - 1]} <span class="muted">in {status.name}</span> <code>{status.id}</code>
+          </>
+        ) : (
+          <>
+            {status.name} <code>{status.id}</code>
+          </>
+        )}{' '}
+        <span class={`state ${status.status}`}>{status.status}</span>
       </h2>
+      {focused && (
+        <p class="muted">
+          A sub-flow runs inside its flow and has no flow id of its own: this is the flow’s page, showing what the sub-flow {subFlow.join(' › ')} waits for and
+          the messages of the sessions it opened.
+        </p>
+      )}
       <dl class="facts">
         <dt>Kind</dt>
         <dd>{status.kind === 'responder' ? 'responder (answers a peer’s session)' : 'started on this node'}</dd>
@@ -98,12 +126,20 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
         )}
         <dt>Waiting for</dt>
         <dd class="waiting">
-          {waiting.length === 0 ? (running ? 'nothing: running its own code' : 'nothing: finished') : waiting.map((w) => <div key={w.text}>{w.text}</div>)}
+          {waiting.length === 0
+            ? focused
+              ? 'nothing in this sub-flow'
+              : running
+                ? 'nothing: running its own code'
+                : 'nothing: finished'
+            : waiting.map((w) => <div key={w.text}>{w.text}</div>)}
         </dd>
-        {subFlows.length > 0 && (
+        {tree.length > 0 && (
           <>
             <dt>Sub-flows</dt>
-            <dd>{subFlows.join(' › ')} (run inside this flow)</dd>
+            <dd>
+              <SubFlowTree flowId={status.id} nodes={tree} focus={subFlow} />
+            </dd>
           </>
         )}
       </dl>
@@ -130,9 +166,14 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
       )}
       <FlowAdmissions flowId={flowId} revision={detail} onRetried={() => void load()} />
       <h3>Progress {live.state === 'refused' && <span class="muted">({live.refusal})</span>}</h3>
+      {progress && focused && (
+        <p class="muted">The whole flow’s progress: a sub-flow’s steps nest under the step that ran it, but the tree does not name sub-flows.</p>
+      )}
       {progress ? <ProgressTree tree={progress.tree} done={progress.done} /> : <p class="muted">The flow reports no progress.</p>}
       <h3>Sessions</h3>
-      {sessions.length === 0 ? (
+      {focused ? (
+        <SubFlowSessions messages={messages.filter((m) => within(m.subFlows, subFlow))} />
+      ) : sessions.length === 0 ? (
         <p class="muted">No open session.</p>
       ) : (
         <table>
@@ -156,7 +197,39 @@ export function FlowScreen({ flowId, node }: { readonly flowId: string; readonly
           </tbody>
         </table>
       )}
-      <FlowRun flowId={flowId} node={node} actions={actions} revision={detail} />
+      <FlowRun node={node} history={history} unread={unread} focus={subFlow} actions={actions} />
     </section>
+  )
+}
+
+/** A sub-flow's sessions, as its messages name them (the node's session list does not say which sub-flow opened a session). */
+function SubFlowSessions({ messages }: { readonly messages: readonly FlowMessage[] }) {
+  const sessions = [...new Map(messages.map((m) => [m.sessionId, m])).values()]
+  if (sessions.length === 0) return <p class="muted">No session of this sub-flow among the flow’s messages.</p>
+  return (
+    <table aria-label="Sessions of the sub-flow">
+      <thead>
+        <tr>
+          <th>Counterparty</th>
+          <th>Protocol</th>
+          <th>Version</th>
+          <th>Session</th>
+          <th>Sub-flow</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sessions.map((m) => (
+          <tr key={m.sessionId}>
+            <td>{m.counterparty}</td>
+            <td>{m.protocol}</td>
+            <td>{m.version ?? 'negotiating'}</td>
+            <td>
+              <code>{m.sessionId}</code> ({m.role})
+            </td>
+            <td>{m.subFlows?.join(' › ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

@@ -10,6 +10,7 @@ import { FlowsScreen } from './flows-screen.js'
 import { HospitalScreen } from './hospital-screen.js'
 import { LoginForm } from './login-form.js'
 import { OtherScreens } from './other-screens.js'
+import { parseSubFlowPath } from './sub-flows.js'
 import './style.css'
 
 function useHash(): string {
@@ -28,11 +29,17 @@ interface Screen {
   readonly tab?: string
   readonly href?: string
   readonly within?: string
-  readonly show: (session: SessionInfo, param: string | undefined) => JSX.Element
+  /** `param`: the route's first group, URI-decoded; `rest`: its second, as it is in the hash. */
+  readonly show: (session: SessionInfo, param: string | undefined, rest: string | undefined) => JSX.Element
 }
 
 const screens: readonly Screen[] = [
   { route: /^#\/flows\/?$|^$/, tab: 'Flows', href: '#/flows', show: () => <FlowsScreen /> },
+  {
+    route: /^#\/flows\/([^/]+)\/sub\/(.+)$/,
+    within: 'Flows',
+    show: (session, flowId, path) => <FlowScreen flowId={flowId!} node={session.node} subFlow={parseSubFlowPath(path)} />,
+  },
   { route: /^#\/flows\/(.+)$/, within: 'Flows', show: (session, flowId) => <FlowScreen flowId={flowId!} node={session.node} /> },
   { route: /^#\/protocols/, tab: 'Protocols', href: '#/protocols', show: (session) => <OtherScreens screen="protocols" node={session.node} /> },
   { route: /^#\/peers/, tab: 'Peers', href: '#/peers', show: (session) => <OtherScreens screen="peers" node={session.node} /> },
@@ -75,7 +82,7 @@ function App() {
           </button>
         </span>
       </header>
-      <main>{current.show(session, match?.[1] === undefined ? undefined : decodeURIComponent(match[1]))}</main>
+      <main>{current.show(session, match?.[1] === undefined ? undefined : decodeURIComponent(match[1]), match?.[2])}</main>
     </>
   )
 }

@@ -100,6 +100,8 @@ export interface FlowMessage {
   readonly payload?: unknown
   readonly exception?: { readonly protocol: string; readonly errorType: string; readonly message: string; readonly details: unknown } | null
   readonly journalKey: string
+  /** The sub-flows its session was opened in, outermost first; absent for the flow's own sessions. */
+  readonly subFlows?: readonly string[]
 }
 
 export interface FlowMessageHistory {

@@ -4,7 +4,8 @@
  * `approval` waits for an operator's `approve` event, `review` for a `review` event whose payload nests an
  * object and offers choices (the reviewer's name is required), `hold` pings once and then waits for a `release` event
  * nobody sends (so there is something to kill), `settle` goes to the flow hospital while the ledger is
- * unreachable (a retry after it is back completes it).
+ * unreachable (a retry after it is back completes it), `signing` pings once and then runs the sub-flow
+ * `collect-signatures`, which pings and runs the sub-flow `countersign`, which pings and waits for a `sign` event.
  */
 import { z } from 'zod'
 import { Echo } from '../../../generated/echo.js'
@@ -77,4 +78,20 @@ export const settleFlow = flow('settle', z.object({ peer: z.string() }), async (
   return 'settled'
 })
 
-export const explorerFlows = [roundsFlow, approvalFlow, reviewFlow, holdFlow, settleFlow]
+const countersignFlow = flow('countersign', z.object({ peer: z.string() }), async (ctx, args) => {
+  await pingRounds(ctx, args.peer, 1, 0, false)
+  const signed = await ctx.waitFor('sign', z.object({ by: z.string() }))
+  return signed.ok ? signed.value.by : 'unsigned'
+})
+
+const collectSignaturesFlow = flow('collect-signatures', z.object({ peer: z.string() }), async (ctx, args) => {
+  await pingRounds(ctx, args.peer, 1, 0, false)
+  return ctx.subFlow(countersignFlow, args)
+})
+
+export const signingFlow = flow('signing', z.object({ peer: z.string() }), async (ctx, args) => {
+  await pingRounds(ctx, args.peer, 1, 0, false)
+  return `signed by ${await ctx.subFlow(collectSignaturesFlow, args)}`
+})
+
+export const explorerFlows = [roundsFlow, approvalFlow, reviewFlow, holdFlow, settleFlow, signingFlow]
