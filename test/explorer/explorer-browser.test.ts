@@ -123,6 +123,7 @@ describe('the Explorer in a browser', () => {
     await list.getByRole('button', { name: 'to Desk: next: ping (Echo v1)' }).click()
     await message.filter({ hasText: 'Chose the branch ping.' }).waitFor()
     await cluster.ops.killFlow(handle.flowId)
+    await expect(handle.result).rejects.toThrow(/killed/) // ended, so no later filter on 'hold' finds it waiting
   })
 
   it('bulk-kills the two flows the filter shows, after a preview and a confirmation', async () => {
@@ -134,7 +135,7 @@ describe('the Explorer in a browser', () => {
     await admin.getByLabel('State').selectOption('waiting')
     for (const h of held) await row(admin, h.flowId).waitFor()
     await row(admin, other.flowId).waitFor({ state: 'detached' })
-    expect(await admin.locator('tbody tr').count()).toBe(2)
+    await expect.poll(() => admin.locator('tbody tr').count()).toBe(2)
     await admin.getByRole('button', { name: 'Kill matching…' }).click()
     const dialog = admin.getByRole('dialog', { name: 'Confirm kill' })
     await dialog.locator('li').nth(1).waitFor()
@@ -220,7 +221,7 @@ describe('the Explorer in a browser', () => {
     await admin.getByLabel('State').selectOption('hospitalized')
     for (const h of kept) await row(admin, h.flowId).locator('td.state.hospitalized').waitFor()
     await row(admin, other.flowId).waitFor({ state: 'detached' })
-    expect(await admin.locator('tbody tr').count()).toBe(2)
+    await expect.poll(() => admin.locator('tbody tr').count()).toBe(2)
     await admin.getByRole('button', { name: 'Retry matching…' }).click()
     const dialog = admin.getByRole('dialog', { name: 'Confirm retry' })
     await dialog.locator('li').nth(1).waitFor()
