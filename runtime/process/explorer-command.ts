@@ -48,7 +48,9 @@ export async function explorerCommand(argv: readonly string[]): Promise<number> 
     process.stdout.write(explorerCommandHelp)
     return exitCodes.ok
   }
-  if (!values.node || !/^wss?:\/\//.test(values.node)) throw new UsageError('--node <ws://host:port> is required: the RPC endpoint of the node to explore.')
+  if (!values.node) throw new UsageError('--node <ws://host:port> is required: the RPC endpoint of the node to explore.')
+  if (!/^wss?:\/\//.test(values.node))
+    throw new UsageError(`--node ${values.node}: give the node's RPC endpoint as ws://host:port, or wss://host:port when its rpc section has tls.`)
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together.')
   const listenText = values.listen ?? '127.0.0.1:7200'
   const at = listenText.lastIndexOf(':')

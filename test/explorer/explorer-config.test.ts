@@ -48,5 +48,8 @@ it('refuses a non-loopback address without TLS or allowInsecure, and an explorer
 
 it('colloquy explorer needs a node to explore and refuses a non-loopback address without TLS', async () => {
   await expect(explorerCommand([])).rejects.toThrow('--node <ws://host:port> is required')
+  await expect(explorerCommand(['--node', 'http://127.0.0.1:7100'])).rejects.toThrow(
+    "--node http://127.0.0.1:7100: give the node's RPC endpoint as ws://host:port, or wss://host:port when its rpc section has tls.",
+  )
   await expect(explorerCommand(['--node', 'ws://127.0.0.1:7100', '--listen', '0.0.0.0:7200'])).rejects.toThrow(/0\.0\.0\.0 is not a loopback address/)
 })
