@@ -123,6 +123,11 @@ export class CommitStamp {
     if (this.timer) clearTimeout(this.timer)
   }
 
+  /** Resolves once no mark write is in flight (a write started before the close renames its file after it). */
+  settled(): Promise<void> {
+    return this.writing
+  }
+
   /** After the database closed (everything checkpointed into the file): the mark catches up. */
   afterClose(): void {
     if (this.counter > this.marked) this.writeSync(this.counter)

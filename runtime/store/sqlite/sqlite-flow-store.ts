@@ -243,14 +243,16 @@ export class SqliteFlowStore extends SqliteReads implements FlowStore {
 
   // ---- lifecycle ----
 
-  override close(): void {
-    if (!this.db.open) return
+  /** Commits what is queued and closes; resolves once the commit mark's last file write is done too. */
+  override close(): Promise<void> {
+    if (!this.db.open) return Promise.resolve()
     this.stamp?.closing()
     this.commits.flush()
     this.commits.abandon()
     this.db.close()
     this.stamp?.afterClose()
     this.lock?.release()
+    return this.stamp?.settled() ?? Promise.resolve()
   }
 
   crash(): void {
